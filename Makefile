@@ -1,0 +1,36 @@
+# The two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed-stamp
+
+.PHONY: demo test bench lint eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,eval]'
+	touch $(STAMP)
+
+## Run the whole pipeline on the bundled demo feeds (SQLite, local feed server, digest in the terminal).
+demo: $(STAMP)
+	$(BIN)/diplobot demo
+
+## Run every test, on SQLite and on PostgreSQL (127.0.0.1:5432, database test).
+test: $(STAMP)
+	$(BIN)/ruff check bot handlers tests
+	$(BIN)/pytest
+
+## Throughput and peak memory of the analysis against raw spaCy.
+bench: $(STAMP)
+	$(BIN)/diplobot bench
+
+## Quality figures on the evaluation corpora (see ../shared/EVAL.md) and our own labelled sets.
+eval: $(STAMP)
+	$(BIN)/diplobot eval all
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot handlers tests
+
+clean:
+	rm -rf $(VENV) diplobot.db diplobot.db-wal diplobot.db-shm

@@ -1,0 +1,3 @@
+"""diplobot: diplomacy news for Slack."""
+
+__version__ = "0.1.0"

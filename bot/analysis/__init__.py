@@ -1,0 +1,1 @@
+"""Reading an article: actors, quotes with speakers, dates, deadlines and a summary."""

@@ -1,0 +1,53 @@
+"""The analysis pipeline: one model load, `nlp.pipe` in batches, one `Analysis` per text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.language import Language
+
+from bot.analysis import actors, dates, deadlines, quotes, summary
+from bot.analysis.model import load_model
+from bot.analysis.records import Analysis
+
+# Components of en_core_web_sm that the analysis does not read.
+UNUSED_COMPONENTS: list[str] = []
+
+
+@dataclass
+class ArticleText:
+    """What the analysis needs of an article."""
+
+    text: str
+    published: date | None = None
+    title: str | None = None
+
+
+def load_pipeline(model_name: str) -> Language:
+    """The spaCy pipeline diplobot runs, loaded once per process."""
+    return load_model(model_name, disable=UNUSED_COMPONENTS)
+
+
+def analyze_doc(doc, published: date | None) -> Analysis:  # noqa: ANN001 - spacy Doc
+    """Every field of the analyze contract for one parsed article."""
+    found_actors = actors.extract_actors(doc)
+    found_quotes = quotes.extract_quotes(doc, found_actors)
+    found_dates = dates.extract_dates(doc, published)
+    found_deadlines = deadlines.extract_deadlines(doc, found_dates, found_actors, published)
+    sentences = summary.summarize(doc, found_actors, found_quotes, found_deadlines, count=3)
+    return Analysis(
+        actors=found_actors,
+        quotes=found_quotes,
+        dates=found_dates,
+        deadlines=found_deadlines,
+        summary=sentences,
+    )
+
+
+def analyze_texts(nlp: Language, articles: Iterable[ArticleText], batch_size: int = 16) -> Iterator[Analysis]:
+    """Analyses in input order, streaming through `nlp.pipe`."""
+    stream = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        yield analyze_doc(doc, article.published)

@@ -1,0 +1,1 @@
+"""Feeds: fetch over HTTP, parse with feedparser, poll on a schedule."""

@@ -1,0 +1,176 @@
+"""SQLAlchemy 2 tables. Only `bot/storage/` sees these; everything else gets records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_poll_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoryRow(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    lead_article_id: Mapped[int | None] = mapped_column(Integer)
+    first_published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("feed_id", "guid", name="uq_articles_feed_guid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(2048), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    text_source: Mapped[str] = mapped_column(String(10), default="feed")
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    analysis_error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[list | None] = mapped_column(JSON)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
+
+
+class ActorRow(Base):
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    role: Mapped[str | None] = mapped_column(Text)
+
+
+class QuoteRow(Base):
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    direct: Mapped[bool] = mapped_column(Boolean, default=True)
+    speaker: Mapped[str | None] = mapped_column(String(300), index=True)
+    speaker_text: Mapped[str | None] = mapped_column(String(300))
+    speaker_start: Mapped[int | None] = mapped_column(Integer)
+    speaker_end: Mapped[int | None] = mapped_column(Integer)
+    cue: Mapped[str | None] = mapped_column(String(100))
+
+
+class DateMentionRow(Base):
+    __tablename__ = "date_mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str | None] = mapped_column(String(50))
+
+
+class DeadlineRow(Base):
+    __tablename__ = "deadlines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    due: Mapped[str | None] = mapped_column(String(50))
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(300), index=True)
+
+
+class ChannelRow(Base):
+    """A Slack channel diplobot delivers to (the demo uses team `local`, channel `demo`)."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_channels_team_channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(50))
+    channel_id: Mapped[str] = mapped_column(String(50))
+    schedule: Mapped[str] = mapped_column(String(50), default="asap")  # "asap" or "daily@HH:MM"
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubscriptionRow(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "topic", name="uq_subscriptions_topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(50))
+    channel_id: Mapped[str] = mapped_column(String(50), index=True)
+    topic: Mapped[str] = mapped_column(String(500))
+    include_terms: Mapped[list] = mapped_column(JSON, default=list)
+    exclude_terms: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxRow(Base):
+    """One row per (channel, story): the memory of what was posted, so nothing is posted twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "story_id", name="uq_outbox_channel_story"),
+        Index("ix_outbox_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(50))
+    channel_id: Mapped[str] = mapped_column(String(50))
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sending | sent | failed | skipped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_ts: Mapped[str | None] = mapped_column(String(50))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,1 @@
+"""Slack listeners: parse the request, call `bot`, render the answer."""

@@ -1,0 +1,141 @@
+"""Shared fixtures: settings, databases (SQLite and PostgreSQL), the spaCy model, a local feed server.
+
+This file is shared by every test module: add a fixture as a new section at the end, never rewrite another's.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.config import Settings
+from bot.storage import Database
+
+POSTGRES_URL = os.environ.get("DIPLOBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    """Settings built explicitly: no `.env`, an SQLite file in the test's own folder."""
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'diplobot.db'}",
+        allow_private_feeds=True,
+        poll_jitter_seconds=0,
+        fetch_timeout_seconds=3,
+    )
+
+
+def _postgres_schema_database() -> Iterator[Database]:
+    """A migrated PostgreSQL database living in a schema of its own, dropped afterwards."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # pragma: no cover - only when the server is down
+        admin.dispose()
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}")
+    engine = create_engine(
+        POSTGRES_URL, pool_pre_ping=True, connect_args={"options": f"-csearch_path={schema}"}
+    )
+    db = Database(engine)
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request, tmp_path) -> Iterator[Database]:
+    """A migrated, empty database: each test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        database = Database.connect(f"sqlite:///{tmp_path / 'test.db'}")
+        database.upgrade()
+        yield database
+        database.dispose()
+    else:
+        yield from _postgres_schema_database()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The real spaCy pipeline, loaded once for the whole run."""
+    from bot.analysis.pipeline import load_pipeline
+
+    return load_pipeline("en_core_web_sm")
+
+
+# --- a local HTTP server for feeds and pages -------------------------------------------------------
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    # Answer 304 when the request carries this ETag in If-None-Match.
+    etag: str | None = None
+
+
+@dataclass
+class FeedServer:
+    """Serves `routes` on 127.0.0.1 and records every request as (method, path, headers)."""
+
+    host: str
+    port: int
+    routes: dict[str, Route] = field(default_factory=dict)
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    server_state = FeedServer("127.0.0.1", 0)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server API
+            server_state.requests.append(("GET", self.path, dict(self.headers)))
+            route = server_state.routes.get(self.path)
+            if route is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if route.etag and self.headers.get("If-None-Match") == route.etag:
+                self.send_response(304)
+                self.send_header("ETag", route.etag)
+                self.end_headers()
+                return
+            self.send_response(route.status)
+            for name, value in route.headers.items():
+                self.send_header(name, value)
+            if route.etag:
+                self.send_header("ETag", route.etag)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+
+        def log_message(self, *args) -> None:  # keep test output quiet
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server_state.port = httpd.server_address[1]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield server_state
+    httpd.shutdown()
+    httpd.server_close()
