@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import create_engine, text
 
 from bot.config import Settings
@@ -139,3 +140,45 @@ def feed_server() -> Iterator[FeedServer]:
     yield server_state
     httpd.shutdown()
     httpd.server_close()
+
+
+# --- Slack: a local Web API stand-in and requests signed as Slack signs them -------------------------
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def slack_api():
+    """The local Slack Web API stand-in (tests/slack_standin.py), recording every call."""
+    from tests.slack_standin import SlackStandIn
+
+    standin = SlackStandIn().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def slack_settings(settings: Settings, slack_api) -> Settings:
+    """Settings for single-workspace mode aimed at the stand-in."""
+    return settings.model_copy(update={
+        "slack_bot_token": SecretStr("xoxb-test-token-not-real"),
+        "slack_signing_secret": SecretStr(SIGNING_SECRET),
+        "slack_api_url": slack_api.base_url,
+    })
+
+
+def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """Headers Slack sends with a request body: X-Slack-Request-Timestamp and X-Slack-Signature."""
+    import time as _time
+
+    from slack_sdk.signature import SignatureVerifier
+
+    ts = str(int(_time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(signing_secret=secret).generate_signature(timestamp=ts, body=body)
+    return {"x-slack-request-timestamp": ts, "x-slack-signature": signature}
+
+
+@pytest.fixture
+def signed():
+    """`signed(body)` → the headers of a correctly signed Slack request (see `sign`)."""
+    return sign
