@@ -1,0 +1,198 @@
+"""The `diplobot` command line: demo, poll, analyze, db upgrade, run, ask, eval, bench."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def _configure_logging(verbose: bool) -> None:
+    from rich.logging import RichHandler
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=_stderr_console(), show_path=False, markup=False)],
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _stderr_console():  # noqa: ANN202 - rich Console
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and `.env`, or a clear error naming the bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise click.ClickException(f"bad setting: {problems}") from exc
+
+
+def _load_nlp(settings: Settings):  # noqa: ANN202 - spacy Language
+    from bot.analysis.model import ModelNotInstalled
+    from bot.analysis.pipeline import load_pipeline
+
+    try:
+        return load_pipeline(settings.spacy_model)
+    except ModelNotInstalled as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages to stderr.")
+@click.version_option(package_name="diplobot")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """diplobot: diplomacy news for Slack: actors, quotes with speakers, deadlines, summaries."""
+    _configure_logging(verbose)
+    ctx.ensure_object(dict)
+
+
+@cli.command()
+def demo() -> None:
+    """Run the whole pipeline on the bundled sample feeds and print the channel digest.
+
+    Serves the sample feeds on 127.0.0.1 (DEMO_PORT), polls them, analyzes every article, stores everything
+    in the database (SQLite by default) and prints what would be posted to Slack. Run it twice: the second
+    run gets 304 Not Modified and posts nothing twice.
+
+    Example: diplobot demo
+    """
+    from bot.demo import run_demo
+
+    settings = load_settings()
+    nlp_loader = lambda: _load_nlp(settings)  # noqa: E731 - loaded only when there is something to read
+    sys.exit(run_demo(settings, nlp_loader))
+
+
+@cli.command()
+@click.option("--feeds-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Add the feed URLs in this file (one a line) before polling.")
+@click.option("--all", "poll_all", is_flag=True, help="Poll every feed now, not only those due.")
+def poll(feeds_file: Path | None, poll_all: bool) -> None:
+    """Poll the due feeds once, analyze what is new and queue it for the subscribed channels.
+
+    Example: diplobot poll --feeds-file feeds.txt
+    """
+    from bot.ingest import run_cycle
+
+    settings = load_settings()
+    if feeds_file is not None:
+        settings = settings.model_copy(update={"feeds_file": feeds_file})
+    report = run_cycle(settings, lambda: _load_nlp(settings), force=poll_all)
+    click.echo(report.describe())
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.File("r", encoding="utf-8"))
+def analyze(files: tuple) -> None:
+    """Analyze JSON Lines articles (files or stdin) and write one JSON line of results per article.
+
+    Input lines: {"id", "text", "title"?, "published"?, "url"?}. Output: actors, quotes, dates, deadlines and
+    summary, with character offsets into `text` (see ../shared/EVAL.md). Bad lines are reported on stderr
+    with their line number; the others are still answered; the exit status is then 1.
+
+    Example: diplobot analyze articles.jsonl > analyses.jsonl
+    """
+    from bot.analysis.contract import lines_of, run_contract
+
+    settings = load_settings()
+    nlp = _load_nlp(settings)
+    sources = [(f.name, f) for f in files] or [("stdin", sys.stdin)]
+    run = run_contract(nlp, lines_of(sources), sys.stdout, sys.stderr, batch_size=settings.analysis_batch_size)
+    if run.problems:
+        click.echo(f"{len(run.problems)} line(s) not analyzed; {run.answered} answered", err=True)
+        sys.exit(1)
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (also done at every start).
+
+    Example: DATABASE_URL=postgresql+psycopg://bot@db/diplobot diplobot db upgrade
+    """
+    from bot.storage import Database
+
+    settings = load_settings()
+    database = Database.connect(settings.database_url)
+    database.upgrade()
+    click.echo(f"database at {database.engine.url.render_as_string(hide_password=True)} is up to date")
+
+
+@cli.command()
+def run() -> None:
+    """Run the Slack app, the scheduler (polling, digests, reminders) and the poster in one process.
+
+    Example: SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… diplobot run
+    """
+    from bot.runner import run as run_bot
+
+    settings = load_settings()
+    run_bot(settings)
+
+
+@cli.command()
+@click.argument("command_line")
+def ask(command_line: str) -> None:
+    """Run a slash command against the local database and print the answer as Slack would show it.
+
+    Example: diplobot ask "/who-said Nauert"
+    """
+    from rich.console import Console
+
+    from bot.commands import ask as ask_command
+    from bot.storage import Database
+    from bot.terminal import render_blocks
+
+    settings = load_settings()
+    database = Database.connect(settings.database_url)
+    database.upgrade()
+    answer = ask_command(settings, database, command_line)
+    Console().print(render_blocks(answer.blocks))
+
+
+@cli.command("eval")
+@click.argument("what", type=click.Choice(["quotes", "dates", "deadlines", "summaries", "all"]))
+@click.option("--split", default=None, help="Corpus split (default: the tuning split of each corpus).")
+def eval_command(what: str, split: str | None) -> None:
+    """Print quality figures on the evaluation corpora and our own labelled sets.
+
+    Corpora are located through POLNEAR_GIT, TE3_GIT and REALSUMM_GIT (see ../shared/EVAL.md).
+
+    Example: POLNEAR_GIT=/path/to/PolNeAR/.git diplobot eval quotes
+    """
+    from bot.evaluation.runner import run_evaluations
+
+    settings = load_settings()
+    sys.exit(run_evaluations(settings, what, split, lambda: _load_nlp(settings)))
+
+
+@cli.command()
+@click.option("--articles", default=300, show_default=True, help="How many texts to run through each pipeline.")
+def bench(articles: int) -> None:
+    """Analysis throughput (words/s) and peak memory against raw spaCy `nlp.pipe`, on the same texts.
+
+    Example: diplobot bench --articles 200
+    """
+    from bot.bench import run_bench
+
+    settings = load_settings()
+    sys.exit(run_bench(settings, articles))
