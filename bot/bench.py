@@ -1,0 +1,111 @@
+"""`diplobot bench`: analysis throughput and peak memory against raw spaCy, on the same texts, in one run.
+
+Each pipeline runs in a child process of its own so that its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.config import Settings
+
+PIPELINES = {
+    "analyze": "diplobot analyze (all fields, nlp.pipe, only the components it needs)",
+    "spacy": "raw spaCy nlp.pipe, the model's default components",
+}
+
+
+@dataclass
+class BenchResult:
+    pipeline: str
+    texts: int
+    words: int
+    seconds: float
+    peak_mb: float
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+
+def bench_texts(count: int) -> list[str]:
+    """`count` article texts: the bundled demo articles, repeated as needed."""
+    from bot.demo import demo_articles
+
+    texts = [a.text for a in demo_articles()]
+    if not texts:
+        raise RuntimeError("no demo articles found to benchmark on")
+    return [texts[i % len(texts)] for i in range(count)]
+
+
+def _worker(pipeline: str, texts_path: str, model: str, batch_size: int) -> None:
+    texts = json.loads(Path(texts_path).read_text(encoding="utf-8"))
+    if pipeline == "analyze":
+        from bot.analysis.pipeline import ArticleText, analyze_texts, load_pipeline
+
+        nlp = load_pipeline(model)
+        started = time.perf_counter()
+        for _ in analyze_texts(nlp, (ArticleText(t) for t in texts), batch_size=batch_size):
+            pass
+    else:
+        import spacy
+
+        from bot.analysis.model import resolve_model_name
+
+        nlp = spacy.load(resolve_model_name(model))
+        started = time.perf_counter()
+        for _ in nlp.pipe(texts):
+            pass
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    words = sum(len(t.split()) for t in texts)
+    print(json.dumps({"pipeline": pipeline, "texts": len(texts), "words": words, "seconds": seconds,
+                      "peak_mb": peak_kb / 1024}))
+
+
+def run_pipeline(pipeline: str, texts_path: str, settings: Settings) -> BenchResult:
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.bench", pipeline, texts_path, settings.spacy_model,
+         str(settings.analysis_batch_size)],
+        capture_output=True, text=True, check=True, env={**os.environ},
+    )
+    return BenchResult(**json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def run_bench(settings: Settings, count: int) -> int:
+    console = Console()
+    texts = bench_texts(count)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(texts, f)
+        path = f.name
+    try:
+        results = {}
+        for name in PIPELINES:
+            with console.status(f"running {name} on {len(texts)} texts"):
+                results[name] = run_pipeline(name, path, settings)
+    finally:
+        os.unlink(path)
+    table = Table(title=f"{len(texts)} texts, {results['spacy'].words:,} words, model {settings.spacy_model}")
+    for column in ("pipeline", "words/s", "seconds", "peak memory (MB)", "× raw spaCy"):
+        table.add_column(column, justify="left" if column == "pipeline" else "right")
+    raw = results["spacy"].words_per_second
+    for name, r in results.items():
+        table.add_row(PIPELINES[name], f"{r.words_per_second:,.0f}", f"{r.seconds:.2f}", f"{r.peak_mb:.0f}",
+                      f"{r.words_per_second / raw:.2f}")
+    console.print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
