@@ -171,8 +171,9 @@ def ask(command_line: str) -> None:
 
 @cli.command("eval")
 @click.argument("what", type=click.Choice(["quotes", "dates", "deadlines", "summaries", "all"]))
-@click.option("--split", default=None, help="Corpus split (default: the tuning split of each corpus).")
-def eval_command(what: str, split: str | None) -> None:
+@click.option("--split", default=None, help="Corpus split (default: the tuning splits of each corpus).")
+@click.option("--release", is_flag=True, help="Allow the reserved splits (release checks only).")
+def eval_command(what: str, split: str | None, release: bool) -> None:
     """Print quality figures on the evaluation corpora and our own labelled sets.
 
     Corpora are located through POLNEAR_GIT, TE3_GIT and REALSUMM_GIT (see ../shared/EVAL.md).
@@ -182,7 +183,7 @@ def eval_command(what: str, split: str | None) -> None:
     from bot.evaluation.runner import run_evaluations
 
     settings = load_settings()
-    sys.exit(run_evaluations(settings, what, split, lambda: _load_nlp(settings)))
+    sys.exit(run_evaluations(settings, what, split, lambda: _load_nlp(settings), release=release))
 
 
 @cli.command()

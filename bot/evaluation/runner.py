@@ -1,0 +1,92 @@
+"""`diplobot eval`: run the analysis over the evaluation corpora and print the shared scorers' figures.
+
+The corpora stay outside the repository (../shared/EVAL.md): each scorer finds its git snapshot through
+POLNEAR_GIT, TE3_GIT or REALSUMM_GIT. Reserved splits are refused unless asked for with `--release`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.config import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    scorer: str
+    variable: str
+    splits: tuple[str, ...]
+    reserved: tuple[str, ...]
+
+
+CORPORA = {
+    "quotes": Corpus("polnear.py", "POLNEAR_GIT", ("dev",), ("test",)),
+    "dates": Corpus("timex.py", "TE3_GIT", ("timebank", "aquaint"), ("platinum",)),
+    "summaries": Corpus("summaries.py", "REALSUMM_GIT", ("dev",), ("heldout",)),
+}
+
+
+def shared_eval_dir() -> Path:
+    """Where the team's scorers live: DIPLOBOT_SHARED/eval, by default ../shared/eval beside the repo."""
+    return Path(os.environ.get("DIPLOBOT_SHARED", REPO.parent / "shared")) / "eval"
+
+
+def analyze_file(nlp, source: Path, target: Path, batch_size: int) -> None:  # noqa: ANN001
+    from bot.analysis.contract import lines_of, run_contract
+
+    with source.open(encoding="utf-8") as f, target.open("w", encoding="utf-8") as out:
+        run_contract(nlp, lines_of([(source.name, f)]), out, io.StringIO(), batch_size=batch_size)
+
+
+def score_corpus(what: str, split: str, nlp, settings: Settings, workdir: Path) -> dict:  # noqa: ANN001
+    corpus = CORPORA[what]
+    scorer = shared_eval_dir() / corpus.scorer
+    exported, predicted = workdir / f"{what}-{split}-in.jsonl", workdir / f"{what}-{split}-out.jsonl"
+    subprocess.run([sys.executable, str(scorer), "export", split, str(exported)], check=True)
+    analyze_file(nlp, exported, predicted, settings.analysis_batch_size)
+    out = subprocess.run([sys.executable, str(scorer), "score", split, str(predicted)], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader: Callable,
+                    release: bool = False) -> int:
+    console = Console()
+    wanted = ["quotes", "dates", "deadlines", "summaries"] if what == "all" else [what]
+    nlp = nlp_loader()
+    status = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in wanted:
+            if name == "deadlines":
+                from bot.evaluation.deadlines import evaluate_labelled_set
+
+                console.print("[bold]deadlines[/] (eval/deadlines.jsonl, our own labelled set)")
+                console.print_json(json.dumps(evaluate_labelled_set(nlp)))
+                continue
+            corpus = CORPORA[name]
+            if not os.environ.get(corpus.variable):
+                console.print(f"[yellow]{name}: skipped, set {corpus.variable} to the corpus git directory "
+                              "(see ../shared/EVAL.md)[/]")
+                status = 1
+                continue
+            for one_split in [split] if split else corpus.splits:
+                if one_split in corpus.reserved and not release:
+                    console.print(f"[red]{name}: split {one_split!r} is reserved for release checks "
+                                  "(use --release)[/]")
+                    status = 1
+                    continue
+                console.print(f"[bold]{name}[/] ({corpus.scorer} {one_split})")
+                console.print_json(json.dumps(score_corpus(name, one_split, nlp, settings, Path(tmp))))
+    return status
