@@ -1,0 +1,1 @@
+"""Measuring the analysis against labelled corpora and our own labelled sets."""
