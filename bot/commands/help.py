@@ -1,0 +1,42 @@
+"""`/diplo help`: what each command does, with an example."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.commands.answer import Answer, CommandContext, context, header, section
+from bot.config import Settings
+from bot.storage import Database
+
+COMMANDS: list[tuple[str, str, str]] = [
+    ("/who-said <person> [since <date>]", "Quotes from a person, newest first, with the article and source.",
+     "/who-said Nauert since 2018-10-01"),
+    ("/deadlines [topic|actor|country] [overdue|upcoming]", "Stated deadlines sorted by due date.",
+     "/deadlines North Korea upcoming"),
+    ("/digest [topic]", "The digest for this channel's subscriptions, right now.", "/digest sanctions"),
+    ("/subscribe <topic> [-exclusion]", "Follow a keyword, actor or country in this channel.",
+     "/subscribe north korea -sports"),
+    ("/unsubscribe <topic>", "Stop following a topic in this channel.", "/unsubscribe north korea"),
+    ("/subscriptions", "This channel's topics, with buttons to remove them.", "/subscriptions"),
+    ("/feeds list | add <url> | remove <url>", "The news sources; workspace admins add and remove them.",
+     "/feeds add https://example.org/world.rss"),
+    ("/diplo help", "This list.", "/diplo help"),
+]
+
+
+@dataclass
+class HelpArgs:
+    topic: str = ""
+
+
+def parse(text: str) -> HelpArgs:
+    return HelpArgs(topic=text.strip()[:100])
+
+
+def answer(db: Database, settings: Settings, args: HelpArgs, ctx: CommandContext) -> Answer:
+    blocks = [header("diplobot: diplomacy news in Slack")]
+    for usage, what, example in COMMANDS:
+        blocks.append(section(f"*`{usage}`*\n{what}\nExample: `{example}`"))
+    blocks.append(context("Answers are visible only to you; add `share` at the end to post one to the channel."))
+    text = "diplobot commands: " + "; ".join(f"{usage} — {what}" for usage, what, _ in COMMANDS)
+    return Answer(text=text, blocks=blocks)
