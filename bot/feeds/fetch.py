@@ -1,0 +1,296 @@
+"""Fetch a feed over HTTP within limits: timeouts, a size cap, a redirect cap, the address guard, conditional GET.
+
+`build_client(settings)` makes the one `httpx.Client` to fetch with; `fetch_feed(client, url, settings, ...)`
+returns a `FetchResult` or raises a `FeedError` (or a `FeedURLRefused` from the address guard) naming the URL.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from dataclasses import dataclass
+
+import httpcore
+import httpx
+
+from bot.config import Settings
+from bot.feeds.addresses import (
+    FeedURLRefused,
+    PrivateAddressRefused,
+    Resolver,
+    UnsupportedFeedURL,
+    checked_addresses,
+    resolve_host,
+    url_host_port,
+)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# A whole fetch may take this many read timeouts, so a server trickling a byte a second cannot hold the poller.
+TOTAL_TIME_FACTOR = 3
+ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+
+__all__ = [
+    "FeedError", "FeedTooBig", "FeedHTTPError", "FeedTimeout", "TooManyRedirects", "FeedConnectionError",
+    "FeedURLRefused", "PrivateAddressRefused", "UnsupportedFeedURL", "FetchResult", "build_client", "fetch_feed",
+]
+
+
+class FeedError(Exception):
+    """The feed could not be fetched."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class FeedTooBig(FeedError):
+    """The response is larger than FETCH_MAX_BYTES (counted after decompression)."""
+
+
+class FeedHTTPError(FeedError):
+    """The server answered with an HTTP error status."""
+
+    def __init__(self, url: str, status: int) -> None:
+        super().__init__(url, f"HTTP {status}")
+        self.status = status
+
+
+class FeedTimeout(FeedError):
+    """The server did not answer, or did not finish answering, in time."""
+
+
+class TooManyRedirects(FeedError):
+    """The feed redirects in a loop or more often than FETCH_MAX_REDIRECTS allows."""
+
+
+class FeedConnectionError(FeedError):
+    """No connection: the name does not resolve, the server refuses, or TLS fails."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What a fetch brought back: a body (2xx) or nothing new (304)."""
+
+    url: str
+    final_url: str
+    status: int
+    body: bytes | None
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+# --- the guarded connection ----------------------------------------------------------------------------
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Resolves each host once, refuses non-public addresses, and connects to exactly the address it checked."""
+
+    def __init__(self, *, allow_private: bool, resolve: Resolver) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._allow_private = allow_private
+        self._resolve = resolve
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001, ANN201
+        try:
+            addresses = checked_addresses(host, port, allow_private=self._allow_private, resolve=self._resolve)
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} resolves to no address")
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure  # type: ignore[misc]
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # noqa: ANN001, ANN201
+        raise httpcore.ConnectError("feeds are never fetched over unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's own transport, with its connection pool built on the guarded backend."""
+
+    def __init__(self, *, allow_private: bool, resolve: Resolver) -> None:
+        super().__init__(trust_env=False)
+        # httpx has no public way to hand a network backend to its pool; the pool it built is replaced by one
+        # that differs only in the backend (tests/test_fetch.py proves every connection goes through it).
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=_GuardedBackend(allow_private=allow_private, resolve=resolve),
+        )
+
+
+def build_client(settings: Settings, *, resolve: Resolver = resolve_host) -> httpx.Client:
+    """The HTTP client for feeds: timeouts and User-Agent from `settings`, no automatic redirects, guarded.
+
+    Args:
+        settings: FETCH_TIMEOUT_SECONDS, USER_AGENT and ALLOW_PRIVATE_FEEDS are read.
+        resolve: host name resolver (tests map invented names to 127.0.0.1).
+    """
+    timeout = settings.fetch_timeout_seconds
+    return httpx.Client(
+        transport=_GuardedTransport(allow_private=settings.allow_private_feeds, resolve=resolve),
+        timeout=httpx.Timeout(timeout, connect=timeout),
+        headers={"User-Agent": settings.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+# --- reading a body within the cap ------------------------------------------------------------------------
+
+
+class _Inflater:
+    """Decompresses gzip/deflate bodies chunk by chunk, never producing more than `limit` bytes in all."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self._encoding = encoding
+        self._limit = limit
+        self._produced = 0
+        self._started = False
+        self._inflater = self._new()
+
+    def _new(self):  # noqa: ANN202 - zlib's decompressor type is private
+        # 47 = 32 + 15: zlib detects a gzip or zlib header itself.
+        return zlib.decompressobj(47 if self._encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> bytes:
+        """Bytes decompressed from `data`; at most one byte past the limit, so the caller can see it was passed."""
+        if not self._started and self._encoding == "deflate":
+            self._started = True
+            try:
+                return self._drain(data)
+            except zlib.error:
+                # Some servers send raw deflate data without the zlib header.
+                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        self._started = True
+        return self._drain(data)
+
+    def _drain(self, data: bytes) -> bytes:
+        out: list[bytes] = []
+        while data and self._produced <= self._limit:
+            chunk = self._inflater.decompress(data, self._limit - self._produced + 1)
+            self._produced += len(chunk)
+            out.append(chunk)
+            if self._inflater.unconsumed_tail:
+                data = self._inflater.unconsumed_tail
+            elif self._inflater.eof and self._inflater.unused_data:
+                data = self._inflater.unused_data  # another gzip member follows
+                self._inflater = self._new()
+            else:
+                data = b""
+        return b"".join(out)
+
+
+def _read_body(response: httpx.Response, url: str, max_bytes: int, deadline: float) -> bytes:
+    """The decompressed body, refused as soon as it passes `max_bytes` or the deadline."""
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        inflater = None
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FeedTooBig(url, f"the body is {int(declared):,} bytes, more than the {max_bytes:,} allowed")
+    elif encoding in ("gzip", "x-gzip", "deflate"):
+        inflater = _Inflater(encoding, max_bytes)
+    else:
+        raise FeedError(url, f"unsupported Content-Encoding {encoding!r}")
+    body = bytearray()
+    try:
+        for raw in response.iter_raw():
+            body += inflater.feed(raw) if inflater else raw
+            if len(body) > max_bytes:
+                raise FeedTooBig(url, f"the body passed the {max_bytes:,} bytes allowed (after decompression)")
+            if time.monotonic() > deadline:
+                raise FeedTimeout(url, "the body took too long to arrive")
+    except zlib.error as exc:
+        raise FeedError(url, f"the {encoding} body is corrupt ({exc})") from exc
+    return bytes(body)
+
+
+# --- the fetch ------------------------------------------------------------------------------------------
+
+
+def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def fetch_feed(
+    client: httpx.Client,
+    url: str,
+    settings: Settings,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    """GET a feed, following at most FETCH_MAX_REDIRECTS redirects by hand, each hop checked.
+
+    Args:
+        client: from `build_client(settings)`; its transport checks every address it connects to.
+        url: the feed's URL.
+        settings: FETCH_MAX_BYTES, FETCH_MAX_REDIRECTS, FETCH_TIMEOUT_SECONDS, ALLOW_PRIVATE_FEEDS are read.
+        etag, last_modified: the validators stored from the last body, sent for a conditional GET.
+
+    Raises `FeedError` subclasses or `FeedURLRefused` (an unsupported or private URL), each naming the URL.
+    """
+    deadline = time.monotonic() + TOTAL_TIME_FACTOR * settings.fetch_timeout_seconds
+    headers = _conditional_headers(etag, last_modified)
+    current = url
+    visited: set[str] = set()
+    for _hop in range(settings.fetch_max_redirects + 1):
+        visited.add(current)
+        url_host_port(current)  # http(s) with a host, or UnsupportedFeedURL; addresses are checked on connect
+        response = _request(client, current, headers, url, deadline)
+        with response:
+            if response.status_code in REDIRECT_STATUSES:
+                location = response.headers.get("Location")
+                if not location:
+                    raise FeedHTTPError(current, response.status_code)
+                try:
+                    following = str(response.url.join(location.strip()))
+                except httpx.InvalidURL as exc:
+                    raise UnsupportedFeedURL(current, f"redirects to an invalid URL ({exc})") from exc
+                if following in visited:
+                    raise TooManyRedirects(url, f"redirect loop at {following}")
+                current = following
+                continue
+            if response.status_code == 304:
+                return FetchResult(url, current, 304, None, response.headers.get("ETag"),
+                                   response.headers.get("Last-Modified"), response.headers.get("Content-Type"))
+            if not 200 <= response.status_code < 300:
+                raise FeedHTTPError(current, response.status_code)
+            body = _read_body(response, current, settings.fetch_max_bytes, deadline)
+            return FetchResult(url, current, response.status_code, body, response.headers.get("ETag"),
+                               response.headers.get("Last-Modified"), response.headers.get("Content-Type"))
+    raise TooManyRedirects(url, f"more than {settings.fetch_max_redirects} redirects")
+
+
+def _request(client: httpx.Client, current: str, headers: dict[str, str], url: str, deadline: float) -> httpx.Response:
+    """Send one GET and return the streaming response (headers read, body not yet), errors named."""
+    if time.monotonic() > deadline:
+        raise FeedTimeout(url, "redirects took too long")
+    try:
+        return client.send(client.build_request("GET", current, headers=headers), stream=True)
+    except PrivateAddressRefused as exc:
+        raise PrivateAddressRefused(current, exc.address, exc.kind) from None
+    except httpx.TimeoutException as exc:
+        raise FeedTimeout(current, f"no answer in time ({type(exc).__name__})") from exc
+    except httpx.TransportError as exc:
+        raise FeedConnectionError(current, str(exc) or type(exc).__name__) from exc
+    except httpx.InvalidURL as exc:
+        raise UnsupportedFeedURL(current, str(exc)) from exc

@@ -1,0 +1,157 @@
+"""Turn a fetched feed (bytes) into its title and normalised `Entry` records. Pure: no I/O, `now` passed in."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import feedparser
+
+from bot.articles import (
+    Entry,
+    bounded_guid,
+    canonical_url,
+    clean_text,
+    content_hash,
+    fallback_guid,
+    html_to_text,
+    one_line,
+)
+
+# Dates before this are placeholders (a zero timestamp, "1970-01-01"), not publication dates.
+EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
+MAX_TITLE_LENGTH = 1000
+# feedparser's complaints about headers, not about the document.
+_HARMLESS = frozenset({"NonXMLContentType", "CharacterEncodingOverride"})
+# Text declared plain that still carries tags (feeds mislabel often) is stripped like HTML.
+_LOOKS_LIKE_MARKUP = re.compile(r"<[a-zA-Z!/]|&[a-zA-Z]+;|&#")
+MAX_FEED_TITLE_LENGTH = 500
+
+
+class FeedParseError(Exception):
+    """The document is not a feed that can be read."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A feed's title, its entries, and what was wrong with it but could be lived with."""
+
+    title: str | None
+    entries: list[Entry]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None = None) -> ParsedFeed:
+    """Parse RSS or Atom bytes into normalised entries.
+
+    Args:
+        body: the document as fetched (feedparser finds the encoding from it and `content_type`).
+        url: where it came from; relative links are resolved against it, and errors name it.
+        now: the fetch time, given to entries with no date or a date in the future.
+        content_type: the response's Content-Type header, if any.
+
+    Raises `FeedParseError` when the document is not a feed or is too broken to yield any entry.
+    """
+    if not body.strip():
+        raise FeedParseError(url, "the response is empty")
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    # Always a stream: given bytes or a string, feedparser may treat them as a file name or URL to open.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    warnings: list[str] = []
+    exception = parsed.get("bozo_exception")
+    if parsed.get("bozo") and type(exception).__name__ not in _HARMLESS:
+        problem = f"{type(exception).__name__}: {exception}"
+        if not parsed.entries:
+            raise FeedParseError(url, f"not a readable feed ({problem})")
+        warnings.append(f"feed is malformed but readable ({problem})")
+    elif not parsed.get("version") and not parsed.entries:
+        raise FeedParseError(url, "not an RSS or Atom feed")
+    entries: list[Entry] = []
+    for position, raw in enumerate(parsed.entries, start=1):
+        try:
+            entry = entry_from_feedparser(raw, base_url=url, now=now)
+        except Exception as exc:  # one broken entry never costs the others
+            warnings.append(f"entry {position} skipped: {type(exc).__name__}: {exc}")
+            continue
+        if entry is None:
+            warnings.append(f"entry {position} skipped: it has no title, text or link")
+        else:
+            entries.append(entry)
+    title = one_line(html_to_text(parsed.feed.get("title", "") or ""))[:MAX_FEED_TITLE_LENGTH] or None
+    return ParsedFeed(title=title, entries=entries, warnings=warnings)
+
+
+def entry_from_feedparser(raw: dict, *, base_url: str, now: datetime) -> Entry | None:
+    """One feedparser entry as an `Entry`, or None when there is nothing in it to show."""
+    url = canonical_url(raw.get("link"), base=base_url)
+    text = entry_text(raw)
+    title = one_line(_as_text(raw.get("title_detail") or raw.get("title")))
+    if not title:
+        title = _title_from_text(text) or url or ""
+    if not title and not text:
+        return None
+    title = title[:MAX_TITLE_LENGTH]
+    raw_id = (raw.get("id") or "").strip()
+    guid = bounded_guid(raw_id) if raw_id else (url or fallback_guid(title, text))
+    return Entry(
+        guid=guid,
+        url=url,
+        title=title,
+        text=text,
+        published_at=entry_date(raw, now),
+        content_hash=content_hash(title, text),
+    )
+
+
+def entry_text(raw: dict) -> str:
+    """The longest of the entry's full content and its summary, as plain text with paragraphs kept."""
+    candidates = [_as_text(content) for content in raw.get("content") or []]
+    candidates.append(_as_text(raw.get("summary_detail") or raw.get("summary")))
+    return max(candidates, key=len, default="")
+
+
+def entry_date(raw: dict, now: datetime) -> datetime:
+    """Publication (or else update) date in UTC; `now` when missing, implausibly old, or in the future."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = dict.get(raw, key)  # not raw.get: feedparser would map a missing key onto another, with a warning
+        if not value:
+            continue
+        try:
+            date = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+        except (OverflowError, ValueError, OSError, TypeError):
+            continue
+        if date < EARLIEST_PLAUSIBLE:
+            continue
+        return min(date, now.astimezone(UTC))
+    return now.astimezone(UTC)
+
+
+def _as_text(value: object) -> str:
+    """Plain text from a feedparser value or detail dict (HTML stripped unless it is declared plain text)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        kind = (value.get("type") or "").lower()
+        text = value.get("value") or ""
+        if kind == "text/plain" and not _LOOKS_LIKE_MARKUP.search(text):
+            return clean_text(text)  # keeps the line breaks that plain text uses for paragraphs
+        return html_to_text(text)
+    return html_to_text(str(value))
+
+
+def _title_from_text(text: str, limit: int = 120) -> str:
+    """A stand-in title: the text's first line, cut at a word near `limit` characters."""
+    first = one_line(text.split("\n", 1)[0]) if text else ""
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
