@@ -1,11 +1,761 @@
-"""Temporal expressions with TIMEX3 values resolved against the published date."""
+"""Temporal expressions with TIMEX3 values resolved against the published date.
+
+Spans come from spaCy's DATE/TIME entities (minus ages, model numbers and frequency adjectives) plus
+a few words the model leaves out ("now", "recently", "the future"). Values come from `normalize`, a
+rule-based normaliser: explicit dates as written, relative ones ("last month", "Tuesday", "in two
+weeks") against `published`, with the verb's tense choosing the direction of a bare weekday or month.
+When `published` is None, anything that needs an anchor gets the value None; REF values, durations and
+fully written dates are still given.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from bot.analysis.records import DateMention
 
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI", "tonight": "TNI"}
+UNITS = {
+    "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "weekend": "WE", "month": "M",
+    "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE",
+}
+TIME_UNITS = {"second", "minute", "hour"}
+SMALL_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "couple": 2,
+    "a couple of": 2, "a dozen": 12, "dozen": 12,
+}
+VAGUE_NUMBERS = {"several", "few", "a few", "many", "some", "the", "", "recent", "coming", "the coming",
+                 "the past few", "the last few", "the next few", "the next several", "the past several",
+                 "past", "the past", "the last", "the next", "recent", "these"}
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+PRESENT_WORDS = {"now", "right now", "currently", "current", "these days", "nowadays", "at present", "presently",
+                 "the present", "present", "today's", "this time", "the moment", "this moment", "the current"}
+PAST_WORDS = {"recently", "recent", "previously", "the past", "past", "earlier", "formerly", "once", "more recently",
+              "in the past", "lately", "then current", "the old days", "years ago", "months ago", "long ago",
+              "the past few years", "past years", "recent years", "several years ago", "a few years ago"}
+FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near term", "the short term", "shortly",
+                "the long term", "the longer term", "the future", "in the future", "later", "as soon as possible",
+                "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time"}
+# Extra one- and two-word expressions the model rarely tags DATE.
+EXTRA_PHRASES = {"now", "currently", "recently", "soon", "nowadays", "lately", "the future", "the near future",
+                 "the past", "the near term", "the short term", "current", "these days", "right now"}
+FREQUENCY_ADJECTIVES = {"annual", "annually", "quarterly", "seasonally", "yearly", "monthly", "weekly", "biannual",
+                        "semiannual", "daily"}
+SET_WORDS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H"}
+TEMPORAL_WORD = re.compile(
+    r"\b(\d{4}s?|'\d0s|now|today|tonight|yesterday|tomorrow|day|days|week|weeks|weekend|month|months|year|years|"
+    r"quarter|quarters|decade|decades|century|centuries|hour|hours|minute|minutes|second|seconds|morning|afternoon|"
+    r"evening|night|noon|midnight|midday|season|spring|summer|fall|autumn|winter|"
+    + "|".join(MONTHS) + "|" + "|".join(WEEKDAYS) + r"|\d{1,2}:\d\d|a\.m\.|p\.m\.|am|pm|ago|recent\w*|current\w*|"
+    r"future|past|soon|period|time|nineties|eighties|seventies|sixties|fifties|christmas|easter|year-end|"
+    r"thanksgiving|ramadan|yet|once|earlier|later|previously|formerly|nowadays|lately|present)\b"
+)
+
+
+@dataclass
+class DocContext:
+    """What earlier expressions in the same article tell later ones (the fiscal quarter under discussion)."""
+
+    quarter: tuple[int, int] | None = None
+    seen: dict[str, str] = field(default_factory=dict)
+
 
 def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: ANN001 - spacy Doc
-    return []
+    """Every temporal expression in `doc`, in text order, with its TIMEX3 value (None when unresolvable)."""
+    context = DocContext()
+    found: list[DateMention] = []
+    for span in candidate_spans(doc):
+        value = normalize(span.text, published, tense=verb_tense(span), context=context)
+        if value is None and not TEMPORAL_WORD.search(span.text.lower()):
+            continue
+        found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value=value))
+    return found
+
+
+def candidate_spans(doc) -> list:  # noqa: ANN001 - spacy Doc
+    """DATE/TIME entities cleaned of what is not a time, plus the time words the model leaves untagged."""
+    spans = []
+    taken: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        for span in _split_range(ent):
+            span = _clean_entity(span)
+            if span is None:
+                continue
+            spans.append(span)
+            taken.update(range(span.start, span.end))
+    for span in _extra_phrases(doc, taken):
+        spans.append(span)
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+RANGE_WORDS = {"ended", "ending", "through", "to", "and", "until", "till", "-", "\u2013", "or", "from", "between"}
+
+
+def _split_range(ent) -> list:  # noqa: ANN001 - spacy Span
+    """'Aug. 26 to Oct. 20', 'the quarter ended Sept. 30': one span per side of the range word."""
+    parts = []
+    start = ent.start
+    for token in ent:
+        if token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_):
+            if token.i > start:
+                parts.append(ent.doc[start:token.i])
+            start = token.i + 1
+    if start < ent.end:
+        parts.append(ent.doc[start:ent.end])
+    if len(parts) > 1 and all(TEMPORAL_WORD.search(p.text.lower()) for p in parts):
+        return parts
+    if ent[0].lower_ in ("between", "from") and len(ent) > 1:
+        return [ent.doc[ent.start + 1:ent.end]]
+    return [ent]
+
+
+def _clean_entity(ent):  # noqa: ANN001, ANN202 - spacy Span
+    """The entity trimmed of possessive endings and stray punctuation, or None when it is not a time."""
+    text = ent.text.lower()
+    if re.fullmatch(r"\d{1,3}|\d{5,}", text):
+        return None  # ages ("Amir, 27,") and model numbers ("80486")
+    if re.search(r"\bold\b|-old\b", text):
+        return None  # "37 years old", "a 136-year-old institution"
+    if text in FREQUENCY_ADJECTIVES:
+        return None
+    start, end = ent.start, ent.end
+    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"):
+        end -= 1
+    if end == start:
+        return None
+    return ent.doc[start:end]
+
+
+def _extra_phrases(doc, taken: set[int]) -> list:  # noqa: ANN001 - spacy Doc
+    spans = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if i in taken:
+            i += 1
+            continue
+        match = None
+        for width in (3, 2, 1):
+            if i + width > n or any(j in taken for j in range(i, i + width)):
+                continue
+            words = " ".join(t.lower_ for t in doc[i:i + width])
+            if words in EXTRA_PHRASES:
+                match = doc[i:i + width]
+                break
+        if match is not None and _is_time_use(match):
+            spans.append(match)
+            i = match.end
+        else:
+            i += 1
+    return spans
+
+
+def _is_time_use(span) -> bool:  # noqa: ANN001 - spacy Span
+    """Filter the uses of extra words that are not about time ("current account", "the past tense")."""
+    word = span.text.lower()
+    if word in ("current", "future", "recent"):
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return span[0].pos_ == "ADJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.lower_ not in (
+            "account", "accounts", "affairs", "events", "generations", "tense")
+    if word == "soon":
+        before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+        after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+        return before != "as" and after not in ("after", "as")
+    if word == "the past":
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return nxt is None or nxt.pos_ not in ("NOUN", "NUM", "ADJ", "PROPN")
+    return True
+
+
+def verb_tense(span) -> str:  # noqa: ANN001 - spacy Span
+    """'past', 'future' or 'present' for the verb governing `span` (present when there is none)."""
+    token = span.root
+    for _ in range(5):
+        if token.pos_ in ("VERB", "AUX") or token.head is token:
+            break
+        token = token.head
+    if token.pos_ not in ("VERB", "AUX"):
+        return "present"
+    auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    aux_words = {a.lower_ for a in auxes}
+    if aux_words & {"will", "'ll", "shall", "wo"} or ("going" in aux_words):
+        return "future"
+    if any(a.tag_ == "MD" for a in auxes):
+        return "future"
+    if token.tag_ == "VBD" or aux_words & {"had", "has", "have", "was", "were", "did", "'d"}:
+        return "past"
+    if token.tag_ == "VBN":
+        return "past"
+    if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
+        return "future"
+    if token.tag_ == "VBG" and aux_words & {"is", "are", "am", "'s", "'re"}:
+        return "future"
+    return "present"
+
+
+def normalize(text: str, published: date | None, tense: str = "present", context: DocContext | None = None) -> str | None:
+    """The TIMEX3 value of a temporal expression ("last month" → "2018-09" when published 2018-10-03).
+
+    Args:
+        text: the expression as written.
+        published: the article's date, the anchor of relative expressions (None leaves them unresolved).
+        tense: 'past', 'future' or 'present', from the governing verb; picks the direction of "Tuesday".
+        context: state shared by one article's expressions (the quarter under discussion).
+    """
+    context = context if context is not None else DocContext()
+    s = _clean_text(text)
+    if not s:
+        return None
+    return _resolve(s, published, tense, context)
+
+
+def _clean_text(text: str) -> str:
+    s = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
+    s = re.sub(r"\s+", " ", s).strip(" .,;:!?\"'()")
+    s = re.sub(r"'s$|s'$", "", s).strip()
+    s = re.sub(r"\b(about|around|nearly|almost|roughly|approximately|some|just|only|barely|over|under|"
+               r"more than|less than|at least|at most|up to|no more than|fewer than|as many as|as much as|"
+               r"as long as|as early as|as late as|as recently as|within|a further|another|"
+               r"an additional|a full|a good part of|each of|much of|all of|most of|part of)\b\s*", "", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return s
+
+
+def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+    # Fixed phrases first.
+    if s in PRESENT_WORDS:
+        return "PRESENT_REF"
+    if s in ("today", "tonight", "this day"):
+        return dct.isoformat() if dct else None
+    if s in PAST_WORDS:
+        return "PAST_REF"
+    if s in FUTURE_WORDS:
+        return "FUTURE_REF"
+    if s in SET_WORDS:
+        return SET_WORDS[s]
+    m = re.fullmatch(r"(?:the )?(coming|future|recent|past) (days|weeks|months|quarters|years|decades)", s)
+    if m:
+        if m[1] in ("coming", "future"):
+            return "FUTURE_REF"
+        if m[1] == "past":
+            return "PAST_REF"
+        return "PX" + UNITS[m[2][:-1]][-1] if m[2] not in ("quarters", "decades") else "PAST_REF"
+    for resolver in (_explicit_date, _relative_day, _weekday, _month, _month_relative, _year_like, _quarter_like, _week_like,
+                     _season, _ago, _set, _duration, _time_of_day):
+        value = resolver(s, dct, tense, ctx)
+        if value is not None:
+            return value
+    return None
+
+
+# --- explicit calendar dates ----------------------------------------------------------------------
+
+_MONTH_RE = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR_RE = r"(\d{4})"
+
+
+def _explicit_date(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    s = re.sub(r"^(the )?(" + "|".join(WEEKDAYS) + r")\.?,? (the )?", "", s) if re.search(r"\d", s) else s
+    s = re.sub(r"^(early|late|mid|the middle of|the end of|the beginning of|the start of)[- ]", "", s)
+    patterns = (
+        (_MONTH_RE + r" " + _DAY_RE + r",? " + _YEAR_RE + r"$", "mdy"),
+        (_DAY_RE + r" (?:of )?" + _MONTH_RE + r",? " + _YEAR_RE + r"$", "dmy"),
+        (r"(\d{4})-(\d{2})-(\d{2})$", "iso"),
+        (r"(\d{1,2})/(\d{1,2})/(\d{2,4})$", "us"),
+    )
+    for pattern, shape in patterns:
+        m = re.match(pattern, s)
+        if not m:
+            continue
+        if shape == "mdy":
+            y, mo, d = int(m[3]), MONTHS[m[1]], int(m[2])
+        elif shape == "dmy":
+            y, mo, d = int(m[3]), MONTHS[m[2]], int(m[1])
+        elif shape == "iso":
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        else:
+            mo, d, y = int(m[1]), int(m[2]), int(m[3])
+            y += 1900 if y < 100 and y > 30 else (2000 if y < 100 else 0)
+        return _safe_day(y, mo, d)
+    m = re.match(_MONTH_RE + r" " + _DAY_RE + r"$", s) or re.match(_DAY_RE + r" (?:of )?" + _MONTH_RE + r"$", s)
+    if m:
+        if m[1].isdigit():
+            d, mo = int(m[1]), MONTHS[m[2]]
+        else:
+            mo, d = MONTHS[m[1]], int(m[2])
+        if dct is None:
+            return f"XXXX-{mo:02d}-{d:02d}"
+        y = _year_for_month(mo, dct, tense, day=d)
+        return _safe_day(y, mo, d)
+    m = re.match(_MONTH_RE + r",? (?:of )?" + _YEAR_RE + r"$", s)
+    if m:
+        return f"{int(m[2]):04d}-{MONTHS[m[1]]:02d}"
+    return None
+
+
+def _safe_day(y: int, mo: int, d: int) -> str | None:
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _year_for_month(month: int, dct: date, tense: str, day: int = 15) -> int:
+    """The year of a month named without one: the same year unless the tense points across the new year."""
+    try:
+        same = date(dct.year, month, min(day, 28))
+    except ValueError:
+        same = date(dct.year, month, 1)
+    gap = (same - dct).days
+    if tense == "past" and gap > 90:
+        return dct.year - 1
+    if tense == "future" and gap < -90:
+        return dct.year + 1
+    if gap > 200:
+        return dct.year - 1
+    if gap < -200:
+        return dct.year + 1
+    return dct.year
+
+
+# --- today, yesterday, weekdays -------------------------------------------------------------------
+
+def _relative_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:early |late |earlier |later |mid-?|just )?(today|yesterday|tomorrow|tonight|last night|"
+                     r"the day before yesterday|the day after tomorrow)(?: (morning|afternoon|evening|night))?", s)
+    if not m:
+        m2 = re.fullmatch(r"(?:early |late |earlier |later )?(?:this|this past) (morning|afternoon|evening)|"
+                          r"(?:the )?(morning|afternoon|evening|mid-?afternoon|midday|noon|midnight)", s)
+        if not m2 or dct is None:
+            return None
+        part = (m2[1] or m2[2]).replace("mid-", "").replace("mid", "")
+        if part in ("day", "noon", "midday"):
+            return f"{dct.isoformat()}T12:00"
+        if part == "night":
+            return f"{dct.isoformat()}T24:00"
+        return f"{dct.isoformat()}{PARTS_OF_DAY.get(part, 'TAF')}"
+    if dct is None:
+        return None
+    word, part = m[1], m[2]
+    shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1,
+             "the day before yesterday": -2, "the day after tomorrow": 2}[word]
+    day = (dct + timedelta(days=shift)).isoformat()
+    if word == "last night":
+        return f"{day}TNI"
+    if part:
+        return f"{day}{PARTS_OF_DAY[part]}"
+    return day
+
+
+def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:(last|next|this|this coming|this past|coming|early|late|earlier|later|on) )?"
+                     r"(" + "|".join(WEEKDAYS) + r")s?(?: (morning|afternoon|evening|night))?"
+                     r"(?:,? (?:at )?(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?)?", s)
+    clock = None
+    if not m:
+        m0 = re.fullmatch(r"(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?(?: \w+)? (?:on )?(" + "|".join(WEEKDAYS) + r")", s)
+        m1 = re.fullmatch(r"(noon|midnight|midday) (?:on )?(" + "|".join(WEEKDAYS) + r")", s)
+        if m0:
+            clock = _clock(m0[1], m0[2], m0[3])
+            mod, name, part = None, m0[4], None
+        elif m1:
+            clock = "24:00" if m1[1] == "midnight" else "12:00"
+            mod, name, part = None, m1[2], None
+        else:
+            return None
+    else:
+        mod, name, part = m[1], m[2], m[3]
+        if m[4]:
+            clock = _clock(m[4], m[5], m[6])
+    if dct is None:
+        return None
+    target = WEEKDAYS[name]
+    if mod in ("last", "this past"):
+        direction = "past"
+    elif mod in ("next", "this coming", "coming"):
+        direction = "future"
+    elif target == dct.weekday():
+        direction = "same"
+    else:
+        direction = "future" if tense == "future" else "past"
+    if direction == "same":
+        day = dct
+    elif direction == "past":
+        back = (dct.weekday() - target) % 7 or 7
+        day = dct - timedelta(days=back)
+    else:
+        ahead = (target - dct.weekday()) % 7 or 7
+        day = dct + timedelta(days=ahead)
+    if clock:
+        return f"{day.isoformat()}T{clock}"
+    if part:
+        return f"{day.isoformat()}{PARTS_OF_DAY[part]}"
+    return day.isoformat()
+
+
+def _clock(hour: str, minute: str | None, half: str) -> str:
+    h = int(hour) % 12 + (12 if half == "p" else 0)
+    return f"{h:02d}:{int(minute or 0):02d}"
+
+
+def _time_of_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?(?: \w{2,3})?", s) or re.fullmatch(
+        r"(\d{1,2}):(\d\d)()", s)
+    if m and dct is not None:
+        if m[3]:
+            return f"{dct.isoformat()}T{_clock(m[1], m[2], m[3])}"
+        return f"{dct.isoformat()}T{int(m[1]):02d}:{m[2]}"
+    return None
+
+
+# --- months, years, quarters, weeks, seasons ------------------------------------------------------
+
+def _month(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:(last|next|this|this past|this coming|early|late|mid|the end of|the middle of|the "
+                     r"beginning of|the start of|the first half of|the second half of|the rest of|"
+                     r"the remainder of)[- ])?" + _MONTH_RE + r"(?: (this|last|next) year)?", s)
+    if not m:
+        return None
+    mod, month, year_word = m[1], MONTHS[m[2]], m[3]
+    if month == 5 and mod is None and year_word is None and s != "may":
+        return None
+    if dct is None:
+        return f"XXXX-{month:02d}"
+    if year_word:
+        year = dct.year + {"this": 0, "last": -1, "next": 1}[year_word]
+    elif mod in ("last", "this past"):
+        year = dct.year if month < dct.month - 1 else dct.year - 1
+    elif mod in ("next", "this coming"):
+        year = dct.year if month > dct.month else dct.year + 1
+    else:
+        year = _year_for_month(month, dct, tense)
+    return f"{year:04d}-{month:02d}"
+
+
+def _month_relative(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:earlier |later |early |late |mid-?|the end of |the start of |the rest of |the remainder of |"
+                     r"the beginning of |the middle of |by the end of |the first half of |the second half of )?"
+                     r"(this|last|next|the past|the coming|the previous|the following|the current|the same|that|the) "
+                     r"month", s)
+    if not m or dct is None:
+        return None
+    word = m[1]
+    if word in ("the", "that", "the same"):
+        return ctx.seen.get("month") or f"{dct.year:04d}-{dct.month:02d}"
+    shift = {"last": -1, "the past": -1, "the previous": -1, "next": 1, "the coming": 1, "the following": 1}.get(
+        word, 0)
+    total = dct.year * 12 + dct.month - 1 + shift
+    value = f"{total // 12:04d}-{total % 12 + 1:02d}"
+    ctx.seen["month"] = value
+    return value
+
+
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}
+
+
+def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+    s = re.sub(r"^(early|late|mid|the end of|the middle of|the beginning of|the start of|the first half of|"
+               r"the second half of|the rest of|the remainder of|the early|the late|the mid|the first|"
+               r"the last half of|the latter half of)[- ]", "", s).strip()
+    s = re.sub(r" (or later|or earlier|and beyond|or so)$", "", s)
+    m = re.fullmatch(r"(?:the |calendar |fiscal |the fiscal |fy ?)*(?:year )?(\d{4})(?: period| fiscal year)?", s)
+    if m and 1000 <= int(m[1]) <= 2199:
+        return m[1]
+    m = re.fullmatch(r"(?:the )?(\d{2})(\d)0'?s", s) or re.fullmatch(r"(?:the )?'(\d)0s()()", s)
+    if m:
+        if m[2] == "" and m[3] == "":
+            century = (dct.year // 100) if dct else 19
+            return f"{century}{m[1]}"
+        return f"{m[1]}{m[2]}"
+    m = re.fullmatch(r"(?:the )?(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)", s)
+    if m:
+        century = 19 if dct is None or dct.year < 2030 else dct.year // 100
+        return f"{century}{_DECADE_WORDS[m[1]]}"
+    m = re.fullmatch(r"(?:the |a )?(\d{1,2})(?:st|nd|rd|th) century", s)
+    if m:
+        return f"{int(m[1]) - 1:02d}"
+    m = re.fullmatch(r"(?:the )?year (two thousand)(?: and (\w+))?", s)
+    if m:
+        return str(2000 + SMALL_NUMBERS.get(m[2] or "", 0))
+    m = re.fullmatch(r"nineteen (\w+)(?:[- ](\w+))?", s)
+    if m and m[1] in SMALL_NUMBERS:
+        return str(1900 + SMALL_NUMBERS[m[1]] + SMALL_NUMBERS.get(m[2] or "", 0))
+    if dct is None:
+        return None
+    m = re.fullmatch(r"(?:earlier |later |early |late |mid-?|the end of |the start of |the rest of |"
+                     r"the remainder of |the beginning of |the first half of |the second half of |"
+                     r"the middle of |by the end of )?(this|last|next|the current|the past|the coming|the previous|"
+                     r"the following|the same|the current fiscal|the|that) (?:fiscal |calendar )?year", s)
+    if m:
+        word = m[1]
+        if word in ("that", "the same"):
+            return ctx.seen.get("year") or str(dct.year)
+        shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1, "the coming": 1,
+                 "the following": 1}.get(word, 0)
+        value = str(dct.year + shift)
+        ctx.seen["year"] = value
+        return value
+    if s in ("year-end", "year end", "end of year", "the end of the year", "the year-end", "the year end"):
+        return f"{dct.year}-12-31" if s != "the end of the year" else str(dct.year)
+    m = re.fullmatch(r"(?:the )?(?:last|past) decade", s)
+    if m:
+        return str(dct.year // 10 - 1)
+    m = re.fullmatch(r"(?:this|the current) decade", s)
+    if m:
+        return str(dct.year // 10)
+    m = re.fullmatch(r"(?:a|one) year (?:ago|earlier|before)|year-ago|year-earlier|the year-ago(?: period)?|"
+                     r"the year-earlier(?: period)?|the previous year|the prior year|the year before|"
+                     r"the corresponding period (?:a year earlier|last year|a year ago)|the same period (?:a year "
+                     r"earlier|last year|a year ago)|the year-ago quarter|the year-earlier quarter|"
+                     r"last year's quarter|the same quarter (?:a year earlier|last year|a year ago)|"
+                     r"the (?:year-ago|year-earlier) (?:third|second|first|fourth) quarter", s)
+    if m:
+        if ctx.quarter and ("quarter" in s or "period" in s or "year-" in s or "ago" in s or "earlier" in s):
+            return f"{ctx.quarter[0] - 1}-Q{ctx.quarter[1]}"
+        return str(dct.year - 1)
+    return None
+
+
+def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+    s2 = re.sub(r"^(a |an )?(flat|strong|weak|disappointing|difficult|tough|record|good|poor|solid) ", "", s)
+    m = re.fullmatch(r"(?:the )?(?:(\d{4}) |(this|last|next|the current|the latest|the past|the most recent|"
+                     r"next year's|last year's|this year's|the recent|the just-completed|the just-ended) )?"
+                     r"(?:fiscal |calendar )?(?:(first|second|third|fourth|1st|2nd|3rd|4th)[- ])?"
+                     r"(quarter|period|half)s?(?: (?:of |in )?(\d{4}))?", s2)
+    if m:
+        year_text, word, ordinal, unit, year_after = m[1], m[2], m[3], m[4], m[5]
+        if unit == "period" and not (ordinal or word in ("the latest", "the current") or year_text):
+            return None
+        if unit == "period" and year_text and not ordinal:
+            return year_text
+        explicit_year = int(year_text or year_after) if (year_text or year_after) else None
+        if unit == "half":
+            if not ordinal:
+                return None
+            half = 1 if ORDINALS[ordinal] == 1 else 2
+            year = explicit_year or (dct.year if dct else None)
+            return f"{year}-H{half}" if year else f"XXXX-H{half}"
+        if ordinal:
+            q = ORDINALS[ordinal]
+            if explicit_year:
+                year = explicit_year
+            elif dct is None:
+                return f"XXXX-Q{q}"
+            elif word in ("last year's",):
+                year = dct.year - 1
+            elif word in ("next year's",):
+                year = dct.year + 1
+            else:
+                current_q = (dct.month - 1) // 3 + 1
+                year = dct.year
+                if word == "last" or (tense == "past" and q > current_q):
+                    year = dct.year - 1 if q >= current_q else dct.year
+                elif word == "next":
+                    year = dct.year + 1 if q <= current_q else dct.year
+            ctx.quarter = (year, q)
+            return f"{year}-Q{q}"
+        if s.endswith("s"):
+            return None
+        if ctx.quarter and word in (None, "the latest", "this", "the current", "the most recent", "the recent",
+                                     "the just-completed", "the just-ended"):
+            if word is None and not s.startswith("the"):
+                return None
+            return f"{ctx.quarter[0]}-Q{ctx.quarter[1]}"
+        if dct is None:
+            return None
+        current_q = (dct.month - 1) // 3 + 1
+        if word in ("this", "the current"):
+            return f"{dct.year}-Q{current_q}"
+        if word in ("last", "the latest", "the past", "the most recent", "the recent", "the just-completed",
+                    "the just-ended"):
+            q, y = (current_q - 1, dct.year) if current_q > 1 else (4, dct.year - 1)
+            return f"{y}-Q{q}"
+        if word == "next":
+            q, y = (current_q + 1, dct.year) if current_q < 4 else (1, dct.year + 1)
+            return f"{y}-Q{q}"
+        if word is None and s.startswith("the"):
+            return f"{dct.year}-QX"
+    return None
+
+
+def _week_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:early |late |earlier |later |the end of |the start of |the beginning of |"
+                     r"the rest of |by the end of )?(this|last|next|the past|the coming|the previous|the following|"
+                     r"that|the) (week|weekend)", s)
+    if not m:
+        if s in ("the weekend", "weekend") and dct is not None:
+            return _iso_week(dct + timedelta(days=-((dct.weekday() + 2) % 7) if dct.weekday() < 4 else 0), "WE")
+        return None
+    if dct is None:
+        return None
+    word, unit = m[1], m[2]
+    if word in ("the", "that"):
+        if unit == "week":
+            return f"{dct.year}-WXX"
+        word = "last" if tense == "past" else ("next" if tense == "future" else "this")
+    shift = {"last": -7, "the past": -7, "the previous": -7, "next": 7, "the coming": 7, "the following": 7}.get(
+        word, 0)
+    return _iso_week(dct + timedelta(days=shift), "WE" if unit == "weekend" else "")
+
+
+def _iso_week(day: date, suffix: str) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}" + (f"-{suffix}" if suffix else "")
+
+
+def _season(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:(this|last|next|this past|this coming|the|early|late|mid|the past|the coming)[- ])?"
+                     r"(spring|summer|fall|autumn|winter)(?: (?:of )?(\d{4}|nineteen \S+))?", s)
+    if not m:
+        return None
+    word, season, year_text = m[1], SEASONS[m[2]], m[3]
+    if year_text:
+        year = year_text if year_text.isdigit() else _year_like(year_text, dct, tense, ctx)
+        return f"{year}-{season}" if year else None
+    if dct is None:
+        return f"XXXX-{season}"
+    if word in ("last", "the past"):
+        return f"{dct.year - 1}-{season}"
+    if word in ("next", "the coming"):
+        return f"{dct.year + 1}-{season}"
+    return f"{dct.year}-{season}"
+
+
+# --- "two weeks ago", "within 30 days", "every day" -------------------------------------------------
+
+def _number(word: str) -> int | None:
+    word = word.strip()
+    if word.isdigit():
+        return int(word)
+    if word in SMALL_NUMBERS:
+        return SMALL_NUMBERS[word]
+    parts = re.split(r"[- ]", word)
+    if parts and all(p in SMALL_NUMBERS for p in parts):
+        if len(parts) == 2 and SMALL_NUMBERS[parts[1]] == 100:
+            return SMALL_NUMBERS[parts[0]] * 100
+        return sum(SMALL_NUMBERS[p] for p in parts)
+    m = re.fullmatch(r"(\d+) ?(?:1/2|and a half)", word)
+    if m:
+        return int(m[1])
+    return None
+
+
+_UNIT_RE = r"(second|minute|hour|day|week|weekend|month|quarter|year|decade|century|centurie)s?"
+
+
+def _split_count_unit(s: str) -> tuple[str, str] | None:
+    m = re.fullmatch(r"(.*?)[- ]?" + _UNIT_RE, s)
+    if not m:
+        return None
+    unit = "century" if m[2] == "centurie" else m[2]
+    return m[1].strip(), unit
+
+
+def _ago(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(.*?) (ago|earlier|before|later|from now|hence)", s)
+    if not m:
+        return None
+    split = _split_count_unit(m[1])
+    if split is None:
+        return None
+    count_text, unit = split
+    count_text = re.sub(r"\bor so\b", "", count_text).strip()
+    n = _number(count_text) if count_text not in VAGUE_NUMBERS else None
+    future = m[2] in ("later", "from now", "hence")
+    if m[2] in ("later", "earlier", "before") and unit in ("second", "minute", "hour", "day", "week"):
+        return None
+    if n is None:
+        return "FUTURE_REF" if future else "PAST_REF"
+    if dct is None:
+        return None
+    sign = 1 if future else -1
+    if unit in ("day", "weekend"):
+        return (dct + timedelta(days=sign * n)).isoformat()
+    if unit == "week":
+        return _iso_week(dct + timedelta(days=sign * 7 * n), "")
+    if unit == "month":
+        total = dct.year * 12 + dct.month - 1 + sign * n
+        return f"{total // 12:04d}-{total % 12 + 1:02d}"
+    if unit == "quarter":
+        total = dct.year * 12 + dct.month - 1 + sign * 3 * n
+        return f"{total // 12:04d}-Q{(total % 12) // 3 + 1}"
+    if unit == "year":
+        return str(dct.year + sign * n)
+    if unit == "decade":
+        return str((dct.year + sign * 10 * n) // 10)
+    if unit in TIME_UNITS:
+        return dct.isoformat()
+    return None
+
+
+def _set(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:every|each|per|once a|twice a) (other )?" + _UNIT_RE, s)
+    if m:
+        unit = "century" if m[2] == "centurie" else m[2]
+        code = UNITS[unit]
+        n = 2 if m[1] else 1
+        if unit in ("decade", "century"):
+            code, n = "Y", n * (10 if unit == "decade" else 100)
+        return f"PT{n}{code}" if unit in TIME_UNITS else f"P{n}{code}"
+    m = re.fullmatch(r"(?:every|each) (" + "|".join(WEEKDAYS) + r")", s)
+    if m:
+        return f"XXXX-WXX-{WEEKDAYS[m[1]] + 1}"
+    m = re.fullmatch(r"(?:every|each) " + _MONTH_RE, s)
+    if m:
+        return f"XXXX-{MONTHS[m[1]]:02d}"
+    return None
+
+
+def _duration(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    s = re.sub(r"^(for |in |the |a period of |a span of |the period of |a term of )", "", s)
+    s = re.sub(r"^(past|last|next|first|following|coming|previous|final|preceding|remaining|same)\b ?", "", s)
+    s = re.sub(r" (more|longer|or so|old|long|running|straight|in a row|or more|or less|later|earlier|before|"
+               r"after|ahead|following)$", "", s)
+    s = re.sub(r"-(long|old)$", "", s)
+    s = re.sub(r" (term|period|span|stretch|program|plan|contract|deal|lease|extension|window|pause|ban|"
+               r"moratorium|truce|ceasefire|freeze|delay|stay|visit|trip|tour|mission|sentence|high|low)$", "", s)
+    m = re.fullmatch(r"(.*?)[- ]?(?:(\d+) ?1/2|and a half)?[- ]?" + _UNIT_RE, s)
+    if not m:
+        return None
+    count_text = m[1].strip()
+    unit = "century" if m[3] == "centurie" else m[3]
+    if unit == "weekend":
+        return None
+    if count_text in ("", "the") and s.endswith("s"):
+        n = None
+    elif count_text in VAGUE_NUMBERS or count_text in ("a few", "a couple of", "many", "several", "few", "some"):
+        n = None if count_text not in ("", "a couple of") else (2 if count_text == "a couple of" else 1)
+        if count_text == "" and not s.endswith("s"):
+            n = 1
+    else:
+        n = _number(count_text.replace(" or two", "").replace(" or so", ""))
+        if n is None:
+            return None
+    code = UNITS[unit]
+    if unit == "decade":
+        code, n = "Y", (n * 10 if n else None)
+    elif unit == "century":
+        code, n = "Y", (n * 100 if n else None)
+    amount = "X" if n is None else str(n)
+    if unit in TIME_UNITS:
+        return f"PT{amount}{code}"
+    return f"P{amount}{code}"
