@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.analysis.places import country_for
 from bot.stories import Story
 
 MAX_TOPIC_CHARS = 200
@@ -113,6 +112,11 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=2048)
 def _country(term: str) -> str | None:
+    """The canonical country a term names ("dprk" → "North Korea"), from the analysis' country table."""
+    try:
+        from bot.analysis.places import country_for
+    except ImportError:  # the table ships with the actors analysis; without it, words and actors still match
+        return None
     found = country_for(term.upper() if len(term) <= 3 else term)
     return found.country if found else None
 
