@@ -1,0 +1,119 @@
+"""One cycle of the pipeline: poll feeds → analyze new articles → stories → queue for subscribed channels."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from spacy.language import Language
+
+from bot.analysis.pipeline import ArticleText, analyze_texts
+from bot.config import Settings
+from bot.feeds.addresses import FeedURLRefused, check_feed_url
+from bot.feeds.poll import PollReport, poll_feeds
+from bot.storage import Database
+from bot.storage.articles import Article, add_feed, feed_by_url, unanalyzed_articles
+from bot.storage.delivery import enqueue_stories
+from bot.storage.stories import load_stories, record_analysis_failure, save_article_analysis
+
+log = logging.getLogger(__name__)
+
+# Called after each analysed article with (done, total): the demo's progress bar.
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did, for logs and the terminal."""
+
+    poll: PollReport
+    analyzed: int = 0
+    analysis_failures: list[str] = field(default_factory=list)
+    new_story_ids: list[int] = field(default_factory=list)
+    queued: int = 0
+
+    def describe(self) -> str:
+        lines = [outcome.describe() for outcome in self.poll.outcomes] or ["no feeds to poll"]
+        if not self.poll.new_articles:
+            lines.append("no new articles")
+        lines.append(f"analyzed {self.analyzed} article(s), {len(self.new_story_ids)} new story(ies), "
+                     f"{self.queued} queued for channels")
+        lines += [f"analysis failed: {failure}" for failure in self.analysis_failures]
+        return "\n".join(lines)
+
+
+def feed_urls_from_file(path: Path) -> list[str]:
+    """Feed URLs, one a line; blank lines and # comments are skipped."""
+    urls = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            urls.append(line)
+    return urls
+
+
+def add_feeds(db: Database, settings: Settings, urls: Iterable[str], now: datetime, *,
+              added_by: str | None = None) -> list[str]:
+    """Add the feeds not known yet; a refused URL is logged and skipped. Returns the problems."""
+    problems = []
+    for url in urls:
+        if feed_by_url(db, url) is not None:
+            continue
+        try:
+            check_feed_url(url, allow_private=settings.allow_private_feeds)
+        except FeedURLRefused as exc:
+            problems.append(f"{url}: {exc}")
+            log.error("feed not added: %s: %s", url, exc)
+            continue
+        add_feed(db, url, now=now, added_by=added_by)
+    return problems
+
+
+def analyze_articles(db: Database, nlp: Language, articles: list[Article], settings: Settings, now: datetime,
+                     progress: Progress | None = None) -> tuple[list[int], list[str]]:
+    """Analyze and store each article; one failure is recorded on its article and never stops the others."""
+    story_ids: list[int] = []
+    failures: list[str] = []
+    done = 0
+    while done < len(articles):
+        # Restarted after a failure so that the articles behind a broken one are still read in this cycle.
+        remaining = articles[done:]
+        texts = (ArticleText(a.text, a.published_at.date(), a.title) for a in remaining)
+        results = analyze_texts(nlp, texts, batch_size=settings.analysis_batch_size)
+        for article in remaining:
+            done += 1
+            try:
+                story_ids.append(save_article_analysis(db, article.id, next(results), now))
+            except Exception as exc:  # noqa: BLE001 - contained to this article
+                message = f"article {article.id} ({article.url or article.guid}): {type(exc).__name__}: {exc}"
+                log.exception("analysis failed: %s", message)
+                failures.append(message)
+                record_analysis_failure(db, article.id, f"{type(exc).__name__}: {exc}", now)
+                break
+            finally:
+                if progress:
+                    progress(done, len(articles))
+    return story_ids, failures
+
+
+def run_cycle(settings: Settings, nlp_loader: Callable[[], Language], *, db: Database | None = None,
+              force: bool = False, now: datetime | None = None, progress: Progress | None = None) -> CycleReport:
+    """Poll, analyze and queue once. The model is loaded only when there is something to read."""
+    now = now or datetime.now(UTC)
+    database = db or Database.connect(settings.database_url)
+    if db is None:
+        database.upgrade()
+    if settings.feeds_file is not None:
+        add_feeds(database, settings, feed_urls_from_file(settings.feeds_file), now)
+    report = CycleReport(poll=poll_feeds(database, settings, now, force=force))
+    pending = unanalyzed_articles(database)
+    if pending:
+        story_ids, report.analysis_failures = analyze_articles(database, nlp_loader(), pending, settings, now,
+                                                               progress)
+        report.analyzed = len(pending)
+        report.new_story_ids = sorted(set(story_ids))
+        report.queued = enqueue_stories(database, load_stories(database, story_ids=report.new_story_ids), now=now)
+    return report
