@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FEEDS = ROOT / "bot" / "demo_feeds"
+STORIES = ROOT / "eval" / "stories.jsonl"
 FEED_FILES = sorted(p for p in DEMO_FEEDS.iterdir() if p.suffix in {".xml", ".atom"})
 
 FIRST_DAY = datetime(2026, 11, 20, tzinfo=UTC)
@@ -87,6 +90,39 @@ def test_every_kind_of_deadline_phrase_appears() -> None:
         assert phrase in corpus, phrase
 
 
+def _stories() -> list[dict]:
+    lines = STORIES.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_stories_set_has_valid_fields_and_unique_ids() -> None:
+    stories = _stories()
+    for number, story in enumerate(stories, start=1):
+        assert set(story) == {"id", "event", "outlet", "title", "text", "published"}, f"line {number}"
+        assert all(isinstance(v, str) and v.strip() for v in story.values()), f"line {number}"
+        assert datetime.fromisoformat(story["published"]).tzinfo is not None, f"line {number}"
+        assert 2 <= story["text"].count("\n\n") + 1 <= 4, f"line {number}: 2-4 paragraphs"
+    assert len({s["id"] for s in stories}) == len(stories)
+
+
+def test_stories_set_has_thirty_events_told_at_least_twice() -> None:
+    stories = _stories()
+    tellings = Counter(s["event"] for s in stories)
+    assert sum(1 for n in tellings.values() if n >= 2) >= 30
+    for event, n in tellings.items():
+        outlets = [s["outlet"] for s in stories if s["event"] == event]
+        assert len(set(outlets)) == n, f"{event}: one outlet tells it twice"
+        titles = {s["title"] for s in stories if s["event"] == event}
+        assert len(titles) == n, f"{event}: repeated title"
+
+
+def test_look_alike_events_are_labelled_apart() -> None:
+    events = {s["event"] for s in _stories()}
+    assert len(LOOK_ALIKE_EVENTS) >= 8
+    for event, look_alike in LOOK_ALIKE_EVENTS:
+        assert {event, look_alike} <= events, (event, look_alike)
+
+
 # Items of two feeds that tell the same event (the gold answer for grouping the demo into stories).
 SAME_EVENT_PAIRS = [
     ("meridian-2026-11-24-nk-stockholm", "tag:diplomaticdispatch.example,2026-11-24:/korea/stockholm-round"),
@@ -114,4 +150,23 @@ DEADLINE_PHRASES = [
     "ultimatum",
     "until the process is complete",
     "Not until Tuesday did",
+]
+
+# Pairs of events in eval/stories.jsonl that share people, places or topic but are different events:
+# a story grouper must keep them apart.
+LOOK_ALIKE_EVENTS = [
+    ("nk-pompeo-pyongyang-oct", "nk-pompeo-pyongyang-nov"),
+    ("nk-pompeo-pyongyang-nov", "nk-stockholm-talks"),
+    ("eu-sanctions-19th-package", "eu-sanctions-20th-package"),
+    ("eu-sanctions-20th-package", "eu-sanctions-rollover"),
+    ("iran-iaea-board-censure", "iran-grossi-tehran-visit"),
+    ("iran-iaea-board-censure", "iran-march-deadline"),
+    ("iran-march-deadline", "us-iran-tanker-sanctions"),
+    ("haiti-unsc-mission-renewal", "haiti-unsc-arms-embargo"),
+    ("sudan-jeddah-ceasefire", "sudan-ceasefire-collapse"),
+    ("us-mexico-steel-ultimatum", "us-canada-lumber-tariffs"),
+    ("russia-us-swap-march", "russia-us-swap-abu-dhabi"),
+    ("nato-defence-ministers-feb", "nato-foreign-ministers-apr"),
+    ("scs-collision-september", "scs-collision-october"),
+    ("black-sea-grain-renewal", "odesa-grain-ship-struck"),
 ]
