@@ -1,9 +1,430 @@
-"""Actors: people, organizations, countries, places and groups, each with one canonical name."""
+"""Actors: people, organizations, countries, places and groups, each with one canonical name.
+
+spaCy's entities are merged by name within the article ("Mike Pompeo", "Pompeo", "Mr. Pompeo" are one
+person), countries are canonical through `places` ("Pyongyang", "North Korean" -> North Korea), and the
+model's slips are fixed by consistency (a name tagged PERSON once is a person everywhere; "Trump-Kim" is two
+people). The mentions behind the actors are kept on the Doc (`doc._.diplobot_actors`) for the quote step.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from bot.analysis.places import country_for
 from bot.analysis.records import Actor
 
+ENTITY_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
 
-def extract_actors(doc) -> list[Actor]:  # noqa: ANN001 - spacy Doc
-    return []
+# Titles that may sit at the start of a PERSON entity; the gendered ones tell the pronoun.
+GENDER_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f", "lady": "f", "lord": "m"}
+ROLE_TITLES = {
+    "president", "vice", "prime", "minister", "secretary", "sen", "senator", "rep", "representative", "gov",
+    "governor", "mayor", "gen", "general", "adm", "admiral", "col", "colonel", "lt", "sgt", "capt", "judge",
+    "justice", "chancellor", "ambassador", "king", "queen", "prince", "princess", "pope", "dr", "prof",
+    "professor", "speaker", "leader", "chairman", "chairwoman", "chief", "commissioner", "sheikh", "rev",
+    "attorney", "former", "candidate", "nominee", "director", "spokesman", "spokeswoman", "envoy", "premier",
+    "first", "deputy", "foreign", "defense", "defence", "state", "house", "senate", "u.s.", "supreme", "sens",
+    "reps",
+}
+# Role words that tell a person's gender.
+GENDERED_ROLES = {
+    "spokeswoman": "f", "spokesman": "m", "chairwoman": "f", "chairman": "m", "congresswoman": "f",
+    "congressman": "m", "businesswoman": "f", "businessman": "m", "king": "m", "queen": "f", "prince": "m",
+    "princess": "f", "wife": "f", "husband": "m", "mother": "f", "father": "m", "daughter": "f", "son": "m",
+    "sister": "f", "brother": "m", "lady": "f", "widow": "f", "actress": "f", "actor": "m",
+}
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+MAX_ROLE_TOKENS = 14
+
+if not Doc.has_extension("diplobot_actors"):
+    Doc.set_extension("diplobot_actors", default=None)
+
+
+@dataclass
+class Mention:
+    """One place in the text where an actor is named."""
+
+    start: int  # token index
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    label: str  # the entity label, or SPLIT / NAME for mentions found by consistency
+
+
+@dataclass
+class ActorIndex:
+    """The actors of one article with everything the quote step needs to resolve a speaker."""
+
+    actors: list[Actor]
+    mentions: list[tuple[Mention, Actor]]  # in text order
+    gender: dict[str, str] = field(default_factory=dict)  # actor name -> "m" | "f"
+    by_token: dict[int, Actor] = field(default_factory=dict)  # token index -> actor named there
+    by_key: dict[str, Actor] = field(default_factory=dict)  # lower-cased name or alias -> actor
+
+    def actor_at(self, token_index: int) -> Actor | None:
+        return self.by_token.get(token_index)
+
+    def lookup(self, name: str) -> Actor | None:
+        """The actor a bare name refers to ("Pompeo", "North Korean"), or None."""
+        found = self.by_key.get(_name_key(name))
+        if found is not None:
+            return found
+        country = country_for(name)
+        return self.by_key.get(_name_key(country.country)) if country else None
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").replace(".", "").split()).lower()
+
+
+def _clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, str | None]:
+    """Trim determiners, possessives, punctuation and titles; return the gender a title tells."""
+    gender = None
+    for i in range(start + 1, end):
+        if doc[i].text in ("(", "[", ",", "\n", "\n\n") or doc[i].is_space:  # "Federal Bureau of Investigation (FBI"
+            end = i
+            break
+    while start < end and (doc[start].tag_ in ("DT", "PRP$") or doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
+                           or doc[end - 1].lower_ in ("'s", "\u2019s")):
+        end -= 1
+    while end - start > 1 and doc[start].lower_.rstrip(".") in GENDER_TITLES:
+        gender = GENDER_TITLES[doc[start].lower_.rstrip(".")]
+        start += 1
+    while label == "PERSON" and end - start > 1 and doc[start].lower_.rstrip(".") in ROLE_TITLES and doc[start].is_title:
+        start += 1
+    if start > 0 and doc[start - 1].lower_.rstrip(".") in GENDER_TITLES:
+        gender = GENDER_TITLES[doc[start - 1].lower_.rstrip(".")]
+    return start, end, gender
+
+
+def _raw_mentions(doc: Doc) -> tuple[list[Mention], dict[int, str]]:
+    """Entity mentions of the kinds we keep, cleaned; hyphenated name pairs split; gender hints by mention."""
+    mentions: list[Mention] = []
+    genders: dict[int, str] = {}
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_KINDS:
+            continue
+        start, end, gender = _clean_span(doc, ent.start, ent.end, ent.label_)
+        if start >= end:
+            continue
+        if end - start == 1 and doc[start].lower_ in ROLE_TITLES and start > 0 and doc[start - 1].lower_ == "of":
+            continue  # "State" in "Secretary of State"
+        hyphens = [t.i for t in doc[start:end] if t.text in ("-", "\u2013") and t.tag_ == "HYPH"]
+        if hyphens and ent.label_ in ("PERSON", "ORG", "NORP") and end - start == 2 * len(hyphens) + 1:
+            for i in range(start, end, 2):  # "Trump-Kim": each side on its own
+                mentions.append(_mention(doc, i, i + 1, "SPLIT"))
+            continue
+        if gender:
+            genders[len(mentions)] = gender
+        mentions.append(_mention(doc, start, end, ent.label_))
+    return mentions, genders
+
+
+def _mention(doc: Doc, start: int, end: int, label: str) -> Mention:
+    span = doc[start:end]
+    return Mention(start, end, span.start_char, span.end_char, span.text, label)
+
+
+def _person_key(text: str) -> tuple[str, str]:
+    """First and last name of a person's name, lower-cased, suffixes and initials left out."""
+    parts = [p for p in _name_key(text).replace(",", " ").split() if p not in NAME_SUFFIXES]
+    if not parts:
+        return ("", "")
+    return (parts[0], parts[-1])
+
+
+@dataclass
+class _Group:
+    kind: str
+    forms: Counter = field(default_factory=Counter)
+    mentions: list[Mention] = field(default_factory=list)
+    canonical: str | None = None
+
+
+def _group_people(mentions: list[Mention]) -> dict[int, tuple[str, str]]:
+    """Map each person mention (by position in `mentions`) to the (first, last) key of its person."""
+    full: Counter = Counter()
+    for m in mentions:
+        key = _person_key(m.text)
+        if len(m.text.split()) >= 2 and key[0] != key[1]:
+            full[key] += 1
+    by_last: dict[str, list[tuple[str, str]]] = {}
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for key in full:
+        by_last.setdefault(key[1], []).append(key)
+        by_first.setdefault(key[0], []).append(key)
+    assigned: dict[int, tuple[str, str]] = {}
+    for pos, m in enumerate(mentions):
+        key = _person_key(m.text)
+        if key in full:
+            assigned[pos] = key
+            continue
+        word = key[1]
+        candidates = by_last.get(word) or by_first.get(word) or []
+        if candidates:
+            assigned[pos] = max(candidates, key=lambda k: full[k])
+        else:
+            assigned[pos] = key
+    return assigned
+
+
+def _is_person_name_token(word: str, person_words: set[str]) -> bool:
+    return _name_key(word) in person_words
+
+
+def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
+    """Each mention with its kind, fixing the model's inconsistent labels within the article."""
+    person_texts = {_name_key(m.text) for m in mentions if m.label == "PERSON"}
+    person_words = set()
+    for m in mentions:
+        if m.label == "PERSON" and len(m.text.split()) >= 2:
+            first, last = _person_key(m.text)
+            person_words.update((first, last))
+    kinds: list[tuple[Mention, str]] = []
+    for m in mentions:
+        key = _name_key(m.text)
+        if m.label == "PERSON":
+            country = country_for(m.text)
+            kinds.append((m, "country" if country and country.how == "name" else "person"))
+            continue
+        if key in person_texts or (m.end - m.start == 1 and key in person_words and not country_for(m.text)):
+            kinds.append((m, "person"))
+            continue
+        if m.label == "SPLIT":
+            kinds.append((m, "country" if country_for(m.text) else "person"))
+            continue
+        if country_for(m.text) and m.label != "LOC":
+            kinds.append((m, "country"))
+            continue
+        kinds.append((m, ENTITY_KINDS[m.label]))
+    return kinds
+
+
+def _untagged_name_mentions(doc: Doc, taken: set[int], person_words: set[str]) -> list[Mention]:
+    """Proper nouns the model left untagged that match a person's name found elsewhere ("Trump-Kim summit")."""
+    found = []
+    for token in doc:
+        if token.i in taken or token.tag_ != "NNP" or not token.is_title:
+            continue
+        if _name_key(token.text) in person_words and not (token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "NNP"
+                                                          and doc[token.i + 1].i not in taken):
+            found.append(_mention(doc, token.i, token.i + 1, "NAME"))
+    return found
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper()).lower()
+
+
+def role_of(doc: Doc, start: int, end: int) -> str | None:
+    """The title or appositive the text gives a name: "State Department spokeswoman", "the minister"."""
+    span = doc[start:end]
+    root = span.root
+    # Left modifiers: "State Department spokeswoman Heather Nauert", "U.S. Secretary of State Mike Pompeo".
+    left_positions = {t.i for t in root.subtree if t.i < start}
+    i = start - 1
+    sent_start = sentence_bounds(doc, start)[0]
+    while i in left_positions and i >= sent_start:
+        token = doc[i]
+        if token.tag_ in ("DT", "PRP$") or token.text in (",", "(", '"', "\u201c", "\u201d") or token.is_space:
+            break
+        i -= 1
+    role = _role_text(doc, i + 1, start)
+    if role:
+        return role
+    # Appositive after the name: "Heather Nauert, the State Department spokeswoman".
+    for child in root.rights:
+        if child.dep_ == "appos" and child.i >= end and child.ent_type_ != "PERSON":
+            last = min(child.right_edge.i + 1, child.i + MAX_ROLE_TOKENS)
+            for j in range(child.i + 1, last):
+                if doc[j].text in (",", ";", "(", "\u2014", "--") or doc[j].tag_ in ("WP", "WDT"):
+                    last = j
+                    break
+            return _role_text(doc, child.left_edge.i, last)
+    # The name as appositive of a role: "the spokeswoman, Heather Nauert, said".
+    if root.dep_ == "appos" and root.head.i < start and root.head.ent_type_ == "":
+        head = root.head
+        return _role_text(doc, head.left_edge.i, head.i + 1)
+    return None
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Token bounds of the sentence holding token `i`; the whole Doc when it has no sentence boundaries."""
+    if not doc.has_annotation("SENT_START"):
+        return 0, len(doc)
+    sent = doc[i].sent
+    return sent.start, sent.end
+
+
+def _role_text(doc: Doc, start: int, end: int) -> str | None:
+    while start < end and (doc[start].tag_ in ("DT", "PRP$", ",") or doc[start].is_punct
+                           or doc[start].lower_.rstrip(".") in GENDER_TITLES):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if start >= end or end - start > MAX_ROLE_TOKENS:
+        return None
+    tokens = doc[start:end]
+    if not any(t.tag_ in ("NN", "NNS") or t.lower_.rstrip(".") in ROLE_TITLES for t in tokens):
+        return None
+    if any(t.is_space or t.text in ('"', "\u201c", "\u201d") for t in tokens):
+        return None
+    return tokens.text
+
+
+def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, str]]) -> dict[str, str]:
+    """Gender learned from he/she after a sentence's only named person: votes per person name."""
+    votes: dict[str, Counter] = {}
+    by_sent: dict[tuple[int, int], list[tuple[Mention, str]]] = {}
+    for m, name in person_mentions:
+        by_sent.setdefault(sentence_bounds(doc, m.start), []).append((m, name))
+    for (_sent_start, sent_end), found in by_sent.items():
+        names = {name for _, name in found}
+        if len(names) != 1:
+            continue
+        name = names.pop()
+        first_end = min(m.end for m, _ in found)
+        for token in doc[first_end:sent_end]:
+            gender = PRONOUN_GENDER.get(token.lower_)
+            if gender:
+                votes.setdefault(name, Counter())[gender] += 1
+    return {name: counts.most_common(1)[0][0] for name, counts in votes.items()
+            if len(counts) == 1 or counts.most_common(2)[0][1] >= 2 * counts.most_common(2)[1][1]}
+
+
+def build_index(doc: Doc) -> ActorIndex:
+    """Find, classify and merge the actors of one parsed article."""
+    mentions, title_genders = _raw_mentions(doc)
+    kinds = _classify(doc, mentions)
+    person_words = set()
+    for m, kind in kinds:
+        if kind == "person" and len(m.text.split()) >= 2:
+            person_words.update(_person_key(m.text))
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    for extra in _untagged_name_mentions(doc, taken, person_words):
+        kinds.append((extra, "person"))
+    kinds.sort(key=lambda mk: mk[0].start)
+    gender_hint = {id(mentions[pos]): g for pos, g in title_genders.items()}
+
+    groups: dict[tuple[str, str], _Group] = {}
+    order: list[tuple[str, str]] = []
+
+    def group_for(kind: str, key: str) -> _Group:
+        gkey = (kind, key)
+        if gkey not in groups:
+            groups[gkey] = _Group(kind)
+            order.append(gkey)
+        return groups[gkey]
+
+    people = [m for m, kind in kinds if kind == "person"]
+    person_keys = _group_people(people)
+    mention_group: list[tuple[Mention, _Group]] = []
+    for pos, m in enumerate(people):
+        g = group_for("person", " ".join(person_keys[pos]))
+        g.forms[m.text] += 1
+        g.mentions.append(m)
+        mention_group.append((m, g))
+
+    org_acronyms: dict[str, str] = {}
+    for m, kind in kinds:
+        if kind == "organization" and len(m.text.split()) >= 2:
+            org_acronyms.setdefault(_acronym(m.text.split()), _name_key(m.text))
+    for m, kind in kinds:
+        if kind == "person":
+            continue
+        if kind == "country":
+            g = group_for("country", country_for(m.text).country)  # type: ignore[union-attr]
+            g.canonical = country_for(m.text).country  # type: ignore[union-attr]
+        else:
+            key = _name_key(m.text)
+            if kind == "organization" and m.text.isupper() and key.replace(" ", "") in org_acronyms:
+                key = org_acronyms[key.replace(" ", "")]
+            g = group_for(kind, key)
+        g.forms[m.text] += 1
+        g.mentions.append(m)
+        mention_group.append((m, g))
+
+    genders_by_group: dict[int, str] = {}
+    for m, g in mention_group:
+        if id(m) in gender_hint:
+            genders_by_group.setdefault(id(g), gender_hint[id(m)])
+
+    actors_by_group: dict[int, Actor] = {}
+    index = ActorIndex(actors=[], mentions=[])
+    for gkey in order:
+        g = groups[gkey]
+        if g.canonical is None:
+            if g.kind == "person":
+                preferred = [f for f in g.forms if len(f.split()) >= 2]
+            else:  # "International Atomic Energy Agency" over "IAEA"
+                preferred = [f for f in g.forms if not f.isupper()]
+            pool = preferred or list(g.forms)
+            g.canonical = max(pool, key=lambda f: (g.forms[f], len(f)))
+            if g.canonical.isupper() and g.kind == "person":
+                g.canonical = g.canonical.title()
+        aliases = sorted({f for f in g.forms if f != g.canonical})
+        actor = Actor(name=g.canonical, kind=g.kind, mentions=len(g.mentions), aliases=aliases)
+        if g.kind == "person":
+            for m in g.mentions:
+                actor.role = role_of(doc, m.start, m.end)
+                if actor.role:
+                    break
+            gender = genders_by_group.get(id(g)) or _role_gender(actor.role)
+            if gender:
+                index.gender[actor.name] = gender
+        actors_by_group[id(g)] = actor
+        index.actors.append(actor)
+
+    for m, g in mention_group:
+        actor = actors_by_group[id(g)]
+        index.mentions.append((m, actor))
+        for i in range(m.start, m.end):
+            index.by_token[i] = actor
+        for form in [actor.name, *actor.aliases]:
+            index.by_key.setdefault(_name_key(form), actor)
+        if actor.kind == "person":
+            first, last = _person_key(actor.name)
+            index.by_key.setdefault(last, actor)
+    index.mentions.sort(key=lambda ma: ma[0].start)
+
+    learned = _person_gender_from_pronouns(doc, [(m, a.name) for m, a in index.mentions if a.kind == "person"])
+    for name, gender in learned.items():
+        index.gender.setdefault(name, gender)
+    index.actors.sort(key=lambda a: -a.mentions)
+    return index
+
+
+def _role_gender(role: str | None) -> str | None:
+    if not role:
+        return None
+    for word in role.lower().split():
+        if word in GENDERED_ROLES:
+            return GENDERED_ROLES[word]
+    return None
+
+
+def actor_index(doc: Doc) -> ActorIndex:
+    """The index `extract_actors` left on the Doc, built now if it has not run."""
+    index = doc._.diplobot_actors
+    if index is None:
+        index = build_index(doc)
+        doc._.diplobot_actors = index
+    return index
+
+
+def extract_actors(doc: Doc) -> list[Actor]:
+    """The article's actors, most mentioned first."""
+    index = build_index(doc)
+    doc._.diplobot_actors = index
+    return index.actors
+
+
+def mention_span(doc: Doc, mention: Mention) -> Span:
+    return doc[mention.start:mention.end]

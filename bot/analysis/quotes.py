@@ -1,9 +1,388 @@
-"""Quotes and who said them."""
+"""Quotes and who said them.
+
+Quoted spans are found on the characters (straight and curly marks, unbalanced marks, quotes running over
+several paragraphs); the dependency parse then finds the speech verb next to each quote and its subject,
+which is resolved to a canonical actor (a pronoun to the nearest fitting person before it, a title such as
+"the spokeswoman" to the person whose role says so, a surname to the full name). Reported speech without
+quotation marks ("Pompeo stressed that sanctions would remain") is kept with `direct=False`.
+"""
 
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
 from bot.analysis.records import Actor, Quote
 
+# Forms of the verbs that introduce speech; matched on token.lower_ so the lemmatizer is not needed.
+SPEECH_VERBS = frozenset(
+    f
+    for stem in (
+        "say said says saying", "tell told tells telling", "add added adds adding", "state stated states stating",
+        "insist insisted insists insisting", "stress stressed stresses stressing", "warn warned warns warning",
+        "note noted notes noting", "explain explained explains explaining", "declare declared declares declaring",
+        "announce announced announces announcing", "claim claimed claims claiming", "argue argued argues arguing",
+        "assert asserted asserts asserting", "acknowledge acknowledged acknowledges acknowledging",
+        "admit admitted admits admitting", "recall recalled recalls recalling", "reply replied replies replying",
+        "respond responded responds responding", "write wrote writes writing written",
+        "tweet tweeted tweets tweeting", "ask asked asks asking", "continue continued continues",
+        "predict predicted predicts predicting", "suggest suggested suggests suggesting",
+        "comment commented comments", "contend contended contends contending",
+        "concede conceded concedes conceding", "maintain maintained maintains", "emphasize emphasized emphasizes",
+        "emphasise emphasised emphasises", "remark remarked remarks", "repeat repeated repeats",
+        "quip quipped quips", "joke joked jokes joking", "boast boasted boasts", "complain complained complains",
+        "testify testified testifies", "confirm confirmed confirms", "deny denied denies denying",
+        "promise promised promises promising", "vow vowed vows vowing", "urge urged urges urging",
+        "report reported reports", "post posted posts", "read reads", "describe described describes describing",
+        "call called calls calling", "yell yelled", "shout shouted", "exclaim exclaimed", "scoff scoffed",
+        "mention mentioned mentions", "observe observed observes", "agree agreed agrees", "conclude concluded",
+        "demand demanded demands", "counter countered counters", "pledge pledged pledges", "reiterate reiterated",
+        "allege alleged alleges", "charge charged charges", "retort retorted", "lament lamented",
+        "recount recounted", "muse mused", "opine opined", "begin began", "whisper whispered",
+    )
+    for f in stem.split()
+)
+# Verbs that introduce reported speech without quotation marks; narrower, to keep paraphrases honest.
+REPORTING_VERBS = SPEECH_VERBS - {"call", "called", "calls", "calling", "read", "reads", "begin", "began",
+                                  "continue", "continued", "continues", "post", "posted", "posts", "ask", "asked",
+                                  "asks", "asking", "describe", "described", "describes", "describing",
+                                  "agree", "agreed", "agrees", "report", "reported", "reports"}
+OPEN_MARKS = "\u201c\u201e\u00ab"
+CLOSE_MARKS = "\u201d\u00bb"
+STRAIGHT = '"'
+MAX_QUOTE_CHARS = 3000  # longer than any real quote; stops an unbalanced mark from swallowing the article
+MIN_QUOTE_WORDS_WITHOUT_CUE = 4  # shorter quoted bits with no speech verb are scare quotes or titles
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+PERSON_PRONOUNS = frozenset({"he", "she"})
+GROUP_PRONOUNS = frozenset({"they", "we"})
+TITLE_WORDS_SKIP = frozenset({"official", "officials", "source", "sources", "aide", "aides", "person", "people"})
 
-def extract_quotes(doc, actors: list[Actor]) -> list[Quote]:  # noqa: ANN001 - spacy Doc
-    return []
+
+@dataclass
+class QuotedSpan:
+    """Characters between quotation marks (marks excluded)."""
+
+    start: int
+    end: int
+
+
+def _is_opening(text: str, pos: int) -> bool:
+    """A straight mark opens when it follows a space or bracket and precedes a non-space."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return (before.isspace() or before in "([{\u2014-/:") and not after.isspace()
+
+
+def _is_closing(text: str, pos: int) -> bool:
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return not before.isspace() and (after.isspace() or after in ".,;:!?)]}\u2014-'\u2019")
+
+
+def find_quoted_spans(text: str) -> list[QuotedSpan]:
+    """Spans between double quotation marks, paragraph by paragraph.
+
+    An unclosed quote continues into the next paragraph when that one opens with a mark (the newspaper
+    convention for long quotes); otherwise it ends with its paragraph. Nested marks stay inside the outer quote.
+    """
+    spans: list[QuotedSpan] = []
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    carry: int | None = None  # start of a quote still open from the previous paragraph
+    for p_start, p_end in paragraphs:
+        stripped = p_start + (len(text[p_start:p_end]) - len(text[p_start:p_end].lstrip()))
+        opens_with_mark = stripped < p_end and text[stripped] in OPEN_MARKS + STRAIGHT
+        open_at: int | None = None
+        depth = 0
+        if carry is not None and opens_with_mark and stripped + 1 - carry <= MAX_QUOTE_CHARS:
+            open_at, depth, scan_from = carry, 1, stripped + 1
+        else:
+            if carry is not None:
+                _add_span(spans, text, carry, _prev_paragraph_end(text, p_start))
+            scan_from = p_start
+        carry = None
+        for i in range(scan_from, p_end):
+            ch = text[i]
+            if ch not in OPEN_MARKS and ch not in CLOSE_MARKS and ch != STRAIGHT:
+                continue
+            if ch in OPEN_MARKS or (ch == STRAIGHT and (depth == 0 or _is_opening(text, i))
+                                    and not (depth > 0 and _is_closing(text, i))):
+                if depth == 0:
+                    open_at = i + 1
+                depth += 1
+            elif depth > 0:
+                depth -= 1
+                if depth == 0 and open_at is not None:
+                    _add_span(spans, text, open_at, i)
+                    open_at = None
+        if depth > 0 and open_at is not None:
+            carry = open_at
+    if carry is not None:
+        _add_span(spans, text, carry, len(text.rstrip()))
+    return spans
+
+
+def _prev_paragraph_end(text: str, next_start: int) -> int:
+    return len(text[:next_start].rstrip())
+
+
+def _add_span(spans: list[QuotedSpan], text: str, start: int, end: int) -> None:
+    end = min(end, start + MAX_QUOTE_CHARS)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in OPEN_MARKS + STRAIGHT):
+        end -= 1
+    if end > start:
+        spans.append(QuotedSpan(start, end))
+
+
+@dataclass
+class _Speaker:
+    start: int  # token indices of the mention in the sentence
+    end: int
+    actor: Actor | None
+    cue: Token
+
+
+class _Resolver:
+    """Resolves speaker mentions (names, pronouns, titles) to the article's actors."""
+
+    def __init__(self, doc: Doc, index: ActorIndex) -> None:
+        self.doc = doc
+        self.index = index
+        self.mention_at: dict[int, Mention] = {}
+        for mention, _actor in index.mentions:
+            for i in range(mention.start, mention.end):
+                self.mention_at[i] = mention
+        self.person_starts = [m.start for m, a in index.mentions if a.kind == "person"]
+        self.persons = [(m, a) for m, a in index.mentions if a.kind == "person"]
+        self.last_speaker: Actor | None = None
+
+    def mention_span(self, token: Token) -> tuple[int, int, Actor | None]:
+        """The mention a subject token stands in, widened to the whole name, with its actor."""
+        mention = self.mention_at.get(token.i)
+        if mention is not None:
+            return mention.start, mention.end, self.index.actor_at(token.i)
+        lower = token.lower_
+        if lower in PERSON_PRONOUNS:
+            return token.i, token.i + 1, self._pronoun(token)
+        if lower in GROUP_PRONOUNS or token.tag_ == "PRP":
+            return token.i, token.i + 1, None
+        start = token.i
+        for child in token.lefts:
+            if child.dep_ in ("compound", "amod", "det", "nmod", "poss", "nummod") and child.i < start:
+                start = child.left_edge.i if child.dep_ != "det" else child.i
+        end = token.i + 1
+        for child in token.rights:
+            if child.dep_ == "compound" or (child.dep_ == "flat"):
+                end = max(end, child.i + 1)
+        actor = None
+        if token.tag_ in ("NNP", "NNPS"):
+            actor = self.index.lookup(self.doc[start:end].text) or self.index.lookup(token.text)
+        elif token.tag_ in ("NN", "NNS"):
+            actor = self._by_role(token, start)
+        return start, end, actor
+
+    def _pronoun(self, token: Token) -> Actor | None:
+        """The nearest person named before `token` whose gender does not contradict the pronoun."""
+        want = PRONOUN_GENDER[token.lower_]
+        pos = bisect.bisect_left(self.person_starts, token.i)
+        fallback: Actor | None = None
+        for k in range(pos - 1, max(-1, pos - 40), -1):
+            _mention, actor = self.persons[k]
+            gender = self.index.gender.get(actor.name)
+            if gender == want:
+                return actor
+            if gender is None and fallback is None:
+                fallback = actor
+        return fallback
+
+    def _by_role(self, token: Token, start: int) -> Actor | None:
+        """ "the spokeswoman" -> the person whose role says spokeswoman; the most recent such person wins."""
+        word = token.lower_
+        if word in TITLE_WORDS_SKIP:
+            return None
+        pos = bisect.bisect_left(self.person_starts, token.i)
+        for k in range(pos - 1, -1, -1):
+            actor = self.persons[k][1]
+            if actor.role and word in actor.role.lower().split():
+                return actor
+        for _mention, actor in self.persons[pos:]:
+            if actor.role and word in actor.role.lower().split():
+                return actor
+        return None
+
+
+def _is_cue(token: Token) -> bool:
+    lower = token.lower_
+    if lower == "according":
+        return True
+    return lower in SPEECH_VERBS and token.tag_.startswith("VB")
+
+
+def _subject_of(cue: Token) -> Token | None:
+    """The one who speaks: the verb's subject, or for "according to X" the X."""
+    if cue.lower_ == "according":
+        for child in cue.children:
+            if child.lower_ == "to":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        return None
+    verb: Token | None = cue
+    for _ in range(3):
+        if verb is None:
+            break
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+        for child in verb.children:  # "was told by the minister"
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        verb = verb.head if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp") and verb.head is not verb else None
+    return None
+
+
+def extract_quotes(doc: Doc, actors: list[Actor], *, reported: bool = True) -> list[Quote]:
+    """Direct quotes (and, with `reported`, reported speech) in text order, each with its speaker.
+
+    Args:
+        doc: the parsed article.
+        actors: the article's actors from `actors.extract_actors` (their mentions are read from the Doc).
+        reported: also return reported speech without quotation marks, as `direct=False`.
+    """
+    if len(doc) == 0:
+        return []
+    index = actor_index(doc)
+    if index.actors is not actors and actors:
+        index.actors = actors
+    resolver = _Resolver(doc, index)
+    text = doc.text
+    token_starts = [t.idx for t in doc]
+    spans = find_quoted_spans(text)
+    in_quote = [False] * len(doc)
+    token_ranges: list[tuple[int, int]] = []
+    for span in spans:
+        first = max(0, bisect.bisect_right(token_starts, span.start) - 1)
+        last = max(first + 1, bisect.bisect_left(token_starts, span.end))
+        token_ranges.append((first, last))
+        for i in range(first, last):
+            in_quote[i] = True
+    quotes: list[Quote] = []
+    previous: tuple[int, Quote] | None = None  # (paragraph start char, quote) of the last direct quote
+    for span, (first, last) in zip(spans, token_ranges, strict=True):
+        quote = _direct_quote(doc, text, span, first, last, in_quote, resolver, previous)
+        if quote is not None:
+            quotes.append(quote)
+            previous = (text.rfind("\n", 0, span.start), quote)
+    if reported:
+        quotes.extend(_reported_speech(doc, in_quote, resolver))
+        quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+def _window(doc: Doc, text: str, first: int, last: int) -> tuple[int, int]:
+    """Tokens where the quote's speech verb may sit: its sentences, plus a short neighbour sentence."""
+    lo = sentence_bounds(doc, first)[0]
+    hi = sentence_bounds(doc, last - 1)[1]
+    # '"…," said Caddell.' split into its own sentence after the closing mark.
+    if hi - last <= 1 and hi < len(doc) and "\n" not in text[doc[last - 1].idx:doc[hi].idx]:
+        hi = sentence_bounds(doc, hi)[1]
+    # 'Caddell said:' closing the previous sentence, or a colon paragraph introducing the quote.
+    if first - lo <= 1 and lo > 0:
+        prev_start = sentence_bounds(doc, lo - 1)[0]
+        before = text[doc[prev_start].idx:doc[first].idx].rstrip(" \"\u201c\n")
+        if before.endswith(":") or before.endswith(","):
+            lo = prev_start
+    return lo, hi
+
+
+def _direct_quote(doc: Doc, text: str, span: QuotedSpan, first: int, last: int, in_quote: list[bool],
+                  resolver: _Resolver, previous: tuple[int, Quote] | None) -> Quote | None:
+    words = len(text[span.start:span.end].split())
+    lo, hi = _window(doc, text, first, last)
+    cues = [t for t in doc[lo:hi] if not in_quote[t.i] and _is_cue(t)]
+    cue = min(cues, key=lambda t: first - t.i if t.i < first else t.i - last) if cues else None
+    start, end = span.start, span.end
+    speaker: _Speaker | None = None
+    if cue is not None:
+        subject = _subject_of(cue)
+        if subject is not None and not in_quote[subject.i]:
+            s, e, actor = resolver.mention_span(subject)
+            speaker = _Speaker(s, e, actor, cue)
+        partial = _reported_clause(cue, first, last)
+        if partial is not None:
+            start, end = partial
+    if (cue is None or speaker is None) and words < MIN_QUOTE_WORDS_WITHOUT_CUE:
+        return None
+    quote = Quote(text=text[start:end], start=start, end=end, direct=True, cue=cue.text if cue else None)
+    if speaker is not None:
+        quote.speaker_start = doc[speaker.start].idx
+        quote.speaker_end = doc[speaker.end - 1].idx + len(doc[speaker.end - 1])
+        quote.speaker_text = text[quote.speaker_start:quote.speaker_end]
+        quote.speaker = speaker.actor.name if speaker.actor else None
+    elif previous is not None and previous[1].speaker:
+        # A quote standing alone in the paragraph after a quote goes on with the same speaker.
+        paragraph_start = text.rfind("\n", 0, span.start)
+        if paragraph_start - previous[0] < 1200:
+            quote.speaker = previous[1].speaker
+    return quote
+
+
+def _reported_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
+    """For a partial quote inside reported speech, the whole reported clause as character offsets."""
+    if cue.lower_ == "according" or first >= last:
+        return None
+    for child in cue.children:
+        if child.dep_ not in ("ccomp", "xcomp", "dobj", "oprd"):
+            continue
+        left, right = child.left_edge.i, child.right_edge.i
+        if left < first <= right and last - 1 <= right + 1:
+            doc = cue.doc
+            while right > left and (doc[right].is_punct and doc[right].text not in "\u201d\""):
+                right -= 1
+            return doc[left].idx, doc[right].idx + len(doc[right])
+    return None
+
+
+def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> list[Quote]:
+    """Paraphrases: "Pompeo stressed that sanctions would remain" -> direct=False with its speaker."""
+    found: list[Quote] = []
+    for token in doc:
+        if token.lower_ not in REPORTING_VERBS or not token.tag_.startswith("VB") or in_quote[token.i]:
+            continue
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if clause is None or clause.i < token.i:
+            continue
+        left, right = clause.left_edge.i, clause.right_edge.i
+        if any(in_quote[i] for i in range(left, right + 1)) or right - left < 3:
+            continue
+        subject = _subject_of(token)
+        if subject is None:
+            continue
+        s, e, actor = resolver.mention_span(subject)
+        while right > left and doc[right].is_punct:
+            right -= 1
+        start, end = doc[left].idx, doc[right].idx + len(doc[right])
+        found.append(Quote(
+            text=doc.text[start:end], start=start, end=end, direct=False,
+            speaker=actor.name if actor else None,
+            speaker_text=doc[s:e].text, speaker_start=doc[s].idx, speaker_end=doc[e - 1].idx + len(doc[e - 1]),
+            cue=token.text,
+        ))
+    return found
+
+
+def quote_sentence(doc: Doc, quote: Quote) -> Span | None:
+    """The sentence a quote starts in, for display."""
+    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    return span[0].sent if span is not None and len(span) else None

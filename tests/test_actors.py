@@ -1,0 +1,113 @@
+"""Actors: merged by name, countries canonical, roles from titles and appositives, label slips fixed."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from bot.analysis.actors import extract_actors
+from bot.analysis.places import country_for
+
+
+def by_name(actors):
+    return {a.name: a for a in actors}
+
+
+# --- the country table, no model ------------------------------------------------------------------
+
+
+def test_capitals_metonyms_and_demonyms_name_their_country():
+    assert country_for("Pyongyang").country == "North Korea"
+    assert country_for("the White House").country == "United States"
+    assert country_for("Kremlin").country == "Russia"
+    assert country_for("Downing Street").country == "United Kingdom"
+    assert country_for("North Korean").country == "North Korea"
+    assert country_for("U.S.").country == "United States"
+
+
+def test_plain_words_and_cities_are_not_countries():
+    assert country_for("us") is None
+    assert country_for("Chicago") is None
+
+
+# --- a hand-built Doc, no model -------------------------------------------------------------------
+
+
+def test_entities_on_a_hand_built_doc_are_merged_and_classified():
+    words = ["Mike", "Pompeo", "met", "Kim", "in", "Pyongyang", ".", "Pompeo", "left", "."]
+    doc = Doc(Vocab(), words=words, ents=["B-PERSON", "I-PERSON", "O", "B-PERSON", "O", "B-GPE", "O",
+                                            "B-PERSON", "O", "O"])
+    actors = by_name(extract_actors(doc))
+    assert actors["Mike Pompeo"].mentions == 2
+    assert actors["Mike Pompeo"].aliases == ["Pompeo"]
+    assert actors["North Korea"].kind == "country"
+    assert actors["Kim"].kind == "person"
+
+
+# --- end to end -----------------------------------------------------------------------------------
+
+
+def test_full_name_surname_and_title_form_are_one_person(nlp):
+    doc = nlp(
+        "Secretary of State Mike Pompeo arrived in Seoul on Sunday. Pompeo met officials there. "
+        "Mr. Pompeo then flew to Tokyo."
+    )
+    pompeo = by_name(extract_actors(doc))["Mike Pompeo"]
+    assert pompeo.kind == "person"
+    assert pompeo.mentions == 3
+    assert "Pompeo" in pompeo.aliases
+
+
+def test_capital_metonym_and_demonym_count_for_the_country(nlp):
+    doc = nlp(
+        "North Korea tested a missile on Friday. Pyongyang said the test was a success, and North Korean "
+        "state media praised it. The White House said Washington would respond. The Kremlin stayed silent."
+    )
+    actors = by_name(extract_actors(doc))
+    assert actors["North Korea"].kind == "country"
+    assert actors["North Korea"].mentions >= 3
+    assert {"Pyongyang", "North Korean"} <= set(actors["North Korea"].aliases)
+    assert actors["United States"].kind == "country"
+    assert actors["Russia"].kind == "country"
+
+
+def test_role_from_title_before_the_name(nlp):
+    doc = nlp("State Department spokeswoman Heather Nauert said the talks would continue.")
+    assert by_name(extract_actors(doc))["Heather Nauert"].role == "State Department spokeswoman"
+
+
+def test_role_from_appositive_after_the_name(nlp):
+    doc = nlp("Heather Nauert, the State Department spokeswoman, told reporters the talks would continue.")
+    assert by_name(extract_actors(doc))["Heather Nauert"].role == "State Department spokeswoman"
+
+
+def test_hyphenated_summit_name_yields_two_people(nlp):
+    doc = nlp(
+        "President Donald Trump met North Korean leader Kim Jong Un in June. "
+        "Critics said the Trump-Kim summit produced little."
+    )
+    actors = by_name(extract_actors(doc))
+    assert actors["Donald Trump"].mentions == 2
+    assert actors["Kim Jong Un"].mentions == 2
+    assert not any("Trump-Kim" in a.name for a in actors.values())
+
+
+def test_name_tagged_as_organization_once_is_still_a_person(nlp):
+    doc = nlp(
+        "Senator Lindsey Graham criticized the deal. Graham said it was weak. "
+        "Later, Graham called the agreement a mistake."
+    )
+    actors = by_name(extract_actors(doc))
+    graham = actors["Lindsey Graham"]
+    assert graham.kind == "person"
+    assert graham.mentions == 3
+    assert "Graham" not in actors
+
+
+def test_acronym_after_full_name_is_one_organization(nlp):
+    doc = nlp(
+        "The International Atomic Energy Agency (IAEA) sent inspectors to Iran. The IAEA said access was limited."
+    )
+    iaea = by_name(extract_actors(doc))["International Atomic Energy Agency"]
+    assert iaea.kind == "organization"
+    assert "IAEA" in iaea.aliases

@@ -1,0 +1,163 @@
+"""Quotes and speakers: quotation marks found on the characters, speakers found with the parse."""
+
+from __future__ import annotations
+
+from bot.analysis.actors import extract_actors
+from bot.analysis.quotes import MAX_QUOTE_CHARS, extract_quotes, find_quoted_spans
+
+
+def quotes_of(nlp, text: str, **kwargs):
+    doc = nlp(text)
+    return extract_quotes(doc, extract_actors(doc), **kwargs)
+
+
+def direct_quotes_of(nlp, text: str):
+    return [q for q in quotes_of(nlp, text) if q.direct]
+
+
+# --- quotation marks, no model ---------------------------------------------------------------------
+
+
+def test_straight_and_curly_marks_give_the_content_without_marks():
+    text = 'He said "we are ready." She said \u201cwe are not.\u201d'
+    spans = [text[s.start:s.end] for s in find_quoted_spans(text)]
+    assert spans == ["we are ready.", "we are not."]
+
+
+def test_unclosed_quote_ends_with_its_paragraph():
+    text = '\u201cThe talks will go on, said the envoy.\n\nThe next round is in Geneva.'
+    spans = [text[s.start:s.end] for s in find_quoted_spans(text)]
+    assert spans == ["The talks will go on, said the envoy."]
+
+
+def test_quote_continues_into_next_paragraph_that_opens_with_a_mark():
+    text = '\u201cWe will not give up.\n\n\u201cThe sanctions stay,\u201d she said.'
+    [span] = find_quoted_spans(text)
+    assert text[span.start:span.end] == "We will not give up.\n\n\u201cThe sanctions stay,"
+
+
+def test_runaway_quote_is_capped():
+    text = '"' + "word " * 2000
+    [span] = find_quoted_spans(text)
+    assert span.end - span.start <= MAX_QUOTE_CHARS
+
+
+def test_text_without_marks_or_with_a_lone_mark_does_not_crash():
+    assert find_quoted_spans("") == []
+    assert find_quoted_spans("No quotes here.") == []
+    assert [s.start for s in find_quoted_spans('"')] == []
+
+
+# --- speakers, end to end -------------------------------------------------------------------------
+
+
+def test_speaker_after_quote_is_found(nlp):
+    text = "\u201cWe are ready to talk at any time,\u201d said Secretary of State Mike Pompeo."
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == "We are ready to talk at any time,"
+    assert text[quote.start:quote.end] == quote.text
+    assert quote.speaker == "Mike Pompeo"
+    assert quote.speaker_text == "Mike Pompeo"
+    assert quote.cue == "said"
+
+
+def test_speaker_before_quote_with_colon(nlp):
+    text = 'Foreign Minister Sergei Lavrov told reporters: "Moscow will answer any new sanctions."'
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == "Moscow will answer any new sanctions."
+    assert quote.speaker == "Sergei Lavrov"
+
+
+def test_pronoun_quote_resolves_to_previous_person(nlp):
+    text = (
+        "State Department spokeswoman Heather Nauert met Mike Pompeo on Monday.\n\n"
+        "\u201cEverybody recognises that there is a ways to go,\u201d she said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "she"
+    assert text[quote.speaker_start:quote.speaker_end] == "she"
+    assert quote.speaker == "Heather Nauert"
+
+
+def test_title_resolves_to_person_with_that_role(nlp):
+    text = (
+        "State Department spokeswoman Heather Nauert spoke after the meeting in Brussels.\n\n"
+        "\u201cThe door to diplomacy remains open for now,\u201d the spokeswoman said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "the spokeswoman"
+    assert quote.speaker == "Heather Nauert"
+
+
+def test_surname_resolves_to_full_name_given_later(nlp):
+    text = (
+        "\u201cThe sanctions will stay until the job is done,\u201d Pompeo told reporters.\n\n"
+        "Secretary of State Mike Pompeo flies to Seoul on Friday."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "Pompeo"
+    assert quote.speaker == "Mike Pompeo"
+
+
+def test_according_to_names_the_speaker(nlp):
+    text = (
+        "According to Japanese Prime Minister Shinzo Abe, \u201cthe missile tests must stop before any "
+        "talks can begin.\u201d"
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Shinzo Abe"
+
+
+def test_partial_quote_inside_reported_speech_keeps_the_clause(nlp):
+    text = "Pompeo said the talks with North Korea had been \u201cvery productive\u201d on Sunday."
+    [quote] = direct_quotes_of(nlp, text)
+    assert "very productive" in quote.text
+    assert quote.text.startswith("the talks")
+    assert quote.speaker_text == "Pompeo"
+
+
+def test_scare_quotes_and_titles_are_not_quotes(nlp):
+    text = (
+        "The so-called \u201cpeace dividend\u201d never arrived. Critics compared the summit to the reality show "
+        "\u201cThe Apprentice\u201d last week."
+    )
+    assert direct_quotes_of(nlp, text) == []
+
+
+def test_multi_paragraph_quote_keeps_its_speaker(nlp):
+    text = (
+        "Chancellor Angela Merkel said: \u201cEurope must take its fate into its own hands.\n\n"
+        "\u201cWe cannot rely on others any longer, and we will not.\u201d"
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text.startswith("Europe must")
+    assert quote.text.endswith("we will not.")
+    assert quote.speaker == "Angela Merkel"
+
+
+def test_unbalanced_mark_gives_no_runaway_quote(nlp):
+    text = (
+        "\u201cWe will respond, said the minister. Officials met on Monday.\n\n"
+        "The talks resumed on Tuesday in Vienna, where delegates from Iran met European envoys."
+    )
+    quotes = direct_quotes_of(nlp, text)
+    assert all("Vienna" not in q.text for q in quotes)
+
+
+def test_reported_speech_without_marks_is_not_direct(nlp):
+    text = "Secretary of State Mike Pompeo stressed that sanctions on North Korea would remain in place."
+    [quote] = quotes_of(nlp, text)
+    assert quote.direct is False
+    assert quote.text == "that sanctions on North Korea would remain in place"
+    assert quote.speaker == "Mike Pompeo"
+    assert quote.cue == "stressed"
+
+
+def test_quotes_on_a_doc_without_parse_do_not_crash():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    doc = Doc(Vocab(), words=["\u201c", "We", "will", "fight", "on", "to", "the", "end", ",", "\u201d", "he", "said"],
+              spaces=[False, True, True, True, True, True, True, False, False, True, True, False])
+    [quote] = extract_quotes(doc, extract_actors(doc))
+    assert quote.text == "We will fight on to the end,"
