@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands import deadlines, help, who_said
+from bot.commands import deadlines, digest, feeds, help, subscriptions, who_said
 from bot.commands.answer import Answer, CommandContext, UsageError, plain_answer
 from bot.commands.feedtext import safe
 from bot.config import Settings
@@ -35,6 +35,14 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "who-said": Command("who-said", lambda text, ctx: who_said.parse(text, ctx.now.date()), who_said.answer),
     "deadlines": Command("deadlines", lambda text, ctx: deadlines.parse(text), deadlines.answer),
+    "digest": Command("digest", lambda text, ctx: digest.parse(text), digest.answer),
+    "subscribe": Command("subscribe", lambda text, ctx: subscriptions.parse_topic_args(text),
+                         subscriptions.answer_subscribe),
+    "unsubscribe": Command("unsubscribe", lambda text, ctx: subscriptions.parse_topic_args(text),
+                           subscriptions.answer_unsubscribe),
+    "subscriptions": Command("subscriptions", lambda text, ctx: subscriptions.parse_nothing(text),
+                             subscriptions.answer_list),
+    "feeds": Command("feeds", lambda text, ctx: feeds.parse(text), feeds.answer),
     "diplo": Command("diplo", lambda text, ctx: help.parse(text), help.answer),
 }
 

@@ -33,6 +33,7 @@ class Answer:
     blocks: list[dict[str, Any]] = field(default_factory=list)
     public: bool = False
     replace_original: bool = False
+    followups: list[Answer] = field(default_factory=list)  # further messages when one is not enough
 
     def as_message(self) -> dict[str, Any]:
         """The body for a response_url (Bolt's `respond(**answer.as_message())`)."""
@@ -41,6 +42,12 @@ class Answer:
         if self.replace_original:
             message["replace_original"] = True
         return message
+
+    def messages(self) -> list[Answer]:
+        """This answer and its follow-ups, each sent as its own message with the same visibility."""
+        for followup in self.followups:
+            followup.public = self.public
+        return [self, *self.followups]
 
 
 def clip(text: str, limit: int = MAX_SECTION_CHARS) -> str:

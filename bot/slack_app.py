@@ -1,0 +1,122 @@
+"""The Bolt app: request signatures checked, one workspace by bot token or many by OAuth, one error handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+# Every scope the app uses; deploy/slack-app-manifest.yml lists the same.
+BOT_SCOPES = [
+    "commands",          # the slash commands
+    "chat:write",        # digests, replies, App Home links
+    "chat:write.public",  # digests to public channels the bot was not invited to
+    "channels:history",  # find our own message after a crash (message metadata)
+    "groups:history",
+    "channels:read",     # channel names for the subscription list
+    "groups:read",
+    "users:read",        # is the user a workspace admin (/feeds add|remove), their time zone
+]
+FAILURE_LINE = "Sorry, something went wrong on diplobot's side while answering that. It has been logged."
+# Fields of a Slack payload that grant something and must never reach a log.
+SECRET_FIELDS = {"token", "response_url", "trigger_id", "bot_access_token", "enterprise_token"}
+
+
+class SlackNotConfigured(RuntimeError):
+    """The Slack settings are incomplete: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or the OAuth pair)."""
+
+
+def oauth_enabled(settings: Settings) -> bool:
+    return bool(settings.slack_client_id and settings.slack_client_secret)
+
+
+def build_app(settings: Settings, db: Database, *, client: WebClient | None = None,
+              socket_mode: bool = False) -> App:
+    """The Bolt app with every listener registered.
+
+    Args:
+        settings: Slack tokens and secrets, `slack_api_url` for the Web API base URL.
+        db: the database the commands read and where OAuth installations and states are kept.
+        client: a Web API client to use instead of one built from the settings (tests).
+        socket_mode: requests arrive over Socket Mode, so no HTTP signature to check when no secret is set.
+    """
+    from handlers import register_handlers
+
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    if not secret and not socket_mode:
+        raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set: it is needed to check that requests come from Slack")
+    base_url = client.base_url if client is not None else settings.slack_api_url
+    if oauth_enabled(settings):
+        installation_store, state_store = oauth_stores(settings, db)
+        app = App(
+            signing_secret=secret,
+            request_verification_enabled=bool(secret),
+            client=client or WebClient(base_url=base_url),
+            oauth_settings=OAuthSettings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                scopes=BOT_SCOPES,
+                installation_store=installation_store,
+                state_store=state_store,
+            ),
+        )
+    else:
+        if settings.slack_bot_token is None:
+            raise SlackNotConfigured(
+                "SLACK_BOT_TOKEN is not set (single workspace), nor SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (OAuth)")
+        token = settings.slack_bot_token.get_secret_value()
+        if client is None or client.token is None:
+            client = WebClient(token=token, base_url=base_url)
+        app = App(signing_secret=secret, request_verification_enabled=bool(secret), client=client)
+    register_handlers(app, db, settings)
+    app.error(report_error)
+    return app
+
+
+def oauth_stores(settings: Settings, db: Database) -> tuple[Any, Any]:
+    """slack_sdk's SQLAlchemy installation and OAuth state stores on our engine, their tables created if missing."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+    state_store = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine)
+    # metadata.create_all checks first, so this is safe on every start.
+    installation_store.metadata.create_all(db.engine)
+    state_store.metadata.create_all(db.engine)
+    return installation_store, state_store
+
+
+def loggable(payload: Any) -> Any:
+    """The payload with tokens, response URLs and trigger ids blanked, fit for a log line."""
+    if isinstance(payload, dict):
+        return {k: "…" if k in SECRET_FIELDS else loggable(v) for k, v in payload.items()}
+    if isinstance(payload, list):
+        return [loggable(v) for v in payload]
+    return payload
+
+
+def report_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+    """The app-wide error handler: the exception and payload to the log, one short line to the user."""
+    logger.error("listener failed: %r; payload: %s", error, loggable(body), exc_info=error)
+    tell_user_it_failed(body, logger)
+
+
+def tell_user_it_failed(body: dict[str, Any], logger: logging.Logger) -> None:
+    """Send FAILURE_LINE to the request's response_url, if it has one."""
+    url = body.get("response_url") if isinstance(body, dict) else None
+    if not url:
+        return
+    from slack_sdk.webhook import WebhookClient
+
+    try:
+        WebhookClient(url, timeout=5).send(text=FAILURE_LINE, response_type="ephemeral", replace_original=False)
+    except Exception as exc:  # the user cannot be told; the log still has the original failure
+        logger.warning("could not tell the user about the failure: %r", exc)

@@ -1,0 +1,123 @@
+"""Block Kit shown readably in a terminal with rich: what `diplobot ask` and the demo print."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.style import Style
+from rich.text import Text
+
+# One mrkdwn piece at a time: a <link|label>, <#channel>/<@user>/<!special>, *bold*, _italic_, `code`, ~strike~.
+_TOKEN = re.compile(
+    r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>"
+    r"|(?<![\w*])\*(?P<bold>[^*\n]+)\*(?![\w*])"
+    r"|(?<![\w_])_(?P<italic>[^_\n]+)_(?![\w_])"
+    r"|`(?P<code>[^`\n]+)`"
+    r"|(?<![\w~])~(?P<strike>[^~\n]+)~(?![\w~])"
+)
+
+
+def mrkdwn_text(source: str, base: Style | str = "") -> Text:
+    """Slack mrkdwn as rich `Text`: links show their label, entities are decoded, markup becomes style."""
+    out = Text(style=base)
+    for line_number, line in enumerate(source.split("\n")):
+        if line_number:
+            out.append("\n")
+        if line.startswith("&gt; ") or line.startswith("> "):
+            out.append("│ ", style="dim")
+            line = line.split(" ", 1)[1]
+        _append_inline(out, line)
+    return out
+
+
+def _append_inline(out: Text, line: str) -> None:
+    position = 0
+    for match in _TOKEN.finditer(line):
+        out.append(html.unescape(line[position:match.start()]))
+        position = match.end()
+        if match.group("target") is not None:
+            target, label = match.group("target"), match.group("label")
+            if target.startswith(("#", "@")):
+                out.append(html.unescape(label or target), style="bold cyan")
+            elif target.startswith("!"):
+                out.append("@" + (label or target[1:]), style="bold cyan")
+            else:
+                url = html.unescape(target)
+                out.append(html.unescape(label or url), style=Style(underline=True, color="blue", link=url))
+        elif match.group("bold") is not None:
+            out.append(html.unescape(match.group("bold")), style="bold")
+        elif match.group("italic") is not None:
+            out.append(html.unescape(match.group("italic")), style="italic")
+        elif match.group("code") is not None:
+            out.append(html.unescape(match.group("code")), style="bold magenta")
+        else:
+            out.append(html.unescape(match.group("strike")), style="strike")
+    out.append(html.unescape(line[position:]))
+
+
+def _text_object(obj: dict[str, Any] | None, base: Style | str = "") -> Text:
+    if not obj:
+        return Text()
+    if obj.get("type") == "plain_text":
+        return Text(str(obj.get("text", "")), style=base)
+    return mrkdwn_text(str(obj.get("text", "")), base)
+
+
+def _element(element: dict[str, Any]) -> Text:
+    kind = element.get("type")
+    if kind == "button":
+        style = {"danger": "bold red", "primary": "bold green"}.get(element.get("style", ""), "bold")
+        return Text("[ ", style="dim") + _text_object(element.get("text"), style) + Text(" ]", style="dim")
+    if kind == "image":
+        return Text(f"[image: {element.get('alt_text', '')}]", style="dim")
+    if kind in ("mrkdwn", "plain_text"):
+        return _text_object(element, "dim")
+    return Text(f"[{kind}]", style="dim")
+
+
+def _block(block: dict[str, Any]) -> RenderableType | None:
+    kind = block.get("type")
+    if kind == "header":
+        return Text.assemble("\n", _text_object(block.get("text"), "bold underline"))
+    if kind == "divider":
+        return Rule(style="dim")
+    if kind == "section":
+        parts: list[RenderableType] = []
+        text = _text_object(block.get("text"))
+        if block.get("accessory"):
+            text = text + Text("  ") + _element(block["accessory"])
+        parts.append(text)
+        for field in block.get("fields", []):
+            parts.append(Padding(_text_object(field), (0, 0, 0, 2)))
+        return Group(*parts)
+    if kind == "context":
+        return Text(" · ", style="dim").join(_element(e) for e in block.get("elements", []))
+    if kind == "actions":
+        return Text("  ").join(_element(e) for e in block.get("elements", []))
+    if kind == "image":
+        return Text(f"[image: {block.get('alt_text', '')}]", style="dim")
+    if kind == "rich_text":
+        return Text("[rich text]", style="dim")
+    return None
+
+
+def render_blocks(blocks: Iterable[dict[str, Any]]) -> RenderableType:
+    """A rich renderable for a list of Block Kit blocks (unknown block types are skipped)."""
+    rendered = [r for r in (_block(b) for b in blocks if isinstance(b, dict)) if r is not None]
+    return Group(*rendered)
+
+
+def render_answer(answer: Any) -> RenderableType:
+    """An `Answer` and its follow-up messages, or its fallback text when it has no blocks."""
+    parts: list[RenderableType] = []
+    for number, message in enumerate(answer.messages()):
+        if number:
+            parts.append(Rule(style="dim"))
+        parts.append(render_blocks(message.blocks) if message.blocks else mrkdwn_text(message.text))
+    return Group(*parts)

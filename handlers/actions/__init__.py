@@ -1,0 +1,20 @@
+"""Button listeners: "Show more" and name suggestions of /who-said, Remove buttons of /subscriptions."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import App
+
+from bot.commands.subscriptions import REMOVE_ACTION
+from bot.commands.who_said import PAGE_ACTION
+from bot.config import Settings
+from bot.storage import Database
+from handlers.actions.buttons import acknowledge, remove_subscription_pressed, who_said_page_pressed
+
+
+def register(app: App, db: Database, settings: Settings) -> None:
+    app.action(re.compile(rf"^{re.escape(PAGE_ACTION)}:"))(ack=acknowledge,
+                                                           lazy=[who_said_page_pressed(db, settings)])
+    app.action(re.compile(rf"^{re.escape(REMOVE_ACTION)}:"))(ack=acknowledge,
+                                                             lazy=[remove_subscription_pressed(db, settings)])

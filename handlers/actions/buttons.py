@@ -1,0 +1,53 @@
+"""Buttons on command answers: acknowledged at once, answered in a lazy listener."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.commands import who_said
+from bot.commands.answer import UsageError, plain_answer
+from bot.commands.subscriptions import remove_by_button
+from bot.config import Settings
+from bot.storage import Database
+from handlers.context import answer_or_apologise, command_context
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def _pressed_value(body: dict[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
+
+
+def who_said_page_pressed(db: Database, settings: Settings) -> Callable[..., None]:
+    """"Show more" or a suggested name: the requested page of quotes as a new message."""
+
+    def show_page(body: dict[str, Any], respond: Callable[..., Any], logger: logging.Logger) -> None:
+        def make_answer():  # noqa: ANN202 - an Answer
+            try:
+                args = who_said.args_from_button(_pressed_value(body))
+            except UsageError as exc:
+                return plain_answer(str(exc))
+            answer = who_said.answer(db, settings, args, command_context(body))
+            answer.replace_original = False
+            return answer
+
+        answer_or_apologise(body, logger, respond, make_answer)
+
+    return show_page
+
+
+def remove_subscription_pressed(db: Database, settings: Settings) -> Callable[..., None]:
+    """A Remove button: drop the subscription and redraw the list in place."""
+
+    def remove(body: dict[str, Any], respond: Callable[..., Any], logger: logging.Logger) -> None:
+        answer_or_apologise(body, logger, respond,
+                            lambda: remove_by_button(db, _pressed_value(body), command_context(body)))
+
+    return remove

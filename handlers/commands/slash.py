@@ -1,0 +1,42 @@
+"""One listener for every slash command: ack within Slack's 3 seconds, then answer to the response_url."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.commands import run_command
+from bot.config import Settings
+from bot.storage import Database
+from handlers.context import answer_or_apologise, command_context, workspace_admin
+
+ADMIN_ACTIONS = ("add", "remove", "rm", "delete")
+
+
+def acknowledge(ack: Ack) -> None:
+    """Empty acknowledgement: the answer follows on the response_url."""
+    ack()
+
+
+def needs_admin_check(command: dict[str, Any]) -> bool:
+    words = (command.get("text") or "").split()
+    return command.get("command") == "/feeds" and bool(words) and words[0].casefold() in ADMIN_ACTIONS
+
+
+def answerer(db: Database, settings: Settings) -> Callable[..., None]:
+    """The lazy listener that runs the command and responds."""
+
+    def answer_command(body: dict[str, Any], command: dict[str, Any], respond: Callable[..., Any],
+                       client: WebClient, logger: logging.Logger) -> None:
+        def make_answer():  # noqa: ANN202 - an Answer
+            is_admin = needs_admin_check(command) and workspace_admin(client, command.get("user_id", ""), logger)
+            ctx = command_context(command, is_admin=is_admin)
+            return run_command(db, settings, command.get("command", ""), command.get("text") or "", ctx)
+
+        answer_or_apologise(body, logger, respond, make_answer)
+
+    return answer_command

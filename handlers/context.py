@@ -1,0 +1,46 @@
+"""What every listener needs from a Slack payload: who asked where (a `CommandContext`), and failing politely."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.commands.answer import Answer, CommandContext
+from bot.slack_app import loggable, tell_user_it_failed
+
+
+def command_context(body: dict[str, Any], *, is_admin: bool = False) -> CommandContext:
+    """The context of a slash command or block action payload."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or ""
+    return CommandContext(team_id=team, channel_id=channel, user_id=user, is_admin=is_admin)
+
+
+def workspace_admin(client: WebClient, user_id: str, logger: logging.Logger) -> bool:
+    """Is the user an admin or owner of the workspace (users.info)? False when Slack cannot say."""
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        logger.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+
+def send(respond: Callable[..., Any], answer: Answer) -> None:
+    for message in answer.messages():
+        respond(**message.as_message())
+
+
+def answer_or_apologise(body: dict[str, Any], logger: logging.Logger, respond: Callable[..., Any],
+                        make_answer: Callable[[], Answer]) -> None:
+    """Send `make_answer()`; on any failure log it with the payload and tell the user in one line."""
+    try:
+        send(respond, make_answer())
+    except Exception as exc:
+        logger.error("answering failed: %r; payload: %s", exc, loggable(body), exc_info=exc)
+        tell_user_it_failed(body, logger)

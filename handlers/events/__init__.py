@@ -1,0 +1,13 @@
+"""Event listeners: the App Home tab."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.config import Settings
+from bot.storage import Database
+from handlers.events.app_home import home_opened
+
+
+def register(app: App, db: Database, settings: Settings) -> None:
+    app.event("app_home_opened")(home_opened(db, settings))

@@ -1,0 +1,273 @@
+"""The real Bolt app driven by requests signed as Slack signs them, answering through the local Web API stand-in."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from urllib.parse import urlencode
+
+import pytest
+from pydantic import SecretStr
+from slack_bolt.request import BoltRequest
+from sqlalchemy import inspect, select
+
+from bot.slack_app import FAILURE_LINE, SlackNotConfigured, build_app
+from bot.storage import Database
+from bot.storage.delivery import add_subscription, list_subscriptions
+from bot.storage.models import FeedRow
+from tests.stored_news import add_demo_news
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture
+def app_db(slack_settings):
+    database = Database.connect(slack_settings.database_url)
+    database.upgrade()
+    add_demo_news(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app(slack_settings, app_db):
+    return build_app(slack_settings, app_db)
+
+
+def dispatch(app, body: str, headers: dict[str, str]):
+    return app.dispatch(BoltRequest(body=body, headers={k: [v] for k, v in headers.items()}))
+
+
+def slash(slack_api, command: str, text: str, *, user: str = "U1", reply: str = "r1") -> str:
+    return urlencode({**SLASH_COMMAND, "command": command, "text": text, "user_id": user,
+                      "response_url": slack_api.response_url(reply)})
+
+
+def replies(slack_api, reply: str = "r1", count: int = 1) -> list[dict]:
+    return [c.params for c in slack_api.wait_for(f"response_url:/response/{reply}", count)]
+
+
+def all_text(message: dict) -> str:
+    return json.dumps(message.get("blocks", []), ensure_ascii=False) + message.get("text", "")
+
+
+# --- signatures --------------------------------------------------------------------------------------------
+
+
+def test_bad_signature_is_rejected_and_no_listener_runs(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/who-said", "Pompeo")
+    headers = {**FORM, **signed(body, secret="not-the-signing-secret")}
+    assert dispatch(app, body, headers).status == 401
+    assert dispatch(app, body, FORM).status == 401  # no signature at all
+    time.sleep(0.3)  # give a wrongly started lazy listener the chance to show itself
+    assert slack_api.calls_to("response_url:/response/r1") == []
+
+
+def test_stale_signature_is_rejected(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/who-said", "Pompeo")
+    six_minutes_ago = int(time.time()) - 6 * 60
+    assert dispatch(app, body, {**FORM, **signed(body, timestamp=six_minutes_ago)}).status == 401
+    time.sleep(0.3)
+    assert slack_api.calls_to("response_url:/response/r1") == []
+
+
+def test_tampered_body_is_rejected(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/who-said", "Pompeo")
+    headers = {**FORM, **signed(body)}
+    assert dispatch(app, body.replace("Pompeo", "Nauert"), headers).status == 401
+
+
+# --- slash commands end to end -------------------------------------------------------------------------------
+
+
+def test_who_said_answers_newest_quote_first_privately(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/who-said", "Secretary Pompeo")
+    response = dispatch(app, body, {**FORM, **signed(body)})
+    assert response.status == 200 and response.body == ""  # acknowledged at once, the answer follows
+    [answer] = replies(slack_api)
+    assert answer["response_type"] == "ephemeral"
+    text = all_text(answer)
+    assert text.index("good, productive meeting") < text.index("making progress on denuclearization")
+    assert "Mike Pompeo" in text and "Capital Dispatch" in text and "paraphrase" in text
+
+
+def test_share_posts_the_answer_to_the_channel(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/who-said", "Nauert share")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [answer] = replies(slack_api)
+    assert answer["response_type"] == "in_channel"
+    assert "ways to go" in all_text(answer)
+
+
+def test_show_more_sends_the_next_page(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/who-said", "Kim")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [suggestion] = replies(slack_api)
+    buttons = [e for b in suggestion["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert {b["text"]["text"] for b in buttons} == {"Kim Jong Un", "Kim Yo Jong"}
+    pressed = next(b for b in buttons if b["text"]["text"] == "Kim Jong Un")
+    action = "payload=" + json.dumps({**BLOCK_ACTION, "response_url": slack_api.response_url("r2"),
+                                      "actions": [{**pressed, "block_id": "b1", "type": "button",
+                                                   "action_ts": "1.2"}]})
+    assert dispatch(app, action, {**FORM, **signed(action)}).status == 200
+    [page] = replies(slack_api, "r2")
+    assert "We welcome the American delegation" in all_text(page)
+
+
+def test_deadlines_sorted_by_due_date(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/deadlines", "")
+    dispatch(app, body, {**FORM, **signed(body)})
+    text = all_text(replies(slack_api)[0])
+    assert text.index("answer the inspectors") < text.index("set up the payment channel") < text.index(
+        "denuclearisation of North Korea")
+
+
+def test_subscribe_then_remove_with_the_button(app, app_db, slack_api, signed) -> None:
+    body = slash(slack_api, "/subscribe", "north korea -sports")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "now follows" in all_text(replies(slack_api)[0])
+    [sub] = list_subscriptions(app_db, team_id="T0001", channel_id="C0001")
+    assert sub.topic.exclude == ("sports",)
+
+    body = slash(slack_api, "/subscriptions", "", reply="r2")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [listing] = replies(slack_api, "r2")
+    remove = listing["blocks"][-1]["accessory"]
+    action = "payload=" + json.dumps({**BLOCK_ACTION, "response_url": slack_api.response_url("r3"),
+                                      "actions": [{**remove, "block_id": "b1", "action_ts": "1.2"}]})
+    dispatch(app, action, {**FORM, **signed(action)})
+    [redrawn] = replies(slack_api, "r3")
+    assert redrawn["replace_original"] is True and "Removed" in all_text(redrawn)
+    assert list_subscriptions(app_db, team_id="T0001") == []
+
+
+def test_only_admins_add_feeds(app, app_db, slack_api, signed) -> None:
+    url = "http://127.0.0.1:9/world.rss"
+    body = slash(slack_api, "/feeds", f"add {url}", user="U1")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "Only workspace admins" in all_text(replies(slack_api)[0])
+    body = slash(slack_api, "/feeds", f"add {url}", user="UADMIN", reply="r2")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "Added" in all_text(replies(slack_api, "r2")[0])
+    with app_db.session() as session:
+        assert session.scalar(select(FeedRow.added_by).where(FeedRow.url == url)) == "UADMIN"
+    assert [c.params["user"] for c in slack_api.calls_to("users.info")] == ["U1", "UADMIN"]
+
+
+def test_feeds_add_refuses_private_addresses_in_production(slack_settings, app_db, slack_api, signed) -> None:
+    app = build_app(slack_settings.model_copy(update={"allow_private_feeds": False}), app_db)
+    body = slash(slack_api, "/feeds", "add http://169.254.169.254/latest/meta-data", user="UADMIN")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "cannot add" in all_text(replies(slack_api)[0])
+    with app_db.session() as session:
+        assert session.scalar(select(FeedRow).where(FeedRow.url.like("%169.254%"))) is None
+
+
+@pytest.mark.parametrize("text", ["x" * 10_000, "'; DROP TABLE quotes; --", "🙂🙂🙂", "محمد جواد ظريف",
+                                  "<!channel> <@U999>", "\u202e\x00\x07", "since", "Pompeo since tomorrow-ish???"])
+def test_any_words_get_a_helpful_answer(app, slack_api, signed, text) -> None:
+    body = slash(slack_api, "/who-said", text)
+    assert dispatch(app, body, {**FORM, **signed(body)}).status == 200
+    [answer] = replies(slack_api)
+    assert answer["text"] and answer["text"] != FAILURE_LINE
+    assert "<!channel>" not in all_text(answer) and "<@U999>" not in all_text(answer)
+
+
+def test_a_failing_listener_logs_the_payload_and_tells_the_user_one_line(app, slack_api, signed, monkeypatch,
+                                                                          caplog) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database fell over")
+
+    monkeypatch.setattr("handlers.commands.slash.run_command", broken)
+    body = slash(slack_api, "/deadlines", "iran")
+    with caplog.at_level(logging.ERROR):
+        dispatch(app, body, {**FORM, **signed(body)})
+        [answer] = replies(slack_api)
+    assert answer["text"] == FAILURE_LINE
+    logged = caplog.text
+    assert "the database fell over" in logged and "/deadlines" in logged
+    assert "verification-token-not-real" not in logged and "/response/r1" not in logged
+
+
+# --- App Home ------------------------------------------------------------------------------------------------
+
+
+def test_app_home_shows_subscriptions_deadlines_and_latest_stories(app, app_db, slack_api, signed) -> None:
+    from datetime import UTC, datetime
+
+    add_subscription(app_db, "T0001", "C0001", "iran", created_by="U1", now=datetime.now(UTC))
+    body = json.dumps(APP_HOME_OPENED)
+    assert dispatch(app, body, {**JSON, **signed(body)}).status == 200
+    [call] = slack_api.wait_for("views.publish", 1)
+    view = call.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    text = json.dumps(view)
+    assert call.params["user_id"] == "U1" and view["type"] == "home"
+    assert "`iran`" in text and "Upcoming deadlines" in text and "Latest digest" in text
+    assert len(view["blocks"]) <= 100
+
+
+# --- modes ---------------------------------------------------------------------------------------------------
+
+
+def test_oauth_mode_serves_the_install_page_and_keeps_installations_in_our_database(settings, db, slack_api) -> None:
+    oauth = settings.model_copy(update={"slack_client_id": "111.222", "slack_client_secret": SecretStr("shh"),
+                                        "slack_signing_secret": SecretStr("secret"),
+                                        "slack_api_url": slack_api.base_url})
+    build_app(oauth, db)
+    app = build_app(oauth, db)  # a restart: the tables already exist
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"slack_installations", "slack_bots", "slack_oauth_states"} <= tables
+    install = app.oauth_flow.handle_installation(BoltRequest(body="", query={}, headers={}))
+    assert install.status in (200, 302)
+    assert "slack.com/oauth/v2/authorize" in (install.body + json.dumps(install.headers))
+    assert "client_id=111.222" in (install.body + json.dumps(install.headers))
+
+
+def test_missing_secrets_fail_with_a_clear_message(settings) -> None:
+    with pytest.raises(SlackNotConfigured, match="SLACK_SIGNING_SECRET"):
+        build_app(settings, Database.connect(settings.database_url))
+    with pytest.raises(SlackNotConfigured, match="SLACK_BOT_TOKEN"):
+        build_app(settings.model_copy(update={"slack_signing_secret": SecretStr("x")}),
+                  Database.connect(settings.database_url))
+
+
+# --- payloads ------------------------------------------------------------------------------------------------
+
+SLASH_COMMAND = {
+    "token": "verification-token-not-real",
+    "team_id": "T0001",
+    "team_domain": "example",
+    "channel_id": "C0001",
+    "channel_name": "diplomacy",
+    "user_id": "U1",
+    "user_name": "analyst",
+    "api_app_id": "A0001",
+    "trigger_id": "111.222.abc",
+}
+
+BLOCK_ACTION = {
+    "type": "block_actions",
+    "token": "verification-token-not-real",
+    "team": {"id": "T0001", "domain": "example"},
+    "user": {"id": "U1", "username": "analyst", "team_id": "T0001"},
+    "api_app_id": "A0001",
+    "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C0001",
+                  "is_ephemeral": True},
+    "channel": {"id": "C0001", "name": "diplomacy"},
+    "trigger_id": "111.222.abc",
+}
+
+APP_HOME_OPENED = {
+    "token": "verification-token-not-real",
+    "team_id": "T0001",
+    "api_app_id": "A0001",
+    "event": {"type": "app_home_opened", "user": "U1", "channel": "D0001", "tab": "home",
+              "event_ts": "1700000000.000200"},
+    "type": "event_callback",
+    "event_id": "Ev0001",
+    "event_time": 1700000000,
+    "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
+}
