@@ -62,7 +62,8 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 @cli.command()
-def demo() -> None:
+@click.pass_context
+def demo(ctx: click.Context) -> None:
     """Run the whole pipeline on the bundled sample feeds and print the channel digest.
 
     Serves the sample feeds on 127.0.0.1 (DEMO_PORT), polls them, analyzes every article, stores everything
@@ -73,6 +74,8 @@ def demo() -> None:
     """
     from bot.demo import run_demo
 
+    if not ctx.parent.params.get("verbose"):
+        logging.getLogger("bot").setLevel(logging.WARNING)  # the demo prints its own report
     settings = load_settings()
     nlp_loader = lambda: _load_nlp(settings)  # noqa: E731 - loaded only when there is something to read
     sys.exit(run_demo(settings, nlp_loader))

@@ -1,0 +1,50 @@
+"""`diplobot demo` from a user's point of view: the first run posts the stories, the second posts nothing."""
+
+import socket
+
+from rich.console import Console
+
+from bot.demo import DEMO_CHANNEL, DEMO_TEAM, demo_articles, run_demo
+from bot.storage import Database
+from bot.storage.delivery import outbox_items
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_posts_every_story_once_and_the_second_run_gets_304(settings, nlp) -> None:
+    settings = settings.model_copy(update={"demo_port": free_port(), "allow_private_feeds": False})
+    first = Console(record=True, width=120)
+    assert run_demo(settings, lambda: nlp, first) == 0
+    first_text = first.export_text()
+    assert "new article(s)" in first_text and "posted" in first_text and "#demo digest" in first_text
+
+    db = Database.connect(settings.database_url)
+    sent = outbox_items(db, team_id=DEMO_TEAM, channel_id=DEMO_CHANNEL, states=["sent"])
+    assert len(sent) >= 12
+    assert len({item.story_id for item in sent}) == len(sent)
+
+    second = Console(record=True, width=120)
+    assert run_demo(settings, lambda: nlp, second) == 0
+    second_text = second.export_text()
+    assert second_text.count("304 not modified") == demo_feeds_count()
+    assert "no new articles" in second_text
+    assert "nothing new to post" in second_text
+    assert len(outbox_items(db, team_id=DEMO_TEAM, channel_id=DEMO_CHANNEL)) == len(sent)
+
+
+def demo_feeds_count() -> int:
+    from bot.demo_server import demo_feed_files
+
+    return len(demo_feed_files())
+
+
+def test_demo_articles_carry_quotes_and_deadlines() -> None:
+    articles = demo_articles()
+    assert len(articles) >= 15
+    texts = " ".join(a.text for a in articles)
+    assert "\u201c" in texts or '"' in texts
+    assert " by " in texts and "within" in texts
