@@ -100,7 +100,9 @@ def test_stories_set_has_valid_fields_and_unique_ids() -> None:
     for number, story in enumerate(stories, start=1):
         assert set(story) == {"id", "event", "outlet", "title", "text", "published"}, f"line {number}"
         assert all(isinstance(v, str) and v.strip() for v in story.values()), f"line {number}"
-        assert datetime.fromisoformat(story["published"]).tzinfo is not None, f"line {number}"
+        published = datetime.fromisoformat(story["published"])
+        assert published.tzinfo is not None, f"line {number}"
+        assert published < LAST_DAY, f"line {number}: published after the demo's today"
         assert 2 <= story["text"].count("\n\n") + 1 <= 4, f"line {number}: 2-4 paragraphs"
     assert len({s["id"] for s in stories}) == len(stories)
 
@@ -163,7 +165,7 @@ LOOK_ALIKE_EVENTS = [
     ("iran-iaea-board-censure", "iran-march-deadline"),
     ("iran-march-deadline", "us-iran-tanker-sanctions"),
     ("haiti-unsc-mission-renewal", "haiti-unsc-arms-embargo"),
-    ("sudan-jeddah-ceasefire", "sudan-ceasefire-collapse"),
+    ("sudan-october-truce-collapse", "sudan-jeddah-ceasefire"),
     ("us-mexico-steel-ultimatum", "us-canada-lumber-tariffs"),
     ("russia-us-swap-march", "russia-us-swap-abu-dhabi"),
     ("nato-defence-ministers-feb", "nato-foreign-ministers-apr"),
