@@ -259,11 +259,12 @@ def add_subscription(db: Database, team_id: str, channel_id: str, topic: str | T
         result = session.execute(_insert(session)(SubscriptionRow).values(
             team_id=team_id, channel_id=channel_id, topic=parsed.text, include_terms=list(parsed.include),
             exclude_terms=list(parsed.exclude), created_by=created_by, created_at=now.astimezone(UTC),
-        ).on_conflict_do_nothing(index_elements=["team_id", "channel_id", "topic"]))
+        ).on_conflict_do_nothing(index_elements=["team_id", "channel_id", "topic"]).returning(SubscriptionRow.id))
+        created = len(result.all()) == 1
         row = session.scalar(select(SubscriptionRow).where(
             SubscriptionRow.team_id == team_id, SubscriptionRow.channel_id == channel_id,
             SubscriptionRow.topic == parsed.text))
-        return _subscription(row), result.rowcount == 1
+        return _subscription(row), created
 
 
 def remove_subscription(db: Database, team_id: str, channel_id: str, topic: str | Topic) -> bool:
@@ -329,8 +330,9 @@ def _enqueue(session: Session, team_id: str, channel_id: str, story_ids: Iterabl
         result = session.execute(insert(OutboxRow).values(
             team_id=team_id, channel_id=channel_id, story_id=story_id, state="pending", attempts=0,
             not_before=not_before.astimezone(UTC) if not_before else None, created_at=now.astimezone(UTC),
-        ).on_conflict_do_nothing(index_elements=["team_id", "channel_id", "story_id"]))
-        added += result.rowcount
+        ).on_conflict_do_nothing(index_elements=["team_id", "channel_id", "story_id"]).returning(OutboxRow.id))
+        # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT DO NOTHING.
+        added += len(result.all())
     return added
 
 

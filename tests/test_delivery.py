@@ -1,0 +1,156 @@
+"""Delivery storage on SQLite and PostgreSQL: channels, subscriptions, back-fill and the outbox."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.schedule import InvalidSchedule
+from bot.storage import Database
+from bot.storage import delivery as d
+from bot.storage.models import StoryRow
+from bot.stories import Story
+from bot.topics import InvalidTopic
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+TEAM = "T0001"
+
+
+def add_stories(db: Database, titles: list[str]) -> list[Story]:
+    """Stored stories (rows the outbox can point at) and their records, the newest last."""
+    stories = []
+    with db.session() as session:
+        for n, title in enumerate(titles):
+            published = NOW - timedelta(hours=len(titles) - n)
+            row = StoryRow(title=title, first_published_at=published, updated_at=published)
+            session.add(row)
+            session.flush()
+            stories.append(Story(id=row.id, title=title, url=None, published=published))
+    return stories
+
+
+def test_a_new_channel_is_asap_utc_and_running(db: Database) -> None:
+    channel = d.ensure_channel(db, TEAM, "C1", now=NOW)
+    assert (channel.schedule, channel.timezone, channel.paused) == ("asap", "UTC", False)
+    assert d.ensure_channel(db, TEAM, "C1", now=NOW, schedule="daily@07:00") == channel
+    assert d.list_channels(db) == [channel]
+
+
+def test_schedule_is_checked_and_moves_pending_rows(db: Database) -> None:
+    [story] = add_stories(db, ["Talks resume"])
+    d.ensure_channel(db, TEAM, "C1", now=NOW)
+    d.enqueue(db, TEAM, "C1", [story.id], now=NOW)
+    channel = d.set_schedule(db, TEAM, "C1", "daily@08:30", "Europe/Berlin", now=NOW)
+    assert (channel.schedule, channel.timezone) == ("daily@08:30", "Europe/Berlin")
+    [item] = d.outbox_items(db)
+    assert item.not_before == datetime(2026, 11, 28, 7, 30, tzinfo=UTC)  # 08:30 in Berlin (UTC+1)
+    assert d.claim_due(db, now=NOW) == []
+    with pytest.raises(InvalidSchedule):
+        d.set_schedule(db, TEAM, "C1", "hourly", now=NOW)
+    with pytest.raises(InvalidSchedule):
+        d.set_schedule(db, TEAM, "C1", "daily@08:00", "Mars/Olympus", now=NOW)
+
+
+def test_subscriptions_add_list_remove(db: Database) -> None:
+    sub, created = d.add_subscription(db, TEAM, "C1", "North Korea -sports", created_by="U1", now=NOW)
+    again, created_again = d.add_subscription(db, TEAM, "C1", "north  korea -Sports", created_by="U2", now=NOW)
+    assert created and not created_again and again.id == sub.id
+    d.add_subscription(db, TEAM, "C1", "iran", created_by="U2", now=NOW)
+    d.add_subscription(db, TEAM, "C2", "iran", created_by="U3", now=NOW)
+    assert [s.text for s in d.list_subscriptions(db, team_id=TEAM, channel_id="C1")] == \
+        ["north korea -sports", "iran"]
+    assert d.subscribers(db, TEAM, "C1") == ["U1", "U2"]
+    assert d.remove_subscription(db, TEAM, "C1", "NORTH KOREA -sports")
+    assert not d.remove_subscription(db, TEAM, "C1", "north korea -sports")
+    assert d.remove_subscription_by_id(db, "T_OTHER", sub.id) is None
+    iran = d.list_subscriptions(db, channel_id="C2")[0]
+    assert d.remove_subscription_by_id(db, TEAM, iran.id).text == "iran"
+    assert [s.text for s in d.list_subscriptions(db)] == ["iran"]
+    with pytest.raises(InvalidTopic):
+        d.add_subscription(db, TEAM, "C1", "-only -exclusions", created_by="U1", now=NOW)
+
+
+def test_enqueue_is_idempotent_across_calls(db: Database) -> None:
+    stories = add_stories(db, ["A", "B"])
+    ids = [s.id for s in stories]
+    assert d.enqueue(db, TEAM, "C1", ids, now=NOW) == 2
+    assert d.enqueue(db, TEAM, "C1", ids + ids, now=NOW) == 0
+    assert d.enqueue(db, TEAM, "C2", ids[:1], now=NOW) == 1
+    assert len(d.outbox_items(db)) == 3
+
+
+def test_new_subscription_backfills_at_most_the_setting(db: Database) -> None:
+    stories = add_stories(db, [f"Iran talks round {n}" for n in range(1, 7)] + ["Brexit vote"])
+    result = d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=3, stories=stories)
+    assert result.created and result.backfilled == 3
+    queued = [s.title for s in stories if s.id in {i.story_id for i in d.outbox_items(db)}]
+    assert queued == ["Iran talks round 4", "Iran talks round 5", "Iran talks round 6"]
+    again = d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=3, stories=stories)
+    assert not again.created and again.backfilled == 0
+    assert d.subscribe(db, TEAM, "C2", "iran", created_by="U1", now=NOW, backfill=0, stories=stories).backfilled == 0
+
+
+def test_new_stories_go_to_matching_running_channels_only(db: Database) -> None:
+    d.add_subscription(db, TEAM, "C_NK", "north korea", created_by="U1", now=NOW)
+    d.add_subscription(db, TEAM, "C_IRAN", "iran", created_by="U1", now=NOW)
+    d.add_subscription(db, TEAM, "C_PAUSED", "north korea", created_by="U1", now=NOW)
+    d.pause_channel(db, TEAM, "C_PAUSED", "not_in_channel")
+    d.set_schedule(db, TEAM, "C_IRAN", "daily@08:00", "UTC", now=NOW)
+    stories = add_stories(db, ["North Korea fires missile", "Iran deal talks", "Brexit vote"])
+    assert d.enqueue_stories(db, stories, now=NOW) == 2
+    assert d.enqueue_stories(db, stories, now=NOW) == 0
+    by_channel = {i.channel_id: i for i in d.outbox_items(db)}
+    assert set(by_channel) == {"C_NK", "C_IRAN"}
+    assert by_channel["C_NK"].not_before is None
+    assert by_channel["C_IRAN"].not_before == datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+    assert [i.channel_id for i in d.claim_due(db, now=NOW)] == ["C_NK"]
+
+
+def test_claim_moves_rows_to_sending_once(db: Database) -> None:
+    stories = add_stories(db, ["A", "B"])
+    d.enqueue(db, TEAM, "C1", [s.id for s in stories], now=NOW)
+    first = d.claim_due(db, now=NOW, limit=1)
+    assert [(i.state, i.attempts) for i in first] == [("sending", 1)]
+    second = d.claim_due(db, now=NOW)
+    assert [i.story_id for i in second] == [stories[1].id]
+    assert d.claim_due(db, now=NOW) == []
+    assert len(d.interrupted(db)) == 2
+
+
+def test_row_states_sent_failed_skipped_and_release(db: Database) -> None:
+    a, b, c = add_stories(db, ["A", "B", "C"])
+    d.enqueue(db, TEAM, "C1", [a.id, b.id, c.id], now=NOW)
+    x, y, z = d.claim_due(db, now=NOW)
+    d.record_message(db, x.id, "1700000001.000100")
+    assert d.interrupted(db)[0].message_ts == "1700000001.000100"
+    d.mark_sent(db, x.id, "1700000001.000100", now=NOW)
+    d.mark_failed(db, y.id, "invalid_blocks")
+    d.release(db, z.id, not_before=NOW + timedelta(seconds=30), error="rate limited")
+    states = {i.story_id: (i.state, i.last_error) for i in d.outbox_items(db)}
+    assert states == {a.id: ("sent", None), b.id: ("failed", "invalid_blocks"), c.id: ("pending", "rate limited")}
+    assert d.claim_due(db, now=NOW) == []
+    assert [i.story_id for i in d.claim_due(db, now=NOW + timedelta(seconds=31))] == [c.id]
+    d.mark_skipped(db, z.id, "story no longer stored")
+    assert d.outbox_items(db, states=["skipped"])[0].story_id == c.id
+
+
+def test_paused_channel_keeps_its_rows_and_unpause_sends_only_the_latest(db: Database) -> None:
+    stories = add_stories(db, [f"Story {n}" for n in range(6)])
+    d.enqueue(db, TEAM, "C1", [s.id for s in stories], now=NOW)
+    d.enqueue(db, TEAM, "C2", [stories[0].id], now=NOW)
+    assert d.pause_channel(db, TEAM, "C1", "channel_not_found")
+    assert not d.pause_channel(db, TEAM, "C1", "channel_not_found")
+    assert d.get_channel(db, TEAM, "C1").paused_reason == "channel_not_found"
+    assert [i.channel_id for i in d.claim_due(db, now=NOW)] == ["C2"]
+    assert d.unpause_channel(db, TEAM, "C1", keep_latest=2, now=NOW) == 4
+    assert len(d.claim_due(db, now=NOW)) == 2
+    assert len(d.outbox_items(db, channel_id="C1", states=["skipped"])) == 4
+
+
+def test_pause_team_stops_every_channel_of_that_workspace(db: Database) -> None:
+    for channel in ("C1", "C2"):
+        d.ensure_channel(db, TEAM, channel, now=NOW)
+    d.ensure_channel(db, "T_OTHER", "C9", now=NOW)
+    assert sorted(d.pause_team(db, TEAM, "token_revoked")) == ["C1", "C2"]
+    assert [c.channel_id for c in d.list_channels(db, paused=False)] == ["C9"]
+    d.unpause_team(db, TEAM, keep_latest=3, now=NOW)
+    assert d.list_channels(db, paused=True) == []

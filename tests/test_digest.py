@@ -1,0 +1,153 @@
+"""Digests: the stories a channel gets and the Block Kit it sees."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot.analysis.records import Actor, Deadline, Quote
+from bot.digest import (
+    MAX_BLOCKS,
+    build_digest,
+    choose_stories,
+    limit_problems,
+    notable_quote,
+    quotes_reply,
+    story_blocks,
+    story_message,
+)
+from bot.stories import Story, StorySource
+from bot.topics import parse_topic
+
+WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def talks_story(story_id: int = 1, published: datetime = WHEN, **changes) -> Story:
+    story = Story(
+        id=story_id,
+        title="North Korea agrees to resume denuclearisation talks in Geneva",
+        url="https://meridianwire.example/2026/11/geneva-talks",
+        published=published,
+        summary=["North Korea agreed on Thursday to resume talks in Geneva.",
+                 "The first round is set for December.",
+                 "Seoul welcomed the move.",
+                 "A fourth sentence that the digest leaves out."],
+        actors=[Actor("Heather Nauert", "person", 4, ["Nauert"], "State Department spokeswoman"),
+                Actor("North Korea", "country", 6, ["Pyongyang"]),
+                Actor("United Nations", "organization", 1)],
+        quotes=[Quote("Everybody recognises that there is a ways to go", 100, 148, True, "Heather Nauert", "she"),
+                Quote("Short", 200, 205, True, None, None)],
+        deadlines=[Deadline("to be completed by January 2027", 300, 331, "2027-01", "date",
+                            "denuclearisation of North Korea", "North Korea")],
+        sources=[StorySource("Meridian Wire", "https://meridianwire.example/2026/11/geneva-talks"),
+                 StorySource("Harbour Gazette", "https://gazette.example/geneva")],
+        text="North Korea agreed on Thursday to resume talks in Geneva.",
+    )
+    for name, value in changes.items():
+        setattr(story, name, value)
+    return story
+
+
+def all_text(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_story_shows_title_link_summary_actors_quote_deadline_and_sources() -> None:
+    rendered = all_text(story_blocks(talks_story()))
+    assert "*<https://meridianwire.example/2026/11/geneva-talks|North Korea agrees to resume" in rendered
+    assert "Seoul welcomed the move." in rendered
+    assert "fourth sentence" not in rendered
+    assert "*Key actors:* North Korea, Heather Nauert (State Department spokeswoman), United Nations" in rendered
+    assert "“Everybody recognises that there is a ways to go”" in rendered and "*Heather Nauert*" in rendered
+    assert "*2027-01* — denuclearisation of North Korea (North Korea)" in rendered
+    assert "2 sources: <https://meridianwire.example/2026/11/geneva-talks|Meridian Wire>, " \
+           "<https://gazette.example/geneva|Harbour Gazette>" in rendered
+
+
+def test_notable_quote_prefers_an_attributed_readable_one() -> None:
+    assert notable_quote(talks_story()).speaker == "Heather Nauert"
+    assert notable_quote(talks_story(quotes=[])) is None
+
+
+def test_story_without_analysis_still_reads() -> None:
+    bare = talks_story(summary=[], actors=[], quotes=[], deadlines=[], sources=[], url=None)
+    blocks = story_blocks(bare)
+    assert blocks[0]["text"]["text"] == "*North Korea agrees to resume denuclearisation talks in Geneva*"
+    assert limit_problems(story_message(bare)) == []
+
+
+def test_hostile_feed_text_renders_as_plain_text() -> None:
+    hostile = "<!channel> Wake up <!here> <@U123> see <https://evil.example|click> @channel *now*"
+    story = talks_story(
+        title=hostile, summary=[hostile], text=hostile, url="https://news.example/a>b|<!channel>",
+        actors=[Actor("<@U123>", "person", 2, [], "<!here>")],
+        quotes=[Quote(hostile, 0, 10, True, "<!channel>", None)],
+        deadlines=[Deadline(hostile, 0, 5, "<!here>", "date", hostile, "<@U123>")],
+        sources=[StorySource("<!channel>", "https://evil.example/x|<!here>")],
+    )
+    message = story_message(story)
+    rendered = all_text(message.blocks) + message.text
+    for dangerous in ("<!channel>", "<!here", "<@U123>", "<https://evil.example|click>", "@channel"):
+        assert dangerous not in rendered
+    assert "&lt;!channel&gt;" in rendered
+    # The only links are the story's and its source's, with nothing able to close them early.
+    assert rendered.count("<http") == 2
+
+
+def test_sixty_stories_split_into_messages_within_block_kit_limits() -> None:
+    stories = [talks_story(i, WHEN - timedelta(hours=i)) for i in range(1, 61)]
+    messages = build_digest(stories, title="Diplomacy digest for #north-korea " + "x" * 300)
+    assert len(messages) > 1
+    for message in messages:
+        assert len(message.blocks) <= MAX_BLOCKS
+        assert limit_problems(message) == []
+        assert message.text
+    ids = [story_id for message in messages for story_id in message.story_ids]
+    assert ids == list(range(1, 61))
+    assert messages[0].blocks[0]["type"] == "header"
+    assert len(messages[0].blocks[0]["text"]["text"]) <= 150
+    assert messages[-1].blocks[-1]["elements"][0]["text"] == f"Part {len(messages)} of {len(messages)}"
+
+
+def test_huge_fields_are_cut_to_section_limits_on_word_boundaries() -> None:
+    long_text = "The envoys talked at length about sanctions relief. " * 300
+    story = talks_story(title=long_text, summary=[long_text, long_text],
+                        quotes=[Quote(long_text, 0, 10, True, "Heather Nauert")],
+                        deadlines=[Deadline(long_text, 0, 1, "2027-01", "date", long_text, long_text)] * 5)
+    message = story_message(story)
+    assert limit_problems(message) == []
+    summary = message.blocks[1]["text"]["text"]
+    assert summary.endswith("…") and not summary.endswith(" …")
+    assert build_digest([story] * 3) and all(limit_problems(m) == [] for m in build_digest([story] * 3))
+
+
+def test_thread_reply_holds_every_quote() -> None:
+    quotes = [Quote(f"We will meet again in round {n}", 0, 5, True, "Kim Yo Jong") for n in range(1, 4)]
+    reply = quotes_reply(talks_story(quotes=quotes))
+    text = all_text(reply.blocks)
+    assert all(f"round {n}" in text for n in range(1, 4))
+    assert reply.story_ids == [1]
+
+
+def test_thread_reply_with_hundreds_of_long_quotes_stays_within_limits() -> None:
+    quotes = [Quote("word " * 200, 0, 5, True, "Speaker") for _ in range(400)]
+    reply = quotes_reply(talks_story(quotes=quotes))
+    assert limit_problems(reply) == []
+    assert "more quotes" in all_text(reply.blocks)
+
+
+def test_no_thread_reply_when_the_message_shows_the_only_quote() -> None:
+    assert quotes_reply(talks_story(quotes=talks_story().quotes[:1])) is None
+
+
+def test_empty_digest_says_so() -> None:
+    [message] = build_digest([])
+    assert "No stories match" in all_text(message.blocks)
+    assert limit_problems(message) == []
+
+
+def test_choose_stories_keeps_matching_ones_newest_first() -> None:
+    old = talks_story(1, WHEN - timedelta(days=2))
+    new = talks_story(2, WHEN)
+    other = talks_story(3, WHEN, title="Brexit vote delayed", summary=[], text="", actors=[])
+    chosen = choose_stories([old, other, new, new], [parse_topic("north korea")])
+    assert [s.id for s in chosen] == [2, 1]
+    assert [s.id for s in choose_stories([old, new], [parse_topic("north korea")], limit=1)] == [2]
