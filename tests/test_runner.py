@@ -1,0 +1,83 @@
+"""`diplobot run` in one process: HTTP requests reach the Bolt app, jobs are scheduled, shutdown is orderly."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.runner import start
+from bot.storage import Database
+from tests.stored_news import add_demo_news
+
+
+@pytest.fixture
+def running(slack_settings):
+    db = Database.connect(slack_settings.database_url)
+    db.upgrade()
+    add_demo_news(db)
+    bot = start(slack_settings.model_copy(update={"slack_port": 0}), db=db, host="127.0.0.1",
+                nlp_loader=lambda: pytest.fail("no article needs the model here"))
+    yield bot
+    bot.stop()
+
+
+def post(url: str, body: str, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except HTTPError as exc:
+        return exc.code
+
+
+def test_signed_command_over_http_is_answered(running, slack_api, signed) -> None:
+    body = urlencode({"team_id": "T0001", "channel_id": "C0001", "user_id": "U1", "command": "/who-said",
+                      "text": "Nauert", "response_url": slack_api.response_url("r1")})
+    url = f"http://127.0.0.1:{running.port}/slack/events"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(body)}
+    assert post(url, body, headers) == 200
+    [answer] = slack_api.wait_for("response_url:/response/r1", 1)
+    assert "ways to go" in json.dumps(answer.params)
+    assert post(url, body, {"Content-Type": "application/x-www-form-urlencoded"}) == 401
+
+
+def test_health_and_unknown_paths(running) -> None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{running.port}/healthz", timeout=5) as response:
+        assert response.read() == b"ok"
+    with pytest.raises(HTTPError) as missing:
+        urllib.request.urlopen(f"http://127.0.0.1:{running.port}/slack/install", timeout=5)
+    assert missing.value.code == 404  # single-workspace mode has no install page
+
+
+def test_scheduler_runs_delivery_and_reminders_and_stops_cleanly(running) -> None:
+    jobs = {job.id for job in running.scheduler.get_jobs()}
+    assert {"send-due", "deadline-reminders", "sync-jobs"} <= jobs
+    running.stop()
+    assert not running.scheduler.running
+    running.stop()  # twice is harmless
+
+
+def test_oauth_install_page_is_served_over_http(settings, slack_api) -> None:
+    from pydantic import SecretStr
+
+    oauth = settings.model_copy(update={"slack_client_id": "111.222", "slack_client_secret": SecretStr("shh"),
+                                        "slack_signing_secret": SecretStr("secret"), "slack_port": 0,
+                                        "slack_api_url": slack_api.base_url})
+    bot = start(oauth, host="127.0.0.1")
+    try:
+        opener = urllib.request.build_opener(NoRedirect)
+        with opener.open(f"http://127.0.0.1:{bot.port}/slack/install", timeout=5) as response:
+            page = response.read().decode() + str(response.headers)
+        assert "https://slack.com/oauth/v2/authorize?state=" in page and "client_id=111.222" in page
+        assert "chat%3Awrite" in page or "chat:write" in page
+    finally:
+        bot.stop()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        return None
