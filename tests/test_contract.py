@@ -55,3 +55,8 @@ def test_missing_model_names_the_setting(monkeypatch) -> None:
     result = run_analyze(json.dumps(ARTICLE) + "\n")
     assert result.exit_code == 1
     assert "SPACY_MODEL='xx_no_such_model'" in result.output
+
+
+def test_rss_style_published_date_is_accepted() -> None:
+    result = run_analyze(json.dumps({**ARTICLE, "published": "Thu, 26 Nov 2026 08:00:00 GMT"}) + "\n")
+    assert result.exit_code == 0, result.stderr

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from typing import IO
 
 from spacy.language import Language
@@ -38,7 +39,7 @@ class BadInputLine(ValueError):
 
 
 def parse_published(value: object) -> date | None:
-    """`published` as a date: ISO date or datetime, or None when absent or unreadable."""
+    """`published` as a date: ISO date or datetime (or an RSS date), None when absent; else BadInputLine."""
     if value in (None, ""):
         return None
     if not isinstance(value, str):
@@ -46,10 +47,15 @@ def parse_published(value: object) -> date | None:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
     except ValueError:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError as exc:
-            raise BadInputLine(f'"published" is not an ISO date: {value[:40]!r}') from exc
+        pass
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    try:  # RSS dates ("Thu, 26 Nov 2026 08:00:00 GMT") are common enough to accept too
+        return parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError) as exc:
+        raise BadInputLine(f'"published" is not an ISO date: {value[:40]!r}') from exc
 
 
 def read_article(line: InputLine) -> tuple[object, ArticleText]:
