@@ -256,7 +256,7 @@ def fetch_feed(
         visited.add(current)
         url_host_port(current)  # http(s) with a host, or UnsupportedFeedURL; addresses are checked on connect
         response = _request(client, current, headers, url, deadline)
-        with response:
+        try:
             if response.status_code in REDIRECT_STATUSES:
                 location = response.headers.get("Location")
                 if not location:
@@ -277,6 +277,8 @@ def fetch_feed(
             body = _read_body(response, current, settings.fetch_max_bytes, deadline)
             return FetchResult(url, current, response.status_code, body, response.headers.get("ETag"),
                                response.headers.get("Last-Modified"), response.headers.get("Content-Type"))
+        finally:
+            response.close()
     raise TooManyRedirects(url, f"more than {settings.fetch_max_redirects} redirects")
 
 
