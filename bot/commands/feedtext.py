@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import re
+from bot.mrkdwn import escape
+from bot.mrkdwn import link as _link
 
-_UNSAFE_URL = re.compile(r"[\s<>|`]")
+MAX_LABEL_CHARS = 300
 
 
 def safe(text: str | None) -> str:
-    """Feed text as inert mrkdwn: no mentions, links or formatting survive."""
-    return _escape(text or "")
+    """Feed text as inert mrkdwn: no mention, link or markup in it survives (`bot.mrkdwn.escape`)."""
+    return escape(text)
 
 
 def link(url: str | None, text: str | None) -> str:
-    """A mrkdwn link to a feed URL with escaped text; just the text when the URL is not plain http(s)."""
-    label = safe(text) or safe(url)
-    if not url or not url.lower().startswith(("http://", "https://")) or _UNSAFE_URL.search(url):
-        return label
-    return f"<{url.replace('&', '&amp;')}|{label}>"
-
-
-def _escape(text: str) -> str:
-    try:
-        from bot.mrkdwn import escape
-    except ImportError:  # bot/mrkdwn.py lands with the delivery half; until then escape the essentials
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return re.sub(r"([*_~`])", "\u200b\\1\u200b", text)
-    return escape(text)
+    """`<url|text>` for a plain http(s) feed URL with the text escaped; just the text otherwise."""
+    return _link(url, text, MAX_LABEL_CHARS)
