@@ -3,7 +3,7 @@
 Public names:
 - `Poster(db, settings, *, load_stories=None, token_for_team=None, sleep=time.sleep, clock=time.monotonic,
   now=None, min_interval=1.0, max_attempts=4, backoff_base=1.0, max_backoff=30.0, max_inline_wait=10.0,
-  max_claims=8, batch=100)`
+  max_claims=8, batch=100, timeout=15.0)`
   - `Poster.send_due(*, team_id=None, channel_id=None) -> DeliveryReport`: one pass over due rows.
   - `Poster.recover() -> int`: settle rows a crash left in "sending" (done by the first `send_due`).
 - `DeliveryReport`: counts of what one pass did.
@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
@@ -119,7 +119,7 @@ class Poster:
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] | None = None, min_interval: float = 1.0, max_attempts: int = 4,
                  backoff_base: float = 1.0, max_backoff: float = 30.0, max_inline_wait: float = 10.0,
-                 max_claims: int = 8, batch: int = 100) -> None:
+                 max_claims: int = 8, batch: int = 100, timeout: float = 15.0) -> None:
         """
         Args:
             db: the database with the outbox.
@@ -133,6 +133,7 @@ class Poster:
             max_inline_wait: a longer Retry-After defers the row to a later pass instead of waiting.
             max_claims: a row claimed this many times without success is marked failed.
             batch: rows claimed per pass.
+            timeout: seconds to wait for one Web API answer.
         """
         if load_stories is None:
             from bot.storage.stories import load_stories as stored
@@ -152,6 +153,7 @@ class Poster:
         self.max_inline_wait = max_inline_wait
         self.max_claims = max_claims
         self.batch = batch
+        self.timeout = timeout
         self._clients: dict[str, WebClient] = {}
         self._next_post: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
@@ -169,7 +171,8 @@ class Poster:
             return None
         if token not in self._clients:
             # No retry handlers: a blind retry of chat.postMessage could post twice; we retry ourselves.
-            self._clients[token] = WebClient(token=token, base_url=self.settings.slack_api_url, timeout=15,
+            self._clients[token] = WebClient(token=token, base_url=self.settings.slack_api_url,
+                                             timeout=self.timeout,
                                              retry_handlers=[])
         return self._clients[token]
 
@@ -179,7 +182,6 @@ class Poster:
         wait = self._next_post.get(key, 0.0) - self._clock()
         if wait > 0:
             self._sleep(wait)
-        self._next_post[key] = self._clock() + self.min_interval
 
     def _call(self, key: tuple[str, str] | None, call: Callable[[], Any],
               before_retry: Callable[[], Any] | None = None) -> Any:
@@ -198,7 +200,12 @@ class Poster:
             if key is not None:
                 self._pace(key)
             try:
-                return call()
+                try:
+                    return call()
+                finally:
+                    # Counted from Slack's answer, so two messages never reach Slack closer than min_interval.
+                    if key is not None:
+                        self._next_post[key] = self._clock() + self.min_interval
             except SlackApiError as exc:
                 response = exc.response
                 status = getattr(response, "status_code", 200)
@@ -210,8 +217,6 @@ class Poster:
                         raise _Deferred(wait, last_error) from exc
                     log.info("Slack asked us to wait %g s (channel %s)", wait, key[1] if key else "-")
                     self._sleep(wait)
-                    if key is not None:
-                        self._next_post[key] = self._clock() + self.min_interval
                     continue
                 if error in CHANNEL_GONE:
                     raise _ChannelGone(error) from exc
@@ -315,7 +320,7 @@ class Poster:
                 self.recover()
                 self._recovered_once = True
             report = DeliveryReport()
-            items = delivery.claim_due(self.db, now=self._now(), limit=self.batch, team_id=team_id,
+            items = delivery.due_items(self.db, now=self._now(), limit=self.batch, team_id=team_id,
                                        channel_id=channel_id)
             if items:
                 self._send(items, report)
@@ -326,36 +331,37 @@ class Poster:
         queues: OrderedDict[tuple[str, str], deque[OutboxItem]] = OrderedDict()
         for item in items:
             queues.setdefault((item.team_id, item.channel_id), deque()).append(item)
-        stopped_teams: set[str] = set()
         while queues:
             # Round-robin over channels: the one allowed to post soonest goes next.
             key = min(queues, key=lambda k: self._next_post.get(k, 0.0))
+            if self._next_post.get(key, 0.0) - self._clock() > self.max_inline_wait:
+                del queues[key]  # Slack asked this channel to wait long: its rows go in a later pass
+                continue
             item = queues[key].popleft()
             if not queues[key]:
                 del queues[key]
-            outcome = self._send_one(item, stories.get(item.story_id), report, stopped_teams)
+            outcome = self._send_one(item, stories.get(item.story_id), report)
+            # Rows left in a dropped queue were never claimed: they stay pending for a later pass.
             if outcome == "channel":
-                self._release_all(queues.pop(key, ()), "channel paused")
+                queues.pop(key, None)
             elif outcome == "team":
                 for other in [k for k in queues if k[0] == item.team_id]:
-                    self._release_all(queues.pop(other), "workspace stopped")
+                    del queues[other]
 
-    def _release_all(self, items: Iterable[OutboxItem], why: str) -> None:
-        for item in items:
-            delivery.release(self.db, item.id, not_before=self._now(), error=why)
-
-    def _send_one(self, item: OutboxItem, story: Story | None, report: DeliveryReport,
-                  stopped_teams: set[str]) -> str:
+    def _send_one(self, item: OutboxItem, story: Story | None, report: DeliveryReport) -> str:
+        """Claim and send one row; "ok", or "channel"/"team" when the rest of that channel/team must wait."""
         where = f"story {item.story_id} to {item.team_id}/{item.channel_id}"
+        client = self._client(item.team_id)
+        if client is None:
+            log.error("no bot token for workspace %s: %s waits", item.team_id, where)
+            return "team"
+        claimed = delivery.claim(self.db, item.id)
+        if claimed is None:  # another poster took it
+            return "ok"
+        item = claimed
         if story is None:
             delivery.mark_skipped(self.db, item.id, "story no longer stored")
             report.skipped += 1
-            return "ok"
-        client = self._client(item.team_id)
-        if client is None or item.team_id in stopped_teams:
-            delivery.release(self.db, item.id, not_before=self._now() + timedelta(minutes=5),
-                             error="no bot token for this workspace")
-            report.deferred += 1
             return "ok"
         try:
             # A row claimed before (attempts > 1) may have reached Slack last time: look before posting.
@@ -375,7 +381,8 @@ class Poster:
                                  error=exc.error)
                 report.deferred += 1
                 log.warning("%s deferred by %.0f s: %s", where, exc.wait_seconds, exc.error)
-            return "ok"
+            self._next_post[(item.team_id, item.channel_id)] = self._clock() + exc.wait_seconds
+            return "channel"
         except _Rejected as exc:
             delivery.mark_failed(self.db, item.id, f"Slack refused the message: {exc}")
             report.failed += 1
@@ -391,7 +398,6 @@ class Poster:
         except _WorkspaceGone as exc:
             delivery.release(self.db, item.id, not_before=self._now(), error=str(exc))
             delivery.pause_team(self.db, item.team_id, f"workspace token refused: {exc}")
-            stopped_teams.add(item.team_id)
             report.stopped_teams.append(item.team_id)
             log.error("stopped delivery to workspace %s: %s", item.team_id, exc)
             return "team"

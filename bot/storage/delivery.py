@@ -25,7 +25,9 @@ Outbox:
 - `enqueue(db, team_id, channel_id, story_ids, *, now, not_before=None) -> int` (rows added)
 - `enqueue_stories(db, stories, *, now) -> int`: new stories to every channel whose subscriptions match
 - `backfill_subscription(db, subscription, *, limit, now, stories=None) -> int`
-- `claim_due(db, *, now, limit=100, team_id=None, channel_id=None) -> list[OutboxItem]` (pending → sending)
+- `due_items(db, *, now, limit=100, team_id=None, channel_id=None) -> list[OutboxItem]` (pending and due)
+- `claim(db, item_id) -> OutboxItem | None` (pending → sending, just before sending);
+  `claim_due(db, *, now, limit=100, team_id=None, channel_id=None) -> list[OutboxItem]` (claims all due)
 - `interrupted(db, *, team_id=None, channel_id=None) -> list[OutboxItem]` (rows left in "sending")
 - `record_message(db, item_id, ts)`, `mark_sent(db, item_id, ts, *, now)`, `mark_failed(db, item_id, error)`,
   `mark_skipped(db, item_id, reason)`, `release(db, item_id, *, not_before, error=None)` (back to pending)
@@ -407,38 +409,50 @@ def subscribe(db: Database, team_id: str, channel_id: str, topic: str | Topic, *
     return SubscribeResult(subscription, created, queued)
 
 
+def _due_query(now: datetime, limit: int, team_id: str | None, channel_id: str | None):  # noqa: ANN202
+    query = (
+        select(OutboxRow)
+        .outerjoin(ChannelRow, and_(ChannelRow.team_id == OutboxRow.team_id,
+                                    ChannelRow.channel_id == OutboxRow.channel_id))
+        .where(OutboxRow.state == "pending",
+               or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now.astimezone(UTC)),
+               or_(ChannelRow.id.is_(None), ChannelRow.paused.is_(False)))
+        .order_by(OutboxRow.created_at, OutboxRow.id)
+        .limit(limit)
+    )
+    if team_id is not None:
+        query = query.where(OutboxRow.team_id == team_id)
+    if channel_id is not None:
+        query = query.where(OutboxRow.channel_id == channel_id)
+    return query
+
+
+def due_items(db: Database, *, now: datetime, limit: int = 100, team_id: str | None = None,
+              channel_id: str | None = None) -> list[OutboxItem]:
+    """Pending rows of running channels whose time has come, oldest first (not claimed)."""
+    with db.session() as session:
+        return [_item(row) for row in session.scalars(_due_query(now, limit, team_id, channel_id))]
+
+
+def claim(db: Database, item_id: int) -> OutboxItem | None:
+    """Move one pending row to "sending" (attempts + 1) just before sending it; None if it is not pending.
+
+    A conditional update, so two posters never claim the same row.
+    """
+    with db.session() as session:
+        result = session.execute(update(OutboxRow).where(OutboxRow.id == item_id, OutboxRow.state == "pending")
+                                 .values(state="sending", attempts=OutboxRow.attempts + 1))
+        if result.rowcount != 1:
+            return None
+        return _item(session.get(OutboxRow, item_id, populate_existing=True))
+
+
 def claim_due(db: Database, *, now: datetime, limit: int = 100, team_id: str | None = None,
               channel_id: str | None = None) -> list[OutboxItem]:
-    """Move due pending rows of running channels to "sending" and return them, oldest first.
-
-    Each row is claimed with a conditional update, so two posters never claim the same row.
-    """
-    now = now.astimezone(UTC)
-    with db.session() as session:
-        query = (
-            select(OutboxRow.id)
-            .outerjoin(ChannelRow, and_(ChannelRow.team_id == OutboxRow.team_id,
-                                        ChannelRow.channel_id == OutboxRow.channel_id))
-            .where(OutboxRow.state == "pending",
-                   or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now),
-                   or_(ChannelRow.id.is_(None), ChannelRow.paused.is_(False)))
-            .order_by(OutboxRow.created_at, OutboxRow.id)
-            .limit(limit)
-        )
-        if team_id is not None:
-            query = query.where(OutboxRow.team_id == team_id)
-        if channel_id is not None:
-            query = query.where(OutboxRow.channel_id == channel_id)
-        claimed = []
-        for row_id in list(session.scalars(query)):
-            result = session.execute(update(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.state == "pending")
-                                     .values(state="sending", attempts=OutboxRow.attempts + 1))
-            if result.rowcount == 1:
-                claimed.append(row_id)
-        session.flush()
-        rows = session.scalars(select(OutboxRow).where(OutboxRow.id.in_(claimed))
-                               .order_by(OutboxRow.created_at, OutboxRow.id)).all() if claimed else []
-        return [_item(row) for row in rows]
+    """Claim every due row at once (see `claim`); the poster claims one row at a time instead."""
+    claimed = (claim(db, item.id) for item in due_items(db, now=now, limit=limit, team_id=team_id,
+                                                         channel_id=channel_id))
+    return [item for item in claimed if item is not None]
 
 
 def interrupted(db: Database, *, team_id: str | None = None, channel_id: str | None = None) -> list[OutboxItem]:

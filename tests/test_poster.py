@@ -1,0 +1,299 @@
+"""The poster against the local Slack stand-in: each story once, through 429s, errors, crashes and restarts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk import WebClient
+
+from bot import poster as poster_module
+from bot.analysis.records import Quote
+from bot.poster import QUOTES_EVENT, STORY_EVENT, Poster
+from bot.storage import Database
+from bot.storage import delivery as d
+from bot.storage.models import StoryRow
+from bot.stories import Story, StorySource
+
+TEAM = "T0001"
+
+
+class Crash(BaseException):
+    """Stands for the process dying: nothing after it runs, nothing catches it."""
+
+
+def add_stories(db: Database, count: int, quotes: int = 1) -> list[Story]:
+    now = datetime.now(UTC)
+    stories = []
+    with db.session() as session:
+        for n in range(count):
+            title = f"Envoys meet in Geneva, round {n + 1}"
+            row = StoryRow(title=title, first_published_at=now, updated_at=now)
+            session.add(row)
+            session.flush()
+            stories.append(Story(
+                id=row.id, title=title, url=f"https://meridianwire.example/geneva-{n + 1}", published=now,
+                summary=["Negotiators met again in Geneva.", "No date was set for the next round."],
+                quotes=[Quote(f"We made progress, point {q}", 0, 10, True, "Heather Nauert") for q in range(quotes)],
+                sources=[StorySource("Meridian Wire", f"https://meridianwire.example/geneva-{n + 1}")]))
+    return stories
+
+
+def make_poster(db: Database, settings, stories: list[Story], **options) -> Poster:
+    by_id = {s.id: s for s in stories}
+
+    def load(_db: Database, *, story_ids=None, **_ignored) -> list[Story]:
+        return [by_id[i] for i in story_ids if i in by_id]
+
+    options = {"min_interval": 0.05, "backoff_base": 0.05, **options}
+    return Poster(db, settings, load_stories=load, **options)
+
+
+def queue(db: Database, channel: str, stories: list[Story], team: str = TEAM, subscriber: str = "U1") -> None:
+    d.add_subscription(db, team, channel, "geneva", created_by=subscriber, now=datetime.now(UTC))
+    d.enqueue(db, team, channel, [s.id for s in stories], now=datetime.now(UTC))
+
+
+def posts_to(slack_api, channel: str) -> list:
+    return [c for c in slack_api.calls_to("chat.postMessage") if c.params.get("channel") == channel]
+
+
+def test_each_story_is_posted_once_with_its_metadata_and_never_again(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 2)
+    queue(db, "C1", stories)
+    queue(db, "C2", stories[:1])
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert report.sent == 3
+    posted = [(c.params["channel"], c.params["metadata"]) for c in slack_api.calls_to("chat.postMessage")]
+    assert sorted(posted, key=lambda p: (p[0], p[1]["event_payload"]["story_id"])) == [
+        ("C1", {"event_type": STORY_EVENT, "event_payload": {"story_id": stories[0].id}}),
+        ("C1", {"event_type": STORY_EVENT, "event_payload": {"story_id": stories[1].id}}),
+        ("C2", {"event_type": STORY_EVENT, "event_payload": {"story_id": stories[0].id}}),
+    ]
+    assert all(i.state == "sent" and i.message_ts for i in d.outbox_items(db))
+    # Another pass, and a restart (a new poster), send nothing more.
+    make_poster(db, slack_settings, stories).send_due()
+    d.enqueue(db, TEAM, "C1", [s.id for s in stories], now=datetime.now(UTC))
+    make_poster(db, slack_settings, stories).send_due()
+    assert len(slack_api.calls_to("chat.postMessage")) == 3
+
+
+def test_crash_after_slack_got_the_message_does_not_post_it_twice(db, slack_api, slack_settings,
+                                                                  monkeypatch) -> None:
+    stories = add_stories(db, 2)
+    queue(db, "C1", stories)
+
+    def die(*_args, **_kwargs) -> None:
+        raise Crash
+
+    # The first process dies between Slack's answer and recording it.
+    monkeypatch.setattr(poster_module.delivery, "record_message", die)
+    with pytest.raises(Crash):
+        make_poster(db, slack_settings, stories).send_due()
+    monkeypatch.undo()
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    [left] = d.interrupted(db)
+    assert left.message_ts is None
+    first_ts = slack_api.messages["C1"][0]["ts"]
+
+    # Restart: the new poster finds its message by metadata, records it, and sends only the other story.
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert (report.recovered, report.sent) == (1, 1)
+    assert len(slack_api.calls_to("chat.postMessage")) == 2
+    assert slack_api.calls_to("conversations.history")
+    items = {i.story_id: i for i in d.outbox_items(db)}
+    assert items[left.story_id].state == "sent" and items[left.story_id].message_ts == first_ts
+
+    # And a second restart changes nothing.
+    make_poster(db, slack_settings, stories).send_due()
+    assert len(slack_api.calls_to("chat.postMessage")) == 2
+    story_ids = [m["metadata"]["event_payload"]["story_id"] for m in slack_api.messages["C1"]]
+    assert sorted(story_ids) == sorted(s.id for s in stories)
+
+
+def test_crash_before_slack_got_the_message_posts_it_once(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    d.claim_due(db, now=datetime.now(UTC))  # claimed, then the process died before calling Slack
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert report.sent == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert d.outbox_items(db)[0].state == "sent"
+
+
+def test_quotes_go_to_a_thread_reply_and_survive_a_crash_between_the_two(db, slack_api, slack_settings,
+                                                                          monkeypatch) -> None:
+    stories = add_stories(db, 1, quotes=3)
+    queue(db, "C1", stories)
+
+    def die(*_args, **_kwargs) -> None:
+        raise Crash
+
+    # Crash after the story's message was recorded, before the thread reply.
+    monkeypatch.setattr(poster_module, "quotes_reply", die)
+    with pytest.raises(Crash):
+        make_poster(db, slack_settings, stories).send_due()
+    monkeypatch.undo()
+    main_ts = d.interrupted(db)[0].message_ts
+    assert main_ts
+
+    make_poster(db, slack_settings, stories).send_due()
+    main, reply = slack_api.calls_to("chat.postMessage")
+    assert reply.params["thread_ts"] == main_ts
+    assert reply.params["metadata"]["event_type"] == QUOTES_EVENT
+    assert "point 2" in str(reply.params["blocks"])
+    assert d.outbox_items(db)[0].state == "sent"
+
+
+def test_thread_reply_already_in_slack_is_not_sent_again(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1, quotes=3)
+    queue(db, "C1", stories)
+    [item] = d.claim_due(db, now=datetime.now(UTC))
+    d.record_message(db, item.id, "1700000001.000100")
+    slack_api.script("conversations.replies", body={"ok": True, "messages": [
+        {"ts": "1700000002.000100", "metadata": {"event_type": QUOTES_EVENT,
+                                                  "event_payload": {"story_id": item.story_id}}}]})
+    make_poster(db, slack_settings, stories).send_due()
+    assert slack_api.calls_to("chat.postMessage") == []
+    assert d.outbox_items(db)[0].state == "sent"
+
+
+def test_429_retry_after_is_honoured(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"},
+                     headers={"Retry-After": "1"})
+    report = make_poster(db, slack_settings, stories).send_due()
+    first, second = slack_api.calls_to("chat.postMessage")
+    assert second.at - first.at >= 1.0
+    assert report.sent == 1
+    assert len(slack_api.messages["C1"]) == 1
+
+
+def test_long_retry_after_defers_the_row_and_other_channels_go_on(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C_SLOW", stories)
+    queue(db, "C_FAST", stories)
+    slack_api.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"},
+                     headers={"Retry-After": "120"})
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert (report.sent, report.deferred) == (1, 1)
+    assert len(posts_to(slack_api, "C_FAST")) == 1
+    [slow] = d.outbox_items(db, channel_id="C_SLOW")
+    assert slow.state == "pending"
+    assert slow.not_before > datetime.now(UTC) + timedelta(seconds=100)
+
+
+def test_server_errors_are_retried_with_backoff_until_it_works(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"}, times=2)
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert report.sent == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 3
+    # Before each retry it looked whether the failed call had posted after all.
+    assert len(slack_api.calls_to("conversations.history")) == 2
+    assert len(slack_api.messages["C1"]) == 1
+
+
+def test_timeout_after_slack_posted_is_found_instead_of_posting_again(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    # Slack stores the message but answers too late: the poster sees a timeout.
+    slack_api.script("chat.postMessage", delay=2.0)
+    poster = make_poster(db, slack_settings, stories, timeout=0.5)
+    report = poster.send_due()
+    assert report.recovered == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert len(slack_api.messages["C1"]) == 1
+    assert d.outbox_items(db)[0].state == "sent"
+
+
+def test_errors_that_never_heal_give_up_without_losing_the_row(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage", status=500, body={"ok": False, "error": "internal_error"}, times=10)
+    report = make_poster(db, slack_settings, stories, max_attempts=3).send_due()
+    assert report.deferred == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 3
+    assert d.outbox_items(db)[0].state == "pending"
+
+
+def test_channel_not_found_pauses_only_that_channel_and_tells_the_subscriber(db, slack_api,
+                                                                             slack_settings) -> None:
+    stories = add_stories(db, 2)
+    queue(db, "C_GONE", stories, subscriber="U_ALICE")
+    queue(db, "C_OK", stories[:1])
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "channel_not_found"})
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert report.paused_channels == ["C_GONE"]
+    assert len(posts_to(slack_api, "C_OK")) == 1
+    [notice] = posts_to(slack_api, "U_ALICE")
+    assert "<#C_GONE>" in notice.params["text"] and "channel_not_found" in notice.params["text"]
+    channel = d.get_channel(db, TEAM, "C_GONE")
+    assert channel.paused and channel.paused_reason == "channel_not_found"
+    assert {i.state for i in d.outbox_items(db, channel_id="C_GONE")} == {"pending"}
+    # Later passes leave the paused channel alone.
+    make_poster(db, slack_settings, stories).send_due()
+    assert len(posts_to(slack_api, "C_GONE")) == 1
+    assert slack_api.messages["C_GONE"] == []
+
+
+@pytest.mark.parametrize("error", ["not_in_channel", "is_archived"])
+def test_other_channel_errors_pause_too(db, slack_api, slack_settings, error: str) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage", body={"ok": False, "error": error})
+    make_poster(db, slack_settings, stories).send_due()
+    assert d.get_channel(db, TEAM, "C1").paused_reason == error
+
+
+def test_revoked_token_stops_that_workspace_only(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C_A1", stories, team="T_A")
+    queue(db, "C_A2", stories, team="T_A")
+    queue(db, "C_B", stories, team="T_B")
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "token_revoked"})
+    tokens = {"T_A": "xoxb-team-a", "T_B": "xoxb-team-b"}
+    report = make_poster(db, slack_settings, stories, token_for_team=tokens.get).send_due()
+    assert report.stopped_teams == ["T_A"]
+    assert len(posts_to(slack_api, "C_B")) == 1
+    assert posts_to(slack_api, "C_A2") == []
+    assert {c.channel_id for c in d.list_channels(db, paused=True)} == {"C_A1", "C_A2"}
+    assert posts_to(slack_api, "C_B")[0].headers.get("Authorization") == "Bearer xoxb-team-b"
+
+
+def test_refused_message_fails_alone(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 2)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "invalid_blocks"})
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert (report.failed, report.sent) == (1, 1)
+    failed = d.outbox_items(db, states=["failed"])[0]
+    assert "invalid_blocks" in failed.last_error
+
+
+def test_story_gone_from_storage_is_skipped(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    report = make_poster(db, slack_settings, []).send_due()
+    assert report.skipped == 1
+    assert slack_api.calls_to("chat.postMessage") == []
+
+
+def test_at_most_one_message_per_interval_per_channel(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 3)
+    queue(db, "C1", stories)
+    queue(db, "C2", stories)
+    make_poster(db, slack_settings, stories, min_interval=0.4).send_due()
+    for channel in ("C1", "C2"):
+        times = [c.at for c in posts_to(slack_api, channel)]
+        assert len(times) == 3
+        assert all(b - a >= 0.39 for a, b in zip(times, times[1:], strict=False))
+
+
+def test_messages_are_real_block_kit_for_the_web_client(slack_api, slack_settings) -> None:
+    # The stand-in receives JSON: blocks and metadata arrive as structures, not strings.
+    WebClient(token="xoxb-x", base_url=slack_settings.slack_api_url).chat_postMessage(
+        channel="C1", text="t", blocks=[{"type": "divider"}], metadata={"event_type": STORY_EVENT,
+                                                                        "event_payload": {"story_id": 1}})
+    [call] = slack_api.calls_to("chat.postMessage")
+    assert call.params["blocks"] == [{"type": "divider"}]
