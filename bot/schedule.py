@@ -139,8 +139,10 @@ def sync_feed_jobs(scheduler: BackgroundScheduler, feeds: Iterable[FeedJob],
         existing = scheduler.get_job(job_id)
         if existing is not None and getattr(existing.trigger, "interval", None) == trigger.interval:
             continue
-        # A new feed is polled at once; a changed interval keeps the job's rhythm from now on.
+        # A new feed is polled at once; a changed interval counts from now.
         first_run = {"next_run_time": datetime.now(UTC)} if existing is None else {}
+        if existing is not None:
+            existing.remove()  # before start, replace_existing would leave the old pending job first
         scheduler.add_job(
             _logged(f"poll feed {feed.feed_id}", poll_feed), trigger, args=[feed.feed_id], id=job_id,
             replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=None, **first_run,
@@ -170,6 +172,8 @@ def sync_channel_jobs(scheduler: BackgroundScheduler, channels: Iterable[Channel
         existing = scheduler.get_job(job_id)
         if existing is not None and str(existing.trigger) == str(trigger):
             continue
+        if existing is not None:
+            existing.remove()
         scheduler.add_job(
             _logged(f"digest {channel.team_id}/{channel.channel_id}", deliver_channel), trigger,
             args=[channel.team_id, channel.channel_id], id=job_id, replace_existing=True,
