@@ -107,6 +107,19 @@ def test_server_trickling_bytes_is_cut_off(settings: Settings, rude_server: str)
         fetch(quick, rude_server + "/trickle")
 
 
+def test_server_that_stalls_mid_body_times_out(settings: Settings, rude_server: str) -> None:
+    quick = settings.model_copy(update={"fetch_timeout_seconds": 0.3})
+    with pytest.raises(FeedTimeout, match="/stall"):
+        fetch(quick, rude_server + "/stall")
+
+
+def test_retry_after_is_reported_with_the_error(settings: Settings, feed_server: FeedServer) -> None:
+    feed_server.routes["/busy"] = Route(status=429, headers={"Retry-After": "7200"})
+    with pytest.raises(FeedHTTPError) as caught:
+        fetch(settings, feed_server.url("/busy"))
+    assert (caught.value.status, caught.value.retry_after) == (429, 7200)
+
+
 def test_redirect_is_followed_and_final_url_reported(settings: Settings, feed_server: FeedServer) -> None:
     feed_server.routes["/old.xml"] = Route(status=301, headers={"Location": "/new.xml"})
     feed_server.routes["/new.xml"] = Route(body=FEED)
@@ -198,7 +211,7 @@ def test_closed_port_is_a_connection_error(settings: Settings) -> None:
 
 @pytest.fixture
 def rude_server() -> Iterator[str]:
-    """127.0.0.1 server: /endless streams without end, /silent never answers, /trickle sends a byte at a time."""
+    """127.0.0.1 server: /endless never ends, /silent never answers, /stall stops mid-body, /trickle drips."""
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
@@ -215,6 +228,10 @@ def rude_server() -> Iterator[str]:
                     chunk = b"<item>" + b"x" * 8192 + b"</item>"
                     for _ in range(10_000):
                         self.wfile.write(chunk)
+                elif self.path == "/stall":
+                    self.wfile.write(b"<rss>")
+                    self.wfile.flush()
+                    stop.wait(5)
                 elif self.path == "/trickle":
                     for byte in b"<rss>" + b" " * 200:
                         if stop.is_set():

@@ -104,6 +104,12 @@ def test_truncated_feed_keeps_its_complete_entries_with_a_warning() -> None:
     parsed = parse_fixture("truncated_rss.xml")
     assert [e.title for e in parsed.entries] == ["Kovar meets Reyes in Lissa"]
     assert any("malformed" in warning for warning in parsed.warnings)
+    assert any("cut off" in warning for warning in parsed.warnings)
+
+
+def test_an_entry_cut_off_by_the_end_of_the_document_is_left_for_later() -> None:
+    body = rss_title("Kovar meets Reyes", None).replace(b"</channel></rss>", b"<item><title>Statement on the Kes")
+    assert [e.title for e in parse_feed(body, url=MINISTRY_URL, now=NOW).entries] == ["Kovar meets Reyes"]
 
 
 def test_empty_body_is_an_error() -> None:
@@ -142,6 +148,38 @@ def test_latin1_feed_is_decoded_from_its_declaration() -> None:
         "<item><title>Délégation reçue à Lissa</title></item></channel></rss>"
     ).encode("latin-1")
     assert parse_feed(body, url=MINISTRY_URL, now=NOW).entries[0].title == "Délégation reçue à Lissa"
+
+
+def rss_title(title: str, declared: str | None, sent: str = "utf-8") -> bytes:
+    """A one-item feed whose item has this title, declaring one encoding and sent in another."""
+    declaration = f'<?xml version="1.0" encoding="{declared}"?>' if declared else ""
+    return (f'{declaration}<rss version="2.0"><channel><title>Lissa FO</title>'
+            f"<item><title>{title}</title></item></channel></rss>").encode(sent)
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        pytest.param(rss_title("Délégation reçue", "UTF-8", "latin-1"), "Délégation reçue",
+                     id="declared-utf8-sent-latin1"),
+        pytest.param(rss_title("“Kovar” – Lissa", None, "cp1252"), "“Kovar” – Lissa",
+                     id="undeclared-cp1252"),
+        pytest.param(rss_title("Kovar à Lissa", "UTF-16", "utf-16"), "Kovar à Lissa", id="utf16"),
+        pytest.param(rss_title("Kovar", "x-klingon"), "Kovar", id="unknown-encoding"),
+        pytest.param(rss_title("Ko\x00var", None), "Kovar", id="nul-byte"),
+        pytest.param(rss_title("&lt;script&gt;alert(1)&lt;/script&gt;Monitors &lt;img src=x onerror=alert(1)&gt;arrive",
+                               None), "Monitors arrive", id="script-and-img-in-title"),
+    ],
+)
+def test_hostile_encodings_and_markup_still_give_a_clean_title(body: bytes, title: str) -> None:
+    assert parse_feed(body, url=MINISTRY_URL, now=NOW).entries[0].title == title
+
+
+@pytest.mark.parametrize("body", [bytes(range(256)) * 4, b'{"items": []}', b"<rss><channel><item><title>cut"],
+                         ids=["binary", "json", "cut-before-any-entry"])
+def test_documents_that_are_not_feeds_are_refused(body: bytes) -> None:
+    with pytest.raises(FeedParseError, match="press.harbour-ministry.example"):
+        parse_feed(body, url=MINISTRY_URL, now=NOW)
 
 
 def rss_item(extra: str) -> bytes:

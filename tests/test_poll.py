@@ -133,6 +133,37 @@ def test_a_feed_that_heals_starts_afresh(db: Database, settings: Settings, feed_
     assert (feed.consecutive_failures, feed.last_error) == (0, None)
 
 
+def test_a_busy_server_is_left_alone_as_long_as_it_asks(db: Database, settings: Settings,
+                                                          feed_server: FeedServer) -> None:
+    feed_server.routes["/busy.xml"] = Route(status=503, headers={"Retry-After": "7200"})
+    url = feed_server.url("/busy.xml")
+    add_feed(db, url, now=NOW)
+    poll_feeds(db, settings, NOW)
+    assert feed_by_url(db, url).next_poll_at == NOW + timedelta(hours=2)
+
+
+def test_items_sliding_out_of_the_window_and_back_are_not_stored_again(db: Database, settings: Settings,
+                                                                       feed_server: FeedServer) -> None:
+    url = serve(feed_server, "/lissa.xml", window("one", "two"))
+    add_feed(db, url, now=NOW)
+    assert len(poll_feeds(db, settings, NOW).new_articles) == 2
+    serve(feed_server, "/lissa.xml", window("two", "three"))
+    assert [a.guid for a in poll_feeds(db, settings, NOW, force=True).new_articles] == ["lissa-three"]
+    serve(feed_server, "/lissa.xml", window("one", "two", "three"))
+    assert poll_feeds(db, settings, NOW, force=True).new_articles == []
+
+
+def window(*names: str) -> bytes:
+    """An RSS feed carrying the Lissa Foreign Office items with these names."""
+    items = "".join(
+        f"<item><title>Lissa statement {name}</title><guid isPermaLink='false'>lissa-{name}</guid>"
+        f"<link>https://lissa-fo.example/news/{name}</link><description>Statement {name} on the monitors."
+        "</description></item>"
+        for name in names
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Lissa FO</title>{items}</channel></rss>'.encode()
+
+
 def test_a_gone_feed_is_retired(db: Database, settings: Settings, feed_server: FeedServer) -> None:
     url = serve(feed_server, "/closed.xml", b"", status=410)
     add_feed(db, url, now=NOW)

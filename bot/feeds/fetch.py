@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import httpcore
 import httpx
@@ -49,11 +52,12 @@ class FeedTooBig(FeedError):
 
 
 class FeedHTTPError(FeedError):
-    """The server answered with an HTTP error status."""
+    """The server answered with an HTTP error status (`retry_after`: seconds it asked us to wait, if any)."""
 
-    def __init__(self, url: str, status: int) -> None:
+    def __init__(self, url: str, status: int, *, retry_after: float | None = None) -> None:
         super().__init__(url, f"HTTP {status}")
         self.status = status
+        self.retry_after = retry_after
 
 
 class FeedTimeout(FeedError):
@@ -198,7 +202,7 @@ def _read_body(response: httpx.Response, url: str, max_bytes: int, deadline: flo
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding in ("", "identity"):
         inflater = None
-        declared = response.headers.get("Content-Length", "")
+        declared = response.headers.get("Content-Length", "").strip()
         if declared.isdigit() and int(declared) > max_bytes:
             raise FeedTooBig(url, f"the body is {int(declared):,} bytes, more than the {max_bytes:,} allowed")
     elif encoding in ("gzip", "x-gzip", "deflate"):
@@ -210,12 +214,34 @@ def _read_body(response: httpx.Response, url: str, max_bytes: int, deadline: flo
         for raw in response.iter_raw():
             body += inflater.feed(raw) if inflater else raw
             if len(body) > max_bytes:
-                raise FeedTooBig(url, f"the body passed the {max_bytes:,} bytes allowed (after decompression)")
+                unpacked = " once decompressed" if inflater else ""
+                raise FeedTooBig(url, f"the body grew past the {max_bytes:,} bytes allowed{unpacked}")
             if time.monotonic() > deadline:
                 raise FeedTimeout(url, "the body took too long to arrive")
     except zlib.error as exc:
         raise FeedError(url, f"the {encoding} body is corrupt ({exc})") from exc
     return bytes(body)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asks us to wait (only the plain-seconds form of Retry-After is read)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return float(value) if value.isdigit() else None
+
+
+@contextmanager
+def _named_errors(url: str) -> Iterator[None]:
+    """Turn httpx's and the guard's exceptions into `FeedError`s that name the URL being fetched."""
+    try:
+        yield
+    except PrivateAddressRefused as exc:
+        raise PrivateAddressRefused(url, exc.address, exc.kind) from None
+    except httpx.TimeoutException as exc:
+        raise FeedTimeout(url, f"no answer in time ({type(exc).__name__})") from exc
+    except httpx.TransportError as exc:
+        raise FeedConnectionError(url, str(exc) or type(exc).__name__) from exc
+    except httpx.InvalidURL as exc:
+        raise UnsupportedFeedURL(url, str(exc)) from exc
 
 
 # --- the fetch ------------------------------------------------------------------------------------------
@@ -255,44 +281,34 @@ def fetch_feed(
     for _hop in range(settings.fetch_max_redirects + 1):
         visited.add(current)
         url_host_port(current)  # http(s) with a host, or UnsupportedFeedURL; addresses are checked on connect
-        response = _request(client, current, headers, url, deadline)
-        try:
+        if time.monotonic() > deadline:
+            raise FeedTimeout(url, "redirects took too long")
+        with _named_errors(current):
+            response = client.send(client.build_request("GET", current, headers=headers), stream=True)
+        with _named_errors(current), closing(response):
             if response.status_code in REDIRECT_STATUSES:
-                location = response.headers.get("Location")
-                if not location:
-                    raise FeedHTTPError(current, response.status_code)
-                try:
-                    following = str(response.url.join(location.strip()))
-                except httpx.InvalidURL as exc:
-                    raise UnsupportedFeedURL(current, f"redirects to an invalid URL ({exc})") from exc
-                if following in visited:
-                    raise TooManyRedirects(url, f"redirect loop at {following}")
-                current = following
+                current = _redirect_target(response, current, url, visited)
                 continue
+            result = partial(FetchResult, url, current, response.status_code, etag=response.headers.get("ETag"),
+                             last_modified=response.headers.get("Last-Modified"),
+                             content_type=response.headers.get("Content-Type"))
             if response.status_code == 304:
-                return FetchResult(url, current, 304, None, response.headers.get("ETag"),
-                                   response.headers.get("Last-Modified"), response.headers.get("Content-Type"))
+                return result(body=None)
             if not 200 <= response.status_code < 300:
-                raise FeedHTTPError(current, response.status_code)
-            body = _read_body(response, current, settings.fetch_max_bytes, deadline)
-            return FetchResult(url, current, response.status_code, body, response.headers.get("ETag"),
-                               response.headers.get("Last-Modified"), response.headers.get("Content-Type"))
-        finally:
-            response.close()
+                raise FeedHTTPError(current, response.status_code, retry_after=_retry_after(response))
+            return result(body=_read_body(response, current, settings.fetch_max_bytes, deadline))
     raise TooManyRedirects(url, f"more than {settings.fetch_max_redirects} redirects")
 
 
-def _request(client: httpx.Client, current: str, headers: dict[str, str], url: str, deadline: float) -> httpx.Response:
-    """Send one GET and return the streaming response (headers read, body not yet), errors named."""
-    if time.monotonic() > deadline:
-        raise FeedTimeout(url, "redirects took too long")
+def _redirect_target(response: httpx.Response, current: str, url: str, visited: set[str]) -> str:
+    """Where a redirect leads, absolute; a missing Location, a bad URL or a loop is an error."""
+    location = response.headers.get("Location", "").strip()
+    if not location:
+        raise FeedHTTPError(current, response.status_code)
     try:
-        return client.send(client.build_request("GET", current, headers=headers), stream=True)
-    except PrivateAddressRefused as exc:
-        raise PrivateAddressRefused(current, exc.address, exc.kind) from None
-    except httpx.TimeoutException as exc:
-        raise FeedTimeout(current, f"no answer in time ({type(exc).__name__})") from exc
-    except httpx.TransportError as exc:
-        raise FeedConnectionError(current, str(exc) or type(exc).__name__) from exc
+        following = str(response.url.join(location))
     except httpx.InvalidURL as exc:
-        raise UnsupportedFeedURL(current, str(exc)) from exc
+        raise UnsupportedFeedURL(current, f"redirects to an invalid URL ({exc})") from exc
+    if following in visited:
+        raise TooManyRedirects(url, f"redirect loop at {following}")
+    return following

@@ -68,16 +68,21 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
     # Always a stream: given bytes or a string, feedparser may treat them as a file name or URL to open.
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     warnings: list[str] = []
+    raw_entries = list(parsed.entries)
     exception = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exception).__name__ not in _HARMLESS:
         problem = f"{type(exception).__name__}: {exception}"
-        if not parsed.entries:
+        if raw_entries and last_entry_is_cut(body):
+            # Stored once, an entry is never stored again: better to wait for the whole of it next time.
+            raw_entries.pop()
+            warnings.append("the last entry is cut off by the end of the document and was left for later")
+        if not raw_entries:
             raise FeedParseError(url, f"not a readable feed ({problem})")
         warnings.append(f"feed is malformed but readable ({problem})")
-    elif not parsed.get("version") and not parsed.entries:
+    elif not parsed.get("version") and not raw_entries:
         raise FeedParseError(url, "not an RSS or Atom feed")
     entries: list[Entry] = []
-    for position, raw in enumerate(parsed.entries, start=1):
+    for position, raw in enumerate(raw_entries, start=1):
         try:
             entry = entry_from_feedparser(raw, base_url=url, now=now)
         except Exception as exc:  # one broken entry never costs the others
@@ -89,6 +94,13 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
             entries.append(entry)
     title = one_line(html_to_text(parsed.feed.get("title", "") or ""))[:MAX_FEED_TITLE_LENGTH] or None
     return ParsedFeed(title=title, entries=entries, warnings=warnings)
+
+
+def last_entry_is_cut(body: bytes) -> bool:
+    """True when the document ends inside an item or entry (opened after the last one was closed)."""
+    closed = max(body.rfind(b"</item>"), body.rfind(b"</entry>"), body.rfind(b"</atom:entry>"))
+    opened = max(body.rfind(tag) for tag in (b"<item>", b"<item ", b"<entry>", b"<entry ", b"<atom:entry"))
+    return opened > closed
 
 
 def entry_from_feedparser(raw: dict, *, base_url: str, now: datetime) -> Entry | None:

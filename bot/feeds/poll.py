@@ -153,6 +153,9 @@ def _record_failure(db: Database, settings: Settings, feed: Feed, now: datetime,
     gone = isinstance(exc, FeedHTTPError) and exc.status == 410
     failures = feed.consecutive_failures + 1
     next_poll = next_poll_after_failure(now, failures, settings, rng)
+    if isinstance(exc, FeedHTTPError) and exc.retry_after:
+        # The server said when to come back (429, 503): not sooner, and never later than the longest backoff.
+        next_poll = max(next_poll, now + timedelta(seconds=min(exc.retry_after, settings.max_backoff_seconds)))
     if isinstance(exc, FEED_PROBLEMS):
         logger.warning("Feed %s failed (%d in a row)%s: %s", feed.url, failures,
                        ", retired: it is gone" if gone else f", next try {next_poll:%Y-%m-%d %H:%M} UTC", error)
