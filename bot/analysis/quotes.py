@@ -50,6 +50,8 @@ REPORTING_VERBS = SPEECH_VERBS - {"call", "called", "calls", "calling", "read", 
                                   "continue", "continued", "continues", "post", "posted", "posts", "ask", "asked",
                                   "asks", "asking", "describe", "described", "describes", "describing",
                                   "agree", "agreed", "agrees", "report", "reported", "reports"}
+CALLING_VERBS = frozenset({"call", "called", "calls", "calling", "describe", "described", "describes",
+                           "describing", "label", "labeled", "labelled", "branded", "dubbed"})
 OPEN_MARKS = "\u201c\u201e\u00ab"
 CLOSE_MARKS = "\u201d\u00bb"
 STRAIGHT = '"'
@@ -171,6 +173,8 @@ class _Resolver:
         if mention is not None:
             return mention.start, mention.end, self.index.actor_at(token.i)
         lower = token.lower_
+        if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            return self.mention_span(token.head.head)  # "Murphy, who said": the one "who" stands for
         if lower in PERSON_PRONOUNS:
             return token.i, token.i + 1, self._pronoun(token)
         if lower in GROUP_PRONOUNS or token.tag_ == "PRP":
@@ -227,8 +231,11 @@ def _is_cue(token: Token) -> bool:
     return lower in SPEECH_VERBS and token.tag_.startswith("VB")
 
 
-def _subject_of(cue: Token) -> Token | None:
-    """The one who speaks: the verb's subject, or for "according to X" the X."""
+def _subject_of(cue: Token, any_verb: bool = False) -> Token | None:
+    """The one who speaks: the verb's subject, or for "according to X" the X.
+
+    Climbs from a participle or clause ("..., adding that", "before asking her") to the verb that has one.
+    """
     if cue.lower_ == "according":
         for child in cue.children:
             if child.lower_ == "to":
@@ -236,8 +243,10 @@ def _subject_of(cue: Token) -> Token | None:
                     if grand.dep_ == "pobj":
                         return grand
         return None
+    if cue.dep_ == "acl" and cue.head.tag_ in ("NNP", "NNPS", "NN", "NNS", "PRP"):
+        return cue.head  # "Hillary Clinton asking, ..."
     verb: Token | None = cue
-    for _ in range(3):
+    for _ in range(4):
         if verb is None:
             break
         for child in verb.children:
@@ -248,7 +257,8 @@ def _subject_of(cue: Token) -> Token | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        verb = verb.head if verb.dep_ in ("conj", "advcl", "xcomp", "ccomp") and verb.head is not verb else None
+        climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep") or (any_verb and verb.dep_ == "ccomp")
+        verb = verb.head if climb and verb.head.i != verb.i else None
     return None
 
 
@@ -277,81 +287,203 @@ def extract_quotes(doc: Doc, actors: list[Actor], *, reported: bool = True) -> l
         token_ranges.append((first, last))
         for i in range(first, last):
             in_quote[i] = True
+    context = _Context(doc, text, token_starts, in_quote, resolver)
     quotes: list[Quote] = []
-    previous: tuple[int, Quote] | None = None  # (paragraph start char, quote) of the last direct quote
+    previous: _Found | None = None
     for span, (first, last) in zip(spans, token_ranges, strict=True):
-        quote = _direct_quote(doc, text, span, first, last, in_quote, resolver, previous)
-        if quote is not None:
-            quotes.append(quote)
-            previous = (text.rfind("\n", 0, span.start), quote)
+        found = _direct_quote(context, span, first, last, previous)
+        if found is None:
+            continue
+        if found.continues and previous is not None and quotes and quotes[-1] is previous.quote:
+            # One utterance interrupted by its attribution is one quote: '"A," she said. "B."'
+            previous.quote.end = found.quote.end
+            previous.quote.text = text[previous.quote.start:previous.quote.end]
+            previous.paragraph = (previous.paragraph[0], found.paragraph[1])
+            continue
+        quotes.append(found.quote)
+        previous = found
     if reported:
         quotes.extend(_reported_speech(doc, in_quote, resolver))
         quotes.sort(key=lambda q: q.start)
     return quotes
 
 
-def _window(doc: Doc, text: str, first: int, last: int) -> tuple[int, int]:
-    """Tokens where the quote's speech verb may sit: its sentences, plus a short neighbour sentence."""
+@dataclass
+class _Context:
+    doc: Doc
+    text: str
+    token_starts: list[int]
+    in_quote: list[bool]
+    resolver: _Resolver
+
+    def token_at(self, char: int) -> int:
+        """Index of the first token starting at or after `char`."""
+        return bisect.bisect_left(self.token_starts, char)
+
+
+@dataclass
+class _Found:
+    quote: Quote
+    cue_i: int | None
+    paragraph: tuple[int, int]  # character bounds of the paragraph(s) the quote sits in
+    continues: bool = False  # goes on with the quote before it, past that one's attribution
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    p_start = text.rfind("\n", 0, start) + 1
+    p_end = text.find("\n", end)
+    return p_start, len(text) if p_end < 0 else p_end
+
+
+def _window(ctx: _Context, first: int, last: int, paragraph: tuple[int, int]) -> tuple[int, int]:
+    """Tokens where the quote's speech verb may sit: its sentences within its paragraph, a colon intro."""
+    doc, text = ctx.doc, ctx.text
     lo = sentence_bounds(doc, first)[0]
     hi = sentence_bounds(doc, last - 1)[1]
     # '"…," said Caddell.' split into its own sentence after the closing mark.
-    if hi - last <= 1 and hi < len(doc) and "\n" not in text[doc[last - 1].idx:doc[hi].idx]:
+    if hi - last <= 1 and hi < len(doc):
         hi = sentence_bounds(doc, hi)[1]
-    # 'Caddell said:' closing the previous sentence, or a colon paragraph introducing the quote.
+    # 'Caddell said:' closing the previous sentence.
     if first - lo <= 1 and lo > 0:
         prev_start = sentence_bounds(doc, lo - 1)[0]
-        before = text[doc[prev_start].idx:doc[first].idx].rstrip(" \"\u201c\n")
+        before = text[doc[prev_start].idx:doc[first].idx].rstrip(" \"\u201c")
         if before.endswith(":") or before.endswith(","):
             lo = prev_start
-    return lo, hi
+    lo = max(lo, ctx.token_at(paragraph[0]))
+    hi = min(hi, ctx.token_at(paragraph[1]))
+    # A paragraph made of the quote, after one that ends with a colon: 'Sanders made the following comment:'
+    before_quote = text[paragraph[0]:doc[first].idx].strip(" \"\u201c")
+    if not before_quote and paragraph[0] > 1:
+        prev_text = text[:paragraph[0]].rstrip()
+        if prev_text.endswith(":"):
+            lo = sentence_bounds(doc, ctx.token_at(len(prev_text) - 1))[0]
+    return lo, max(lo, hi)
 
 
-def _direct_quote(doc: Doc, text: str, span: QuotedSpan, first: int, last: int, in_quote: list[bool],
-                  resolver: _Resolver, previous: tuple[int, Quote] | None) -> Quote | None:
+def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor | None) -> None:
+    quote.speaker_start = doc[start].idx
+    quote.speaker_end = doc[end - 1].idx + len(doc[end - 1])
+    quote.speaker_text = doc.text[quote.speaker_start:quote.speaker_end]
+    quote.speaker = actor.name if actor else None
+
+
+def _dash_attribution(ctx: _Context, last: int) -> tuple[int, int, Actor | None] | None:
+    """'"…" ― Pamela Padilla': a name after a dash right behind the closing mark."""
+    doc = ctx.doc
+    i = last
+    while i < len(doc) and i < last + 3 and (doc[i].text in ("\u201d", '"', ".", ",") or doc[i].is_space):
+        i += 1
+    if i + 1 >= len(doc) or doc[i].text not in ("\u2015", "\u2014", "\u2013", "-", "--"):
+        return None
+    name = doc[i + 1]
+    if name.tag_ not in ("NNP", "NNPS") and ctx.resolver.mention_at.get(name.i) is None:
+        return None
+    return ctx.resolver.mention_span(name)
+
+
+def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
+    """'McCaskill scolded him: "…"': the verb before a colon right in front of the quote."""
+    doc = ctx.doc
+    i = first - 1
+    while i >= lo and (doc[i].is_space or doc[i].text in ('"', "\u201c")):
+        i -= 1
+    if i < lo or doc[i].text != ":":
+        return None
+    verb = doc[i].head
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.tag_.startswith("VB"):
+            return verb
+        if verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return None
+
+
+def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previous: _Found | None) -> _Found | None:
+    doc, text, resolver = ctx.doc, ctx.text, ctx.resolver
     words = len(text[span.start:span.end].split())
-    lo, hi = _window(doc, text, first, last)
-    cues = [t for t in doc[lo:hi] if not in_quote[t.i] and _is_cue(t)]
+    paragraph = _paragraph(text, span.start, span.end)
+    lo, hi = _window(ctx, first, last, paragraph)
+    cues = [t for t in doc[lo:hi] if not ctx.in_quote[t.i] and _is_cue(t)]
     cue = min(cues, key=lambda t: first - t.i if t.i < first else t.i - last) if cues else None
     start, end = span.start, span.end
-    speaker: _Speaker | None = None
-    if cue is not None:
+    same_paragraph = previous is not None and previous.paragraph[1] >= paragraph[0]
+    speaker: tuple[int, int, Actor | None] | None = None
+    governed = False  # the speech verb governs the quote in the parse
+    if cue is not None and same_paragraph and previous.cue_i == cue.i:  # type: ignore[union-attr]
+        cue = None  # the attribution of the quote before: this one goes on with it
+    elif cue is not None:
         subject = _subject_of(cue)
-        if subject is not None and not in_quote[subject.i]:
-            s, e, actor = resolver.mention_span(subject)
-            speaker = _Speaker(s, e, actor, cue)
-        partial = _reported_clause(cue, first, last)
-        if partial is not None:
-            start, end = partial
-    if (cue is None or speaker is None) and words < MIN_QUOTE_WORDS_WITHOUT_CUE:
-        return None
+        if subject is not None and not ctx.in_quote[subject.i]:
+            speaker = resolver.mention_span(subject)
+        clause = _governed_clause(cue, first, last)
+        if clause is not None:
+            governed = True
+            start, end = clause if clause[0] < start else (start, end)
+    if cue is None:
+        speaker = _dash_attribution(ctx, last)
+        if speaker is None:
+            verb = _colon_intro(ctx, first, lo)
+            subject = _subject_of(verb, any_verb=True) if verb is not None else None
+            if subject is not None and not ctx.in_quote[subject.i]:
+                cue, governed = verb, True
+                speaker = resolver.mention_span(subject)
+    continues = speaker is None and same_paragraph
+    if words < MIN_QUOTE_WORDS_WITHOUT_CUE and not (governed and speaker) and not continues:
+        return None  # a scare quote or a title
     quote = Quote(text=text[start:end], start=start, end=end, direct=True, cue=cue.text if cue else None)
     if speaker is not None:
-        quote.speaker_start = doc[speaker.start].idx
-        quote.speaker_end = doc[speaker.end - 1].idx + len(doc[speaker.end - 1])
-        quote.speaker_text = text[quote.speaker_start:quote.speaker_end]
-        quote.speaker = speaker.actor.name if speaker.actor else None
-    elif previous is not None and previous[1].speaker:
-        # A quote standing alone in the paragraph after a quote goes on with the same speaker.
-        paragraph_start = text.rfind("\n", 0, span.start)
-        if paragraph_start - previous[0] < 1200:
-            quote.speaker = previous[1].speaker
-    return quote
+        _speaker_fields(doc, quote, *speaker)
+    elif continues:
+        # The quote goes on after its attribution: '"…," she said. "…"'
+        for name in ("speaker", "speaker_text", "speaker_start", "speaker_end", "cue"):
+            setattr(quote, name, getattr(previous.quote, name))  # type: ignore[union-attr]
+    elif previous is not None and not text[previous.paragraph[1]:paragraph[0]].strip():
+        quote.speaker = previous.quote.speaker  # a quote paragraph right after another one
+    cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
+    return _Found(quote, cue_i, paragraph, continues)
 
 
-def _reported_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
-    """For a partial quote inside reported speech, the whole reported clause as character offsets."""
+def _quote_root(doc: Doc, first: int, last: int) -> Token:
+    for token in doc[first:last]:
+        if not first <= token.head.i < last or token.head.i == token.i:
+            return token
+    return doc[first]
+
+
+def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
+    """Character bounds of the cue's complement that holds the quote, or None when the cue does not govern it.
+
+    'Pompeo said the talks would be "productive"' gives the whole reported clause, so a partial quote
+    keeps its context; '"We are ready," said Pompeo' gives the quote itself.
+    """
     if cue.lower_ == "according" or first >= last:
         return None
-    for child in cue.children:
-        if child.dep_ not in ("ccomp", "xcomp", "dobj", "oprd"):
-            continue
-        left, right = child.left_edge.i, child.right_edge.i
-        if left < first <= right and last - 1 <= right + 1:
-            doc = cue.doc
-            while right > left and (doc[right].is_punct and doc[right].text not in "\u201d\""):
-                right -= 1
-            return doc[left].idx, doc[right].idx + len(doc[right])
-    return None
+    doc = cue.doc
+    node = _quote_root(doc, first, last)
+    for _ in range(60):
+        if node.head.i == cue.i:
+            break
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    else:
+        return None
+    if node.i < cue.i and node.dep_ not in ("ccomp", "dobj"):
+        return None
+    left, right = node.left_edge.i, node.right_edge.i
+    if cue.lower_ in CALLING_VERBS:  # 'called half of his supporters "deplorables"'
+        for child in cue.children:
+            if child.dep_ == "dobj" and cue.i < child.i < node.i:
+                left = child.left_edge.i
+    right = max(right, last - 1)
+    while right > left and doc[right].is_punct and doc[right].text not in ("\u201d", '"'):
+        right -= 1
+    if doc[right].text in ("\u201d", '"') and right >= last:
+        right -= 1  # the content stops before its closing mark
+        while right > left and doc[right].is_punct and doc[right].i >= last:
+            right -= 1
+    return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
 
 
 def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> list[Quote]:
