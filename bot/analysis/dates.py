@@ -10,7 +10,6 @@ fully written dates are still given.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,11 +34,11 @@ SMALL_NUMBERS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "couple": 2,
-    "a couple of": 2, "a dozen": 12, "dozen": 12,
+    "a couple of": 2, "couple of": 2, "a dozen": 12, "dozen": 12,
 }
 VAGUE_NUMBERS = {"several", "few", "a few", "many", "some", "the", "", "recent", "coming", "the coming",
                  "the past few", "the last few", "the next few", "the next several", "the past several",
-                 "past", "the past", "the last", "the next", "recent", "these"}
+                 "past", "the past", "the last", "the next", "these"}
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 PRESENT_WORDS = {"now", "right now", "currently", "current", "these days", "nowadays", "at present", "presently",
@@ -48,13 +47,13 @@ PAST_WORDS = {"recently", "recent", "previously", "the past", "past", "earlier",
               "in the past", "lately", "then current", "the old days", "years ago", "months ago", "long ago",
               "the past few years", "past years", "recent years", "several years ago", "a few years ago"}
 FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near term", "the short term", "shortly",
-                "the long term", "the longer term", "the future", "in the future", "later", "as soon as possible",
+                "the long term", "the longer term", "in the future", "later", "as soon as possible",
                 "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time"}
 # Extra one- and two-word expressions the model rarely tags DATE.
-EXTRA_PHRASES = {"now", "currently", "recently", "soon", "nowadays", "lately", "the future", "the near future",
+EXTRA_PHRASES = {"every day", "each day", "daily", "now", "currently", "recently", "soon", "nowadays", "lately", "the future", "the near future",
                  "the past", "the near term", "the short term", "current", "these days", "right now"}
-FREQUENCY_ADJECTIVES = {"annual", "annually", "quarterly", "seasonally", "yearly", "monthly", "weekly", "biannual",
-                        "semiannual", "daily"}
+FREQUENCY_ADJECTIVES = {"annual", "annually", "quarterly", "seasonally", "yearly", "monthly", "biannual",
+                        "semiannual"}
 SET_WORDS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H"}
 TEMPORAL_WORD = re.compile(
     r"\b(\d{4}s?|'\d0s|now|today|tonight|yesterday|tomorrow|day|days|week|weeks|weekend|month|months|year|years|"
@@ -90,9 +89,7 @@ def candidate_spans(doc) -> list:  # noqa: ANN001 - spacy Doc
     """DATE/TIME entities cleaned of what is not a time, plus the time words the model leaves untagged."""
     spans = []
     taken: set[int] = set()
-    for ent in doc.ents:
-        if ent.label_ not in ("DATE", "TIME"):
-            continue
+    for ent in _merged_time_entities(doc):
         for span in _split_range(ent):
             span = _clean_entity(span)
             if span is None:
@@ -103,6 +100,19 @@ def candidate_spans(doc) -> list:  # noqa: ANN001 - spacy Doc
         spans.append(span)
     spans.sort(key=lambda s: s.start)
     return spans
+
+
+def _merged_time_entities(doc) -> list:  # noqa: ANN001 - spacy Doc
+    """DATE/TIME entities, with a day and the part of it that follows joined ("Friday" + "night")."""
+    merged: list = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        if merged and merged[-1].end == ent.start and ent.label_ == "TIME" and not doc[ent.start - 1].is_punct:
+            merged[-1] = doc[merged[-1].start:ent.end]
+        else:
+            merged.append(ent)
+    return merged
 
 
 RANGE_WORDS = {"ended", "ending", "through", "to", "and", "until", "till", "-", "\u2013", "or", "from", "between"}
@@ -136,11 +146,19 @@ def _clean_entity(ent):  # noqa: ANN001, ANN202 - spacy Span
     if text in FREQUENCY_ADJECTIVES:
         return None
     start, end = ent.start, ent.end
-    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"):
+    doc = ent.doc
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].pos_ in (
+            "CCONJ", "ADP")):
         end -= 1
-    if end == start:
+    while start < end and (doc[start].is_punct or doc[start].lower_ in LEADING_NOISE):
+        start += 1
+    if end == start or doc[start:end].text.lower() in PARTS_ALONE:
         return None
-    return ent.doc[start:end]
+    return doc[start:end]
+
+
+LEADING_NOISE = {"both", "its", "his", "her", "their", "our", "my", "your", "sometime", "between", "from"}
+PARTS_ALONE = {"night", "the night", "evening", "the evening", "morning"}
 
 
 def _extra_phrases(doc, taken: set[int]) -> list:  # noqa: ANN001 - spacy Doc
@@ -174,6 +192,9 @@ def _is_time_use(span) -> bool:  # noqa: ANN001 - spacy Span
         nxt = span.doc[span.end] if span.end < len(span.doc) else None
         return span[0].pos_ == "ADJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.lower_ not in (
             "account", "accounts", "affairs", "events", "generations", "tense")
+    if word == "daily":
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return nxt is None or nxt.pos_ not in ("PROPN",)
     if word == "soon":
         before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
         after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
@@ -234,6 +255,13 @@ def _clean_text(text: str) -> str:
                r"more than|less than|at least|at most|up to|no more than|fewer than|as many as|as much as|"
                r"as long as|as early as|as late as|as recently as|within|a further|another|"
                r"an additional|a full|a good part of|each of|much of|all of|most of|part of)\b\s*", "", s)
+    s = re.sub(r"^(the |an? )(?=\d|" + "|".join(MONTHS) + r"|(?:first|second|third|fourth)-quarter)", "", s)
+    s = re.sub(r"^(sometime|some time|later in|earlier in|early in|late in|at|on|in) ", "", s)
+    s = re.sub(r"^the (previous|prior|preceding) (?=" + "|".join(WEEKDAYS) + ")", "last ", s)
+    s = re.sub(r"\b(trading|business|working|calendar|full)\b ", "", s)
+    s = re.sub(r"^(.+?) of (\d{4}|the year|this year|last year)$", r"\1", s) if re.match(
+        r"^(the )?(first|last|latest|past|next|final) \w+ (months|weeks|days|years)", s) else s
+    s = re.sub(r"year's end|the end of the year|end of the year", "year-end", s)
     s = re.sub(r"\s+", " ", s).strip()
     return s
 
@@ -257,7 +285,7 @@ def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
         if m[1] == "past":
             return "PAST_REF"
         return "PX" + UNITS[m[2][:-1]][-1] if m[2] not in ("quarters", "decades") else "PAST_REF"
-    for resolver in (_explicit_date, _relative_day, _weekday, _month, _month_relative, _year_like, _quarter_like, _week_like,
+    for resolver in (_holiday, _explicit_date, _relative_day, _weekday, _month, _month_relative, _year_like, _quarter_like, _week_like,
                      _season, _ago, _set, _duration, _time_of_day):
         value = resolver(s, dct, tense, ctx)
         if value is not None:
@@ -329,11 +357,53 @@ def _year_for_month(month: int, dct: date, tense: str, day: int = 15) -> int:
         return dct.year - 1
     if tense == "future" and gap < -90:
         return dct.year + 1
-    if gap > 200:
+    if gap > 300:
         return dct.year - 1
-    if gap < -200:
+    if gap < -300:
         return dct.year + 1
     return dct.year
+
+
+def _holiday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    m = re.fullmatch(r"(?:last |next |this )?(christmas(?: day| eve)?|new year's(?: day| eve)?|new year|"
+                     r"thanksgiving(?: day)?|election day|independence day|valentine's day|halloween)"
+                     r"(?:,? (\d{4}))?", s)
+    if not m:
+        return None
+    if m[2]:
+        year = int(m[2])
+    elif dct is None:
+        year = None
+    elif s.startswith("last "):
+        year = dct.year - 1
+    elif s.startswith("next "):
+        year = dct.year + 1
+    else:
+        year = dct.year
+    name = m[1]
+    if name.startswith("thanksgiving"):
+        if year is None:
+            return None
+        first = date(year, 11, 1)
+        day = first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    elif name == "election day":
+        if year is None:
+            return None
+        first = date(year, 11, 2)
+        day = first + timedelta(days=(1 - first.weekday()) % 7)
+    else:
+        month_day = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+                     "new year's": (1, 1), "new year's day": (1, 1), "new year": (1, 1), "new year's eve": (12, 31),
+                     "independence day": (7, 4), "valentine's day": (2, 14), "halloween": (10, 31)}[name]
+        if year is None:
+            return f"XXXX-{month_day[0]:02d}-{month_day[1]:02d}"
+        day = date(year, *month_day)
+    if dct is not None and not m[2] and not s.startswith(("last ", "next ")):
+        if tense == "past" and day > dct:
+            return _holiday(f"last {name}", dct, tense, ctx)
+        if tense == "future" and day < dct:
+            return _holiday(f"next {name}", dct, tense, ctx)
+    return day.isoformat()
 
 
 # --- today, yesterday, weekdays -------------------------------------------------------------------
@@ -343,10 +413,10 @@ def _relative_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
                      r"the day before yesterday|the day after tomorrow)(?: (morning|afternoon|evening|night))?", s)
     if not m:
         m2 = re.fullmatch(r"(?:early |late |earlier |later )?(?:this|this past) (morning|afternoon|evening)|"
-                          r"(?:the )?(morning|afternoon|evening|mid-?afternoon|midday|noon|midnight)", s)
+                          r"(?:the )?(morning|afternoon|evening|mid-?afternoon|mid afternoon|midday|noon|midnight)", s)
         if not m2 or dct is None:
             return None
-        part = (m2[1] or m2[2]).replace("mid-", "").replace("mid", "")
+        part = (m2[1] or m2[2]).replace("mid-", "").replace("mid ", "").replace("mid", "")
         if part in ("day", "noon", "midday"):
             return f"{dct.isoformat()}T12:00"
         if part == "night":
@@ -412,12 +482,13 @@ def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
 
 
 def _clock(hour: str, minute: str | None, half: str) -> str:
-    h = int(hour) % 12 + (12 if half == "p" else 0)
+    h = int(hour) % 12 + (12 if half == "p" else 0)  # "m" (in the morning) counts as a.m.
     return f"{h:02d}:{int(minute or 0):02d}"
 
 
 def _time_of_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     m = re.fullmatch(r"(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?(?: \w{2,3})?", s) or re.fullmatch(
+        r"(\d{1,2})(?::(\d\d))? (?:o'clock )?in the (m)orning", s) or re.fullmatch(
         r"(\d{1,2}):(\d\d)()", s)
     if m and dct is not None:
         if m[3]:
@@ -509,13 +580,17 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
         word = m[1]
         if word in ("that", "the same"):
             return ctx.seen.get("year") or str(dct.year)
+        if word == "the" and s in ("the year", "the fiscal year", "the calendar year"):
+            return "P1Y"
         shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1, "the coming": 1,
                  "the following": 1}.get(word, 0)
         value = str(dct.year + shift)
         ctx.seen["year"] = value
         return value
-    if s in ("year-end", "year end", "end of year", "the end of the year", "the year-end", "the year end"):
-        return f"{dct.year}-12-31" if s != "the end of the year" else str(dct.year)
+    if s in ("year-end", "year end", "end of year", "the year-end", "the year end"):
+        return f"{dct.year}-12-31"
+    if s == "year":
+        return str(dct.year)
     m = re.fullmatch(r"(?:the )?(?:last|past) decade", s)
     if m:
         return str(dct.year // 10 - 1)
@@ -727,7 +802,9 @@ def _set(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
 
 def _duration(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     s = re.sub(r"^(for |in |the |a period of |a span of |the period of |a term of )", "", s)
-    s = re.sub(r"^(past|last|next|first|following|coming|previous|final|preceding|remaining|same)\b ?", "", s)
+    s = re.sub(r"^(past|last|next|first|following|coming|previous|final|preceding|remaining|same|latest)\b ?",
+               "", s)
+    s = re.sub(r"^(\w+) (?:to|or) \w+ ", r"\1 ", s) if not s.startswith("a year") else s
     s = re.sub(r" (more|longer|or so|old|long|running|straight|in a row|or more|or less|later|earlier|before|"
                r"after|ahead|following)$", "", s)
     s = re.sub(r"-(long|old)$", "", s)
