@@ -50,14 +50,15 @@ def _append_inline(out: Text, line: str) -> None:
             else:
                 url = html.unescape(target)
                 out.append(html.unescape(label or url), style=Style(underline=True, color="blue", link=url))
-        elif match.group("bold") is not None:
-            out.append(html.unescape(match.group("bold")), style="bold")
-        elif match.group("italic") is not None:
-            out.append(html.unescape(match.group("italic")), style="italic")
         elif match.group("code") is not None:
             out.append(html.unescape(match.group("code")), style="bold magenta")
         else:
-            out.append(html.unescape(match.group("strike")), style="strike")
+            # Bold, italic and strike may hold links and each other: render the inside, then style it.
+            kind = next(k for k in ("bold", "italic", "strike") if match.group(k) is not None)
+            inner = Text()
+            _append_inline(inner, match.group(kind))
+            inner.stylize(kind)
+            out.append_text(inner)
     out.append(html.unescape(line[position:]))
 
 

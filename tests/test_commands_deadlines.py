@@ -1,0 +1,45 @@
+"""/deadlines: sorted by due date, filtered by topic and by overdue/upcoming, who set it, the article."""
+
+import json
+from datetime import UTC, datetime
+
+from bot.commands.answer import CommandContext
+from bot.commands.deadlines import SHOWN, DeadlinesArgs, answer, parse
+from tests.stored_news import add_article, add_demo_news, add_feed
+
+CTX = CommandContext(now=datetime(2018, 10, 20, 9, tzinfo=UTC))
+
+
+def test_words_become_topic_and_when() -> None:
+    assert parse("north korea upcoming") == DeadlinesArgs("north korea", "upcoming")
+    assert parse("overdue Iran") == DeadlinesArgs("Iran", "overdue")
+    assert parse("") == DeadlinesArgs(None, None)
+
+
+def test_answer_lists_due_date_what_who_and_article_in_order(settings, db) -> None:
+    add_demo_news(db)
+    result = answer(db, settings, DeadlinesArgs(), CTX)
+    text = json.dumps(result.blocks, ensure_ascii=False)
+    assert text.index("answer the inspectors") < text.index("set up the payment channel") < text.index(
+        "keep talking")
+    assert "overdue by 5 days" in text and "in 15 days" in text and "no fixed date" in text
+    assert "Set by: European Union" in text and "Set by: not named" in text
+    assert "EU sets Iran deadline on trade channel" in text
+
+
+def test_filters_and_an_empty_result_say_what_was_asked(settings, db) -> None:
+    add_demo_news(db)
+    overdue = answer(db, settings, DeadlinesArgs("Iran", "overdue"), CTX)
+    assert "answer the inspectors" in str(overdue.blocks) and "payment channel" not in str(overdue.blocks)
+    nothing = answer(db, settings, DeadlinesArgs("Antarctica", None), CTX)
+    assert "No deadlines about *Antarctica*" in nothing.text
+
+
+def test_long_lists_are_cut_with_a_hint(settings, db) -> None:
+    feed = add_feed(db)
+    add_article(db, feed, "Many deadlines", datetime(2018, 10, 1, tzinfo=UTC),
+                deadlines=[{"text": f"by day {i}", "due": f"2018-11-{i:02d}", "action": f"step {i}"}
+                           for i in range(1, 21)])
+    result = answer(db, settings, DeadlinesArgs(), CTX)
+    assert len(result.blocks) == 1 + 2 * SHOWN + 1
+    assert "Showing the first" in str(result.blocks[-1])

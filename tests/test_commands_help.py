@@ -1,0 +1,12 @@
+"""/diplo help names every command with an example."""
+
+from bot.commands import COMMANDS
+from bot.commands.answer import CommandContext
+from bot.commands.help import HelpArgs, answer
+
+
+def test_help_lists_every_command_with_an_example(settings) -> None:
+    result = answer(None, settings, HelpArgs(), CommandContext())
+    for name in COMMANDS:
+        assert f"/{name}" in result.text
+    assert str(result.blocks).count("Example:") == len(COMMANDS)
