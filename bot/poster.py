@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 STORY_EVENT = "diplobot_story"
 QUOTES_EVENT = "diplobot_story_quotes"
-CHANNEL_GONE = {"channel_not_found", "not_in_channel", "is_archived", "channel_is_archived"}
+CHANNEL_GONE = delivery.CHANNEL_ERRORS
 WORKSPACE_GONE = {"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired",
                   "team_access_not_granted", "org_login_required"}
 CHANNEL_GONE_WHY = {
@@ -295,7 +295,8 @@ class Poster:
     def _notify_paused(self, client: WebClient, item: OutboxItem, error: str) -> None:
         why = CHANNEL_GONE_WHY.get(error, error)
         text = (f"diplobot paused its digests for <#{item.channel_id}>: {why} (`{error}`). "
-                f"Add diplobot to the channel again and run `/subscriptions` there to resume.")
+                f"To resume, add diplobot to the channel again (`/invite @diplobot`) and run "
+                f"`/subscribe <topic>` there.")
         for user in delivery.subscribers(self.db, item.team_id, item.channel_id):
             try:
                 client.chat_postMessage(channel=user, text=text)

@@ -154,3 +154,17 @@ def test_pause_team_stops_every_channel_of_that_workspace(db: Database) -> None:
     assert [c.channel_id for c in d.list_channels(db, paused=False)] == ["C9"]
     d.unpause_team(db, TEAM, keep_latest=3, now=NOW)
     assert d.list_channels(db, paused=True) == []
+
+
+def test_subscribing_again_resumes_a_channel_paused_by_a_channel_error(db: Database) -> None:
+    stories = add_stories(db, ["Iran talks 1", "Iran talks 2", "Iran talks 3"])
+    d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=0, stories=stories)
+    d.enqueue(db, TEAM, "C1", [s.id for s in stories], now=NOW)
+    d.pause_channel(db, TEAM, "C1", "not_in_channel")
+    result = d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=1, stories=stories)
+    assert result.resumed and not result.created
+    assert not d.get_channel(db, TEAM, "C1").paused
+    assert len(d.outbox_items(db, states=["pending"])) == 1  # only the newest of the backlog goes out
+    d.pause_team(db, TEAM, "workspace token refused: token_revoked")
+    assert not d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=1, stories=stories).resumed
+    assert d.get_channel(db, TEAM, "C1").paused

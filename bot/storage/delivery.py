@@ -17,6 +17,7 @@ Channels:
 Subscriptions:
 - `add_subscription(db, team_id, channel_id, topic, *, created_by, now) -> tuple[Subscription, bool]`
 - `subscribe(db, team_id, channel_id, topic, *, created_by, now, backfill, stories=None) -> SubscribeResult`
+  (also resumes a channel paused by a channel error such as `not_in_channel`)
 - `remove_subscription(db, team_id, channel_id, topic) -> bool`;
   `remove_subscription_by_id(db, team_id, subscription_id) -> Subscription | None`
 - `list_subscriptions(db, *, team_id=None, channel_id=None) -> list[Subscription]`
@@ -54,6 +55,8 @@ from bot.topics import InvalidTopic, Topic, parse_topic, story_matches, topic_fr
 log = logging.getLogger(__name__)
 
 STATES = ("pending", "sending", "sent", "failed", "skipped")
+# Slack errors that pause one channel (the poster stores the error as the reason); `subscribe` resumes them.
+CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "channel_is_archived"})
 # How many recent stories a new subscription looks through for its back-fill.
 BACKFILL_WINDOW = 200
 
@@ -106,6 +109,7 @@ class SubscribeResult:
     subscription: Subscription
     created: bool  # False when the channel already had this topic
     backfilled: int  # stories queued for the channel right away
+    resumed: bool = False  # the channel had been paused by a channel error and delivers again
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -403,10 +407,15 @@ def subscribe(db: Database, team_id: str, channel_id: str, topic: str | Topic, *
     """
     subscription, created = add_subscription(db, team_id, channel_id, topic, created_by=created_by, now=now)
     channel = get_channel(db, team_id, channel_id)
+    resumed = False
+    if channel is not None and channel.paused and channel.paused_reason in CHANNEL_ERRORS:
+        # Someone works with this channel again (after inviting diplobot back): try delivering again.
+        unpause_channel(db, team_id, channel_id, keep_latest=backfill, now=now)
+        channel, resumed = get_channel(db, team_id, channel_id), True
     queued = 0
     if created and channel is not None and not channel.paused:
         queued = backfill_subscription(db, subscription, limit=backfill, now=now, stories=stories)
-    return SubscribeResult(subscription, created, queued)
+    return SubscribeResult(subscription, created, queued, resumed)
 
 
 def _due_query(now: datetime, limit: int, team_id: str | None, channel_id: str | None):  # noqa: ANN202
