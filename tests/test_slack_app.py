@@ -191,6 +191,34 @@ def test_a_failing_listener_logs_the_payload_and_tells_the_user_one_line(app, sl
     assert "verification-token-not-real" not in logged and "/response/r1" not in logged
 
 
+def test_commands_answer_from_ingested_demo_articles(slack_settings, slack_api, signed, nlp) -> None:
+    """Bundled feeds served on 127.0.0.1 → poll → spaCy analysis → storage → signed slash commands → answers."""
+    from datetime import UTC, datetime
+
+    from bot.demo_server import serve_demo_feeds
+    from bot.ingest import add_feeds, run_cycle
+
+    db = Database.connect(slack_settings.database_url)
+    db.upgrade()
+    with serve_demo_feeds(0) as urls:
+        add_feeds(db, slack_settings, urls, datetime.now(UTC))
+        report = run_cycle(slack_settings, lambda: nlp, db=db, force=True)
+    assert report.analyzed >= 15
+    app = build_app(slack_settings, db)
+    asked = {"r1": ("/who-said", "Nauert"), "r2": ("/who-said", "heather nauert share"),
+             "r3": ("/digest", "iran"), "r4": ("/feeds", "list"), "r5": ("/diplo", "help")}
+    for reply, (command, text) in asked.items():
+        body = slash(slack_api, command, text, reply=reply)
+        assert dispatch(app, body, {**FORM, **signed(body)}).status == 200
+    nauert, shared, digest, feeds, help_answer = (replies(slack_api, r)[0] for r in asked)
+    assert "Heather Nauert* — quotes 1–" in all_text(nauert) and "“" in all_text(nauert)
+    assert shared["response_type"] == "in_channel" and shared["blocks"] == nauert["blocks"]
+    assert "Iran" in all_text(digest) and digest["blocks"][0]["type"] == "header"
+    assert f"reads {len(urls)} feeds" in all_text(feeds)
+    assert "/who-said" in all_text(help_answer)
+    db.dispose()
+
+
 # --- App Home ------------------------------------------------------------------------------------------------
 
 
