@@ -126,10 +126,19 @@ def _sources_line(story: Story) -> str:
     if not sources:
         return link(story.url, "1 source", 40) if story.url else ""
     count = len(sources)
-    links = [link(s.url, s.name or "source", 80) for s in sources[:MAX_SOURCES]]
-    more = f" and {count - MAX_SOURCES} more" if count > MAX_SOURCES else ""
     noun = "source" if count == 1 else "sources"
-    return f"{count} {noun}: " + ", ".join(links) + more
+    line = f"{count} {noun}: "
+    shown = 0
+    for source in sources[:MAX_SOURCES]:
+        piece = link(source.url, source.name or "source", 80)
+        # Leave room for ", and N more"; a link is never cut in half.
+        if len(line) + len(piece) + 20 > MAX_SECTION_CHARS:
+            break
+        line += (", " if shown else "") + piece
+        shown += 1
+    if count > shown:
+        line += f" and {count - shown} more"
+    return line
 
 
 def _actors_line(story: Story) -> str:
@@ -142,7 +151,7 @@ def _actors_line(story: Story) -> str:
 
 def story_blocks(story: Story) -> list[Block]:
     """Block Kit for one story; between 2 and 6 blocks, each within Slack's limits."""
-    title = link(story.url, story.title or "Untitled story", TITLE_CHARS)
+    title = link(story.url, _title(story), TITLE_CHARS)
     blocks: list[Block] = [_section(f"*{title}*")]
     summary = " ".join(s.strip() for s in story.summary[:SUMMARY_SENTENCES] if s and s.strip())
     if summary:
@@ -164,9 +173,13 @@ def story_blocks(story: Story) -> list[Block]:
     return blocks
 
 
+def _title(story: Story) -> str:
+    return story.title if story.title and escape_within(story.title, 10).strip() else "Untitled story"
+
+
 def fallback_text(story: Story) -> str:
     """The plain `text` Slack shows in notifications: title and first summary sentence, escaped."""
-    parts = [story.title or "Untitled story"]
+    parts = [_title(story)]
     if story.gist:
         parts.append(story.gist)
     return escape_within(" — ".join(parts), 500)
@@ -228,6 +241,8 @@ def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
         note = _section("No stories match this channel's subscriptions yet.")
         return [SlackMessage(escape_within(header_text, MAX_TEXT_CHARS), [header, note], [])]
 
+    # One block stays free in every message for the "Part n of m" line added at the end.
+    room = max_blocks - 1
     messages: list[SlackMessage] = []
     blocks: list[Block] = [header]
     ids: list[int] = []
@@ -243,13 +258,13 @@ def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
         if ids:
             story_part = [{"type": "divider"}, *story_part]
         size = sum(_block_chars(b) for b in blocks) + sum(_block_chars(b) for b in story_part)
-        if ids and (len(blocks) + len(story_part) > max_blocks or size > MAX_MESSAGE_CHARS):
+        if ids and (len(blocks) + len(story_part) > room or size > MAX_MESSAGE_CHARS):
             flush()
             blocks, ids, titles = [], [], []
             story_part = story_part[1:]  # no divider at the top of a message
         blocks.extend(story_part)
         ids.append(story.id)
-        titles.append(story.title or "Untitled story")
+        titles.append(_title(story))
     flush()
     if len(messages) > 1:
         for number, message in enumerate(messages, start=1):
@@ -273,10 +288,14 @@ def limit_problems(message: SlackMessage) -> list[str]:
             problems.append(f"block {index}: header of {len(block['text']['text'])} characters")
         if kind == "section" and len(block["text"]["text"]) > MAX_SECTION_CHARS:
             problems.append(f"block {index}: section of {len(block['text']['text'])} characters")
+        if kind in ("section", "header") and not block["text"]["text"].strip():
+            problems.append(f"block {index}: empty {kind} text")
         if kind == "context":
             if not block["elements"] or len(block["elements"]) > MAX_CONTEXT_ELEMENTS:
                 problems.append(f"block {index}: context with {len(block['elements'])} elements")
             for element in block["elements"]:
+                if not element.get("text", "").strip():
+                    problems.append(f"block {index}: empty context element")
                 if len(element.get("text", "")) > MAX_SECTION_CHARS:
                     problems.append(f"block {index}: context element of {len(element['text'])} characters")
     return problems

@@ -151,3 +151,27 @@ def test_choose_stories_keeps_matching_ones_newest_first() -> None:
     chosen = choose_stories([old, other, new, new], [parse_topic("north korea")])
     assert [s.id for s in chosen] == [2, 1]
     assert [s.id for s in choose_stories([old, new], [parse_topic("north korea")], limit=1)] == [2]
+
+
+def test_many_sources_with_long_links_never_cut_a_link() -> None:
+    sources = [StorySource(f"Outlet {n}", "https://news.example/" + "a" * 1500 + str(n)) for n in range(8)]
+    message = story_message(talks_story(sources=sources))
+    assert limit_problems(message) == []
+    line = message.blocks[-1]["elements"][0]["text"]
+    assert line.startswith("8 sources: ") and line.endswith(" and 7 more")
+    assert line.count("<") == line.count(">") == 1
+
+
+def test_small_stories_fill_messages_without_passing_fifty_blocks() -> None:
+    tiny = [talks_story(i, summary=[], actors=[], quotes=[], deadlines=[], sources=[], url=None)
+            for i in range(1, 101)]
+    messages = build_digest(tiny)
+    assert all(limit_problems(m) == [] for m in messages)
+    assert len(messages) > 1
+    assert MAX_BLOCKS - 3 <= max(len(m.blocks) for m in messages) <= MAX_BLOCKS
+
+
+def test_a_title_of_control_characters_still_shows_something() -> None:
+    message = story_message(talks_story(title="\x00\x01 ", url=None))
+    assert message.blocks[0]["text"]["text"] == "*Untitled story*"
+    assert limit_problems(message) == []

@@ -297,3 +297,37 @@ def test_messages_are_real_block_kit_for_the_web_client(slack_api, slack_setting
                                                                         "event_payload": {"story_id": 1}})
     [call] = slack_api.calls_to("chat.postMessage")
     assert call.params["blocks"] == [{"type": "divider"}]
+
+
+def test_stored_stories_flow_from_subscription_to_slack_once(db, slack_api, slack_settings) -> None:
+    from bot.analysis.records import Actor, Analysis
+    from bot.storage.models import ArticleRow, FeedRow
+    from bot.storage.stories import load_stories, save_article_analysis
+
+    now = datetime.now(UTC)
+    with db.session() as session:
+        feed = FeedRow(url="http://127.0.0.1/wire.xml", title="Meridian Wire", created_at=now,
+                       consecutive_failures=0, retired=False)
+        session.add(feed)
+        session.flush()
+        articles = []
+        for n, title in enumerate(["Pyongyang agrees to new round of talks", "Brexit vote delayed again"]):
+            article = ArticleRow(feed_id=feed.id, guid=f"g{n}", url=f"https://meridianwire.example/{n}",
+                                 title=title, published_at=now - timedelta(minutes=n), fetched_at=now,
+                                 text=title + ".", text_source="feed", content_hash=f"h{n}")
+            session.add(article)
+            session.flush()
+            articles.append(article.id)
+    korea = Analysis(actors=[Actor("North Korea", "country", 2, ["Pyongyang"])],
+                     summary=["North Korea agreed to a new round of talks."])
+    save_article_analysis(db, articles[0], korea, now)
+    save_article_analysis(db, articles[1], Analysis(summary=["The vote was delayed."]), now)
+
+    result = d.subscribe(db, TEAM, "C1", "north korea", created_by="U1", now=now, backfill=3)
+    assert result.backfilled == 1
+    assert d.enqueue_stories(db, load_stories(db), now=now) == 0  # already queued by the back-fill
+    poster = Poster(db, slack_settings, min_interval=0.05)
+    assert poster.send_due().sent == 1
+    assert Poster(db, slack_settings, min_interval=0.05).send_due().sent == 0
+    [message] = slack_api.messages["C1"]
+    assert "Pyongyang agrees to new round of talks" in message["text"]
