@@ -1,10 +1,14 @@
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -206,6 +210,53 @@ def test_closed_port_is_a_connection_error(settings: Settings) -> None:
         fetch(settings, f"http://127.0.0.1:{port}/rss")
 
 
+def test_untrusted_certificate_is_a_connection_error(settings: Settings, tls_server: tuple[int, Path]) -> None:
+    port, _certificate = tls_server
+    with pytest.raises(FeedConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+        fetch(settings, f"https://127.0.0.1:{port}/rss")
+
+
+def test_https_checks_the_certificate_against_the_name_not_the_address(settings: Settings,
+                                                                       tls_server: tuple[int, Path]) -> None:
+    port, certificate = tls_server
+    trusted = ssl.create_default_context(cafile=str(certificate))
+    with build_client(settings, resolve=lambda host, p: ["127.0.0.1"], ssl_context=trusted) as client:
+        assert fetch_feed(client, f"https://feeds.harbour.example:{port}/rss", settings).body == FEED
+        with pytest.raises(FeedConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch_feed(client, f"https://other.harbour.example:{port}/rss", settings)
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """An HTTPS server on 127.0.0.1 (its port, and its self-signed certificate for feeds.harbour.example)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=feeds.harbour.example",
+                    "-addext", "subjectAltName=DNS:feeds.harbour.example"],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server API
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(FEED)))
+            self.end_headers()
+            self.wfile.write(FEED)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield httpd.server_address[1], cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
 # --- a server that misbehaves on purpose ------------------------------------------------------------------
 
 
@@ -246,8 +297,7 @@ def rude_server() -> Iterator[str]:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     stop.set()
     httpd.shutdown()

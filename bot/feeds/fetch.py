@@ -6,12 +6,14 @@ returns a `FetchResult` or raises a `FeedError` (or a `FeedURLRefused` from the 
 
 from __future__ import annotations
 
+import ssl
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import httpcore
 import httpx
@@ -100,7 +102,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._allow_private = allow_private
         self._resolve = resolve
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001, ANN201
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
         try:
             addresses = checked_addresses(host, port, allow_private=self._allow_private, resolve=self._resolve)
         except OSError as exc:
@@ -115,7 +118,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
                 failure = exc
         raise failure  # type: ignore[misc]
 
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # noqa: ANN001, ANN201
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
         raise httpcore.ConnectError("feeds are never fetched over unix sockets")
 
     def sleep(self, seconds: float) -> None:
@@ -125,26 +129,29 @@ class _GuardedBackend(httpcore.NetworkBackend):
 class _GuardedTransport(httpx.HTTPTransport):
     """httpx's own transport, with its connection pool built on the guarded backend."""
 
-    def __init__(self, *, allow_private: bool, resolve: Resolver) -> None:
+    def __init__(self, *, allow_private: bool, resolve: Resolver, ssl_context: ssl.SSLContext | None) -> None:
         super().__init__(trust_env=False)
         # httpx has no public way to hand a network backend to its pool; the pool it built is replaced by one
         # that differs only in the backend (tests/test_fetch.py proves every connection goes through it).
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
             network_backend=_GuardedBackend(allow_private=allow_private, resolve=resolve),
         )
 
 
-def build_client(settings: Settings, *, resolve: Resolver = resolve_host) -> httpx.Client:
+def build_client(settings: Settings, *, resolve: Resolver = resolve_host,
+                 ssl_context: ssl.SSLContext | None = None) -> httpx.Client:
     """The HTTP client for feeds: timeouts and User-Agent from `settings`, no automatic redirects, guarded.
 
     Args:
         settings: FETCH_TIMEOUT_SECONDS, USER_AGENT and ALLOW_PRIVATE_FEEDS are read.
         resolve: host name resolver (tests map invented names to 127.0.0.1).
+        ssl_context: certificates to trust instead of the system's (tests trust their own).
     """
     timeout = settings.fetch_timeout_seconds
     return httpx.Client(
-        transport=_GuardedTransport(allow_private=settings.allow_private_feeds, resolve=resolve),
+        transport=_GuardedTransport(allow_private=settings.allow_private_feeds, resolve=resolve,
+                                    ssl_context=ssl_context),
         timeout=httpx.Timeout(timeout, connect=timeout),
         headers={"User-Agent": settings.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
         follow_redirects=False,
