@@ -13,22 +13,23 @@ from bot.commands.answer import Answer, CommandContext
 from bot.slack_app import loggable, tell_user_it_failed
 
 
-def command_context(body: dict[str, Any], *, is_admin: bool = False) -> CommandContext:
+def command_context(body: dict[str, Any], *, is_admin: bool = False, timezone: str | None = None) -> CommandContext:
     """The context of a slash command or block action payload."""
     team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or ""
     user = body.get("user_id") or (body.get("user") or {}).get("id") or ""
-    return CommandContext(team_id=team, channel_id=channel, user_id=user, is_admin=is_admin)
+    return CommandContext(team_id=team, channel_id=channel, user_id=user, is_admin=is_admin, timezone=timezone)
 
 
-def workspace_admin(client: WebClient, user_id: str, logger: logging.Logger) -> bool:
-    """Is the user an admin or owner of the workspace (users.info)? False when Slack cannot say."""
+def user_profile(client: WebClient, user_id: str, logger: logging.Logger) -> tuple[bool, str | None]:
+    """(is the user a workspace admin or owner, their IANA time zone) from users.info; (False, None) on failure."""
     try:
         user = client.users_info(user=user_id)["user"]
     except SlackApiError as exc:
         logger.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
-        return False
-    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        return False, None
+    is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+    return is_admin, user.get("tz") or None
 
 
 def send(respond: Callable[..., Any], answer: Answer) -> None:

@@ -1,6 +1,6 @@
 """/diplo help names every command with an example."""
 
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, DIPLO_COMMANDS
 from bot.commands.answer import CommandContext
 from bot.commands.help import HelpArgs, answer
 
@@ -9,4 +9,6 @@ def test_help_lists_every_command_with_an_example(settings) -> None:
     result = answer(None, settings, HelpArgs(), CommandContext())
     for name in COMMANDS:
         assert f"/{name}" in result.text
-    assert str(result.blocks).count("Example:") == len(COMMANDS)
+    for name in DIPLO_COMMANDS:
+        assert f"/diplo {name}" in result.text
+    assert str(result.blocks).count("Example:") == len(COMMANDS) + len(DIPLO_COMMANDS)

@@ -165,6 +165,15 @@ def test_feeds_add_refuses_private_addresses_in_production(slack_settings, app_d
         assert session.scalar(select(FeedRow).where(FeedRow.url.like("%169.254%"))) is None
 
 
+def test_schedule_takes_the_users_time_zone_from_slack(app, app_db, slack_api, signed) -> None:
+    from bot.storage.delivery import get_channel
+
+    body = slash(slack_api, "/diplo", "schedule daily 07:30")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "07:30 (Europe/Berlin)" in all_text(replies(slack_api)[0])
+    assert get_channel(app_db, "T0001", "C0001").timezone == "Europe/Berlin"
+
+
 @pytest.mark.parametrize("text", ["x" * 10_000, "'; DROP TABLE quotes; --", "🙂🙂🙂", "محمد جواد ظريف",
                                   "<!channel> <@U999>", "\u202e\x00\x07", "since", "Pompeo since tomorrow-ish???"])
 def test_any_words_get_a_helpful_answer(app, slack_api, signed, text) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands import deadlines, digest, feeds, help, subscriptions, who_said
+from bot.commands import channel, deadlines, digest, feeds, help, subscriptions, who_said
 from bot.commands.answer import Answer, CommandContext, UsageError, plain_answer
 from bot.commands.feedtext import safe
 from bot.config import Settings
@@ -20,7 +20,7 @@ from bot.storage import Database
 MAX_COMMAND_CHARS = 4000
 SHARE_WORDS = {"share", "public"}
 
-__all__ = ["COMMANDS", "Answer", "CommandContext", "UsageError", "ask", "run_command", "split_share"]
+__all__ = ["COMMANDS", "DIPLO_COMMANDS", "Answer", "CommandContext", "UsageError", "ask", "run_command", "split_share"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ COMMANDS: dict[str, Command] = {
                              subscriptions.answer_list),
     "feeds": Command("feeds", lambda text, ctx: feeds.parse(text), feeds.answer),
     "diplo": Command("diplo", lambda text, ctx: help.parse(text), help.answer),
+}
+# `/diplo <word>` commands that have no slash command of their own.
+DIPLO_COMMANDS: dict[str, Command] = {
+    "schedule": Command("schedule", lambda text, ctx: channel.parse_schedule_args(text), channel.answer_schedule),
+    "resume": Command("resume", lambda text, ctx: channel.parse_resume_args(text), channel.answer_resume),
 }
 
 
@@ -73,12 +78,15 @@ def run_command(db: Database, settings: Settings, name: str, text: str, ctx: Com
         return plain_answer(f"That is {len(text):,} characters; diplobot commands take a few words. "
                             "See `/diplo help`.")
     words, public = split_share(clean_words(text))
+    command = COMMANDS.get(name)
     if name == "diplo":
         # `/diplo who-said Nauert` works like `/who-said Nauert`; `/diplo` and `/diplo help` give the help.
         first, _, rest = words.partition(" ")
-        if first.lstrip("/").casefold() in COMMANDS and first.lstrip("/").casefold() != "diplo":
-            name, words = first.lstrip("/").casefold(), rest
-    command = COMMANDS.get(name)
+        first = first.lstrip("/").casefold()
+        if first in DIPLO_COMMANDS:
+            command, words = DIPLO_COMMANDS[first], rest
+        elif first in COMMANDS and first != "diplo":
+            command, words = COMMANDS[first], rest
     if command is None:
         return plain_answer(f"diplobot has no command `/{safe(name[:50])}`. See `/diplo help`.")
     try:
@@ -95,5 +103,6 @@ def ask(settings: Settings, db: Database, command_line: str) -> Answer:
     name, _, text = line.partition(" ")
     if not name:
         name = "diplo"
-    ctx = CommandContext(team_id="local", channel_id="demo", user_id="local", is_admin=True)
+    ctx = CommandContext(team_id="local", channel_id="demo", user_id="local", is_admin=True,
+                         timezone=settings.timezone)
     return run_command(db, settings, name, text, ctx)

@@ -22,6 +22,7 @@ class CommandContext:
     channel_id: str = "demo"
     user_id: str = "local"
     is_admin: bool = False
+    timezone: str | None = None  # the asking user's IANA time zone, when Slack told us
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

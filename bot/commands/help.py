@@ -20,6 +20,10 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("/subscriptions", "This channel's topics, with buttons to remove them.", "/subscriptions"),
     ("/feeds list | add <url> | remove <url>", "The news sources; workspace admins add and remove them.",
      "/feeds add https://example.org/world.rss"),
+    ("/diplo schedule [asap | daily HH:MM]", "When this channel gets its stories: as they come, or once a day "
+     "in your time zone.", "/diplo schedule daily 08:00"),
+    ("/diplo resume", "Restart delivery to a channel that was paused (for example after the bot was removed).",
+     "/diplo resume"),
     ("/diplo help", "This list.", "/diplo help"),
 ]
 

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.commands import run_command
 from bot.config import Settings
 from bot.storage import Database
-from handlers.context import answer_or_apologise, command_context, workspace_admin
+from handlers.context import answer_or_apologise, command_context, user_profile
 
 ADMIN_ACTIONS = ("add", "remove", "rm", "delete")
 
@@ -22,9 +22,12 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-def needs_admin_check(command: dict[str, Any]) -> bool:
-    words = (command.get("text") or "").split()
-    return command.get("command") == "/feeds" and bool(words) and words[0].casefold() in ADMIN_ACTIONS
+def needs_user_profile(command: dict[str, Any]) -> bool:
+    """Only changing feeds (admins only) and setting a schedule (the user's time zone) ask Slack about the user."""
+    words = (command.get("text") or "").casefold().split()
+    if command.get("command") == "/feeds":
+        return bool(words) and words[0] in ADMIN_ACTIONS
+    return command.get("command") == "/diplo" and len(words) > 1 and words[0] == "schedule"
 
 
 def answerer(db: Database, settings: Settings) -> Callable[..., None]:
@@ -33,8 +36,10 @@ def answerer(db: Database, settings: Settings) -> Callable[..., None]:
     def answer_command(body: dict[str, Any], command: dict[str, Any], respond: Callable[..., Any],
                        client: WebClient, logger: logging.Logger) -> None:
         def make_answer():  # noqa: ANN202 - an Answer
-            is_admin = needs_admin_check(command) and workspace_admin(client, command.get("user_id", ""), logger)
-            ctx = command_context(command, is_admin=is_admin)
+            is_admin, timezone = False, None
+            if needs_user_profile(command):
+                is_admin, timezone = user_profile(client, command.get("user_id", ""), logger)
+            ctx = command_context(command, is_admin=is_admin, timezone=timezone)
             return run_command(db, settings, command.get("command", ""), command.get("text") or "", ctx)
 
         answer_or_apologise(body, logger, respond, make_answer)
