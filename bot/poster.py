@@ -241,9 +241,13 @@ class Poster:
         oldest = (item.created_at - timedelta(minutes=5)).timestamp()
         cursor = None
         for _ in range(HISTORY_PAGES):
-            response = self._call(None, lambda c=cursor: client.conversations_history(
-                channel=item.channel_id, oldest=f"{oldest:.6f}", limit=200, include_all_metadata=True,
-                cursor=c))
+            try:
+                response = self._call(None, lambda c=cursor: client.conversations_history(
+                    channel=item.channel_id, oldest=f"{oldest:.6f}", limit=200, include_all_metadata=True,
+                    cursor=c))
+            except _Rejected as exc:
+                # Without the history (missing_scope, say) we cannot know: wait rather than risk a double.
+                raise _Deferred(300, f"cannot look for our earlier message: {exc}") from exc
             for message in response.get("messages") or []:
                 if _story_id_of(message, STORY_EVENT) == item.story_id:
                     return message.get("ts")
@@ -286,9 +290,13 @@ class Poster:
         delivery.record_message(self.db, item.id, ts)
         reply = quotes_reply(story)
         # The thread reply can only have gone out if the main message had been recorded before: look then.
-        if reply is not None and not (item.message_ts and self._find_quotes_reply(client, item, ts)):
-            self._post(client, item, reply, QUOTES_EVENT, thread_ts=ts,
-                       before_retry=lambda: True if self._find_quotes_reply(client, item, ts) else None)
+        try:
+            if reply is not None and not (item.message_ts and self._find_quotes_reply(client, item, ts)):
+                self._post(client, item, reply, QUOTES_EVENT, thread_ts=ts,
+                           before_retry=lambda: True if self._find_quotes_reply(client, item, ts) else None)
+        except _Rejected as exc:
+            # The story itself is posted; a refused quotes thread must not make it look unsent.
+            log.warning("Slack refused the quotes thread of story %s in %s: %s", item.story_id, item.channel_id, exc)
         delivery.mark_sent(self.db, item.id, ts, now=self._now())
         return already_there
 
@@ -402,3 +410,10 @@ class Poster:
             report.stopped_teams.append(item.team_id)
             log.error("stopped delivery to workspace %s: %s", item.team_id, exc)
             return "team"
+        except Exception:
+            # A bug or a broken story must not stop the other rows, nor leave this one stuck in "sending".
+            log.exception("could not send %s; trying again later", where)
+            delivery.release(self.db, item.id, not_before=self._now() + timedelta(minutes=1),
+                             error="unexpected error, see the log")
+            report.deferred += 1
+            return "ok"

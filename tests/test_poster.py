@@ -331,3 +331,35 @@ def test_stored_stories_flow_from_subscription_to_slack_once(db, slack_api, slac
     assert Poster(db, slack_settings, min_interval=0.05).send_due().sent == 0
     [message] = slack_api.messages["C1"]
     assert "Pyongyang agrees to new round of talks" in message["text"]
+
+
+def test_refused_quotes_thread_does_not_unsend_the_story(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 1, quotes=3)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage")  # the story goes through as usual
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "invalid_blocks"})
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert report.sent == 1
+    assert d.outbox_items(db)[0].state == "sent"
+
+
+def test_without_history_access_a_crashed_row_waits_instead_of_risking_a_double(db, slack_api,
+                                                                                slack_settings) -> None:
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    d.claim_due(db, now=datetime.now(UTC))  # left in "sending" by a crash
+    slack_api.script("conversations.history", body={"ok": False, "error": "missing_scope"})
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert report.deferred == 1
+    assert slack_api.calls_to("chat.postMessage") == []
+    assert d.outbox_items(db)[0].state == "pending"
+
+
+def test_one_broken_story_does_not_stop_the_others(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 2)
+    stories[0].quotes = ["not a quote record"]
+    queue(db, "C1", stories)
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert (report.sent, report.deferred) == (1, 1)
+    states = {i.story_id: i.state for i in d.outbox_items(db)}
+    assert states == {stories[0].id: "pending", stories[1].id: "sent"}
