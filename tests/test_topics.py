@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.analysis.records import Actor
 from bot.stories import Story
@@ -99,3 +101,15 @@ def test_regex_characters_in_a_topic_are_plain_text() -> None:
     topic = parse_topic("c++ (talks) .*")
     assert story_matches(story("c++ (talks) .* here"), topic)
     assert not story_matches(story("c talks"), topic)
+
+
+@given(st.text(max_size=300))
+def test_any_text_parses_or_is_refused_with_invalid_topic(text: str) -> None:
+    try:
+        topic = parse_topic(text)
+    except InvalidTopic as error:
+        assert str(error)
+        return
+    assert topic.include
+    assert parse_topic(topic.text) == topic
+    story_matches(story(text, text), topic)
