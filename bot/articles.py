@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 # The database columns that hold URLs and guids are 2,048 characters wide.
 MAX_URL_LENGTH = 2048
@@ -156,10 +156,14 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
         host = f"{host}:{port}"
     if parts.username or parts.password:
         return None  # credentials in a feed link are never something to store or show
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_parameter(k)]
+    # The query is kept as written (no re-encoding), minus the tracking parameters.
+    query = "&".join(
+        part for part in parts.query.split("&")
+        if part and not is_tracking_parameter(unquote_plus(part.split("=", 1)[0]))
+    )
     # Fragments are dropped, except "#!" routes that some sites use as the real path.
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
-    canonical = urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), fragment))
+    canonical = urlunsplit((scheme, host, parts.path or "/", query, fragment))
     return canonical if len(canonical) <= MAX_URL_LENGTH else None
 
 

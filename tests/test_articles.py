@@ -1,3 +1,8 @@
+from urllib.parse import parse_qsl, urlsplit
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.articles import (
     bounded_guid,
     canonical_url,
@@ -5,6 +10,7 @@ from bot.articles import (
     content_hash,
     fallback_guid,
     html_to_text,
+    is_tracking_parameter,
     one_line,
 )
 
@@ -56,6 +62,11 @@ def test_tracking_parameters_are_dropped_and_others_kept() -> None:
     assert canonical_url(url) == "https://news.example/2026/11/talks?id=42&page=2"
 
 
+def test_the_rest_of_the_query_is_kept_as_written() -> None:
+    assert canonical_url("https://wire.example/story?12345&utm_source=x") == "https://wire.example/story?12345"
+    assert canonical_url("https://wire.example/s?q=a%20b&utm%5Fmedium=rss") == "https://wire.example/s?q=a%20b"
+
+
 def test_relative_links_resolve_against_the_feed() -> None:
     assert canonical_url("/2026/11/memo", base="https://press.example/feed.xml") == "https://press.example/2026/11/memo"
 
@@ -105,3 +116,23 @@ LONG_TEXT = (
     "Vantor's ambassador to Harbour, Teodor Malin, warned on Friday of grave consequences if the fishing "
     "quota dispute is not settled within thirty days, and said part of the embassy staff would return home."
 )
+
+
+# --- any input at all -------------------------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_html_gives_clean_text_without_markers_or_controls(html: str) -> None:
+    text = html_to_text(html)
+    assert "\x00" not in text and "\r" not in text
+    assert "\n\n\n" not in text
+    assert text == text.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.sampled_from([None, "https://press.example/feed.xml"]))
+def test_any_link_is_either_dropped_or_a_short_http_url(link: str, base: str | None) -> None:
+    url = canonical_url(link, base=base)
+    if url is not None:
+        assert url.startswith(("http://", "https://")) and len(url) <= 2048
+        assert not any(is_tracking_parameter(name) for name, _ in parse_qsl(urlsplit(url).query))

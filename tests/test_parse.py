@@ -2,6 +2,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.feeds.parse import FeedParseError, parse_feed
 
@@ -190,3 +192,14 @@ def rss_item(extra: str) -> bytes:
         "<description>The meeting lasted two hours.</description>"
         f"{extra}</item></channel></rss>"
     ).encode()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000) | st.text(max_size=2000).map(lambda t: f"<rss><channel><item>{t}".encode()))
+def test_any_bytes_give_entries_or_a_feed_parse_error(body: bytes) -> None:
+    try:
+        parsed = parse_feed(body, url=MINISTRY_URL, now=NOW)
+    except FeedParseError:
+        return
+    for entry in parsed.entries:
+        assert entry.title and entry.published_at <= NOW and "\x00" not in entry.text + entry.title

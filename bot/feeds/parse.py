@@ -66,7 +66,10 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
     if content_type:
         headers["content-type"] = content_type
     # Always a stream: given bytes or a string, feedparser may treat them as a file name or URL to open.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except Exception as exc:  # feedparser catches nearly everything itself; whatever escapes is still this feed's
+        raise FeedParseError(url, f"feedparser failed ({type(exc).__name__}: {exc})") from exc
     warnings: list[str] = []
     raw_entries = list(parsed.entries)
     exception = parsed.get("bozo_exception")
