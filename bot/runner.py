@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from slack_sdk import WebClient
+
 from bot.config import Settings
 from bot.storage import Database
 
@@ -84,11 +86,6 @@ def channel_jobs(db: Database) -> list[Any]:
     return [ChannelJob(c.team_id, c.channel_id, c.schedule, c.timezone) for c in list_channels(db, paused=False)]
 
 
-def remind_deadlines() -> None:
-    """Daily deadline reminders: not built yet; upcoming deadlines show in App Home and `/deadlines upcoming`."""
-    log.info("deadline reminders: see /deadlines upcoming and App Home")
-
-
 @dataclass
 class Running:
     """A started bot: stop() shuts it down in order (requests, then jobs, then the database)."""
@@ -141,8 +138,18 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     db.upgrade()
     socket_mode = settings.slack_app_token is not None
     app = build_app(settings, db, socket_mode=socket_mode)
-    poster = Poster(db, settings, token_for_team=_installation_token(app) if app.installation_store else None)
+    token_for_team = _installation_token(app) if app.installation_store else _settings_token(settings)
+    poster = Poster(db, settings, token_for_team=token_for_team)
     reader = FeedReader(db, settings, nlp_loader)
+
+    def remind_deadlines() -> None:
+        from bot.reminders import send_reminders
+
+        def client_for_team(team_id: str) -> WebClient | None:
+            token = token_for_team(team_id)
+            return WebClient(token=token, base_url=settings.slack_api_url) if token else None
+
+        send_reminders(db, client_for_team, now=datetime.now(UTC))
 
     def deliver_channel(team_id: str, channel_id: str) -> None:
         poster.send_due(team_id=team_id, channel_id=channel_id)
@@ -174,6 +181,12 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
         running.stop()
         raise
     return running
+
+
+def _settings_token(settings: Settings) -> Callable[[str], str | None]:
+    """Single-workspace mode: the one bot token, whatever the team."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return lambda team_id: token
 
 
 def _installation_token(app: Any) -> Callable[[str], str | None]:

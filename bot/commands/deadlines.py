@@ -48,7 +48,7 @@ def answer(db: Database, settings: Settings, args: DeadlinesArgs, ctx: CommandCo
     hits = hits[:SHOWN]
     blocks = [section(f"*{what.capitalize()}*{about}, by due date (today is {today.isoformat()})")]
     for hit in hits:
-        blocks.extend(_deadline_blocks(hit, today))
+        blocks.extend(deadline_blocks(hit, today))
     if more:
         blocks.append(context(f"Showing the first {SHOWN}. Narrow it down: {USAGE}"))
     fallback = "; ".join(f"{hit.due or 'no date'}: {hit.action or hit.text}" for hit in hits)
@@ -69,7 +69,8 @@ def due_words(hit: DeadlineHit, today: date) -> str:
     return f"due {hit.due or hit.due_date.isoformat()} ({state})"
 
 
-def _deadline_blocks(hit: DeadlineHit, today: date) -> list[dict]:
+def deadline_blocks(hit: DeadlineHit, today: date) -> list[dict]:
+    """A section (due, what, who set it, the words) and a context line (the article) for one deadline."""
     what = safe(hit.action or hit.text)
     who = safe(hit.actor) if hit.actor else "not named"
     overdue = hit.due_date is not None and hit.due_date < today

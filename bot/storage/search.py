@@ -67,6 +67,7 @@ class DeadlineHit:
     url: str | None
     source: str
     published: datetime
+    story_id: int | None = None
 
 
 @dataclass
@@ -221,17 +222,18 @@ def _like(term: str) -> str:
 
 
 def find_deadlines(db: Database, *, today: date, topic: str | None = None, when: str | None = None,
-                   limit: int = 20) -> list[DeadlineHit]:
+                   due_on: Iterable[date] | None = None, limit: int = 20) -> list[DeadlineHit]:
     """Stated deadlines sorted by due date (those without a date last).
 
     Args:
         today: the day "overdue" and "upcoming" are measured from.
         topic: a word or name found in the deadline, its actor, its article's title or the article's actors.
         when: "overdue" (due before today), "upcoming" (due today or later), or None for all.
+        due_on: only deadlines due on one of these days (reminders).
         limit: most deadlines returned.
     """
     query = (select(DeadlineRow, ArticleRow.title, ArticleRow.url, ArticleRow.published_at, FeedRow.title,
-                    FeedRow.url)
+                    FeedRow.url, ArticleRow.story_id)
              .join(ArticleRow, ArticleRow.id == DeadlineRow.article_id)
              .join(FeedRow, FeedRow.id == ArticleRow.feed_id))
     if topic:
@@ -247,13 +249,15 @@ def find_deadlines(db: Database, *, today: date, topic: str | None = None, when:
         query = query.where(DeadlineRow.due_date < today)
     elif when == "upcoming":
         query = query.where(DeadlineRow.due_date >= today)
+    if due_on is not None:
+        query = query.where(DeadlineRow.due_date.in_(list(due_on)))
     query = query.order_by(DeadlineRow.due_date.is_(None), DeadlineRow.due_date, ArticleRow.published_at.desc(),
                            DeadlineRow.id).limit(max(limit, 0))
     with db.session() as session:
         return [DeadlineHit(id=d.id, text=d.text, due=d.due, due_date=d.due_date, kind=d.kind, action=d.action,
                             actor=d.actor, title=title, url=url, source=feed_title or feed_url,
-                            published=_utc(published))
-                for d, title, url, published, feed_title, feed_url in session.execute(query)]
+                            published=_utc(published), story_id=story_id)
+                for d, title, url, published, feed_title, feed_url, story_id in session.execute(query)]
 
 
 # --- feeds -----------------------------------------------------------------------------------------
