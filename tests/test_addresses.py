@@ -2,6 +2,7 @@ import pytest
 
 from bot.feeds.addresses import (
     PrivateAddressRefused,
+    UnresolvedFeedHost,
     UnsupportedFeedURL,
     check_feed_url,
     refusal_kind,
@@ -82,3 +83,11 @@ def test_the_setting_allows_the_demo_server() -> None:
 def test_only_plain_http_urls_can_be_feeds(url: str) -> None:
     with pytest.raises(UnsupportedFeedURL):
         check_feed_url(url, allow_private=True)
+
+
+def test_a_name_that_does_not_resolve_is_refused_with_a_reason() -> None:
+    def no_such_host(host: str, port: int) -> list[str]:
+        raise OSError(f"cannot resolve {host}: Name or service not known")
+
+    with pytest.raises(UnresolvedFeedHost, match="cannot resolve"):
+        check_feed_url("https://wire.invalid/rss", allow_private=False, resolve=no_such_host)

@@ -40,6 +40,10 @@ class UnsupportedFeedURL(FeedURLRefused):
     """Only http and https URLs with a host name can be feeds."""
 
 
+class UnresolvedFeedHost(FeedURLRefused):
+    """The feed's host name does not resolve."""
+
+
 class PrivateAddressRefused(FeedURLRefused):
     """The feed URL leads to a loopback, private, link-local or metadata address."""
 
@@ -140,9 +144,12 @@ def check_feed_url(url: str, *, allow_private: bool, resolve: Resolver = resolve
     """Refuse a feed URL that is not http(s) or that resolves to a non-public address.
 
     Call it before storing a user-added feed; fetching checks again at every connection.
-    Raises `UnsupportedFeedURL`, `PrivateAddressRefused`, or `OSError` when the host cannot be resolved.
+    Raises `UnsupportedFeedURL`, `PrivateAddressRefused` or `UnresolvedFeedHost`, all `FeedURLRefused`.
     """
     host, port = url_host_port(url)
     if allow_private:
         return
-    checked_addresses(host, port, allow_private=allow_private, resolve=resolve, url=url)
+    try:
+        checked_addresses(host, port, allow_private=allow_private, resolve=resolve, url=url)
+    except OSError as exc:
+        raise UnresolvedFeedHost(url, str(exc)) from exc
