@@ -22,6 +22,8 @@ _IN_CHUNK = 500  # bound on IN (...) lists, well under every driver's parameter 
 
 @dataclass(frozen=True)
 class Feed:
+    """A feed and its fetch bookkeeping; `retired` feeds (removed, or 410 Gone) are not polled."""
+
     id: int
     url: str
     title: str | None
@@ -38,6 +40,8 @@ class Feed:
 
 @dataclass(frozen=True)
 class Article:
+    """A stored article: `url` is canonical, `published_at` UTC, `analyzed_at` None until analysis ran."""
+
     id: int
     feed_id: int
     guid: str
