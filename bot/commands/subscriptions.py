@@ -86,7 +86,8 @@ def subscriptions_answer(subscriptions: list[Subscription], note: str | None = N
     blocks.append(section(f"*This channel follows {len(subscriptions)} "
                           f"topic{'s' if len(subscriptions) != 1 else ''}:*"))
     for sub in subscriptions[:45]:
-        blocks.append(section(f"`{safe(sub.text)}`",
+        shown = "every story (`*`)" if sub.text == "*" else f"`{safe(sub.text)}`"
+        blocks.append(section(shown,
                               accessory=button("Remove", f"{REMOVE_ACTION}:{sub.id}", str(sub.id), style="danger")))
     if len(subscriptions) > 45:
         blocks.append(context(f"…and {len(subscriptions) - 45} more; remove one with `/unsubscribe <topic>`."))
