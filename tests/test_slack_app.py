@@ -228,6 +228,23 @@ def test_commands_answer_from_ingested_demo_articles(slack_settings, slack_api, 
     db.dispose()
 
 
+def test_secrets_never_reach_the_logs(slack_settings, app_db, slack_api, signed, caplog) -> None:
+    from tests.conftest import SIGNING_SECRET
+
+    with caplog.at_level(logging.DEBUG):
+        app = build_app(slack_settings, app_db)
+        for command, text, user in (("/who-said", "Pompeo", "U1"), ("/feeds", "add http://127.0.0.1:9/x", "UADMIN")):
+            body = slash(slack_api, command, text, user=user)
+            dispatch(app, body, {**FORM, **signed(body)})
+            dispatch(app, body, {**FORM, **signed(body, secret="wrong")})
+        replies(slack_api, count=2)
+        slack_api.wait_for("users.info", 1)
+    logged = caplog.text
+    assert logged  # the run did log
+    for secret in (SIGNING_SECRET, slack_settings.slack_bot_token.get_secret_value()):
+        assert secret not in logged
+
+
 # --- App Home ------------------------------------------------------------------------------------------------
 
 
@@ -261,6 +278,13 @@ def test_oauth_mode_serves_the_install_page_and_keeps_installations_in_our_datab
     assert install.status in (200, 302)
     assert "slack.com/oauth/v2/authorize" in (install.body + json.dumps(install.headers))
     assert "client_id=111.222" in (install.body + json.dumps(install.headers))
+
+
+def test_socket_mode_needs_no_signing_secret(settings, slack_api) -> None:
+    socket = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-x"), "slack_app_token": SecretStr("xapp-x"),
+                                         "slack_api_url": slack_api.base_url})
+    app = build_app(socket, Database.connect(settings.database_url), socket_mode=True)
+    assert app.client.base_url == slack_api.base_url
 
 
 def test_missing_secrets_fail_with_a_clear_message(settings) -> None:

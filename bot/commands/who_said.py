@@ -97,8 +97,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
     name = safe(match.name)
     since_words = f" since {args.since.isoformat()}" if args.since else ""
     if not hits:
-        when = f" since {args.since.isoformat()}" if args.since else ""
-        return plain_answer(f"No {'more ' if args.offset else ''}quotes from *{name}*{when}.")
+        return plain_answer(f"No {'more ' if args.offset else ''}quotes from *{name}*{since_words}.")
     first, last = args.offset + 1, args.offset + len(hits)
     heading = f"*{name}* — quotes {first}–{last} of {total}{since_words}, newest first"
     blocks = [section(heading)]
