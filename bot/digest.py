@@ -10,6 +10,9 @@ Public names:
 - `build_digest(stories, *, title="Diplomacy digest", max_blocks=50) -> list[SlackMessage]`: a whole digest,
   split into as many messages as Block Kit limits need (a message saying so when there is nothing).
 - `notable_quote(story) -> Quote | None`, `key_actors(story, limit=5) -> list[Actor]`.
+- `DueDeadline(story, deadline, due)`; `upcoming_deadlines(stories, *, today, days=7) -> list[DueDeadline]`:
+  stated deadlines falling due from `today` to `today + days`, soonest first.
+- `deadline_reminder(items, *, today, days=7) -> SlackMessage | None`: the reminder message (None if nothing).
 - `limit_problems(message) -> list[str]`: every Block Kit limit a message breaks (empty when it is fine).
 """
 
@@ -17,11 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.mrkdwn import escape_within, link, plain
 from bot.stories import Story
+from bot.timex import last_day
 from bot.topics import Topic, matches_any
 
 MAX_BLOCKS = 50
@@ -270,6 +275,59 @@ def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
         for number, message in enumerate(messages, start=1):
             message.blocks.append(_context(f"Part {number} of {len(messages)}"))
     return messages
+
+
+# --- deadline reminders -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DueDeadline:
+    """A stated deadline with the last day it covers ("2027-01" is due by 31 January 2027)."""
+
+    story: Story
+    deadline: Deadline
+    due: date
+
+
+def upcoming_deadlines(stories: Iterable[Story], *, today: date, days: int = 7) -> list[DueDeadline]:
+    """Deadlines of `stories` due from `today` to `today + days` (inclusive), soonest first, each once."""
+    horizon = today + timedelta(days=days)
+    seen: set[tuple[int, str]] = set()
+    found = []
+    for story in stories:
+        for deadline in story.deadlines:
+            due = last_day(deadline.due)
+            key = (story.id, deadline.text)
+            if due is None or not today <= due <= horizon or key in seen:
+                continue
+            seen.add(key)
+            found.append(DueDeadline(story, deadline, due))
+    return sorted(found, key=lambda d: (d.due, d.story.id))
+
+
+def _when(due: date, today: date) -> str:
+    left = (due - today).days
+    return "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
+
+
+def deadline_reminder(items: Sequence[DueDeadline], *, today: date, days: int = 7) -> SlackMessage | None:
+    """One message listing deadlines coming due, each with what is due, who set it and the story's link."""
+    if not items:
+        return None
+    title = plain(f"Deadlines in the next {days} days", MAX_HEADER_CHARS)
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}]
+    room = MAX_BLOCKS - 2
+    for item in items[:room]:
+        what = escape_within(item.deadline.action or item.deadline.text, 500)
+        who = f" ({escape_within(item.deadline.actor, 100)})" if item.deadline.actor else ""
+        story = link(item.story.url, _title(item.story), TITLE_CHARS)
+        blocks.append(_section(f"*{item.due:%d %b %Y}* ({_when(item.due, today)}) — {what}{who}\n{story}"))
+    if len(items) > room:
+        blocks.append(_context(f"_and {len(items) - room} more; see `/deadlines upcoming`_"))
+    first = items[0]
+    text = escape_within(f"{len(items)} deadline{'s' if len(items) != 1 else ''} coming due, the first "
+                         f"{_when(first.due, today)}: {first.deadline.action or first.deadline.text}", 500)
+    return SlackMessage(text, blocks, sorted({i.story.id for i in items}))
 
 
 # --- checking -------------------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ Public names:
   max_claims=8, batch=100, timeout=15.0)`
   - `Poster.send_due(*, team_id=None, channel_id=None) -> DeliveryReport`: one pass over due rows.
   - `Poster.recover() -> int`: settle rows a crash left in "sending" (done by the first `send_due`).
+  - `Poster.remind_deadlines(*, days=7, lookback_days=90) -> int`: the daily deadline-reminder job's body.
+  - `Poster.post_message(team_id, channel_id, message, event_type=REMINDER_EVENT) -> str | None`: one paced
+    message outside the outbox (reminders).
 - `DeliveryReport`: counts of what one pass did.
 - `STORY_EVENT = "diplobot_story"`, `QUOTES_EVENT = "diplobot_story_quotes"`: our message metadata types.
 
@@ -15,6 +18,9 @@ conversations.history for its own message (metadata `{event_type: "diplobot_stor
 {story_id}}`) so an ambiguous failure or a crash never posts twice. `channel_not_found`, `not_in_channel`,
 `is_archived` pause that channel and DM whoever subscribed it; `invalid_auth`, `token_revoked` stop the
 workspace. None of these stops other channels.
+
+Run one poster per database: its first pass puts rows left in "sending" back in the queue, which is only
+right when no other poster is sending at that moment.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ log = logging.getLogger(__name__)
 
 STORY_EVENT = "diplobot_story"
 QUOTES_EVENT = "diplobot_story_quotes"
+REMINDER_EVENT = "diplobot_deadline_reminder"
 CHANNEL_GONE = delivery.CHANNEL_ERRORS
 WORKSPACE_GONE = {"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired",
                   "team_access_not_granted", "org_login_required"}
@@ -98,6 +105,14 @@ def _header(response: Any, name: str) -> str | None:
         if key.lower() == name.lower():
             return value[0] if isinstance(value, list) else value
     return None
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds from a Retry-After header; 1 when missing or unreadable, at most an hour."""
+    try:
+        return min(3600.0, max(0.0, float(value))) if value else 1.0
+    except ValueError:
+        return 1.0
 
 
 def _story_id_of(message: dict[str, Any], event_type: str) -> int | None:
@@ -211,7 +226,7 @@ class Poster:
                 status = getattr(response, "status_code", 200)
                 error = (response.get("error") if hasattr(response, "get") else None) or f"HTTP {status}"
                 if status == 429 or error == "ratelimited":
-                    wait = float(_header(response, "Retry-After") or 1)
+                    wait = _retry_after(_header(response, "Retry-After"))
                     last_error = f"rate limited (Retry-After {wait:g} s)"
                     if wait > self.max_inline_wait or attempt == self.max_attempts - 1:
                         raise _Deferred(wait, last_error) from exc
@@ -300,16 +315,16 @@ class Poster:
         delivery.mark_sent(self.db, item.id, ts, now=self._now())
         return already_there
 
-    def _notify_paused(self, client: WebClient, item: OutboxItem, error: str) -> None:
+    def _notify_paused(self, client: WebClient, team_id: str, channel_id: str, error: str) -> None:
         why = CHANNEL_GONE_WHY.get(error, error)
-        text = (f"diplobot paused its digests for <#{item.channel_id}>: {why} (`{error}`). "
+        text = (f"diplobot paused its digests for <#{channel_id}>: {why} (`{error}`). "
                 f"To resume, add diplobot to the channel again (`/invite @diplobot`) and run "
                 f"`/subscribe <topic>` there.")
-        for user in delivery.subscribers(self.db, item.team_id, item.channel_id):
+        for user in delivery.subscribers(self.db, team_id, channel_id):
             try:
                 client.chat_postMessage(channel=user, text=text)
             except Exception as exc:  # one unreachable user does not stop the others
-                log.warning("could not tell %s that channel %s is paused: %s", user, item.channel_id, exc)
+                log.warning("could not tell %s that channel %s is paused: %s", user, channel_id, exc)
 
     # --- passes --------------------------------------------------------------------------------------------------
 
@@ -357,6 +372,59 @@ class Poster:
                 for other in [k for k in queues if k[0] == item.team_id]:
                     del queues[other]
 
+    # --- messages outside the outbox: deadline reminders ----------------------------------------------------
+
+    def post_message(self, team_id: str, channel_id: str, message: SlackMessage,
+                     event_type: str = REMINDER_EVENT) -> str | None:
+        """Post one message with the same pacing and error rules, without outbox memory; its ts, or None."""
+        client = self._client(team_id)
+        if client is None:
+            log.error("no bot token for workspace %s: message to %s not sent", team_id, channel_id)
+            return None
+        metadata = {"event_type": event_type, "event_payload": {"story_ids": message.story_ids}}
+        try:
+            response = self._call((team_id, channel_id), lambda: client.chat_postMessage(
+                channel=channel_id, metadata=metadata, unfurl_links=False, unfurl_media=False, **message.payload()))
+            return response["ts"]
+        except _ChannelGone as exc:
+            if delivery.pause_channel(self.db, team_id, channel_id, exc.error):
+                log.warning("paused channel %s/%s: %s", team_id, channel_id, exc.error)
+                self._notify_paused(client, team_id, channel_id, exc.error)
+        except _WorkspaceGone as exc:
+            delivery.pause_team(self.db, team_id, f"workspace token refused: {exc}")
+            log.error("stopped delivery to workspace %s: %s", team_id, exc)
+        except (_Deferred, _Rejected) as exc:
+            log.error("message to %s/%s not sent: %s", team_id, channel_id, exc)
+        return None
+
+    def remind_deadlines(self, *, days: int = 7, lookback_days: int = 90) -> int:
+        """Post, to every running subscribed channel, the deadlines of its stories due within `days` days.
+
+        Deadlines come from stories of the last `lookback_days` days; "today" is the channel's own date.
+        Returns the number of reminders posted.
+        """
+        from bot.digest import choose_stories, deadline_reminder, upcoming_deadlines
+        from bot.schedule import zone
+
+        with self._lock:
+            now = self._now()
+            stories = self._load_stories(self.db, since=now - timedelta(days=lookback_days))
+            channels = {(c.team_id, c.channel_id): c for c in delivery.list_channels(self.db)}
+            topics: dict[tuple[str, str], list] = {}
+            for sub in delivery.list_subscriptions(self.db):
+                topics.setdefault((sub.team_id, sub.channel_id), []).append(sub.topic)
+            posted = 0
+            for (team_id, channel_id), channel_topics in topics.items():
+                channel = channels.get((team_id, channel_id))
+                if channel is None or channel.paused:
+                    continue
+                today = now.astimezone(zone(channel.timezone)).date()
+                items = upcoming_deadlines(choose_stories(stories, channel_topics), today=today, days=days)
+                message = deadline_reminder(items, today=today, days=days)
+                if message is not None and self.post_message(team_id, channel_id, message):
+                    posted += 1
+            return posted
+
     def _send_one(self, item: OutboxItem, story: Story | None, report: DeliveryReport) -> str:
         """Claim and send one row; "ok", or "channel"/"team" when the rest of that channel/team must wait."""
         where = f"story {item.story_id} to {item.team_id}/{item.channel_id}"
@@ -402,7 +470,7 @@ class Poster:
             if delivery.pause_channel(self.db, item.team_id, item.channel_id, exc.error):
                 log.warning("paused channel %s/%s: %s", item.team_id, item.channel_id, exc.error)
                 report.paused_channels.append(item.channel_id)
-                self._notify_paused(client, item, exc.error)
+                self._notify_paused(client, item.team_id, item.channel_id, exc.error)
             return "channel"
         except _WorkspaceGone as exc:
             delivery.release(self.db, item.id, not_before=self._now(), error=str(exc))

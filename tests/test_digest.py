@@ -175,3 +175,24 @@ def test_a_title_of_control_characters_still_shows_something() -> None:
     message = story_message(talks_story(title="\x00\x01 ", url=None))
     assert message.blocks[0]["text"]["text"] == "*Untitled story*"
     assert limit_problems(message) == []
+
+
+def test_upcoming_deadlines_are_those_due_within_the_window_soonest_first() -> None:
+    from datetime import date
+
+    from bot.digest import deadline_reminder, upcoming_deadlines
+
+    deadlines = [Deadline("by 3 December", 0, 1, "2026-12-03", "date", "reply to the proposal", "Iran"),
+                 Deadline("by 1 December", 0, 1, "2026-12-01", "date", "release the detainees", "<!channel>"),
+                 Deadline("by next year", 0, 1, "2027", "date", "far away"),
+                 Deadline("until talks end", 0, 1, None, "condition", "no date"),
+                 Deadline("last week", 0, 1, "2026-11-20", "date", "already past")]
+    today = date(2026, 11, 30)
+    items = upcoming_deadlines([talks_story(deadlines=deadlines)], today=today, days=7)
+    assert [i.deadline.action for i in items] == ["release the detainees", "reply to the proposal"]
+    message = deadline_reminder(items, today=today)
+    rendered = all_text(message.blocks)
+    assert "*01 Dec 2026* (tomorrow) — release the detainees (&lt;!channel&gt;)" in rendered
+    assert "(in 3 days)" in rendered
+    assert limit_problems(message) == []
+    assert deadline_reminder([], today=today) is None

@@ -41,7 +41,7 @@ def make_poster(db: Database, settings, stories: list[Story], **options) -> Post
     by_id = {s.id: s for s in stories}
 
     def load(_db: Database, *, story_ids=None, **_ignored) -> list[Story]:
-        return [by_id[i] for i in story_ids if i in by_id]
+        return list(by_id.values()) if story_ids is None else [by_id[i] for i in story_ids if i in by_id]
 
     options = {"min_interval": 0.05, "backoff_base": 0.05, **options}
     return Poster(db, settings, load_stories=load, **options)
@@ -363,3 +363,21 @@ def test_one_broken_story_does_not_stop_the_others(db, slack_api, slack_settings
     assert (report.sent, report.deferred) == (1, 1)
     states = {i.story_id: i.state for i in d.outbox_items(db)}
     assert states == {stories[0].id: "pending", stories[1].id: "sent"}
+
+
+def test_deadline_reminders_go_to_each_running_channel_with_deadlines_coming_due(db, slack_api,
+                                                                                 slack_settings) -> None:
+    from bot.analysis.records import Deadline
+
+    stories = add_stories(db, 2)
+    soon = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    stories[0].deadlines = [Deadline("by Friday", 0, 1, soon, "date", "answer the proposal", "Iran")]
+    d.add_subscription(db, TEAM, "C_GENEVA", "round 1", created_by="U1", now=datetime.now(UTC))
+    d.add_subscription(db, TEAM, "C_OTHER", "round 2", created_by="U1", now=datetime.now(UTC))
+    d.add_subscription(db, TEAM, "C_PAUSED", "round 1", created_by="U1", now=datetime.now(UTC))
+    d.pause_channel(db, TEAM, "C_PAUSED", "not_in_channel")
+    assert make_poster(db, slack_settings, stories).remind_deadlines(days=7) == 1
+    [reminder] = slack_api.calls_to("chat.postMessage")
+    assert reminder.params["channel"] == "C_GENEVA"
+    assert "answer the proposal" in str(reminder.params["blocks"])
+    assert d.outbox_items(db) == []  # reminders leave the story outbox alone
