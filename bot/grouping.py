@@ -62,16 +62,19 @@ DEFAULT_RULES = Rules()
 
 @dataclass(frozen=True)
 class ArticleFacts:
-    """What grouping reads of an article: its words, its actors (canonical names) and when it appeared."""
+    """What grouping reads of an article: its words, its actors (canonical names), when it appeared and in which
+    source (feed or outlet)."""
 
     key: Hashable
     published: datetime
     terms: Mapping[str, int]
     actors: frozenset[str] = frozenset()
+    source: Hashable | None = None
 
     @classmethod
-    def of(cls, key: Hashable, title: str, text: str, published: datetime, actors: Iterable[str]) -> ArticleFacts:
-        return cls(key, published, article_terms(title, text), frozenset(a for a in actors if a))
+    def of(cls, key: Hashable, title: str, text: str, published: datetime, actors: Iterable[str],
+           source: Hashable | None = None) -> ArticleFacts:
+        return cls(key, published, article_terms(title, text), frozenset(a for a in actors if a), source)
 
 
 @dataclass
@@ -195,6 +198,8 @@ def choose_story(article: ArticleFacts, stories: Sequence[StoryFacts], stats: Te
                  rules: Rules = DEFAULT_RULES, scorer: Scorer | None = None) -> Hashable | None:
     """The id of the story `article` joins, or None when it starts a story of its own.
 
+    A story never takes a second article from the same source: it gathers one event as told by different feeds.
+
     Args:
         article: the new article's facts.
         stories: candidate stories (those with an article near `article.published`); others are ignored.
@@ -205,6 +210,8 @@ def choose_story(article: ArticleFacts, stories: Sequence[StoryFacts], stats: Te
     scorer = scorer or Scorer(stats, rules)
     best: tuple[float, Hashable] | None = None
     for story in stories:
+        if article.source is not None and any(other.source == article.source for other in story.articles):
+            continue  # a story gathers different sources; a feed's own items are separate reports
         score = scorer.story_score(article, story)
         if score >= rules.min_score and (best is None or score > best[0]):
             best = (score, story.story_id)
@@ -231,3 +238,34 @@ def group(articles: Sequence[ArticleFacts], rules: Rules = DEFAULT_RULES) -> lis
         else:
             stories[chosen].articles.append(article)
     return [[a.key for a in story.articles] for story in stories]
+
+
+# --- the article a story is summarised from --------------------------------------------------------------
+
+# Text beyond this many characters does not make an article a better lead; lengths count in steps of this.
+LEAD_FULL_CHARS = 3000
+LEAD_LENGTH_STEP = 300
+
+
+@dataclass(frozen=True)
+class LeadCandidate:
+    """What choosing a story's lead article looks at."""
+
+    key: Hashable
+    published: datetime
+    text_length: int
+    has_summary: bool = True
+    quotes: int = 0
+
+
+def choose_lead(candidates: Sequence[LeadCandidate]) -> Hashable | None:
+    """The article to summarise a story from: analysed, the fullest text (a page beats a teaser), then the one
+    with the most quotes, then the earliest."""
+    if not candidates:
+        return None
+
+    def rank(c: LeadCandidate) -> tuple:
+        return (c.has_summary, min(c.text_length, LEAD_FULL_CHARS) // LEAD_LENGTH_STEP, c.quotes,
+                -c.published.timestamp())
+
+    return max(candidates, key=rank).key

@@ -1,4 +1,4 @@
-"""One cycle of the pipeline: poll feeds → analyze new articles → stories → queue for subscribed channels."""
+"""One cycle of the pipeline: poll feeds → full text for teasers → analyze → stories → queue for channels."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from spacy.language import Language
 from bot.analysis.pipeline import ArticleText, analyze_texts
 from bot.config import Settings
 from bot.feeds.addresses import FeedURLRefused, check_feed_url
+from bot.feeds.pages import PageRequest, PageText, fetch_pages, is_teaser
 from bot.feeds.poll import PollReport, poll_feeds
 from bot.storage import Database
 from bot.storage.articles import Article, add_feed, feed_by_url, unanalyzed_articles
@@ -72,26 +73,48 @@ def add_feeds(db: Database, settings: Settings, urls: Iterable[str], now: dateti
     return problems
 
 
+def full_texts(articles: list[Article], settings: Settings) -> dict[int, PageText]:
+    """The article page's text for each teaser-only article not read from its page yet; failures keep the teaser."""
+    wanted = [PageRequest(a.id, a.url, a.title, a.text) for a in articles
+              if a.url and a.text_source == "feed" and is_teaser(a.text, a.url)]
+    if not wanted:
+        return {}
+    try:
+        return fetch_pages(wanted, settings)
+    except Exception:  # noqa: BLE001 - without pages the teasers are still analysed
+        log.exception("fetching %d article page(s) failed; their teasers are analysed", len(wanted))
+        return {}
+
+
 def analyze_articles(db: Database, nlp: Language, articles: list[Article], settings: Settings, now: datetime,
-                     progress: Progress | None = None) -> tuple[list[int], list[str]]:
-    """Analyze and store each article; one failure is recorded on its article and never stops the others."""
+                     progress: Progress | None = None, *, fetch_pages: bool = True) -> tuple[list[int], list[str]]:
+    """Analyze and store each article; one failure is recorded on its article and never stops the others.
+
+    Teaser-only articles are first read from their page (`bot.feeds.pages`) unless `fetch_pages` is False.
+    """
+    pages = full_texts(articles, settings) if fetch_pages else {}
     story_ids: list[int] = []
     failures: list[str] = []
     done = 0
     while done < len(articles):
         # Restarted after a failure so that the articles behind a broken one are still read in this cycle.
         remaining = articles[done:]
-        texts = (ArticleText(a.text, a.published_at.date(), a.title) for a in remaining)
+        texts = (ArticleText(pages[a.id].text if a.id in pages else a.text, a.published_at.date(), a.title)
+                 for a in remaining)
         results = analyze_texts(nlp, texts, batch_size=settings.analysis_batch_size)
         for article in remaining:
             done += 1
+            page = pages.get(article.id)
             try:
-                story_ids.append(save_article_analysis(db, article.id, next(results), now))
+                story_ids.append(save_article_analysis(
+                    db, article.id, next(results), now, text=page.text if page else None,
+                    text_source=page.source if page else None, page_error=page.error if page else None))
             except Exception as exc:  # noqa: BLE001 - contained to this article
                 message = f"article {article.id} ({article.url or article.guid}): {type(exc).__name__}: {exc}"
                 log.exception("analysis failed: %s", message)
                 failures.append(message)
-                record_analysis_failure(db, article.id, f"{type(exc).__name__}: {exc}", now)
+                record_analysis_failure(db, article.id, f"{type(exc).__name__}: {exc}", now,
+                                        page_error=page.error if page else None)
                 break
             finally:
                 if progress:

@@ -85,7 +85,7 @@ def labelled_facts(nlp, articles: Sequence[LabelledArticle], batch_size: int = 1
     from bot.analysis.pipeline import ArticleText, analyze_texts
 
     texts = (ArticleText(a.text, a.published.date(), a.title) for a in articles)
-    return [ArticleFacts.of(a.id, a.title, a.text, a.published, [actor.name for actor in analysis.actors])
+    return [ArticleFacts.of(a.id, a.title, a.text, a.published, [actor.name for actor in analysis.actors], a.outlet)
             for a, analysis in zip(articles, analyze_texts(nlp, texts, batch_size=batch_size), strict=True)]
 
 

@@ -62,12 +62,26 @@ class ArticleRow(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text)
-    text_source: Mapped[str] = mapped_column(String(10), default="feed")
+    text_source: Mapped[str] = mapped_column(String(10), default="feed")  # "feed" or "page"
+    # Why the article page (fetched for a teaser-only entry) was not used; the teaser was kept.
+    page_error: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     analysis_error: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[list | None] = mapped_column(JSON)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
+
+
+class TermDocumentsRow(Base):
+    """In how many analysed articles a word (or `actor:` name) appears: the IDF of story grouping.
+
+    The row with the empty term counts the articles themselves.
+    """
+
+    __tablename__ = "term_documents"
+
+    term: Mapped[str] = mapped_column(String(320), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ActorRow(Base):

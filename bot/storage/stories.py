@@ -1,20 +1,36 @@
 """Saving analyses and reading stories.
 
-- `save_article_analysis(db, article_id, analysis, now)`: replace the article's actors, quotes, dates and
-  deadlines, store its summary, and give it a story (one article per story for now). Returns the story id.
+- `save_article_analysis(db, article_id, analysis, now, *, text=None, ...)`: replace the article's actors, quotes,
+  dates and deadlines, store its summary (and the page text it was read from, if any), and give it a story: the
+  story `bot.grouping` says it tells, or a new one. Returns the story id.
 - `record_analysis_failure(db, article_id, error, now)`: mark an article whose analysis failed.
-- `load_stories(db, *, story_ids=None, since=None, limit=None)`: `Story` records, newest first.
+- `load_stories(db, *, story_ids=None, since=None, limit=None)`: `Story` records, newest first, each with all
+  its articles' sources, their actors merged, and their quotes and deadlines without repeats.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from bot.analysis.records import Actor, Analysis, Deadline, Quote
+from bot.grouping import (
+    DEFAULT_RULES,
+    ArticleFacts,
+    LeadCandidate,
+    Rules,
+    StoryFacts,
+    TermStats,
+    choose_lead,
+    choose_story,
+    document_terms,
+)
 from bot.storage import Database
 from bot.storage.models import (
     ActorRow,
@@ -24,50 +40,197 @@ from bot.storage.models import (
     FeedRow,
     QuoteRow,
     StoryRow,
+    TermDocumentsRow,
 )
 from bot.stories import Story, StorySource
 from bot.timex import last_day
 
+DOCUMENTS_TERM = ""  # the term_documents row counting the articles themselves
+MAX_TERM_LENGTH = 320
+# Bounds on what one article is compared with: enough for a busy news day within the window.
+MAX_CANDIDATE_STORIES = 500
+_IN_CHUNK = 500
 
-def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime) -> int:
-    """Store one article's analysis in one transaction and return its story id."""
+
+def _utc(value: datetime) -> datetime:
+    """Aware UTC (SQLite hands back naive datetimes, which were stored as UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+# --- saving ---------------------------------------------------------------------------------------------
+
+
+def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,
+                          text: str | None = None, text_source: str | None = None, page_error: str | None = None,
+                          rules: Rules = DEFAULT_RULES) -> int:
+    """Store one article's analysis in one transaction and return its story id.
+
+    Args:
+        db: the database.
+        article_id: the analysed article.
+        analysis: what the analysis found in `text` (or in the stored text when `text` is None).
+        now: the time of the analysis.
+        text, text_source: the text that was analysed when it is not the stored one (the article page's text,
+            source "page"); it replaces the stored text, so every offset points into what is stored.
+        page_error: why the article's page was not used (the teaser was kept), or None.
+        rules: story grouping thresholds (`bot.grouping`).
+    """
     with db.session() as session:
         article = session.get(ArticleRow, article_id)
         if article is None:
             raise LookupError(f"article {article_id} does not exist")
-        for table in (ActorRow, QuoteRow, DateMentionRow, DeadlineRow):
-            session.execute(delete(table).where(table.article_id == article_id))
-        session.add_all(ActorRow(article_id=article_id, name=a.name[:300], kind=a.kind, mentions=a.mentions,
-                                 aliases=list(a.aliases), role=a.role) for a in analysis.actors)
-        session.add_all(QuoteRow(article_id=article_id, text=q.text, start=q.start, end=q.end, direct=q.direct,
-                                 speaker=q.speaker[:300] if q.speaker else None,
-                                 speaker_text=q.speaker_text[:300] if q.speaker_text else None,
-                                 speaker_start=q.speaker_start, speaker_end=q.speaker_end, cue=q.cue)
-                        for q in analysis.quotes)
-        session.add_all(DateMentionRow(article_id=article_id, text=d.text, start=d.start, end=d.end,
-                                       value=d.value) for d in analysis.dates)
-        session.add_all(DeadlineRow(article_id=article_id, text=d.text, start=d.start, end=d.end, due=d.due,
-                                    due_date=last_day(d.due), kind=d.kind, action=d.action,
-                                    actor=d.actor[:300] if d.actor else None) for d in analysis.deadlines)
+        if text is not None:
+            article.text = text
+            article.text_source = text_source or "feed"
+        if text is not None or page_error is not None:
+            article.page_error = page_error[:2000] if page_error else None
+        _replace_analysis(session, article_id, analysis)
         article.summary = list(analysis.summary)
         article.analyzed_at = now
         article.analysis_error = None
         if article.story_id is None:
-            story = StoryRow(title=article.title, lead_article_id=article.id,
-                             first_published_at=article.published_at, updated_at=now)
-            session.add(story)
+            article.story_id = _story_for(session, article, analysis, now, rules)
             session.flush()
-            article.story_id = story.id
+        _refresh_story(session, article.story_id, now)
         return article.story_id
 
 
-def record_analysis_failure(db: Database, article_id: int, error: str, now: datetime) -> None:
+def _replace_analysis(session: Session, article_id: int, analysis: Analysis) -> None:
+    for table in (ActorRow, QuoteRow, DateMentionRow, DeadlineRow):
+        session.execute(delete(table).where(table.article_id == article_id))
+    session.add_all(ActorRow(article_id=article_id, name=a.name[:300], kind=a.kind, mentions=a.mentions,
+                             aliases=list(a.aliases), role=a.role) for a in analysis.actors)
+    session.add_all(QuoteRow(article_id=article_id, text=q.text, start=q.start, end=q.end, direct=q.direct,
+                             speaker=q.speaker[:300] if q.speaker else None,
+                             speaker_text=q.speaker_text[:300] if q.speaker_text else None,
+                             speaker_start=q.speaker_start, speaker_end=q.speaker_end, cue=q.cue)
+                    for q in analysis.quotes)
+    session.add_all(DateMentionRow(article_id=article_id, text=d.text, start=d.start, end=d.end,
+                                   value=d.value) for d in analysis.dates)
+    session.add_all(DeadlineRow(article_id=article_id, text=d.text, start=d.start, end=d.end, due=d.due,
+                                due_date=last_day(d.due), kind=d.kind, action=d.action,
+                                actor=d.actor[:300] if d.actor else None) for d in analysis.deadlines)
+
+
+def _story_for(session: Session, article: ArticleRow, analysis: Analysis, now: datetime, rules: Rules) -> int:
+    """The story a newly analysed article joins (grouping), or a new one; counts its terms for later IDF."""
+    facts = ArticleFacts.of(article.id, article.title, article.text, _utc(article.published_at),
+                            [a.name for a in analysis.actors], article.feed_id)
+    _count_documents(session, document_terms(facts))
+    candidates = _candidate_stories(session, facts, rules)
+    stats = _term_stats(session, [facts, *(a for story in candidates for a in story.articles)])
+    chosen = choose_story(facts, candidates, stats, rules)
+    if chosen is not None:
+        return int(chosen)
+    story = StoryRow(title=article.title, lead_article_id=article.id,
+                     first_published_at=article.published_at, updated_at=now)
+    session.add(story)
+    session.flush()
+    return story.id
+
+
+def _count_documents(session: Session, terms: set[str]) -> None:
+    """Add one article to the document frequencies of its terms (and to the article count)."""
+    table = TermDocumentsRow.__table__
+    rows = [{"term": term, "documents": 1} for term in sorted({t[:MAX_TERM_LENGTH] for t in terms} | {DOCUMENTS_TERM})]
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(table).on_conflict_do_update(index_elements=[table.c.term],
+                                                        set_={"documents": table.c.documents + 1})
+        for chunk in _chunks(rows):
+            session.execute(statement, list(chunk))
+        return
+    for row in rows:  # any other database: slower, same result
+        found = session.get(TermDocumentsRow, row["term"])
+        if found is None:
+            session.add(TermDocumentsRow(term=row["term"], documents=1))
+        else:
+            found.documents += 1
+    session.flush()
+
+
+def _term_stats(session: Session, articles: Sequence[ArticleFacts]) -> TermStats:
+    """Document frequencies of every term the given articles use."""
+    terms = sorted({t[:MAX_TERM_LENGTH] for facts in articles for t in document_terms(facts)} | {DOCUMENTS_TERM})
+    frequencies: dict[str, int] = {}
+    for chunk in _chunks(terms):
+        frequencies.update(session.execute(
+            select(TermDocumentsRow.term, TermDocumentsRow.documents).where(TermDocumentsRow.term.in_(chunk))).all())
+    return TermStats(frequencies.pop(DOCUMENTS_TERM, 0), frequencies)
+
+
+def _candidate_stories(session: Session, facts: ArticleFacts, rules: Rules) -> list[StoryFacts]:
+    """Stories with an article published within the grouping window of `facts`, with all their articles."""
+    story_ids = list(session.scalars(
+        select(ArticleRow.story_id)
+        .where(ArticleRow.story_id.is_not(None), ArticleRow.id != facts.key,
+               ArticleRow.published_at >= facts.published - rules.window,
+               ArticleRow.published_at <= facts.published + rules.window)
+        .group_by(ArticleRow.story_id)
+        .order_by(func.max(ArticleRow.published_at).desc())
+        .limit(MAX_CANDIDATE_STORIES)))
+    if not story_ids:
+        return []
+    rows = []
+    for chunk in _chunks(story_ids):
+        rows += session.execute(
+            select(ArticleRow.id, ArticleRow.story_id, ArticleRow.feed_id, ArticleRow.title, ArticleRow.text,
+                   ArticleRow.published_at)
+            .where(ArticleRow.story_id.in_(chunk), ArticleRow.id != facts.key)
+            .order_by(ArticleRow.published_at, ArticleRow.id)).all()
+    actors: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks([row.id for row in rows]):
+        for article_id, name in session.execute(
+                select(ActorRow.article_id, ActorRow.name).where(ActorRow.article_id.in_(chunk))):
+            actors[article_id].append(name)
+    stories: dict[int, StoryFacts] = {}
+    for row in rows:
+        story = stories.setdefault(row.story_id, StoryFacts(row.story_id))
+        story.articles.append(ArticleFacts.of(row.id, row.title, row.text, _utc(row.published_at),
+                                              actors[row.id], row.feed_id))
+    return list(stories.values())
+
+
+def _refresh_story(session: Session, story_id: int, now: datetime) -> None:
+    """Pick the story's lead article (its title and summary lead the story) and its first publication time."""
+    story = session.get(StoryRow, story_id)
+    articles = list(session.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id)))
+    if story is None or not articles:
+        return
+    quotes = dict(session.execute(
+        select(QuoteRow.article_id, func.count(QuoteRow.id))
+        .where(QuoteRow.article_id.in_([a.id for a in articles])).group_by(QuoteRow.article_id)).all())
+    lead_id = choose_lead([
+        LeadCandidate(a.id, _utc(a.published_at), len(a.text or ""),
+                      has_summary=a.analyzed_at is not None and not a.analysis_error and bool(a.summary),
+                      quotes=quotes.get(a.id, 0))
+        for a in articles])
+    lead = next(a for a in articles if a.id == lead_id)
+    story.lead_article_id = lead.id
+    story.title = lead.title
+    story.first_published_at = min(_utc(a.published_at) for a in articles)
+    story.updated_at = now
+
+
+def record_analysis_failure(db: Database, article_id: int, error: str, now: datetime, *,
+                            page_error: str | None = None) -> None:
     """Mark the article as analysed with an error, so it is not retried on every cycle."""
     with db.session() as session:
         article = session.get(ArticleRow, article_id)
         if article is not None:
             article.analyzed_at = now
             article.analysis_error = error[:2000]
+            if page_error is not None:
+                article.page_error = page_error[:2000]
+
+
+# --- reading --------------------------------------------------------------------------------------------
 
 
 def load_stories(db: Database, *, story_ids: Iterable[int] | None = None, since: datetime | None = None,
@@ -103,8 +266,8 @@ def load_stories(db: Database, *, story_ids: Iterable[int] | None = None, since:
 
 def _by_article(session, table, article_ids: Sequence[int]) -> dict[int, list]:  # noqa: ANN001
     found: dict[int, list] = defaultdict(list)
-    if article_ids:
-        for row in session.scalars(select(table).where(table.article_id.in_(article_ids)).order_by(table.id)):
+    for chunk in _chunks(list(article_ids)):
+        for row in session.scalars(select(table).where(table.article_id.in_(chunk)).order_by(table.id)):
             found[row.article_id].append(row)
     return found
 
@@ -125,9 +288,56 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict, 
                 known.role = known.role or a.role
             else:
                 merged_actors[a.name] = Actor(a.name, a.kind, a.mentions, list(a.aliases or []), a.role)
-        story.quotes.extend(Quote(q.text, q.start, q.end, q.direct, q.speaker, q.speaker_text, q.speaker_start,
-                                  q.speaker_end, q.cue) for q in quotes[article.id])
-        story.deadlines.extend(Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor)
-                               for d in deadlines[article.id])
+    # The lead's quotes and deadlines first: their offsets point into `story.text`.
+    ordered = sorted(articles, key=lambda pair: pair[0].id != (lead.id if lead else None))
+    story.quotes = unique_quotes(
+        Quote(q.text, q.start, q.end, q.direct, q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.cue)
+        for article, _ in ordered for q in quotes[article.id])
+    story.deadlines = unique_deadlines(
+        Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor)
+        for article, _ in ordered for d in deadlines[article.id])
     story.actors = sorted(merged_actors.values(), key=lambda a: (-a.mentions, a.name))
     return story
+
+
+# --- the union of a story's quotes and deadlines -------------------------------------------------------------
+
+_NOT_WORD = re.compile(r"[^\w]+")
+# A quote inside another counts as the same quote only when it is at least this long (folded characters).
+MIN_CONTAINED_QUOTE = 20
+
+
+def _fold(text: str) -> str:
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+def unique_quotes(quotes: Iterable[Quote]) -> list[Quote]:
+    """Quotes without repeats: the same words (ignoring case and punctuation), or a long part of a quote
+    already kept, count once. The first telling is kept, taking a speaker from a repeat when it has none."""
+    kept: list[tuple[str, Quote]] = []
+    for quote in quotes:
+        folded = _fold(quote.text)
+        if not folded:
+            continue
+        for index, (known, kept_quote) in enumerate(kept):
+            same = folded == known or (min(len(folded), len(known)) >= MIN_CONTAINED_QUOTE
+                                       and (folded in known or known in folded))
+            if same:
+                if kept_quote.speaker is None and quote.speaker is not None:
+                    kept[index] = (known, quote)
+                break
+        else:
+            kept.append((folded, quote))
+    return [quote for _, quote in kept]
+
+
+def unique_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """Deadlines without repeats: one per (kind, due date, actor) when a date is known, else per wording."""
+    kept: dict[tuple, Deadline] = {}
+    for deadline in deadlines:
+        if deadline.due:
+            key = (deadline.kind, deadline.due, _fold(deadline.actor or ""))
+        else:
+            key = (deadline.kind, _fold(deadline.action or deadline.text))
+        kept.setdefault(key, deadline)
+    return list(kept.values())
