@@ -9,6 +9,8 @@ Public functions:
 - `plain(text, limit) -> str`: for `plain_text` objects (headers, buttons): cleaned and cut, not escaped.
 - `link(url, label, limit=None) -> str`: `<url|label>` for http(s) URLs, else the escaped label alone.
 - `safe_url(url) -> str | None`: the URL when it is http(s) and cannot break out of `<…|…>`, else None.
+- `links_in(text) -> list[tuple[str, str]]`, `to_plain(text) -> str`: read our mrkdwn back (links as
+  (url, label), text with links as their labels and entities decoded) for terminal renderers and tests.
 """
 
 from __future__ import annotations
@@ -100,3 +102,20 @@ def link(url: str | None, label: str | None, limit: int | None = None) -> str:
     if target is None or len(target) > MAX_URL_CHARS:
         return text
     return f"<{target}|{text}>"
+
+
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def links_in(text: str) -> list[tuple[str, str]]:
+    """The `<url|label>` links of a mrkdwn string as (url, label), both with entities decoded."""
+    return [(_unescape(m.group(1)), _unescape(m.group(2) or m.group(1))) for m in _LINK.finditer(text)]
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace(WORD_JOINER, "")
+
+
+def to_plain(text: str) -> str:
+    """Our mrkdwn as a person reads it: links shown as their labels, entities decoded, word joiners gone."""
+    return _unescape(_LINK.sub(lambda m: m.group(2) or m.group(1), text))

@@ -78,3 +78,12 @@ def test_escaping_any_text_is_inert_and_within_the_limit(text: str, limit: int) 
     assert len(out) <= limit
     assert "<" not in out and ">" not in out
     assert "<" not in link("https://a.example/" + text, text)[1:-1]
+
+
+def test_mrkdwn_reads_back_as_the_text_people_typed() -> None:
+    from bot.mrkdwn import links_in, to_plain
+
+    original = "Talks <!channel> & @here"
+    rendered = "*" + link("https://news.example/a?x=1&y=2", original) + "* " + escape(original)
+    assert to_plain(rendered) == f"*{original}* {original}"
+    assert links_in(rendered) == [("https://news.example/a?x=1&y=2", original)]
