@@ -31,6 +31,8 @@ def test_filters_and_an_empty_result_say_what_was_asked(settings, db) -> None:
     add_demo_news(db)
     overdue = answer(db, settings, DeadlinesArgs("Iran", "overdue"), CTX)
     assert "answer the inspectors" in str(overdue.blocks) and "payment channel" not in str(overdue.blocks)
+    by_capital = answer(db, settings, DeadlinesArgs("DPRK", None), CTX)  # named nowhere, found as its country
+    assert "denuclearisation of North Korea" in str(by_capital.blocks)
     nothing = answer(db, settings, DeadlinesArgs("Antarctica", None), CTX)
     assert "No deadlines about *Antarctica*" in nothing.text
 

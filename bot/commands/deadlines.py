@@ -39,7 +39,7 @@ def parse(text: str) -> DeadlinesArgs:
 
 def answer(db: Database, settings: Settings, args: DeadlinesArgs, ctx: CommandContext) -> Answer:
     today = ctx.now.date()
-    hits = find_deadlines(db, today=today, topic=args.topic, when=args.when, limit=SHOWN + 1)
+    hits = find_deadlines(db, today=today, topic=search_terms(args.topic), when=args.when, limit=SHOWN + 1)
     what = f"{args.when} deadlines" if args.when else "Deadlines"
     about = f" about *{safe(args.topic)}*" if args.topic else ""
     if not hits:
@@ -53,6 +53,16 @@ def answer(db: Database, settings: Settings, args: DeadlinesArgs, ctx: CommandCo
         blocks.append(context(f"Showing the first {SHOWN}. Narrow it down: {USAGE}"))
     fallback = "; ".join(f"{hit.due or 'no date'}: {hit.action or hit.text}" for hit in hits)
     return Answer(text=f"{what.capitalize()}: {fallback}"[:3000], blocks=blocks)
+
+
+def search_terms(topic: str | None) -> list[str]:
+    """The topic, plus the country it names ("DPRK", "Pyongyang" → also "North Korea")."""
+    if not topic:
+        return []
+    from bot.analysis.places import country_for
+
+    found = country_for(topic)
+    return [topic] if found is None or found.country.casefold() == topic.casefold() else [topic, found.country]
 
 
 def due_words(hit: DeadlineHit, today: date) -> str:

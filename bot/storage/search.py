@@ -221,13 +221,14 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def find_deadlines(db: Database, *, today: date, topic: str | None = None, when: str | None = None,
+def find_deadlines(db: Database, *, today: date, topic: str | Iterable[str] | None = None, when: str | None = None,
                    due_on: Iterable[date] | None = None, limit: int = 20) -> list[DeadlineHit]:
     """Stated deadlines sorted by due date (those without a date last).
 
     Args:
         today: the day "overdue" and "upcoming" are measured from.
-        topic: a word or name found in the deadline, its actor, its article's title or the article's actors.
+        topic: a word or name (or several, any of which may match) found in the deadline, its actor, its
+            article's title or the article's actors.
         when: "overdue" (due before today), "upcoming" (due today or later), or None for all.
         due_on: only deadlines due on one of these days (reminders).
         limit: most deadlines returned.
@@ -236,15 +237,19 @@ def find_deadlines(db: Database, *, today: date, topic: str | None = None, when:
                     FeedRow.url, ArticleRow.story_id)
              .join(ArticleRow, ArticleRow.id == DeadlineRow.article_id)
              .join(FeedRow, FeedRow.id == ArticleRow.feed_id))
-    if topic:
-        pattern = _like(topic)
+    terms = [topic] if isinstance(topic, str) else list(topic or [])
+    matches = []
+    for term in (t for t in terms if t):
+        pattern = _like(term)
         actor_named = exists().where(and_(ActorRow.article_id == ArticleRow.id,
                                           func.lower(ActorRow.name).like(pattern, escape="\\")))
-        query = query.where(or_(func.lower(DeadlineRow.text).like(pattern, escape="\\"),
-                                func.lower(DeadlineRow.action).like(pattern, escape="\\"),
-                                func.lower(DeadlineRow.actor).like(pattern, escape="\\"),
-                                func.lower(ArticleRow.title).like(pattern, escape="\\"),
-                                actor_named))
+        matches += [func.lower(DeadlineRow.text).like(pattern, escape="\\"),
+                    func.lower(DeadlineRow.action).like(pattern, escape="\\"),
+                    func.lower(DeadlineRow.actor).like(pattern, escape="\\"),
+                    func.lower(ArticleRow.title).like(pattern, escape="\\"),
+                    actor_named]
+    if matches:
+        query = query.where(or_(*matches))
     if when == "overdue":
         query = query.where(DeadlineRow.due_date < today)
     elif when == "upcoming":
