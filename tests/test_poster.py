@@ -381,3 +381,48 @@ def test_deadline_reminders_go_to_each_running_channel_with_deadlines_coming_due
     assert reminder.params["channel"] == "C_GENEVA"
     assert "answer the proposal" in str(reminder.params["blocks"])
     assert d.outbox_items(db) == []  # reminders leave the story outbox alone
+
+
+def test_storm_of_errors_and_a_crash_still_delivers_every_story_to_every_channel_once(
+        db, slack_api, slack_settings, monkeypatch) -> None:
+    stories = add_stories(db, 4, quotes=2)
+    channels = ["C1", "C2", "C3"]
+    for channel in channels:
+        queue(db, channel, stories)
+    # What Slack answers, in order: rate limits, outages, a late answer after storing the message, a crash.
+    slack_api.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"},
+                     headers={"Retry-After": "0"})
+    slack_api.script("chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"}, times=2)
+    slack_api.script("chat.postMessage", delay=0.6)
+    slack_api.script("chat.postMessage")
+    slack_api.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"},
+                     headers={"Retry-After": "600"})
+    slack_api.script("chat.postMessage", status=500, body={"ok": False, "error": "internal_error"}, times=5)
+    clock = [datetime.now(UTC)]
+    options = {"now": lambda: clock[0], "timeout": 0.3, "max_attempts": 3}
+
+    calls_before_crash = 9
+    real_record = poster_module.delivery.record_message
+
+    def record_or_die(*args, **kwargs) -> None:
+        if len(slack_api.calls_to("chat.postMessage")) >= calls_before_crash:
+            raise Crash
+        real_record(*args, **kwargs)
+
+    monkeypatch.setattr(poster_module.delivery, "record_message", record_or_die)
+    with pytest.raises(Crash):
+        for _ in range(10):
+            make_poster(db, slack_settings, stories, **options).send_due()
+            clock[0] += timedelta(minutes=15)
+    monkeypatch.undo()
+
+    for _ in range(10):  # restarts, each a new process
+        make_poster(db, slack_settings, stories, **options).send_due()
+        clock[0] += timedelta(minutes=15)
+
+    for channel in channels:
+        top = [m for m in slack_api.messages[channel] if not m.get("thread_ts")]
+        replies = [m for m in slack_api.messages[channel] if m.get("thread_ts")]
+        assert sorted(m["metadata"]["event_payload"]["story_id"] for m in top) == [s.id for s in stories]
+        assert sorted(m["metadata"]["event_payload"]["story_id"] for m in replies) == [s.id for s in stories]
+    assert {i.state for i in d.outbox_items(db)} == {"sent"}
