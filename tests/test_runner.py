@@ -81,3 +81,50 @@ def test_oauth_install_page_is_served_over_http(settings, slack_api) -> None:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
         return None
+
+
+def test_oauth_install_stores_the_workspace_and_its_commands_are_answered(settings, slack_api) -> None:
+    from pydantic import SecretStr
+
+    from tests.conftest import sign
+
+    oauth = settings.model_copy(update={"slack_client_id": "111.222", "slack_client_secret": SecretStr("shh"),
+                                        "slack_signing_secret": SecretStr("secret"), "slack_port": 0,
+                                        "slack_api_url": slack_api.base_url})
+    slack_api.script("oauth.v2.access", body=OAUTH_ACCESS)
+    bot = start(oauth, host="127.0.0.1")
+    try:
+        base = f"http://127.0.0.1:{bot.port}"
+        opener = urllib.request.build_opener(NoRedirect)
+        with opener.open(f"{base}/slack/install", timeout=5) as response:
+            cookie = response.headers["Set-Cookie"].split(";")[0]
+            state = response.read().decode().split("state=")[1].split("&")[0]
+        request = urllib.request.Request(f"{base}/slack/oauth_redirect?code=abc&state={state}",
+                                         headers={"Cookie": cookie})
+        with opener.open(request, timeout=5) as response:
+            assert response.status == 200
+        bot_row = bot.app.installation_store.find_bot(enterprise_id=None, team_id="T0002")
+        assert bot_row.bot_token == "xoxb-installed-team-two"
+
+        body = urlencode({"team_id": "T0002", "channel_id": "C2", "user_id": "U2", "command": "/diplo",
+                          "text": "help", "response_url": slack_api.response_url("r9"), "api_app_id": "A0001"})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret="secret")}
+        assert post(f"{base}/slack/events", body, headers) == 200
+        [answer] = slack_api.wait_for("response_url:/response/r9", 1)
+        assert "/who-said" in json.dumps(answer.params)
+    finally:
+        bot.stop()
+
+
+OAUTH_ACCESS = {
+    "ok": True,
+    "app_id": "A0001",
+    "authed_user": {"id": "U2"},
+    "scope": "commands,chat:write",
+    "token_type": "bot",
+    "access_token": "xoxb-installed-team-two",
+    "bot_user_id": "UBOT2",
+    "team": {"id": "T0002", "name": "Second Embassy"},
+    "enterprise": None,
+    "is_enterprise_install": False,
+}
