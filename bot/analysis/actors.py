@@ -292,6 +292,8 @@ def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, 
         name = names.pop()
         first_end = min(m.end for m, _ in found)
         for token in doc[first_end:sent_end]:
+            if token.dep_ not in ("nsubj", "nsubjpass"):
+                continue  # "McCaskill scolded him": an object pronoun is someone else
             gender = PRONOUN_GENDER.get(token.lower_)
             if gender:
                 votes.setdefault(name, Counter())[gender] += 1

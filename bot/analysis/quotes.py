@@ -17,47 +17,57 @@ from spacy.tokens import Doc, Span, Token
 from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
 from bot.analysis.records import Actor, Quote
 
+
+def _verb_forms(base: str) -> set[str]:
+    """base, -s, -ed, -ing of a regular English verb ("note" -> note, notes, noted, noting)."""
+    if base.endswith("e"):
+        return {base, base + "s", base + "d", base[:-1] + "ing"}
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    if base.endswith(("s", "sh", "ch", "x")):
+        return {base, base + "es", base + "ed", base + "ing"}
+    return {base, base + "s", base + "ed", base + "ing"}
+
+
+REGULAR_SPEECH_VERBS = (
+    "add state insist stress warn note explain declare announce claim argue assert acknowledge recall reply "
+    "respond tweet ask continue predict suggest comment contend concede maintain emphasize emphasise remark "
+    "repeat joke boast complain testify confirm deny promise vow urge report post describe call yell shout "
+    "exclaim scoff mention observe agree conclude demand counter pledge reiterate allege charge retort lament "
+    "recount muse opine whisper caution question wonder reason brag concur chide scold mock sing echo "
+    "interject recollect marvel acknowledge insinuate proclaim assure advise inform quote label brand dub"
+)
+IRREGULAR_SPEECH_VERBS = (
+    "say said says saying tell told tells telling write wrote writes writing written read reads "
+    "admit admits admitted admitting quip quips quipped quipping sang sung begin began begins"
+)
 # Forms of the verbs that introduce speech; matched on token.lower_ so the lemmatizer is not needed.
 SPEECH_VERBS = frozenset(
-    f
-    for stem in (
-        "say said says saying", "tell told tells telling", "add added adds adding", "state stated states stating",
-        "insist insisted insists insisting", "stress stressed stresses stressing", "warn warned warns warning",
-        "note noted notes noting", "explain explained explains explaining", "declare declared declares declaring",
-        "announce announced announces announcing", "claim claimed claims claiming", "argue argued argues arguing",
-        "assert asserted asserts asserting", "acknowledge acknowledged acknowledges acknowledging",
-        "admit admitted admits admitting", "recall recalled recalls recalling", "reply replied replies replying",
-        "respond responded responds responding", "write wrote writes writing written",
-        "tweet tweeted tweets tweeting", "ask asked asks asking", "continue continued continues",
-        "predict predicted predicts predicting", "suggest suggested suggests suggesting",
-        "comment commented comments", "contend contended contends contending",
-        "concede conceded concedes conceding", "maintain maintained maintains", "emphasize emphasized emphasizes",
-        "emphasise emphasised emphasises", "remark remarked remarks", "repeat repeated repeats",
-        "quip quipped quips", "joke joked jokes joking", "boast boasted boasts", "complain complained complains",
-        "testify testified testifies", "confirm confirmed confirms", "deny denied denies denying",
-        "promise promised promises promising", "vow vowed vows vowing", "urge urged urges urging",
-        "report reported reports", "post posted posts", "read reads", "describe described describes describing",
-        "call called calls calling", "yell yelled", "shout shouted", "exclaim exclaimed", "scoff scoffed",
-        "mention mentioned mentions", "observe observed observes", "agree agreed agrees", "conclude concluded",
-        "demand demanded demands", "counter countered counters", "pledge pledged pledges", "reiterate reiterated",
-        "allege alleged alleges", "charge charged charges", "retort retorted", "lament lamented",
-        "recount recounted", "muse mused", "opine opined", "begin began", "whisper whispered",
-    )
-    for f in stem.split()
+    {form for base in REGULAR_SPEECH_VERBS.split() for form in _verb_forms(base)} | set(IRREGULAR_SPEECH_VERBS.split())
 )
 # Verbs that introduce reported speech without quotation marks; narrower, to keep paraphrases honest.
-REPORTING_VERBS = SPEECH_VERBS - {"call", "called", "calls", "calling", "read", "reads", "begin", "began",
-                                  "continue", "continued", "continues", "post", "posted", "posts", "ask", "asked",
-                                  "asks", "asking", "describe", "described", "describes", "describing",
-                                  "agree", "agreed", "agrees", "report", "reported", "reports"}
-CALLING_VERBS = frozenset({"call", "called", "calls", "calling", "describe", "described", "describes",
-                           "describing", "label", "labeled", "labelled", "branded", "dubbed"})
+REPORTING_VERBS = frozenset(
+    {form for base in ("add state insist stress warn note explain declare announce claim argue assert "
+                       "acknowledge recall reply respond tweet predict suggest contend concede maintain "
+                       "emphasize emphasise remark repeat boast complain testify confirm deny promise vow "
+                       "urge mention observe conclude counter pledge reiterate allege charge retort caution "
+                       "proclaim assure inform").split() for form in _verb_forms(base)}
+    | {"say", "said", "says", "saying", "tell", "told", "tells", "telling", "write", "wrote", "writes", "admit",
+       "admits", "admitted", "admitting"}
+)
+CALLING_VERBS = frozenset(
+    {form for base in ("call", "describe", "label", "brand", "dub") for form in _verb_forms(base)}
+    | {"labelled", "dubbed", "dubbing"}
+)
 OPEN_MARKS = "\u201c\u201e\u00ab"
 CLOSE_MARKS = "\u201d\u00bb"
 STRAIGHT = '"'
 MAX_QUOTE_CHARS = 3000  # longer than any real quote; stops an unbalanced mark from swallowing the article
 MIN_QUOTE_WORDS_WITHOUT_CUE = 4  # shorter quoted bits with no speech verb are scare quotes or titles
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+INVERTED_SUBJECT_DEPS = ("dobj", "attr", "npadvmod", "oprd", "dative", "appos", "conj", "nmod")
+SPEAKER_TAGS = ("NNP", "NNPS", "NN", "NNS", "PRP", "WP")
+DASHES = "\u2015\u2014\u2013-"
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they", "we"})
 TITLE_WORDS_SKIP = frozenset({"official", "officials", "source", "sources", "aide", "aides", "person", "people"})
@@ -165,6 +175,7 @@ class _Resolver:
                 self.mention_at[i] = mention
         self.person_starts = [m.start for m, a in index.mentions if a.kind == "person"]
         self.persons = [(m, a) for m, a in index.mentions if a.kind == "person"]
+        self.person_is_subject = [any(t.dep_ in SUBJECT_DEPS for t in doc[m.start:m.end]) for m, _ in self.persons]
         self.last_speaker: Actor | None = None
 
     def mention_span(self, token: Token) -> tuple[int, int, Actor | None]:
@@ -195,18 +206,27 @@ class _Resolver:
         return start, end, actor
 
     def _pronoun(self, token: Token) -> Actor | None:
-        """The nearest person named before `token` whose gender does not contradict the pronoun."""
+        """The nearest person before `token` whose gender does not contradict the pronoun.
+
+        A person who was the subject of a clause wins over one only mentioned in passing; a known gender
+        that fits wins over an unknown one.
+        """
         want = PRONOUN_GENDER[token.lower_]
         pos = bisect.bisect_left(self.person_starts, token.i)
-        fallback: Actor | None = None
+        fitting: Actor | None = None
+        unknown: Actor | None = None
         for k in range(pos - 1, max(-1, pos - 40), -1):
-            _mention, actor = self.persons[k]
+            mention, actor = self.persons[k]
             gender = self.index.gender.get(actor.name)
-            if gender == want:
+            if gender is not None and gender != want:
+                continue
+            if self.person_is_subject[k] and token.i - mention.start < 120:
                 return actor
-            if gender is None and fallback is None:
-                fallback = actor
-        return fallback
+            if gender == want and fitting is None:
+                fitting = actor
+            if gender is None and unknown is None:
+                unknown = actor
+        return fitting or unknown
 
     def _by_role(self, token: Token, start: int) -> Actor | None:
         """ "the spokeswoman" -> the person whose role says spokeswoman; the most recent such person wins."""
@@ -231,10 +251,11 @@ def _is_cue(token: Token) -> bool:
     return lower in SPEECH_VERBS and token.tag_.startswith("VB")
 
 
-def _subject_of(cue: Token, any_verb: bool = False) -> Token | None:
+def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
     """The one who speaks: the verb's subject, or for "according to X" the X.
 
     Climbs from a participle or clause ("..., adding that", "before asking her") to the verb that has one.
+    Subjects inside quotation marks (`in_quote`) are words of the quote, not its speaker.
     """
     if cue.lower_ == "according":
         for child in cue.children:
@@ -245,19 +266,29 @@ def _subject_of(cue: Token, any_verb: bool = False) -> Token | None:
         return None
     if cue.dep_ == "acl" and cue.head.tag_ in ("NNP", "NNPS", "NN", "NNS", "PRP"):
         return cue.head  # "Hillary Clinton asking, ..."
+    if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].tag_ in ("NNP", "NNPS") and not any(
+            c.dep_ in SUBJECT_DEPS for c in cue.children):
+        return cue.doc[cue.i - 1]
     verb: Token | None = cue
     for _ in range(4):
         if verb is None:
             break
         for child in verb.children:
-            if child.dep_ in SUBJECT_DEPS:
+            if child.dep_ in SUBJECT_DEPS and not (in_quote and in_quote[child.i]):
                 return child
         for child in verb.children:  # "was told by the minister"
             if child.dep_ == "agent":
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep") or (any_verb and verb.dep_ == "ccomp")
+        if verb.i == cue.i:  # '"…," said Caddell' parsed with Caddell as object
+            for child in cue.rights:
+                if child.i - cue.i > 4:
+                    break
+                if child.dep_ in INVERTED_SUBJECT_DEPS and child.left_edge.i == cue.i + 1 and (
+                        child.ent_type_ in ("PERSON", "ORG", "NORP") or child.lower_ in PERSON_PRONOUNS):
+                    return child
+        climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp")
         verb = verb.head if climb and verb.head.i != verb.i else None
     return None
 
@@ -341,7 +372,10 @@ def _window(ctx: _Context, first: int, last: int, paragraph: tuple[int, int]) ->
     lo = sentence_bounds(doc, first)[0]
     hi = sentence_bounds(doc, last - 1)[1]
     # '"…," said Caddell.' split into its own sentence after the closing mark.
-    if hi - last <= 1 and hi < len(doc):
+    if hi - last <= 1 and hi < len(doc) and (
+        text[:doc[last - 1].idx + 1].rstrip(" \"\u201d").endswith(",") or doc[hi].is_lower
+        or _attribution_sentence(ctx, hi)
+    ):
         hi = sentence_bounds(doc, hi)[1]
     # 'Caddell said:' closing the previous sentence.
     if first - lo <= 1 and lo > 0:
@@ -360,6 +394,17 @@ def _window(ctx: _Context, first: int, last: int, paragraph: tuple[int, int]) ->
     return lo, max(lo, hi)
 
 
+def _attribution_sentence(ctx: _Context, start: int) -> bool:
+    """A sentence right after a quote that only attributes it: 'Graham asked.', 'Trump said, looking out'."""
+    doc = ctx.doc
+    for token in doc[start:min(start + 6, len(doc))]:
+        if ctx.in_quote[token.i] or token.text in ("\n", "\n\n"):
+            return False
+        if _is_cue(token):
+            return not any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > token.i for c in token.children)
+    return False
+
+
 def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor | None) -> None:
     quote.speaker_start = doc[start].idx
     quote.speaker_end = doc[end - 1].idx + len(doc[end - 1])
@@ -367,18 +412,59 @@ def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor |
     quote.speaker = actor.name if actor else None
 
 
-def _dash_attribution(ctx: _Context, last: int) -> tuple[int, int, Actor | None] | None:
+def _dash_attribution(ctx: _Context, span: QuotedSpan) -> tuple[int, int, Actor | None] | None:
     """'"…" ― Pamela Padilla': a name after a dash right behind the closing mark."""
-    doc = ctx.doc
-    i = last
-    while i < len(doc) and i < last + 3 and (doc[i].text in ("\u201d", '"', ".", ",") or doc[i].is_space):
+    text = ctx.text
+    i = span.end
+    limit = min(len(text), i + 6)
+    while i < limit and (text[i] in "\u201d\".,\u00bb" or text[i].isspace() and text[i] != "\n"):
         i += 1
-    if i + 1 >= len(doc) or doc[i].text not in ("\u2015", "\u2014", "\u2013", "-", "--"):
+    if i >= limit or text[i] not in DASHES:
         return None
-    name = doc[i + 1]
+    while i < len(text) and (text[i] in DASHES or text[i].isspace() and text[i] != "\n"):
+        i += 1
+    k = ctx.token_at(i)
+    if k >= len(ctx.doc):
+        return None
+    name = ctx.doc[k]
     if name.tag_ not in ("NNP", "NNPS") and ctx.resolver.mention_at.get(name.i) is None:
         return None
     return ctx.resolver.mention_span(name)
+
+
+def _adjacent_name(ctx: _Context, cue: Token) -> Token | None:
+    """A name right before the cue ("Trump boasted", "Cummings (D-Md.) said") or right after ("said Obama")."""
+    doc, mention_at = ctx.doc, ctx.resolver.mention_at
+    i = cue.i - 1
+    while i >= 0 and cue.i - i <= 8 and (doc[i].tag_ in ("RB", "MD") or doc[i].dep_ == "aux"
+                                          or doc[i].text == ")"):
+        if doc[i].text == ")":
+            while i > 0 and doc[i].text != "(" and cue.i - i <= 8:
+                i -= 1
+        i -= 1
+    if i >= 0 and not ctx.in_quote[i] and (i in mention_at or doc[i].tag_ == "PRP" and doc[i].lower_ != "it"):
+        return doc[i]
+    j = cue.i + 1
+    actor = ctx.resolver.index.actor_at(j)
+    if j < len(doc) and not ctx.in_quote[j] and (
+            actor is not None and actor.kind in ("person", "organization") or doc[j].lower_ in PERSON_PRONOUNS):
+        return doc[j]
+    return None
+
+
+def _cue_ending_previous_sentence(ctx: _Context, first: int, paragraph: tuple[int, int]) -> Token | None:
+    doc = ctx.doc
+    lo = sentence_bounds(ctx.doc, first)[0]
+    if first - lo > 1 or lo == 0 or doc[lo - 1].idx < paragraph[0]:
+        return None
+    i = lo - 1
+    steps = 0
+    while i >= 0 and steps < 6 and not ctx.in_quote[i]:
+        if _is_cue(doc[i]):
+            return doc[i]
+        i -= 1
+        steps += 1
+    return None
 
 
 def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
@@ -413,18 +499,28 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
     if cue is not None and same_paragraph and previous.cue_i == cue.i:  # type: ignore[union-attr]
         cue = None  # the attribution of the quote before: this one goes on with it
     elif cue is not None:
-        subject = _subject_of(cue)
+        subject = _subject_of(cue, in_quote=ctx.in_quote)
+        if subject is None or subject.tag_ not in SPEAKER_TAGS or abs(subject.i - cue.i) > 12:
+            subject = _adjacent_name(ctx, cue) or subject
         if subject is not None and not ctx.in_quote[subject.i]:
             speaker = resolver.mention_span(subject)
         clause = _governed_clause(cue, first, last)
         if clause is not None:
             governed = True
             start, end = clause if clause[0] < start else (start, end)
+    if cue is None and not same_paragraph:
+        # '…, Schiff said. "…"': the attribution closing the sentence before, in the same paragraph.
+        cue = _cue_ending_previous_sentence(ctx, first, paragraph)
+        subject = _subject_of(cue, in_quote=ctx.in_quote) if cue is not None else None
+        if subject is not None and not ctx.in_quote[subject.i]:
+            speaker = resolver.mention_span(subject)
+        else:
+            cue = None
     if cue is None:
-        speaker = _dash_attribution(ctx, last)
+        speaker = _dash_attribution(ctx, span)
         if speaker is None:
             verb = _colon_intro(ctx, first, lo)
-            subject = _subject_of(verb, any_verb=True) if verb is not None else None
+            subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
             if subject is not None and not ctx.in_quote[subject.i]:
                 cue, governed = verb, True
                 speaker = resolver.mention_span(subject)
