@@ -136,6 +136,11 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     if db is None:
         db = Database.connect(settings.database_url)
     db.upgrade()
+    if settings.feeds_file is not None:
+        from bot.ingest import add_feeds, feed_urls_from_file
+
+        for problem in add_feeds(db, settings, feed_urls_from_file(settings.feeds_file), datetime.now(UTC)):
+            log.error("FEEDS_FILE %s: %s", settings.feeds_file, problem)
     socket_mode = settings.slack_app_token is not None
     app = build_app(settings, db, socket_mode=socket_mode)
     token_for_team = _installation_token(app) if app.installation_store else _settings_token(settings)

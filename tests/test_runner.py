@@ -53,6 +53,22 @@ def test_health_and_unknown_paths(running) -> None:
     assert missing.value.code == 404  # single-workspace mode has no install page
 
 
+def test_feeds_file_feeds_are_added_and_get_a_poll_job(slack_settings, tmp_path) -> None:
+    from bot.storage.articles import list_feeds
+
+    feeds_file = tmp_path / "feeds.txt"
+    feeds_file.write_text("# our sources\nhttp://127.0.0.1:9/world.rss\n\n", encoding="utf-8")
+    db = Database.connect(slack_settings.database_url)
+    bot = start(slack_settings.model_copy(update={"slack_port": 0, "feeds_file": feeds_file}), db=db,
+                host="127.0.0.1")
+    try:
+        [feed] = list_feeds(db)
+        assert feed.url == "http://127.0.0.1:9/world.rss"
+        assert bot.scheduler.get_job(f"feed:{feed.id}") is not None
+    finally:
+        bot.stop()
+
+
 def test_scheduler_runs_delivery_and_reminders_and_stops_cleanly(running) -> None:
     jobs = {job.id for job in running.scheduler.get_jobs()}
     assert {"send-due", "deadline-reminders", "sync-jobs"} <= jobs
