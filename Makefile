@@ -23,6 +23,7 @@ test: $(STAMP)
 
 ## Throughput and peak memory of the analysis against raw spaCy.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/diplobot bench
 
 ## Quality figures on the evaluation corpora (see ../shared/EVAL.md) and our own labelled sets.

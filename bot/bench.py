@@ -23,6 +23,7 @@ from bot.config import Settings
 PIPELINES = {
     "analyze": "diplobot analyze (all fields, nlp.pipe, only the components it needs)",
     "spacy": "raw spaCy nlp.pipe, the model's default components",
+    "peer": "naive peer: nlp() per article, textacy quotes, sumy LexRank",
 }
 
 
@@ -39,13 +40,16 @@ class BenchResult:
         return self.words / self.seconds if self.seconds else 0.0
 
 
-def bench_texts(count: int) -> list[str]:
-    """`count` article texts: the bundled demo articles, repeated as needed."""
-    from bot.demo import demo_articles
+def bench_texts(count: int, source: Path | None = None) -> list[str]:
+    """`count` article texts from a JSON Lines file of the analyze contract, or the demo articles, cycled."""
+    if source is not None:
+        texts = [json.loads(line)["text"] for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    else:
+        from bot.demo import demo_articles
 
-    texts = [a.text for a in demo_articles()]
+        texts = [a.text for a in demo_articles()]
     if not texts:
-        raise RuntimeError("no demo articles found to benchmark on")
+        raise RuntimeError("no texts found to benchmark on")
     return [texts[i % len(texts)] for i in range(count)]
 
 
@@ -58,7 +62,7 @@ def _worker(pipeline: str, texts_path: str, model: str, batch_size: int) -> None
         started = time.perf_counter()
         for _ in analyze_texts(nlp, (ArticleText(t) for t in texts), batch_size=batch_size):
             pass
-    else:
+    elif pipeline == "spacy":
         import spacy
 
         from bot.analysis.model import resolve_model_name
@@ -67,11 +71,35 @@ def _worker(pipeline: str, texts_path: str, model: str, batch_size: int) -> None
         started = time.perf_counter()
         for _ in nlp.pipe(texts):
             pass
+    else:
+        started = _naive_peer(texts, model)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     words = sum(len(t.split()) for t in texts)
     print(json.dumps({"pipeline": pipeline, "texts": len(texts), "words": words, "seconds": seconds,
                       "peak_mb": peak_kb / 1024}))
+
+
+def _naive_peer(texts: list[str], model: str) -> float:
+    """What a project would write with the usual open tools; returns its start time after loading."""
+    import spacy
+    import textacy.extract
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+
+    from bot.analysis.model import resolve_model_name
+    from bot.analysis.sumy_tokenizer import sumy_document
+
+    nlp = spacy.load(resolve_model_name(model))
+    summarizer = LexRankSummarizer()
+    started = time.perf_counter()
+    for text in texts:
+        doc = nlp(text)
+        try:
+            list(textacy.extract.triples.direct_quotations(doc))
+        except ValueError:  # textacy refuses some unbalanced quotation marks
+            pass
+        summarizer(sumy_document(list(doc.sents)), 3)
+    return started
 
 
 def run_pipeline(pipeline: str, texts_path: str, settings: Settings) -> BenchResult:
@@ -83,15 +111,24 @@ def run_pipeline(pipeline: str, texts_path: str, settings: Settings) -> BenchRes
     return BenchResult(**json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def run_bench(settings: Settings, count: int) -> int:
+def _has_textacy() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("textacy") is not None
+
+
+def run_bench(settings: Settings, count: int, source: Path | None = None) -> int:
     console = Console()
-    texts = bench_texts(count)
+    texts = bench_texts(count, source)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         json.dump(texts, f)
         path = f.name
     try:
         results = {}
         for name in PIPELINES:
+            if name == "peer" and not _has_textacy():
+                console.print("[yellow]naive peer skipped: textacy is not installed (pip install -e '.[bench]')[/]")
+                continue
             with console.status(f"running {name} on {len(texts)} texts"):
                 results[name] = run_pipeline(name, path, settings)
     finally:
@@ -101,9 +138,13 @@ def run_bench(settings: Settings, count: int) -> int:
         table.add_column(column, justify="left" if column == "pipeline" else "right")
     raw = results["spacy"].words_per_second
     for name, r in results.items():
-        table.add_row(PIPELINES[name], f"{r.words_per_second:,.0f}", f"{r.seconds:.2f}", f"{r.peak_mb:.0f}",
+        table.add_row(name, f"{r.words_per_second:,.0f}", f"{r.seconds:.2f}", f"{r.peak_mb:.0f}",
                       f"{r.words_per_second / raw:.2f}")
     console.print(table)
+    for name in results:
+        console.print(f"  {name}: {PIPELINES[name]}")
+    ratio = results["analyze"].words_per_second / raw
+    console.print(f"analyze / raw spaCy = {ratio:.2f}x; peak memory of analyze {results['analyze'].peak_mb:.0f} MB")
     return 0
 
 

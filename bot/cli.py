@@ -191,7 +191,9 @@ def eval_command(what: str, split: str | None, release: bool) -> None:
 
 @cli.command()
 @click.option("--articles", default=300, show_default=True, help="How many texts to run through each pipeline.")
-def bench(articles: int) -> None:
+@click.option("--input", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON Lines articles to use instead of the bundled demo articles.")
+def bench(articles: int, source: Path | None) -> None:
     """Analysis throughput (words/s) and peak memory against raw spaCy `nlp.pipe`, on the same texts.
 
     Example: diplobot bench --articles 200
@@ -199,4 +201,4 @@ def bench(articles: int) -> None:
     from bot.bench import run_bench
 
     settings = load_settings()
-    sys.exit(run_bench(settings, articles))
+    sys.exit(run_bench(settings, articles, source))
