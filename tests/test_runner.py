@@ -144,3 +144,43 @@ OAUTH_ACCESS = {
     "enterprise": None,
     "is_enterprise_install": False,
 }
+
+
+def test_diplobot_run_answers_then_stops_on_sigterm(tmp_path, slack_api) -> None:
+    """The real command in its own process: a signed command is answered, SIGTERM ends it cleanly."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import SIGNING_SECRET, sign
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "SLACK_BOT_TOKEN": "xoxb-run-test",
+           "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_api.base_url, "SLACK_PORT": str(port)}
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+                time.sleep(0.2)
+        body = urlencode({"team_id": "T0001", "channel_id": "C1", "user_id": "U1", "command": "/diplo",
+                          "text": "help", "response_url": slack_api.response_url("run")})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+        assert post(f"http://127.0.0.1:{port}/slack/events", body, headers) == 200
+        assert slack_api.wait_for("response_url:/response/run", 1, timeout=20)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "stopped" in output and "xoxb-run-test" not in output and SIGNING_SECRET not in output
