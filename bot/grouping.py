@@ -47,6 +47,8 @@ class Rules:
         hours_free: a gap of up to this many hours costs nothing ...
         penalty_per_day: ... beyond it, each further day lowers the score by this much.
         prior_documents: imagined documents added to the frequency table, so IDF is sane on a young database.
+        warm_documents, cold_extra: while the table knows fewer than `warm_documents` articles its IDF cannot
+            yet tell a rare word from a common one, so `min_score` is raised by up to `cold_extra`.
     """
 
     window: timedelta = timedelta(hours=48)
@@ -55,6 +57,13 @@ class Rules:
     hours_free: float = 12.0
     penalty_per_day: float = 0.05
     prior_documents: int = 20
+    warm_documents: int = 50
+    cold_extra: float = 0.1
+
+    def threshold(self, documents: int) -> float:
+        """`min_score`, raised while the frequency table is young."""
+        coldness = max(0.0, 1 - documents / self.warm_documents) if self.warm_documents else 0.0
+        return self.min_score + self.cold_extra * coldness
 
 
 DEFAULT_RULES = Rules()
@@ -209,11 +218,12 @@ def choose_story(article: ArticleFacts, stories: Sequence[StoryFacts], stats: Te
     """
     scorer = scorer or Scorer(stats, rules)
     best: tuple[float, Hashable] | None = None
+    needed = rules.threshold(stats.documents)
     for story in stories:
         if article.source is not None and any(other.source == article.source for other in story.articles):
             continue  # a story gathers different sources; a feed's own items are separate reports
         score = scorer.story_score(article, story)
-        if score >= rules.min_score and (best is None or score > best[0]):
+        if score >= needed and (best is None or score > best[0]):
             best = (score, story.story_id)
     return best[1] if best else None
 
