@@ -280,7 +280,7 @@ def _role_text(doc: Doc, start: int, end: int) -> str | None:
 
 
 def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, str]]) -> dict[str, str]:
-    """Gender learned from he/she after a sentence's only named person: votes per person name."""
+    """Gender learned from he/she as subject after a sentence's only named person, in that sentence or the next."""
     votes: dict[str, Counter] = {}
     by_sent: dict[tuple[int, int], list[tuple[Mention, str]]] = {}
     for m, name in person_mentions:
@@ -291,12 +291,18 @@ def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, 
             continue
         name = names.pop()
         first_end = min(m.end for m, _ in found)
-        for token in doc[first_end:sent_end]:
+        next_end = sentence_bounds(doc, sent_end)[1] if sent_end < len(doc) else sent_end
+        for token in doc[first_end:next_end]:
+            if token.i >= sent_end and token.dep_ in ("nsubj", "nsubjpass") and (
+                    token.lower_ not in PRONOUN_GENDER):
+                break  # the next sentence is about someone else first
             if token.dep_ not in ("nsubj", "nsubjpass"):
                 continue  # "McCaskill scolded him": an object pronoun is someone else
             gender = PRONOUN_GENDER.get(token.lower_)
             if gender:
                 votes.setdefault(name, Counter())[gender] += 1
+                if token.i >= sent_end:
+                    break
     return {name: counts.most_common(1)[0][0] for name, counts in votes.items()
             if len(counts) == 1 or counts.most_common(2)[0][1] >= 2 * counts.most_common(2)[1][1]}
 

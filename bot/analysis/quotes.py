@@ -35,7 +35,8 @@ REGULAR_SPEECH_VERBS = (
     "repeat joke boast complain testify confirm deny promise vow urge report post describe call yell shout "
     "exclaim scoff mention observe agree conclude demand counter pledge reiterate allege charge retort lament "
     "recount muse opine whisper caution question wonder reason brag concur chide scold mock sing echo "
-    "interject recollect marvel acknowledge insinuate proclaim assure advise inform quote label brand dub"
+    "interject recollect marvel acknowledge insinuate proclaim assure advise inform quote label brand dub "
+    "characterize characterise"
 )
 IRREGULAR_SPEECH_VERBS = (
     "say said says saying tell told tells telling write wrote writes writing written read reads "
@@ -248,6 +249,8 @@ def _is_cue(token: Token) -> bool:
     lower = token.lower_
     if lower == "according":
         return True
+    if lower in ("put", "puts") and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "it":
+        return True  # "as a Homeland Security memo put it"
     return lower in SPEECH_VERBS and token.tag_.startswith("VB")
 
 
@@ -266,7 +269,7 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
         return None
     if cue.dep_ == "acl" and cue.head.tag_ in ("NNP", "NNPS", "NN", "NNS", "PRP"):
         return cue.head  # "Hillary Clinton asking, ..."
-    if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].tag_ in ("NNP", "NNPS") and not any(
+    if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].ent_type_ in ("PERSON", "ORG", "NORP") and not any(
             c.dep_ in SUBJECT_DEPS for c in cue.children):
         return cue.doc[cue.i - 1]
     verb: Token | None = cue
@@ -394,6 +397,21 @@ def _window(ctx: _Context, first: int, last: int, paragraph: tuple[int, int]) ->
     return lo, max(lo, hi)
 
 
+def _closest_cue(doc: Doc, cues: list[Token], first: int, last: int) -> Token | None:
+    """The cue that governs the quote in the parse if there is one, else the nearest one."""
+    if not cues:
+        return None
+    ancestors = set()
+    node = _quote_root(doc, first, last)
+    for _ in range(60):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        ancestors.add(node.i)
+    governing = [t for t in cues if t.i in ancestors]
+    return min(governing or cues, key=lambda t: first - t.i if t.i < first else t.i - last)
+
+
 def _attribution_sentence(ctx: _Context, start: int) -> bool:
     """A sentence right after a quote that only attributes it: 'Graham asked.', 'Trump said, looking out'."""
     doc = ctx.doc
@@ -491,7 +509,7 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
     paragraph = _paragraph(text, span.start, span.end)
     lo, hi = _window(ctx, first, last, paragraph)
     cues = [t for t in doc[lo:hi] if not ctx.in_quote[t.i] and _is_cue(t)]
-    cue = min(cues, key=lambda t: first - t.i if t.i < first else t.i - last) if cues else None
+    cue = _closest_cue(doc, cues, first, last)
     start, end = span.start, span.end
     same_paragraph = previous is not None and previous.paragraph[1] >= paragraph[0]
     speaker: tuple[int, int, Actor | None] | None = None
@@ -500,7 +518,8 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
         cue = None  # the attribution of the quote before: this one goes on with it
     elif cue is not None:
         subject = _subject_of(cue, in_quote=ctx.in_quote)
-        if subject is None or subject.tag_ not in SPEAKER_TAGS or abs(subject.i - cue.i) > 12:
+        if (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
+                or abs(subject.i - cue.i) > 12):
             subject = _adjacent_name(ctx, cue) or subject
         if subject is not None and not ctx.in_quote[subject.i]:
             speaker = resolver.mention_span(subject)
@@ -534,8 +553,10 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
         # The quote goes on after its attribution: '"…," she said. "…"'
         for name in ("speaker", "speaker_text", "speaker_start", "speaker_end", "cue"):
             setattr(quote, name, getattr(previous.quote, name))  # type: ignore[union-attr]
-    elif previous is not None and not text[previous.paragraph[1]:paragraph[0]].strip():
-        quote.speaker = previous.quote.speaker  # a quote paragraph right after another one
+    elif previous is not None and previous.quote.direct and not text[previous.paragraph[1]:paragraph[0]].strip():
+        # A quote paragraph right after another one, with no attribution of its own, goes on with it.
+        for name in ("speaker", "speaker_text", "speaker_start", "speaker_end"):
+            setattr(quote, name, getattr(previous.quote, name))
     cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
     return _Found(quote, cue_i, paragraph, continues)
 
