@@ -319,7 +319,7 @@ class Poster:
         why = CHANNEL_GONE_WHY.get(error, error)
         text = (f"diplobot paused its digests for <#{channel_id}>: {why} (`{error}`). "
                 f"To resume, add diplobot to the channel again (`/invite @diplobot`) and run "
-                f"`/subscribe <topic>` there.")
+                f"`/diplo resume` (or `/subscribe <topic>`) there.")
         for user in delivery.subscribers(self.db, team_id, channel_id):
             try:
                 client.chat_postMessage(channel=user, text=text)
