@@ -182,3 +182,62 @@ def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) 
 def signed():
     """`signed(body)` → the headers of a correctly signed Slack request (see `sign`)."""
     return sign
+
+
+# --- article pages: a server that records when each request arrived and finished, per Host ---------------
+
+
+@dataclass
+class PageVisit:
+    host: str  # the Host header without port: which site the client thought it was talking to
+    path: str
+    started: float  # time.monotonic() when the request arrived
+    finished: float  # ... and when its answer had been written
+
+
+@dataclass
+class PageServer:
+    """Serves `routes` (path → Route) on 127.0.0.1 after `delay` seconds, recording a `PageVisit` per request."""
+
+    port: int = 0
+    delay: float = 0.0
+    routes: dict[str, Route] = field(default_factory=dict)
+    visits: list[PageVisit] = field(default_factory=list)
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+@pytest.fixture
+def page_server() -> Iterator[PageServer]:
+    import time as _time
+
+    state = PageServer()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server API
+            started = _time.monotonic()
+            _time.sleep(state.delay)
+            route = state.routes.get(self.path, Route(status=404))
+            self.send_response(route.status)
+            for name, value in route.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+            self.wfile.flush()
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+            with lock:
+                state.visits.append(PageVisit(host, self.path, started, _time.monotonic()))
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.port = httpd.server_address[1]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    httpd.shutdown()
+    httpd.server_close()
