@@ -32,6 +32,7 @@ USAGE = "Try `/who-said Nauert` or `/who-said Mike Pompeo since 2018-10-01`."
 PAGE_SIZE = 5
 PAGE_ACTION = "who_said_page"
 MAX_NAME_CHARS = 200
+QUOTE_MARKS = ' "“”„«»'  # stray double quote marks around a stored quote; we add our own
 
 
 @dataclass
@@ -111,7 +112,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
 
 def _quote_blocks(hit: QuoteHit) -> list[dict]:
     if hit.direct:
-        body = f"> “{safe(hit.text)}”"
+        body = f"> “{safe(hit.text.strip(QUOTE_MARKS))}”"
     else:
         body = f"> _paraphrase:_ {safe(hit.text)}"
     where = f"{hit.published.date().isoformat()} · {link(hit.url, hit.title)} · {safe(hit.source)}"
