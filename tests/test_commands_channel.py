@@ -15,9 +15,8 @@ CTX = CommandContext(team_id="T1", channel_id="C1", user_id="U1", timezone="Asia
 
 def test_schedule_words_are_read() -> None:
     assert parse_schedule_args("") == ScheduleArgs(None)
-    assert parse_schedule_args("daily 07:30") == ScheduleArgs("daily@07:30")
-    assert parse_schedule_args("daily at 7:30") == ScheduleArgs("daily@07:30")
-    assert parse_schedule_args("daily") == ScheduleArgs("daily@08:00")
+    assert parse_schedule_args("daily 07:30") == ScheduleArgs("daily 07:30")
+    assert parse_schedule_args("Daily at 7:30") == ScheduleArgs("daily 7:30")
     assert parse_schedule_args("ASAP") == ScheduleArgs("asap")
     for bad in ("weekly", "daily 25:00", "x" * 100):
         with pytest.raises(UsageError, match="schedule"):
@@ -33,6 +32,8 @@ def test_schedule_is_set_in_the_users_time_zone_and_shown(settings, db) -> None:
     assert (channel.schedule, channel.timezone) == ("daily@07:30", "Asia/Tokyo")
     assert "once a day at 07:30" in run_command(db, settings, "/diplo", "schedule", CTX).text
     assert "as stories come in" in run_command(db, settings, "/diplo", "schedule asap", CTX).text
+    at_nine = settings.model_copy(update={"digest_time": "09:15"})
+    assert "once a day at 09:15" in run_command(db, at_nine, "/diplo", "schedule daily", CTX).text
 
 
 def test_resume_restarts_a_paused_channel(settings, db) -> None:

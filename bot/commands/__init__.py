@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands import channel, deadlines, digest, feeds, help, subscriptions, who_said
+from bot.commands import channel, deadlines, digest, feeds, subscriptions, who_said
+from bot.commands import help as help_command
 from bot.commands.answer import Answer, CommandContext, UsageError, plain_answer
 from bot.commands.feedtext import safe
 from bot.config import Settings
@@ -43,7 +44,7 @@ COMMANDS: dict[str, Command] = {
     "subscriptions": Command("subscriptions", lambda text, ctx: subscriptions.parse_nothing(text),
                              subscriptions.answer_list),
     "feeds": Command("feeds", lambda text, ctx: feeds.parse(text), feeds.answer),
-    "diplo": Command("diplo", lambda text, ctx: help.parse(text), help.answer),
+    "diplo": Command("diplo", lambda text, ctx: help_command.parse(text), help_command.answer),
 }
 # `/diplo <word>` commands that have no slash command of their own.
 DIPLO_COMMANDS: dict[str, Command] = {

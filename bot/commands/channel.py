@@ -25,8 +25,10 @@ def parse_schedule_args(text: str, default_time: str = "08:00") -> ScheduleArgs:
         return ScheduleArgs()
     if len(words) > 40:
         raise UsageError(f"That schedule is too long. {USAGE}")
+    words = " ".join(words.casefold().replace(" at ", " ").split())
     try:
-        return ScheduleArgs(parse_schedule(words.replace(" at ", " "), default_time).text)
+        parse_schedule(words, default_time)  # checked here; stored with the settings' DIGEST_TIME for "daily"
+        return ScheduleArgs(words)
     except InvalidSchedule as exc:
         raise UsageError(f"{safe(str(exc))} {USAGE}") from exc
 
