@@ -69,6 +69,8 @@ def test_stale_signature_is_rejected(app, slack_api, signed) -> None:
     body = slash(slack_api, "/who-said", "Pompeo")
     six_minutes_ago = int(time.time()) - 6 * 60
     assert dispatch(app, body, {**FORM, **signed(body, timestamp=six_minutes_ago)}).status == 401
+    six_minutes_ahead = int(time.time()) + 6 * 60
+    assert dispatch(app, body, {**FORM, **signed(body, timestamp=six_minutes_ahead)}).status == 401
     time.sleep(0.3)
     assert slack_api.calls_to("response_url:/response/r1") == []
 
