@@ -95,7 +95,8 @@ def key_actors(story: Story, limit: int = 5) -> list[Actor]:
 
 def notable_quote(story: Story) -> Quote | None:
     """The quote most worth showing: attributed, direct, of a readable length; None when there are none."""
-    if not story.quotes:
+    quotes = _visible_quotes(story)
+    if not quotes:
         return None
 
     def score(quote: Quote) -> tuple[int, int, int]:
@@ -103,7 +104,12 @@ def notable_quote(story: Story) -> Quote | None:
         readable = 1 if 40 <= length <= 320 else 0
         return (1 if quote.speaker else 0, readable, min(length, 320))
 
-    return max(story.quotes, key=score)
+    return max(quotes, key=score)
+
+
+def _visible_quotes(story: Story) -> list[Quote]:
+    """The quotes that have something to show once cleaned."""
+    return [q for q in story.quotes if escape_within(q.text, 20).strip()]
 
 
 def _speaker(quote: Quote) -> str:
@@ -159,8 +165,9 @@ def story_blocks(story: Story) -> list[Block]:
     title = link(story.url, _title(story), TITLE_CHARS)
     blocks: list[Block] = [_section(f"*{title}*")]
     summary = " ".join(s.strip() for s in story.summary[:SUMMARY_SENTENCES] if s and s.strip())
-    if summary:
-        blocks.append(_section(escape_within(summary, MAX_SECTION_CHARS - 10)))
+    summary = escape_within(summary, MAX_SECTION_CHARS - 10)
+    if summary.strip():
+        blocks.append(_section(summary))
     actors = _actors_line(story)
     if actors:
         blocks.append(_context(actors))
@@ -197,13 +204,14 @@ def story_message(story: Story) -> SlackMessage:
 
 def quotes_reply(story: Story) -> SlackMessage | None:
     """The thread reply holding every quote of a story, or None when the message already shows them all."""
-    if len(story.quotes) < 2:
+    quotes = _visible_quotes(story)
+    if len(quotes) < 2:
         return None
-    header = f"*{len(story.quotes)} quotes in this story*"
+    header = f"*{len(quotes)} quotes in this story*"
     blocks: list[Block] = [_section(header)]
     current = ""
     shown = 0
-    for quote in story.quotes:
+    for quote in quotes:
         line = _quote_line(quote)
         if current and len(current) + 2 + len(line) > MAX_SECTION_CHARS:
             if len(blocks) >= MAX_BLOCKS - 2:
@@ -214,10 +222,10 @@ def quotes_reply(story: Story) -> SlackMessage | None:
         shown += 1
     if current:
         blocks.append(_section(current))
-    left = len(story.quotes) - shown
+    left = len(quotes) - shown
     if left > 0:
         blocks.append(_context(f"_and {left} more quotes; see the article_"))
-    text = escape_within(f"{len(story.quotes)} quotes in: {story.title}", 500)
+    text = escape_within(f"{len(quotes)} quotes in: {_title(story)}", 500)
     return SlackMessage(text, blocks, [story.id])
 
 

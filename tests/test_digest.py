@@ -3,6 +3,9 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.digest import (
     MAX_BLOCKS,
@@ -196,3 +199,42 @@ def test_upcoming_deadlines_are_those_due_within_the_window_soonest_first() -> N
     assert "(in 3 days)" in rendered
     assert limit_problems(message) == []
     assert deadline_reminder([], today=today) is None
+
+
+def _without_our_links(text: str) -> str:
+    import re
+
+    text = re.sub(r"^> ", "", text, flags=re.MULTILINE)  # our own quote markers
+    return re.sub(r"<https?://[^\s<>|]+\|[^<>]*>", "", text)
+
+
+def _texts(blocks: list[dict]) -> list[str]:
+    found = []
+    for block in blocks:
+        if "text" in block:
+            found.append(block["text"]["text"])
+        found += [e["text"] for e in block.get("elements", [])]
+    return found
+
+
+feed_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.sampled_from(
+    ["<!channel>", "<@U123>", "<https://evil|click>", "&amp;<>|*_~`", "\x00\u202e", " ", "@here"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=feed_text, summary=st.lists(feed_text, max_size=4), names=st.lists(feed_text, max_size=6),
+       quote_texts=st.lists(feed_text, max_size=5), url=feed_text | st.just("https://ok.example/x"))
+def test_any_feed_text_gives_valid_inert_block_kit(title, summary, names, quote_texts, url) -> None:
+    story = talks_story(
+        title=title, summary=summary, url=url,
+        actors=[Actor(n, "person", 1, [n], n) for n in names],
+        quotes=[Quote(q, 0, 1, True, q or None, q) for q in quote_texts],
+        deadlines=[Deadline(n, 0, 1, n, "date", n, n) for n in names],
+        sources=[StorySource(n, url) for n in names],
+    )
+    messages = [story_message(story), *build_digest([story, story]), quotes_reply(story)]
+    for message in filter(None, messages):
+        assert limit_problems(message) == []
+        for text in [*_texts(message.blocks), message.text]:
+            rest = _without_our_links(text)
+            assert "<" not in rest and ">" not in rest
