@@ -39,6 +39,6 @@ def test_a_button_with_a_broken_value_is_answered_not_crashed(settings, caplog) 
     db = Database.connect(settings.database_url)
     db.upgrade()
     respond = Mock()
-    body = {"team": {"id": "T1"}, "channel": {"id": "C1"}, "user": {"id": "U1"}, "actions": [{"value": "💥"}]}
+    body = {"team": {"id": "T1"}, "channel": {"id": "C1"}, "user": {"id": "U1"}, "actions": [{"value": "²"}]}  # a digit to str.isdigit, not to int()
     remove_subscription_pressed(db, settings)(body=body, respond=respond, logger=logging.getLogger("test"))
     assert "already removed" in str(respond.call_args.kwargs["blocks"])
