@@ -43,7 +43,7 @@ class Rules:
     Args:
         window: the most time between an article and the nearest article of a story it may join.
         min_score: the similarity an article needs with a story to join it.
-        actor_weight: how much shared actors add to the word cosine.
+        actor_weight: how much shared actors add to the word cosine (never more than the cosine itself).
         hours_free: a gap of up to this many hours costs nothing ...
         penalty_per_day: ... beyond it, each further day lowers the score by this much.
         prior_documents: imagined documents added to the frequency table, so IDF is sane on a young database.
@@ -191,7 +191,8 @@ class Scorer:
         words_alike = _cosine(self.vector(a), self.vector(b))
         actors_shared = _actor_overlap(a.actors, b.actors, self.stats, rules.prior_documents)
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
-        return words_alike + rules.actor_weight * actors_shared - late
+        # Shared actors at most double the word evidence: a spokeswoman and a country in common are not a story.
+        return words_alike + min(rules.actor_weight * actors_shared, words_alike) - late
 
     def story_score(self, article: ArticleFacts, story: StoryFacts) -> float:
         """The mean score of `article` with the story's articles (average linkage).
