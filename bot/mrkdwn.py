@@ -89,6 +89,13 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
+    if not parts.netloc.isascii():
+        # An internationalised host name is written in its ASCII (punycode) form; percent-encoding breaks it.
+        try:
+            netloc = parts.netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+        url = parts._replace(netloc=netloc).geturl()
     # `<`, `>` and `|` end a Slack link; spaces break it. Percent-encode them, keep everything else.
     return quote(url, safe="!#$%&'()*+,-./:;=?@[]_~").replace("&", "&amp;")
 

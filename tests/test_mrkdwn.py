@@ -87,3 +87,7 @@ def test_mrkdwn_reads_back_as_the_text_people_typed() -> None:
     rendered = "*" + link("https://news.example/a?x=1&y=2", original) + "* " + escape(original)
     assert to_plain(rendered) == f"*{original}* {original}"
     assert links_in(rendered) == [("https://news.example/a?x=1&y=2", original)]
+
+
+def test_international_host_names_stay_reachable() -> None:
+    assert safe_url("https://bücher.example/über uns") == "https://xn--bcher-kva.example/%C3%BCber%20uns"
