@@ -58,6 +58,7 @@ def test_another_workspace_cannot_remove_our_topic(settings, db) -> None:
     stranger = CommandContext(team_id="T2", channel_id="C9", user_id="U9", now=CTX.now)
     remove_by_button(db, str(sub.id), stranger)
     remove_by_button(db, "1; DROP TABLE subscriptions", stranger)
+    remove_by_button(db, "9" * 40, CTX)
     assert len(list_subscriptions(db, team_id="T1")) == 1
 
 

@@ -97,7 +97,8 @@ def subscriptions_answer(subscriptions: list[Subscription], note: str | None = N
 
 def remove_by_button(db: Database, value: str, ctx: CommandContext) -> Answer:
     """A Remove button was pressed: drop that subscription and show the list again in place."""
-    removed = remove_subscription_by_id(db, ctx.team_id, int(value)) if value.isascii() and value.isdigit() else None
+    readable = value.isascii() and value.isdigit() and len(value) <= 9  # fits every database's integer
+    removed = remove_subscription_by_id(db, ctx.team_id, int(value)) if readable else None
     note = f"Removed *{safe(removed.text)}*." if removed else "That topic was already removed."
     answer = subscriptions_answer(list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id), note)
     answer.replace_original = True
