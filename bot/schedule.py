@@ -4,6 +4,7 @@ Public names:
 - `DeliverySchedule(kind, at)`; `parse_schedule(text, default_time="08:00") -> DeliverySchedule` raises
   `InvalidSchedule`; `DeliverySchedule.text` is the stored form ("asap" or "daily@08:00").
 - `next_delivery(schedule, timezone, now) -> datetime`: the next time (UTC) a story may go out.
+- `zone(name) -> ZoneInfo`: an IANA time zone, or `InvalidSchedule` naming it.
 - `FeedJob(feed_id, interval_seconds)`, `ChannelJob(team_id, channel_id, schedule, timezone)`.
 - `build_scheduler(*, poll_feed, feeds, send_due, channels, deliver_channel, remind_deadlines, settings,
   send_every_seconds=5) -> BackgroundScheduler` (not started).
