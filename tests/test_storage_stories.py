@@ -1,13 +1,13 @@
 """Saving an analysis and reading it back as a story, on SQLite and PostgreSQL."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
 from bot.storage import Database
-from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow
-from bot.storage.stories import load_stories, record_analysis_failure, save_article_analysis
+from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow, TermDocumentsRow
+from bot.storage.stories import load_stories, record_analysis_failure, save_article_analysis, unique_quotes
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -77,3 +77,115 @@ def test_failed_analysis_is_recorded(db: Database) -> None:
     with db.session() as session:
         article = session.get(ArticleRow, article_id)
         assert article.analysis_error == "ValueError: broken" and article.story_id is None
+
+
+# --- one story per event across feeds ---------------------------------------------------------------------
+
+
+def add_report(db: Database, feed: str, guid: str, title: str, text: str, published: datetime) -> int:
+    with db.session() as session:
+        url = f"http://127.0.0.1/{feed}.xml"
+        row = session.scalar(select(FeedRow).where(FeedRow.url == url))
+        if row is None:
+            row = FeedRow(url=url, title=feed.title(), created_at=NOW, consecutive_failures=0, retired=False)
+            session.add(row)
+            session.flush()
+        article = ArticleRow(feed_id=row.id, guid=guid, url=f"https://{feed}.example/{guid}", title=title,
+                             published_at=published, fetched_at=NOW, text=text, text_source="feed",
+                             content_hash=guid)
+        session.add(article)
+        session.flush()
+        return article.id
+
+
+def report_analysis(quote: str, speaker: str | None, deadline_text: str, summary: str) -> Analysis:
+    return Analysis(
+        actors=[Actor("Mike Pompeo", "person", 2, ["Pompeo"]), Actor("North Korea", "country", 2),
+                Actor("Kim Jong Un", "person", 1)],
+        quotes=[Quote(quote, 0, len(quote), True, speaker, "he" if speaker else None)],
+        deadlines=[Deadline(deadline_text, 0, len(deadline_text), "2026-12-31", "date", "working-level talks",
+                            "North Korea")],
+        summary=[summary],
+    )
+
+
+TRIP = ("Secretary of State Mike Pompeo met Kim Jong Un in Pyongyang on Sunday and said both sides had agreed "
+        "to working-level talks on denuclearisation before the end of the year. \"We made real progress,\" "
+        "Pompeo said before flying to Seoul to brief President Moon Jae-in.")
+TRIP_RETOLD = ("Mike Pompeo met North Korean leader Kim Jong Un in Pyongyang on Sunday. The secretary of state "
+               "said both sides had agreed to working-level talks on denuclearisation before the end of the year. "
+               "\"We made real progress,\" he said, before leaving for Seoul to brief President Moon Jae-in. "
+               "Kim offered to let inspectors visit a nuclear test site, according to officials travelling "
+               "with Pompeo, who described the lunch meeting as warm and businesslike.")
+
+
+def test_retelling_from_another_feed_joins_the_story_with_sources_quotes_and_deadlines_merged(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    first = add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, sunday)
+    second = add_report(db, "ledger", "l1", "Kim offers inspectors a look during Pompeo visit", TRIP_RETOLD,
+                        sunday + timedelta(hours=4))
+    story_id = save_article_analysis(db, first, report_analysis(
+        "We made real progress", "Mike Pompeo", "before the end of the year", "Teaser summary."), NOW)
+    joined = save_article_analysis(db, second, report_analysis(
+        "We made real progress,", None, "before the end of the year", "Fuller summary."), NOW)
+
+    assert joined == story_id
+    [story] = load_stories(db)
+    assert [s.name for s in story.sources] == ["Meridian", "Ledger"]
+    assert [(q.text, q.speaker) for q in story.quotes] == [("We made real progress", "Mike Pompeo")]
+    assert len(story.deadlines) == 1
+    # The fuller retelling leads: its title and summary, while the story dates from the first report.
+    assert story.title == "Kim offers inspectors a look during Pompeo visit"
+    assert story.summary == ["Fuller summary."]
+    assert story.published.replace(tzinfo=UTC) == sunday
+
+
+def test_the_same_trip_a_month_later_is_a_new_story(db: Database) -> None:
+    october = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    analysis = report_analysis("We made real progress", "Mike Pompeo", "by December 31", "Summary.")
+    first = save_article_analysis(db, add_report(db, "meridian", "m1", "Pompeo in Pyongyang", TRIP, october),
+                                  analysis, NOW)
+    second = save_article_analysis(db, add_report(db, "ledger", "l1", "Pompeo back in Pyongyang", TRIP_RETOLD,
+                                                  october + timedelta(days=33)), analysis, NOW)
+    assert first != second
+    assert len(load_stories(db)) == 2
+
+
+def test_unrelated_report_the_same_day_is_its_own_story(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    first = save_article_analysis(db, add_report(db, "meridian", "m1", "Pompeo in Pyongyang", TRIP, sunday),
+                                  report_analysis("We made real progress", "Mike Pompeo", "by May", "S."), NOW)
+    grain = add_report(db, "ledger", "l1", "Black Sea grain corridor extended", "Russia, Ukraine and Turkey agreed "
+                       "in Istanbul to extend the Black Sea grain corridor for six months and widen insurance cover "
+                       "for ships calling at Odesa.", sunday + timedelta(hours=2))
+    assert save_article_analysis(db, grain, Analysis(actors=[Actor("Turkey", "country", 2)]), NOW) != first
+
+
+def test_page_text_is_stored_with_its_source_and_a_failed_page_is_marked(db: Database) -> None:
+    page_id, teaser_id = add_article(db, guid="p1"), add_article(db, "Another story entirely", guid="p2")
+    save_article_analysis(db, page_id, ANALYSIS, NOW, text="The full text from the page.", text_source="page")
+    save_article_analysis(db, teaser_id, ANALYSIS, NOW, text="Body.", text_source="feed",
+                          page_error="FeedHTTPError: HTTP 404")
+    with db.session() as session:
+        page, teaser = session.get(ArticleRow, page_id), session.get(ArticleRow, teaser_id)
+        assert (page.text, page.text_source, page.page_error) == ("The full text from the page.", "page", None)
+        assert (teaser.text, teaser.text_source, teaser.page_error) == ("Body.", "feed", "FeedHTTPError: HTTP 404")
+
+
+def test_analysing_again_counts_an_article_once_in_the_word_frequencies(db: Database) -> None:
+    article_id = add_article(db)
+    save_article_analysis(db, article_id, ANALYSIS, NOW)
+    save_article_analysis(db, article_id, ANALYSIS, NOW)
+    with db.session() as session:
+        documents = dict(session.execute(select(TermDocumentsRow.term, TermDocumentsRow.documents)).all())
+    assert documents[""] == 1 and documents["talk"] == 1 and documents["actor:Heather Nauert"] == 1
+
+
+def test_quotes_repeated_across_articles_are_kept_once_with_a_speaker() -> None:
+    quotes = [Quote("There is no deal yet", 0, 20, True, None),
+              Quote("We will be back in Geneva", 60, 85, True, "Clara Moretti"),
+              Quote("there is no deal yet.", 5, 25, True, "Clara Moretti"),
+              Quote("There is no deal yet, but we are close to one", 9, 50, True, None)]
+    kept = unique_quotes(quotes)
+    assert [(q.text, q.speaker) for q in kept] == [("there is no deal yet.", "Clara Moretti"),
+                                                     ("We will be back in Geneva", "Clara Moretti")]

@@ -312,8 +312,9 @@ def _fold(text: str) -> str:
 
 
 def unique_quotes(quotes: Iterable[Quote]) -> list[Quote]:
-    """Quotes without repeats: the same words (ignoring case and punctuation), or a long part of a quote
-    already kept, count once. The first telling is kept, taking a speaker from a repeat when it has none."""
+    """Quotes without repeats: the same words (ignoring case and punctuation), or a long part of another quote,
+    count once, in the place of their first telling. The telling kept names a speaker if any does, and is the
+    longest of those."""
     kept: list[tuple[str, Quote]] = []
     for quote in quotes:
         folded = _fold(quote.text)
@@ -323,8 +324,8 @@ def unique_quotes(quotes: Iterable[Quote]) -> list[Quote]:
             same = folded == known or (min(len(folded), len(known)) >= MIN_CONTAINED_QUOTE
                                        and (folded in known or known in folded))
             if same:
-                if kept_quote.speaker is None and quote.speaker is not None:
-                    kept[index] = (known, quote)
+                if (quote.speaker is not None, len(folded)) > (kept_quote.speaker is not None, len(known)):
+                    kept[index] = (folded, quote)
                 break
         else:
             kept.append((folded, quote))
