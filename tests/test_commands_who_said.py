@@ -86,3 +86,7 @@ def test_feed_text_cannot_ping_or_link(settings, db) -> None:
 def test_a_stale_button_is_explained() -> None:
     with pytest.raises(UsageError, match="out of date"):
         args_from_button("{not json")
+    assert args_from_button('{"person": "Nauert", "offset": 1e300}').offset == 100_000
+    for broken in ('{"person": "Nauert", "offset": Infinity}', '[1, 2]', '{"person": "N", "since": "yesterday"}'):
+        with pytest.raises(UsageError):
+            args_from_button(broken)

@@ -32,6 +32,7 @@ USAGE = "Try `/who-said Nauert` or `/who-said Mike Pompeo since 2018-10-01`."
 PAGE_SIZE = 5
 PAGE_ACTION = "who_said_page"
 MAX_NAME_CHARS = 200
+MAX_OFFSET = 100_000
 QUOTE_MARKS = ' "“”„«»'  # stray double quote marks around a stored quote; we add our own
 
 
@@ -128,6 +129,7 @@ def args_from_button(value: str) -> WhoSaidArgs:
     try:
         data = json.loads(value)
         since = date.fromisoformat(data["since"]) if data.get("since") else None
-        return WhoSaidArgs(person=str(data["person"]), since=since, offset=max(int(data.get("offset", 0)), 0))
-    except (ValueError, KeyError, TypeError) as exc:
+        offset = min(max(int(data.get("offset", 0)), 0), MAX_OFFSET)
+        return WhoSaidArgs(person=str(data["person"])[:MAX_NAME_CHARS], since=since, offset=offset)
+    except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as exc:
         raise UsageError(f"That button is out of date. {USAGE}") from exc
