@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import io
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,18 @@ _HARMLESS = frozenset({"NonXMLContentType", "CharacterEncodingOverride"})
 # Text declared plain that still carries tags (feeds mislabel often) is stripped like HTML.
 _LOOKS_LIKE_MARKUP = re.compile(r"<[a-zA-Z!/]|&[a-zA-Z]+;|&#")
 MAX_FEED_TITLE_LENGTH = 500
+# spaCy refuses texts over 1,000,000 characters (and one refused text fails its whole batch); article pages are
+# cut at the same length in `bot.feeds.pages`.
+MAX_TEXT_LENGTH = 100_000
+# An entity declaration (quoted values may hold ">"); feeds have no need of their own entities.
+_ENTITY_DECLARATION = re.compile(rb"""<!ENTITY\s(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+# Byte-order marks and first bytes of XML documents in the encodings that are not ASCII-compatible.
+_WIDE_ENCODINGS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"\0\0\0<", "utf-32-be"), (b"<\0\0\0", "utf-32-le"), (b"\0<", "utf-16-be"), (b"<\0", "utf-16-le"),
+)
+_DECLARED_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
 class FeedParseError(Exception):
@@ -67,7 +80,7 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
         headers["content-type"] = content_type
     # Always a stream: given bytes or a string, feedparser may treat them as a file name or URL to open.
     try:
-        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+        parsed = feedparser.parse(io.BytesIO(without_entity_declarations(body)), response_headers=headers)
     except Exception as exc:  # feedparser catches nearly everything itself; whatever escapes is still this feed's
         raise FeedParseError(url, f"feedparser failed ({type(exc).__name__}: {exc})") from exc
     warnings: list[str] = []
@@ -97,6 +110,25 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
             entries.append(entry)
     title = one_line(html_to_text(parsed.feed.get("title", "") or ""))[:MAX_FEED_TITLE_LENGTH] or None
     return ParsedFeed(title=title, entries=entries, warnings=warnings)
+
+
+def without_entity_declarations(body: bytes) -> bytes:
+    """The document without `<!ENTITY>` declarations, so a few bytes can never expand into gigabytes.
+
+    feedparser drops such declarations only when each starts a line; expat expands what is left (a
+    "billion laughs" feed cost seconds of CPU a poll). Documents in UTF-16/32 are re-encoded as UTF-8 first.
+    """
+    for mark, encoding in _WIDE_ENCODINGS:
+        if body.startswith(mark):
+            try:
+                text = body.decode(encoding)
+            except UnicodeDecodeError:
+                return body  # feedparser will say what is wrong with it
+            body = _DECLARED_ENCODING.sub(rb'\1"utf-8"', text.lstrip("\ufeff").encode("utf-8"))
+            break
+    if b"<!" not in body:
+        return body
+    return _ENTITY_DECLARATION.sub(b"", body)
 
 
 def last_entry_is_cut(body: bytes) -> bool:
@@ -132,7 +164,18 @@ def entry_text(raw: dict) -> str:
     """The longest of the entry's full content and its summary, as plain text with paragraphs kept."""
     candidates = [_as_text(content) for content in raw.get("content") or []]
     candidates.append(_as_text(raw.get("summary_detail") or raw.get("summary")))
-    return max(candidates, key=len, default="")
+    return cut_text(max(candidates, key=len, default=""), MAX_TEXT_LENGTH)
+
+
+def cut_text(text: str, limit: int) -> str:
+    """`text` when it fits `limit` characters, else cut at the last paragraph (or line, or space) break before it."""
+    if len(text) <= limit:
+        return text
+    for mark in ("\n\n", "\n", " "):
+        cut = text.rfind(mark, 0, limit + 1)
+        if cut > limit // 2:
+            return text[:cut].rstrip()
+    return text[:limit]
 
 
 def entry_date(raw: dict, now: datetime) -> datetime:
