@@ -36,7 +36,8 @@ REGULAR_SPEECH_VERBS = (
     "exclaim scoff mention observe agree conclude demand counter pledge reiterate allege charge retort lament "
     "recount muse opine whisper caution question wonder reason brag concur chide scold mock sing echo "
     "interject recollect marvel acknowledge insinuate proclaim assure advise inform quote label brand dub "
-    "characterize characterise"
+    "characterize characterise praise laud blast condemn accuse liken cite hail criticize criticise dismiss "
+    "compare blame exhort chant reference slam decry denounce mock ridicule lambast pound"
 )
 IRREGULAR_SPEECH_VERBS = (
     "say said says saying tell told tells telling write wrote writes writing written read reads "
@@ -56,15 +57,18 @@ REPORTING_VERBS = frozenset(
     | {"say", "said", "says", "saying", "tell", "told", "tells", "telling", "write", "wrote", "writes", "admit",
        "admits", "admitted", "admitting"}
 )
-CALLING_VERBS = frozenset(
-    {form for base in ("call", "describe", "label", "brand", "dub") for form in _verb_forms(base)}
-    | {"labelled", "dubbed", "dubbing"}
-)
+ASKING_VERBS = frozenset({"tell", "told", "tells", "telling", "ask", "asked", "asks", "asking", "inform",
+                          "informed", "informs", "assure", "assured", "assures", "urge", "urged", "urges"})
 OPEN_MARKS = "\u201c\u201e\u00ab"
 CLOSE_MARKS = "\u201d\u00bb"
 STRAIGHT = '"'
 MAX_QUOTE_CHARS = 3000  # longer than any real quote; stops an unbalanced mark from swallowing the article
 MIN_QUOTE_WORDS_WITHOUT_CUE = 4  # shorter quoted bits with no speech verb are scare quotes or titles
+MAX_TITLE_WORDS = 6
+TITLE_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "at", "by", "or"})
+WORK_NOUNS = frozenset({"show", "film", "movie", "book", "song", "album", "series", "program", "programme",
+                        "documentary", "novel", "play", "memoir", "titled", "entitled", "episode", "column",
+                        "article", "essay", "podcast", "broadcast", "headline", "musical", "magazine"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 INVERTED_SUBJECT_DEPS = ("dobj", "attr", "npadvmod", "oprd", "dative", "appos", "conj", "nmod")
 SPEAKER_TAGS = ("NNP", "NNPS", "NN", "NNS", "PRP", "WP")
@@ -125,8 +129,11 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
             ch = text[i]
             if ch not in OPEN_MARKS and ch not in CLOSE_MARKS and ch != STRAIGHT:
                 continue
+            if ch == STRAIGHT and depth == 0 and _is_closing(text, i) and not _is_opening(text, i):
+                continue  # a stray closing mark or an inch sign: 6'3" tall
             if ch in OPEN_MARKS or (ch == STRAIGHT and (depth == 0 or _is_opening(text, i))
-                                    and not (depth > 0 and _is_closing(text, i))):
+                                    and not (depth > 0 and _is_closing(text, i))) or (
+                    ch in CLOSE_MARKS and depth == 0 and _is_opening(text, i)):  # '”Fear. I am…' as opener
                 if depth == 0:
                     open_at = i + 1
                 depth += 1
@@ -543,6 +550,8 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
             if subject is not None and not ctx.in_quote[subject.i]:
                 cue, governed = verb, True
                 speaker = resolver.mention_span(subject)
+    if _is_title(doc, text, span, first, last):
+        return None  # "the reality show “The Apprentice”"
     continues = speaker is None and same_paragraph
     if words < MIN_QUOTE_WORDS_WITHOUT_CUE and not (governed and speaker) and not continues:
         return None  # a scare quote or a title
@@ -561,6 +570,18 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
     return _Found(quote, cue_i, paragraph, continues)
 
 
+def _is_title(doc: Doc, text: str, span: QuotedSpan, first: int, last: int) -> bool:
+    """A short, capitalised quoted name of a work: a show, book, film, song or programme."""
+    words = text[span.start:span.end].rstrip(",.").split()
+    if not words or len(words) > MAX_TITLE_WORDS or text[span.end - 1] in "?!":
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in words):
+        return False
+    if any(t.ent_type_ == "WORK_OF_ART" for t in doc[first:last]):
+        return True
+    return any(t.lower_ in WORK_NOUNS for t in doc[max(0, first - 4):first])
+
+
 def _quote_root(doc: Doc, first: int, last: int) -> Token:
     for token in doc[first:last]:
         if not first <= token.head.i < last or token.head.i == token.i:
@@ -574,9 +595,11 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
     'Pompeo said the talks would be "productive"' gives the whole reported clause, so a partial quote
     keeps its context; '"We are ready," said Pompeo' gives the quote itself.
     """
-    if cue.lower_ == "according" or first >= last:
+    if first >= last:
         return None
     doc = cue.doc
+    if cue.lower_ == "according":
+        return _according_clause(cue, first, last)
     node = _quote_root(doc, first, last)
     for _ in range(60):
         if node.head.i == cue.i:
@@ -589,7 +612,7 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
     if node.i < cue.i and node.dep_ not in ("ccomp", "dobj"):
         return None
     left, right = node.left_edge.i, node.right_edge.i
-    if cue.lower_ in CALLING_VERBS:  # 'called half of his supporters "deplorables"'
+    if cue.lower_ not in ASKING_VERBS:  # 'called half of his supporters "deplorables"'
         for child in cue.children:
             if child.dep_ == "dobj" and cue.i < child.i < node.i:
                 left = child.left_edge.i
@@ -600,6 +623,25 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         right -= 1  # the content stops before its closing mark
         while right > left and doc[right].is_punct and doc[right].i >= last:
             right -= 1
+    return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
+
+
+def _according_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
+    """'…, according to show insiders': the sentence without its "according to" phrase."""
+    doc = cue.doc
+    lo, hi = sentence_bounds(doc, cue.i)
+    a_left, a_right = cue.left_edge.i, cue.right_edge.i
+    if a_left <= first <= a_right:
+        return None
+    left, right = (a_right + 1, hi - 1) if a_right < first else (lo, a_left - 1)
+    while left < right and (doc[left].is_punct or doc[left].is_space) and doc[left].text not in ("\u201c", '"'):
+        left += 1
+    while right > left and (doc[right].is_punct or doc[right].is_space) and doc[right].text not in ("\u201d", '"'):
+        right -= 1
+    if not left <= first and last - 1 <= right + 1:
+        return None
+    if doc[right].text in ("\u201d", '"') and right >= last:
+        right -= 1
     return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
 
 
