@@ -23,9 +23,15 @@ _TOKEN = re.compile(
 )
 
 
+# The Slack emoji codes diplobot's own answers use, as terminal characters.
+EMOJI = {":warning:": "⚠", ":alarm_clock:": "⏰", ":newspaper:": "📰", ":speech_balloon:": "💬"}
+_EMOJI = re.compile("|".join(re.escape(code) for code in EMOJI))
+
+
 def mrkdwn_text(source: str, base: Style | str = "") -> Text:
     """Slack mrkdwn as rich `Text`: links show their label, entities are decoded, markup becomes style."""
     out = Text(style=base)
+    source = _EMOJI.sub(lambda m: EMOJI[m.group(0)], source)
     for line_number, line in enumerate(source.split("\n")):
         if line_number:
             out.append("\n")

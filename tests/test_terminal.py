@@ -30,6 +30,7 @@ def test_blocks_render_as_readable_text() -> None:
 def test_escaped_feed_text_shows_as_typed_and_styles_apply() -> None:
     rendered = mrkdwn_text("&lt;!channel&gt; said *bold* _soft_ `code` &amp; <#C123> <@U1>")
     assert rendered.plain == "<!channel> said bold soft code & #C123 @U1"
+    assert mrkdwn_text(":warning: overdue").plain == "⚠ overdue"
     styles = {str(span.style) for span in rendered.spans}
     assert {"bold", "italic"} <= styles
 
