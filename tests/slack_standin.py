@@ -106,6 +106,10 @@ class SlackStandIn:
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
+        if method == "conversations.replies":
+            channel, parent = params.get("channel", ""), params.get("ts")
+            thread = [m for m in self.messages[channel] if m["ts"] == parent or m.get("thread_ts") == parent]
+            return {"ok": True, "messages": thread, "has_more": False}
         if method == "conversations.history":
             channel = params.get("channel", "")
             history = [m for m in reversed(self.messages[channel]) if not m.get("thread_ts")]

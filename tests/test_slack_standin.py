@@ -23,3 +23,12 @@ def test_scripted_error_is_served_once(slack_api) -> None:
     except SlackApiError as exc:
         assert exc.response["error"] == "channel_not_found"
     assert client.chat_postMessage(channel="C404", text="x")["ok"]
+
+
+def test_thread_replies_are_listed_under_their_parent(slack_api) -> None:
+    client = WebClient(token="xoxb-x", base_url=slack_api.base_url)
+    parent = client.chat_postMessage(channel="C1", text="story")["ts"]
+    client.chat_postMessage(channel="C1", text="quotes", thread_ts=parent)
+    replies = client.conversations_replies(channel="C1", ts=parent)["messages"]
+    assert [m["text"] for m in replies] == ["story", "quotes"]
+    assert [m["text"] for m in client.conversations_history(channel="C1")["messages"]] == ["story"]
