@@ -1,4 +1,4 @@
-"""Stories: what a digest shows. One article makes one story until stories group articles by event."""
+"""Stories: what a digest shows. A story is one event as told by one or more feeds (`bot.grouping`)."""
 
 from __future__ import annotations
 

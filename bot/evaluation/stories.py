@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import combinations
 from pathlib import Path
@@ -99,7 +99,10 @@ def evaluate_labelled_set(nlp, path: Path = LABELLED_SET, rules: Rules = DEFAULT
     articles = read_labelled_set(path)
     facts = labelled_facts(nlp, articles)
     scores = evaluate_facts(facts, articles, rules).as_dict()
-    return {"set": str(path.name), "articles": len(articles), **scores}
+    # The same grouping reading words alone (no actors, no cost for time within the window), for comparison.
+    words_only = replace(rules, actor_weight=0.0, penalty_per_day=0.0)
+    return {"set": str(path.name), "articles": len(articles), **scores,
+            "words_only": evaluate_facts(facts, articles, words_only).as_dict()}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
