@@ -7,6 +7,8 @@ every article seen so far (`TermStats`, kept by `bot/storage/stories.py`), so a 
 Two articles tell the same event when they were published close together (`Rules.window`), their words are
 alike (cosine of TF-IDF vectors, title words counted twice) and they name the same, rarer actors. Two events
 about the same people a month apart never meet: the window keeps them apart before any word is compared.
+An article joins the story it is most like on average over the story's articles (average linkage, so one
+shared spokeswoman does not pull it in), and a story takes one article per source.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ class Rules:
     """The thresholds of grouping; the defaults are tuned on eval/stories.jsonl (`bot/evaluation/stories.py`).
 
     Args:
-        window: the most time between an article and the nearest article of a story it may join.
+        window: articles further apart than this score nothing together; a story is a candidate for an article
+            only when one of its articles is within the window.
         min_score: the similarity an article needs with a story to join it.
         actor_weight: how much shared actors add to the word cosine (never more than the cosine itself).
         hours_free: a gap of up to this many hours costs nothing ...
