@@ -80,10 +80,13 @@ def full_texts(articles: list[Article], settings: Settings) -> dict[int, PageTex
     if not wanted:
         return {}
     try:
-        return fetch_pages(wanted, settings)
+        pages = fetch_pages(wanted, settings)
     except Exception:  # noqa: BLE001 - without pages the teasers are still analysed
         log.exception("fetching %d article page(s) failed; their teasers are analysed", len(wanted))
         return {}
+    kept = sum(1 for page in pages.values() if page.error)
+    log.info("article pages: %d read, %d kept their teaser", len(pages) - kept, kept)
+    return pages
 
 
 def analyze_articles(db: Database, nlp: Language, articles: list[Article], settings: Settings, now: datetime,
