@@ -78,11 +78,29 @@ def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: AN
     context = DocContext()
     found: list[DateMention] = []
     for span in candidate_spans(doc):
-        value = normalize(span.text, published, tense=verb_tense(span), context=context)
+        tense = verb_tense(span)
+        if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span)):
+            tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
+        value = normalize(span.text, published, tense=tense, context=context)
         if value is None and not TEMPORAL_WORD.search(span.text.lower()):
             continue
         found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value=value))
     return found
+
+
+DEADLINE_CUES = {"by", "until", "till", "before", "than", "deadline", "expires", "expire", "expiring", "due"}
+
+
+def _after_deadline_cue(span) -> bool:  # noqa: ANN001 - spacy Span
+    before = [t.lower_ for t in span.doc[max(0, span.start - 2):span.start]]
+    return bool(before) and (before[-1] in DEADLINE_CUES or (before[-1] == "on" and len(before) > 1
+                                                             and before[0] in DEADLINE_CUES))
+
+
+def _before_infinitive(span) -> bool:  # noqa: ANN001 - spacy Span
+    """'given until Friday to respond': the time allowed for something still to come."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX")
 
 
 def candidate_spans(doc) -> list:  # noqa: ANN001 - spacy Doc
@@ -96,8 +114,9 @@ def candidate_spans(doc) -> list:  # noqa: ANN001 - spacy Doc
                 continue
             spans.append(span)
             taken.update(range(span.start, span.end))
-    for span in _extra_phrases(doc, taken):
+    for span in _pattern_spans(doc, taken) + _extra_phrases(doc, taken):
         spans.append(span)
+        taken.update(range(span.start, span.end))
     spans.sort(key=lambda s: s.start)
     return spans
 
@@ -108,8 +127,13 @@ def _merged_time_entities(doc) -> list:  # noqa: ANN001 - spacy Doc
     for ent in doc.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
-        if merged and merged[-1].end == ent.start and ent.label_ == "TIME" and not doc[ent.start - 1].is_punct:
-            merged[-1] = doc[merged[-1].start:ent.end]
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.end == ent.start and ent.label_ == "TIME" and not doc[
+                ent.start - 1].is_punct:
+            merged[-1] = doc[previous.start:ent.end]
+        elif previous is not None and previous.end + 1 == ent.start and doc[previous.end].lower_ == "on" and (
+                previous.label_ == "TIME" and ent.label_ == "DATE"):
+            merged[-1] = doc[previous.start:ent.end]  # "noon on Sunday"
         else:
             merged.append(ent)
     return merged
@@ -152,13 +176,42 @@ def _clean_entity(ent):  # noqa: ANN001, ANN202 - spacy Span
         end -= 1
     while start < end and (doc[start].is_punct or doc[start].lower_ in LEADING_NOISE):
         start += 1
+    head = " ".join(t.lower_ for t in doc[start:min(end, start + 3)])
+    for cue in LEADING_CUES:
+        if (head + " ").startswith(cue + " ") and end - start > len(cue.split()):
+            start += len(cue.split())
+            break
     if end == start or doc[start:end].text.lower() in PARTS_ALONE:
         return None
     return doc[start:end]
 
 
+LEADING_CUES = ("no later than", "not later than", "no sooner than", "as late as", "as early as", "by", "until",
+                "till", "before", "after", "since", "as of", "through")
 LEADING_NOISE = {"both", "its", "his", "her", "their", "our", "my", "your", "sometime", "between", "from"}
 PARTS_ALONE = {"night", "the night", "evening", "the evening", "morning"}
+
+
+_CAPITAL_MONTH = r"(?:" + "|".join(sorted({m.capitalize() for m in MONTHS}, key=len, reverse=True)) + r")\.?"
+WRITTEN_DATE = re.compile(
+    r"\b(?:" + _CAPITAL_MONTH + r" \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?"
+    r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _CAPITAL_MONTH + r"(?:,? \d{4})?"
+    r"|" + _CAPITAL_MONTH + r",? \d{4}"
+    r"|\d{4}-\d{2}-\d{2})\b"
+)
+
+
+def _pattern_spans(doc, taken: set[int]) -> list:  # noqa: ANN001 - spacy Doc
+    """Written calendar dates the model did not tag ("no later than April 15")."""
+    spans = []
+    for match in WRITTEN_DATE.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+        if span is None or not len(span) or any(i in taken for i in range(span.start, span.end)):
+            continue
+        if span.text.startswith("May") and not re.search(r"\d", span.text):
+            continue
+        spans.append(span)
+    return spans
 
 
 def _extra_phrases(doc, taken: set[int]) -> list:  # noqa: ANN001 - spacy Doc
@@ -223,6 +276,9 @@ def verb_tense(span) -> str:  # noqa: ANN001 - spacy Span
     if token.tag_ == "VBD" or aux_words & {"had", "has", "have", "was", "were", "did", "'d"}:
         return "past"
     if token.tag_ == "VBN":
+        governor = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if governor is not None and token.dep_ in ("ccomp", "xcomp", "oprd", "acl"):
+            return verb_tense(governor.doc[governor.i:governor.i + 1])
         return "past"
     if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
         return "future"
@@ -261,7 +317,7 @@ def _clean_text(text: str) -> str:
     s = re.sub(r"\b(trading|business|working|calendar|full)\b ", "", s)
     s = re.sub(r"^(.+?) of (\d{4}|the year|this year|last year)$", r"\1", s) if re.match(
         r"^(the )?(first|last|latest|past|next|final) \w+ (months|weeks|days|years)", s) else s
-    s = re.sub(r"year's end|the end of the year|end of the year", "year-end", s)
+    s = re.sub(r"year's end", "year-end", s)
     s = re.sub(r"\s+", " ", s).strip()
     return s
 
@@ -544,6 +600,8 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 
 
 def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+    if s in ("the year", "the fiscal year", "the calendar year"):
+        return "P1Y"
     s = re.sub(r"^(early|late|mid|the end of|the middle of|the beginning of|the start of|the first half of|"
                r"the second half of|the rest of|the remainder of|the early|the late|the mid|the first|"
                r"the last half of|the latter half of)[- ]", "", s).strip()
@@ -580,8 +638,6 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
         word = m[1]
         if word in ("that", "the same"):
             return ctx.seen.get("year") or str(dct.year)
-        if word == "the" and s in ("the year", "the fiscal year", "the calendar year"):
-            return "P1Y"
         shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1, "the coming": 1,
                  "the following": 1}.get(word, 0)
         value = str(dct.year + shift)

@@ -1,11 +1,471 @@
-"""Deadlines: dates or conditions that something must happen by."""
+"""Deadlines: dates, durations or conditions that something must happen by.
+
+Three kinds, from the cue words around the article's temporal expressions:
+- date: "by January 2021", "no later than March 1", "before the summit next month", "the deadline of
+  June 30", "expires on Friday", "by year-end"; `due` is the date's TIMEX3 value.
+- duration: "within 30 days", "a 48-hour ultimatum", "gave Iran 60 days to"; `due` is published + the
+  duration as a calendar date (None when the article has no published date).
+- condition: "until the denuclearization process is complete"; no `due`.
+Past events are not deadlines: a cue governed by a past-tense verb ("they agreed by Tuesday", "not until
+Tuesday did they agree") or a due date before publication is dropped, unless the sentence names the
+deadline itself ("deadline", "ultimatum", "given until Friday to").
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+import re
+from datetime import date, timedelta
 
 from bot.analysis.records import Actor, DateMention, Deadline
 
+# Cue phrases directly before a date, longest first.
+DATE_CUES = (
+    "no later than", "not later than", "at the latest by", "by the end of", "before the end of",
+    "in time for", "ahead of", "deadline of", "deadline for", "deadline is", "deadline on", "deadline",
+    "expires on", "expires in", "expires at", "expire on", "expire in", "expire at", "expiring on", "expires",
+    "expire", "expiring", "runs out on", "run out on", "runs out", "due on", "due by", "due in", "due",
+    "by", "before", "until", "till", "through",
+)
+DEADLINE_WORDS = {"deadline", "deadlines", "ultimatum", "ultimatums", "expire", "expires", "expired", "expiring",
+                  "expiry", "expiration", "due", "cutoff", "cut-off", "timeline", "timetable"}
+OBLIGATION_WORDS = {"must", "should", "has", "have", "had", "needs", "need", "required", "obliged", "expected",
+                    "given", "gave", "give", "gives", "set", "sets", "demanded", "demands", "asked", "told",
+                    "urged", "called", "ordered", "agreed", "pledged", "promised", "vowed", "committed"}
+DURATION_UNITS = {"D": 1, "W": 7}
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
+OPEN_UNTIL = {"now", "recently", "then", "today", "lately"}
+MAX_ACTION_TOKENS = 14
 
-def extract_deadlines(doc, found_dates: list[DateMention], actors: list[Actor], published: date | None) -> list[Deadline]:  # noqa: ANN001,E501
+
+def extract_deadlines(
+    doc,  # noqa: ANN001 - spacy Doc
+    found_dates: list[DateMention],
+    actors: list[Actor],
+    published: date | None,
+) -> list[Deadline]:
+    """Every deadline stated in `doc`, in text order, each with what is due and who must do it."""
+    found: list[Deadline] = []
+    for mention in found_dates:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        deadline = _date_deadline(doc, span, mention, actors, published)
+        if deadline is not None:
+            found.append(deadline)
+    found.extend(_condition_deadlines(doc, actors, found))
+    found.sort(key=lambda d: d.start)
+    return _without_overlaps(found)
+
+
+# --- dates and durations --------------------------------------------------------------------------
+
+def _date_deadline(doc, span, mention: DateMention, actors: list[Actor], published: date | None):  # noqa: ANN001, ANN202, C901
+    value = mention.value or ""
+    is_duration = value.startswith("P")
+    cue_start = _cue_before(doc, span, is_duration)
+    sentence = span.sent
+    sentence_words = {t.lower_ for t in sentence}
+    named = bool(sentence_words & DEADLINE_WORDS)
+    if cue_start is None:
+        cue_start = _cue_after_noun(doc, span)
+    granted = False
+    if cue_start is None and is_duration:
+        cue_start = _duration_ultimatum(doc, span)
+        granted = cue_start is not None
+    if cue_start is None and named and not is_duration and _near_deadline_word(doc, span):
+        cue_start = span.start
+    if cue_start is None:
+        return None
+    cue = doc[cue_start]
+    if cue_start > 0 and doc[cue_start - 1].lower_ == "not" or cue.lower_ == "not":
+        return None  # "not until Tuesday did they agree"
+    verb = _governing_verb(cue)
+    given_until = _given_until(doc, span, cue_start)
+    if not (named or given_until or granted) and verb is not None and _is_past(verb):
+        return None
+    if is_duration:
+        kind = "duration"
+        due = _add_duration(published, value)
+        if value.startswith("PX") or not re.fullmatch(r"PT?\d+[A-Z]+", value):
+            return None
+    else:
+        kind = "date"
+        if not re.match(r"\d{4}|XXXX", value):
+            return None
+        due = value
+        last = _last_day(value)
+        if published is not None and last is not None and last < published:
+            return None
+    start_char = doc[cue_start].idx
+    action, actor = _action_and_actor(verb, cue, span, actors)
+    return Deadline(
+        text=doc.text[start_char:span.end_char], start=start_char, end=span.end_char, due=due, kind=kind,
+        action=action, actor=actor,
+    )
+
+
+def _cue_before(doc, span, is_duration: bool) -> int | None:  # noqa: ANN001
+    """Token index where a cue phrase right before `span` starts ("no later than March 1")."""
+    start = span.start
+    # "by the end of the year": the date may or may not include "the end of".
+    words = [t.lower_ for t in doc[max(0, start - 4):start]]
+    text = " ".join(words)
+    if is_duration:
+        for cue in ("within the next", "within the coming", "within", "in the next", "no later than"):
+            if text.endswith(cue):
+                return start - len(cue.split())
+        return None
+    for cue in DATE_CUES:
+        if text == cue or text.endswith(" " + cue):
+            if cue == "through" and not (_near_deadline_word(doc, span) or _open_until(doc, span)):
+                continue
+            return start - len(cue.split())
+    return None
+
+
+def _cue_after_noun(doc, span) -> int | None:  # noqa: ANN001
+    """'before the summit next month': a cue, a short noun phrase, then the date that places it."""
+    for back in range(2, 9):
+        i = span.start - back
+        if i < 0:
+            break
+        token = doc[i]
+        if token.is_punct or token.pos_ in ("VERB", "AUX"):
+            break
+        if token.lower_ in ("before", "by", "until", "ahead"):
+            if token.lower_ == "ahead" and (i + 1 >= len(doc) or doc[i + 1].lower_ != "of"):
+                continue
+            if token.dep_ == "agent":
+                break  # "read by the foreign minister on Thursday"
+            between = doc[i + 1 + (token.lower_ == "ahead"):span.start]
+            if between and all(t.pos_ in ("DET", "NOUN", "PROPN", "ADJ", "PART", "NUM", "ADP") for t in between):
+                return i
+            break
+    return None
+
+
+def _duration_ultimatum(doc, span) -> int | None:  # noqa: ANN001
+    """'a 48-hour ultimatum', 'gave Iran 30 days to respond', 'has 60 days to'."""
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lower_ in DEADLINE_WORDS:
+        return span.start
+    if after is not None and after.lower_ == "to" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ in (
+            "VERB", "AUX"):
+        head = span.root.head
+        if head.lower_ in OBLIGATION_WORDS or head.lemma_ in ("give", "have", "get", "allow", "grant"):
+            return span.start
+    return None
+
+
+def _open_until(doc, span) -> bool:  # noqa: ANN001
+    """'remain open through June 15', 'valid through 2024': an offer or status that ends on the date."""
+    lo = max(span.sent.start, span.start - 5)
+    return any(t.lower_ in ("open", "valid", "available", "effective", "force") for t in doc[lo:span.start])
+
+
+def _near_deadline_word(doc, span) -> bool:  # noqa: ANN001
+    """A deadline word shortly before the date in the same sentence ("the deadline is March 1")."""
+    lo = max(span.sent.start, span.start - 6)
+    return any(t.lower_ in DEADLINE_WORDS for t in doc[lo:span.start])
+
+
+def _given_until(doc, span, cue_start: int) -> bool:  # noqa: ANN001
+    """'was given until Friday to respond': a past verb that still sets a future obligation."""
+    after = doc[span.end] if span.end < len(doc) else None
+    return after is not None and after.lower_ == "to" and doc[cue_start].lower_ in ("until", "till", "by")
+
+
+def _governing_verb(token):  # noqa: ANN001, ANN202
+    """The verb a cue hangs from (the cue's head, climbing through nouns)."""
+    node = token
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") and node is not token:
+            return node
+        if node.head is node:
+            return node if node.pos_ in ("VERB", "AUX") else None
+        node = node.head
+    return None
+
+
+def _is_past(verb) -> bool:  # noqa: ANN001
+    """A verb describing something already done: past tense, no modal, no infinitive, no future."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & {"will", "would", "shall", "should", "must", "'ll", "to", "can", "could", "may", "might", "wo"}:
+        return False
+    if verb.dep_ in ("xcomp", "advcl") and any(c.lower_ == "to" for c in verb.children):
+        return False
+    if verb.tag_ == "VBD":
+        return not _heads_a_future(verb)
+    if verb.tag_ == "VBN" and auxes & {"had", "has", "have", "was", "were"}:
+        return not _heads_a_future(verb)
+    return False
+
+
+def _heads_a_future(verb) -> bool:  # noqa: ANN001
+    """'were due to', 'was expected to be completed by': a past verb framing a future act."""
+    return any(c.dep_ == "xcomp" for c in verb.children) and verb.lower_ in (
+        "was", "were", "agreed", "pledged", "promised", "vowed", "expected", "planned", "decided")
+
+
+def _add_duration(published: date | None, value: str) -> str | None:
+    """published + a TIMEX3 duration ("P30D"), as a calendar date."""
+    if published is None:
+        return None
+    m = re.fullmatch(r"P(T?)(\d+)([A-Z]+)", value)
+    if not m:
+        return None
+    n, unit = int(m[2]), m[3]
+    if m[1]:  # hours and minutes land on the same day or the next
+        hours = n if unit == "H" else n / 60 if unit == "M" else n / 3600
+        return (published + timedelta(days=int(hours // 24))).isoformat()
+    if unit in DURATION_UNITS:
+        return (published + timedelta(days=n * DURATION_UNITS[unit])).isoformat()
+    months = {"M": n, "Q": 3 * n, "Y": 12 * n}.get(unit)
+    if months is None:
+        return None
+    total = published.year * 12 + published.month - 1 + months
+    year, month = total // 12, total % 12 + 1
+    return date(year, month, min(published.day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def _last_day(value: str) -> date | None:
+    """The last day a TIMEX3 date value covers, to tell past from future."""
+    try:
+        if m := re.match(r"(\d{4})-(\d\d)-(\d\d)", value):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{4})-(\d\d)", value):
+            y, mo = int(m[1]), int(m[2])
+            return date(y, mo, calendar.monthrange(y, mo)[1])
+        if m := re.match(r"(\d{4})-W(\d\d)", value):
+            return date.fromisocalendar(int(m[1]), int(m[2]), 7)
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+            y, mo = int(m[1]), int(m[2]) * 3
+            return date(y, mo, calendar.monthrange(y, mo)[1])
+        if m := re.fullmatch(r"(\d{4})-H([12])", value):
+            return date(int(m[1]), 6 if m[2] == "1" else 12, 30 if m[2] == "1" else 31)
+        if m := re.match(r"(\d{4})", value):
+            return date(int(m[1]), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+# --- open conditions: "until the process is complete" ----------------------------------------------
+
+def _condition_deadlines(doc, actors: list[Actor], dated: list[Deadline]) -> list[Deadline]:  # noqa: ANN001
+    found = []
+    taken = [(d.start, d.end) for d in dated]
+    for token in doc:
+        if token.lower_ not in ("until", "till", "unless"):
+            continue
+        if token.lower_ == "unless":
+            continue
+        if token.i > 0 and doc[token.i - 1].lower_ in ("not", "up"):
+            continue
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if nxt is None or nxt.lower_ in OPEN_UNTIL or nxt.is_punct:
+            continue
+        if any(s <= token.idx < e for s, e in taken):
+            continue
+        clause = _until_clause(token)
+        if clause is None:
+            continue
+        verb = _governing_verb(token)
+        if verb is None or _is_past(verb):
+            continue
+        if verb.i > token.i and verb.head is not verb:
+            verb = verb.head if verb.head.pos_ in ("VERB", "AUX") else verb
+        if _is_past(verb):
+            continue
+        start, end = token.idx, clause.end_char
+        while end > start and doc.text[end - 1] in ".,;:!?\"'\u201d":
+            end -= 1
+        action, actor = _main_clause(verb, token, actors)
+        found.append(Deadline(text=doc.text[start:end], start=start, end=end, due=None, kind="condition",
+                              action=action, actor=actor))
+    return found
+
+
+def _until_clause(token):  # noqa: ANN001, ANN202
+    """The clause or noun phrase after 'until' (None when it is only a date, handled as a date)."""
+    if token.dep_ == "mark":
+        verb = token.head
+        left = token.i
+        right = max(t.i for t in verb.subtree)
+        return token.doc[left + 1:right + 1]
+    objects = [c for c in token.children if c.dep_ == "pobj"]
+    if objects:
+        obj = objects[0]
+        if obj.ent_type_ in ("DATE", "TIME"):
+            return None
+        sub = list(obj.subtree)
+        return token.doc[sub[0].i:sub[-1].i + 1]
+    return None
+
+
+def _main_clause(verb, cue, actors: list[Actor]) -> tuple[str | None, str | None]:  # noqa: ANN001
+    """'sanctions will remain' for the verb an open condition hangs from, and who it concerns."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    tokens = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt", "acomp", "dobj")]
+    for subject in subjects:
+        tokens.extend(subject.subtree)
+    tokens = sorted({t.i: t for t in tokens if t.i < cue.i}.values(), key=lambda t: t.i)
+    text = " ".join(t.text for t in tokens[:MAX_ACTION_TOKENS]) or None
+    actor = _actor_in(subjects, actors)
+    return text, actor
+
+
+# --- what is due and who must do it ----------------------------------------------------------------
+
+def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None, str | None]:  # noqa: ANN001, C901
+    """What must happen (the verb phrase, or a passive subject such as 'denuclearisation') and by whom."""
+    if verb is None:
+        noun = _deadline_noun(cue, span)
+        if noun is None:
+            return None, None
+        return _noun_action(noun), _actor_in([noun], actors)
+    excluded = {t.i for t in cue.subtree} | set(range(span.start, span.end)) | {cue.i}
+    passive_subject = _passive_subject(verb)
+    if verb.lower_ in DEADLINE_WORDS or verb.lemma_ in ("expire", "end", "run"):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return _noun_action(subject), _actor_in([subject], actors)
+    if passive_subject is not None and passive_subject.lower_ not in PRONOUNS:
+        words = [t for t in passive_subject.subtree if t.i not in excluded]
+        action = _join(words)
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
+        return action, actor
+    tokens = [verb]
+    for child in verb.children:
+        if child.i in excluded:
+            continue
+        if child.dep_ in ("dobj", "prt", "attr", "dative", "acomp", "xcomp", "ccomp", "prep", "oprd", "neg"):
+            tokens.extend(t for t in child.subtree if t.i not in excluded)
+    tokens = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
+    tokens = _contiguous_from(tokens, verb.i)
+    action = _join(tokens)
+    actor = _actor_in(_subjects(verb), actors)
+    return action, actor
+
+
+def _deadline_noun(cue, span):  # noqa: ANN001, ANN202
+    node = span.root
+    for _ in range(4):
+        if node.lower_ in DEADLINE_WORDS or node.pos_ in ("NOUN", "PROPN") and node.i < span.start:
+            return node
+        if node.head is node:
+            break
+        node = node.head
+    return None
+
+
+def _noun_action(noun) -> str | None:  # noqa: ANN001
+    """'the deadline for Iran to respond' → 'Iran to respond'; 'the truce' → 'the truce'."""
+    for child in noun.children:
+        if child.dep_ in ("acl", "relcl", "prep") and child.lower_ not in ("of", "on", "at", "by", "in"):
+            words = [t for t in child.subtree if t.ent_type_ not in ("DATE", "TIME")]
+            if child.dep_ == "prep":
+                words = words[1:]
+            text = _join(words)
+            if text:
+                return text
+    if noun.lower_ in DEADLINE_WORDS:
+        return None
+    return _join(list(noun.subtree))
+
+
+def _passive_subject(verb):  # noqa: ANN001, ANN202
+    """The subject of a passive verb, climbing through 'was to be completed' and 'is expected to be'."""
+    node = verb
+    for _ in range(3):
+        subject = next((c for c in node.children if c.dep_ == "nsubjpass"), None)
+        if subject is not None:
+            return subject
+        if node.dep_ in ("xcomp", "ccomp") and node.head is not node and any(
+                c.dep_ == "auxpass" for c in verb.children):
+            subject = next((c for c in node.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                return subject
+            node = node.head
+        else:
+            return None
+    return None
+
+
+def _subjects(verb) -> list:  # noqa: ANN001
+    """The subject doing `verb`, through control verbs ('Iran agreed to withdraw' → Iran)."""
+    node = verb
+    for _ in range(4):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        objects = [c for c in node.children if c.dep_ in ("dobj", "dative")]
+        if node is not verb and objects and node.lemma_ in ("give", "tell", "ask", "urge", "order", "allow", "grant"):
+            return objects
+        if subjects and node is verb:
+            return subjects
+        if subjects and node is not verb:
+            return subjects
+        if node.head is node:
+            break
+        node = node.head
     return []
+
+
+def _actor_in(nodes: list, actors: list[Actor]) -> str | None:
+    """The canonical name of the first actor mentioned in the subtrees of `nodes`."""
+    for node in nodes:
+        if node is None:
+            continue
+        text = " ".join(t.text for t in node.subtree).lower()
+        best = None
+        for actor in actors:
+            for name in [actor.name, *actor.aliases]:
+                if name and re.search(r"\b" + re.escape(name.lower()) + r"\b", text):
+                    position = text.index(name.lower())
+                    if best is None or position < best[0]:
+                        best = (position, actor.name)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def _contiguous_from(tokens: list, head_index: int) -> list:
+    """The run of `tokens` around `head_index` with no gaps (drops an object split off by the cue)."""
+    if not tokens:
+        return tokens
+    by_index = {t.i: t for t in tokens}
+    lo = hi = head_index
+    while lo - 1 in by_index:
+        lo -= 1
+    while hi + 1 in by_index:
+        hi += 1
+    return [by_index[i] for i in range(lo, hi + 1)][:MAX_ACTION_TOKENS]
+
+
+def _join(tokens: list) -> str | None:
+    words = list(tokens)
+    while words and (words[-1].is_punct or words[-1].pos_ in ("ADP", "CCONJ", "DET")):
+        words.pop()
+    while words and (words[0].is_punct or words[0].pos_ in ("CCONJ", "ADP")):
+        words.pop(0)
+    if not words:
+        return None
+    doc = words[0].doc
+    return doc.text[words[0].idx:words[-1].idx + len(words[-1].text)] if _is_contiguous(words) else " ".join(
+        t.text for t in words)
+
+
+def _is_contiguous(words: list) -> bool:
+    return all(b.i == a.i + 1 for a, b in zip(words, words[1:], strict=False))
+
+
+def _without_overlaps(found: list[Deadline]) -> list[Deadline]:
+    kept: list[Deadline] = []
+    for deadline in found:
+        if kept and deadline.start < kept[-1].end:
+            if (deadline.end - deadline.start) > (kept[-1].end - kept[-1].start):
+                kept[-1] = deadline
+            continue
+        kept.append(deadline)
+    return kept

@@ -8,7 +8,6 @@ and returned whole, in article order. A first sentence that opens with a pronoun
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
