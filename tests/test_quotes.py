@@ -161,3 +161,54 @@ def test_quotes_on_a_doc_without_parse_do_not_crash():
               spaces=[False, True, True, True, True, True, True, False, False, True, True, False])
     [quote] = extract_quotes(doc, extract_actors(doc))
     assert quote.text == "We will fight on to the end,"
+
+
+def test_quote_interrupted_by_its_attribution_is_one_quote(nlp):
+    text = (
+        "\u201cWe have made real progress,\u201d Foreign Minister Wang Yi said on Monday. "
+        "\u201cBut the hardest questions are still open.\u201d"
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text.startswith("We have made real progress")
+    assert quote.text.endswith("still open.")
+    assert quote.speaker == "Wang Yi"
+
+
+def test_name_after_a_dash_is_the_speaker(nlp):
+    text = "\u201cThe embassy will reopen when it is safe for our staff.\u201d \u2015 Ambassador Maria Lopez"
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Maria Lopez"
+
+
+def test_paragraph_opened_with_a_right_mark_is_still_a_quote():
+    text = "\u201dWe will not accept these terms under any circumstances.\u201d"
+    [span] = find_quoted_spans(text)
+    assert text[span.start:span.end] == "We will not accept these terms under any circumstances."
+
+
+def test_inch_sign_does_not_open_a_quote():
+    text = 'The envoy is 6\'3" tall and was greeted warmly in Seoul on Monday by officials.'
+    assert find_quoted_spans(text) == []
+
+
+def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):
+    text = "South Korea accused the North of \u201cfanatic recklessness\u201d after the test."
+    [quote] = direct_quotes_of(nlp, text)
+    assert "fanatic recklessness" in quote.text
+    assert quote.speaker == "South Korea"
+
+
+def test_according_to_after_a_partial_quote_keeps_the_sentence(nlp):
+    text = "The talks in Hanoi ended early and \u201cwithout a deal\u201d, according to two officials."
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text.startswith("The talks in Hanoi")
+    assert quote.speaker_text == "two officials"
+
+
+def test_quote_paragraph_after_a_quote_goes_on_with_its_speaker(nlp):
+    text = (
+        "\u201cThe sanctions will remain until we see concrete steps,\u201d Pompeo said.\n\n"
+        "\u201cWe are not going to repeat the mistakes of the past, not this time.\u201d"
+    )
+    first, second = direct_quotes_of(nlp, text)
+    assert first.speaker == second.speaker == "Pompeo"

@@ -29,15 +29,23 @@ def _verb_forms(base: str) -> set[str]:
     return {base, base + "s", base + "ed", base + "ing"}
 
 
+# Verbs whose object is the one spoken about, never the speaker: "blasted Clinton as a “disgrace”".
+EVALUATIVE_SPEECH_VERBS = (
+    "characterize characterise praise laud blast condemn accuse liken cite hail criticize criticise dismiss "
+    "compare blame exhort chant reference slam decry denounce mock ridicule lambast pound call describe label "
+    "brand dub quote urge advise inform assure scold chide question"
+)
+TRANSITIVE_CUES = frozenset(
+    {form for base in EVALUATIVE_SPEECH_VERBS.split() for form in _verb_forms(base)}
+    | {"tell", "told", "tells", "telling", "labelled", "dubbed", "dubbing"}
+)
 REGULAR_SPEECH_VERBS = (
     "add state insist stress warn note explain declare announce claim argue assert acknowledge recall reply "
     "respond tweet ask continue predict suggest comment contend concede maintain emphasize emphasise remark "
     "repeat joke boast complain testify confirm deny promise vow urge report post describe call yell shout "
     "exclaim scoff mention observe agree conclude demand counter pledge reiterate allege charge retort lament "
     "recount muse opine whisper caution question wonder reason brag concur chide scold mock sing echo "
-    "interject recollect marvel acknowledge insinuate proclaim assure advise inform quote label brand dub "
-    "characterize characterise praise laud blast condemn accuse liken cite hail criticize criticise dismiss "
-    "compare blame exhort chant reference slam decry denounce mock ridicule lambast pound"
+    "interject recollect marvel acknowledge insinuate proclaim " + EVALUATIVE_SPEECH_VERBS
 )
 IRREGULAR_SPEECH_VERBS = (
     "say said says saying tell told tells telling write wrote writes writing written read reads "
@@ -223,18 +231,22 @@ class _Resolver:
         pos = bisect.bisect_left(self.person_starts, token.i)
         fitting: Actor | None = None
         unknown: Actor | None = None
+        unknown_subject: Actor | None = None
         for k in range(pos - 1, max(-1, pos - 40), -1):
             mention, actor = self.persons[k]
             gender = self.index.gender.get(actor.name)
             if gender is not None and gender != want:
                 continue
-            if self.person_is_subject[k] and token.i - mention.start < 120:
+            distance = token.i - mention.start
+            if self.person_is_subject[k] and gender == want and distance < 150:
                 return actor
+            if self.person_is_subject[k] and unknown_subject is None and distance < 50:
+                unknown_subject = actor
             if gender == want and fitting is None:
                 fitting = actor
             if gender is None and unknown is None:
                 unknown = actor
-        return fitting or unknown
+        return unknown_subject or fitting or unknown
 
     def _by_role(self, token: Token, start: int) -> Actor | None:
         """ "the spokeswoman" -> the person whose role says spokeswoman; the most recent such person wins."""
@@ -291,7 +303,7 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        if verb.i == cue.i:  # '"…," said Caddell' parsed with Caddell as object
+        if verb.i == cue.i and cue.lower_ not in TRANSITIVE_CUES:  # '"…," said Caddell' parsed as object
             for child in cue.rights:
                 if child.i - cue.i > 4:
                     break
@@ -451,8 +463,13 @@ def _dash_attribution(ctx: _Context, span: QuotedSpan) -> tuple[int, int, Actor 
     k = ctx.token_at(i)
     if k >= len(ctx.doc):
         return None
+    for j in range(k, min(k + 4, len(ctx.doc))):  # "― Ambassador Maria Lopez": the name after a title
+        if j in ctx.resolver.mention_at:
+            return ctx.resolver.mention_span(ctx.doc[j])
+        if ctx.doc[j].tag_ not in ("NNP", "NNPS"):
+            break
     name = ctx.doc[k]
-    if name.tag_ not in ("NNP", "NNPS") and ctx.resolver.mention_at.get(name.i) is None:
+    if name.tag_ not in ("NNP", "NNPS"):
         return None
     return ctx.resolver.mention_span(name)
 
@@ -471,7 +488,7 @@ def _adjacent_name(ctx: _Context, cue: Token) -> Token | None:
         return doc[i]
     j = cue.i + 1
     actor = ctx.resolver.index.actor_at(j)
-    if j < len(doc) and not ctx.in_quote[j] and (
+    if j < len(doc) and not ctx.in_quote[j] and cue.lower_ not in TRANSITIVE_CUES and (
             actor is not None and actor.kind in ("person", "organization") or doc[j].lower_ in PERSON_PRONOUNS):
         return doc[j]
     return None
@@ -526,7 +543,7 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
     elif cue is not None:
         subject = _subject_of(cue, in_quote=ctx.in_quote)
         if (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
-                or abs(subject.i - cue.i) > 12):
+                or abs(subject.i - cue.i) > 12 and subject.i not in resolver.mention_at):
             subject = _adjacent_name(ctx, cue) or subject
         if subject is not None and not ctx.in_quote[subject.i]:
             speaker = resolver.mention_span(subject)
