@@ -82,6 +82,8 @@ def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: AN
         if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span)):
             tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
         value = normalize(span.text, published, tense=tense, context=context)
+        if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future":
+            value = normalize(f"{span.text} from now", published, tense=tense, context=context) or value
         if value is None and not TEMPORAL_WORD.search(span.text.lower()):
             continue
         found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value=value))
@@ -95,6 +97,11 @@ def _after_deadline_cue(span) -> bool:  # noqa: ANN001 - spacy Span
     before = [t.lower_ for t in span.doc[max(0, span.start - 2):span.start]]
     return bool(before) and (before[-1] in DEADLINE_CUES or (before[-1] == "on" and len(before) > 1
                                                              and before[0] in DEADLINE_CUES))
+
+
+def _after_word(span, word: str) -> bool:  # noqa: ANN001 - spacy Span
+    """'(will meet) in two weeks': a duration counted forward from now is a date."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ == word
 
 
 def _before_infinitive(span) -> bool:  # noqa: ANN001 - spacy Span
@@ -341,6 +348,9 @@ def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
         if m[1] == "past":
             return "PAST_REF"
         return "PX" + UNITS[m[2][:-1]][-1] if m[2] not in ("quarters", "decades") else "PAST_REF"
+    if dct is None and re.fullmatch(r"(?:early |late |earlier |later )?(?:last|next|this|coming|previous|following) "
+                                    r"(?:week|weekend|month|year|quarter|spring|summer|fall|autumn|winter)", s):
+        return None  # relative to a date the article does not give
     for resolver in (_holiday, _explicit_date, _relative_day, _weekday, _month, _month_relative, _year_like, _quarter_like, _week_like,
                      _season, _ago, _set, _duration, _time_of_day):
         value = resolver(s, dct, tense, ctx)
@@ -647,7 +657,9 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
         return f"{dct.year}-12-31"
     if s == "year":
         return str(dct.year)
-    m = re.fullmatch(r"(?:the )?(?:last|past) decade", s)
+    if re.fullmatch(r"(?:the )?past decade", s):
+        return "P10Y"
+    m = re.fullmatch(r"(?:the )?last decade", s)
     if m:
         return str(dct.year // 10 - 1)
     m = re.fullmatch(r"(?:this|the current) decade", s)

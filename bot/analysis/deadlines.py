@@ -307,7 +307,10 @@ def _until_clause(token):  # noqa: ANN001, ANN202
 def _main_clause(verb, cue, actors: list[Actor]) -> tuple[str | None, str | None]:  # noqa: ANN001
     """'sanctions will remain' for the verb an open condition hangs from, and who it concerns."""
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    tokens = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt", "acomp", "dobj")]
+    tokens = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt")]
+    for child in verb.children:
+        if child.dep_ in ("acomp", "dobj", "prep", "attr", "oprd", "advmod") and child.i < cue.i:
+            tokens.extend(child.subtree)
     for subject in subjects:
         tokens.extend(subject.subtree)
     tokens = sorted({t.i: t for t in tokens if t.i < cue.i}.values(), key=lambda t: t.i)
@@ -326,6 +329,19 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
             return None, None
         return _noun_action(noun), _actor_in([noun], actors)
     excluded = {t.i for t in cue.subtree} | set(range(span.start, span.end)) | {cue.i}
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX"):
+        # "gave the parties 48 hours to lay down their arms", "has until Friday to respond"
+        to_verb = doc[span.end + 1]
+        return _verb_phrase(to_verb, excluded), _actor_in(_subjects(verb), actors)
+    noun = next((t for t in doc[cue.i:span.start] if t.lower_ in ("deadline", "ultimatum")), None)
+    if noun is not None:
+        action = _noun_action(noun)
+        purpose = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > noun.i), None)
+        if not action and purpose is not None:  # "set a deadline of June 1 for a deal"
+            action = _join(list(purpose.subtree)[1:])
+        if action:
+            return action, _actor_in(_subjects(verb), actors)
     passive_subject = _passive_subject(verb)
     if verb.lower_ in DEADLINE_WORDS or verb.lemma_ in ("expire", "end", "run"):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -337,6 +353,11 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
         return action, actor
+    return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+def _verb_phrase(verb, excluded: set[int]) -> str | None:  # noqa: ANN001
+    """The verb with its objects and complements ('hand over the inspection records'), no cue or date."""
     tokens = [verb]
     for child in verb.children:
         if child.i in excluded:
@@ -344,10 +365,7 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
         if child.dep_ in ("dobj", "prt", "attr", "dative", "acomp", "xcomp", "ccomp", "prep", "oprd", "neg"):
             tokens.extend(t for t in child.subtree if t.i not in excluded)
     tokens = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
-    tokens = _contiguous_from(tokens, verb.i)
-    action = _join(tokens)
-    actor = _actor_in(_subjects(verb), actors)
-    return action, actor
+    return _join(_contiguous_from(tokens, verb.i))
 
 
 def _deadline_noun(cue, span):  # noqa: ANN001, ANN202
@@ -366,8 +384,10 @@ def _noun_action(noun) -> str | None:  # noqa: ANN001
     for child in noun.children:
         if child.dep_ in ("acl", "relcl", "prep") and child.lower_ not in ("of", "on", "at", "by", "in"):
             words = [t for t in child.subtree if t.ent_type_ not in ("DATE", "TIME")]
-            if child.dep_ == "prep":
+            if child.dep_ == "prep" or (words and words[0].lower_ == "to"):
                 words = words[1:]
+            if child.dep_ in ("acl", "relcl"):
+                words = [t for t in words if t.i >= child.i or t.lower_ != "to"]
             text = _join(words)
             if text:
                 return text

@@ -3,7 +3,8 @@
 Each line is an invented sentence or two with its `published` date and the gold `deadlines` (text, offsets,
 due, kind, action, actor); traps (past events, agents, scheduled meetings) carry none. Lines of split "dev"
 were used while writing the rules; lines of split "fresh" were written afterwards and only measured. A predicted deadline
-is right when its span overlaps a gold one; due accuracy counts matched pairs with the same `due`.
+is right when its span overlaps a gold one; due accuracy counts matched pairs with the same `due`; an action
+is right when it shares half its words with the gold one; actor accuracy counts gold actors named exactly.
 Run: `python -m bot.evaluation.deadlines` (add `--model NAME`, `--show` to list the misses).
 """
 
@@ -28,6 +29,7 @@ class DeadlineScores:
     due_accuracy: float
     kind_accuracy: float
     actor_accuracy: float
+    action_accuracy: float
     matched: int
     predicted: int
     gold: int
@@ -41,7 +43,7 @@ def score_deadlines(predictions: Mapping[str, Sequence[Mapping[str, Any]]],
         predictions: deadlines per text id, each with `start`, `end`, `due`, `kind` (and `actor`).
         gold: the labelled deadlines per text id, same fields.
     """
-    matched = due_ok = kind_ok = actor_ok = actor_total = 0
+    matched = due_ok = kind_ok = actor_ok = actor_total = action_ok = action_total = 0
     n_pred = sum(len(v) for v in predictions.values())
     n_gold = sum(len(v) for v in gold.values())
     for text_id, gold_items in gold.items():
@@ -57,6 +59,9 @@ def score_deadlines(predictions: Mapping[str, Sequence[Mapping[str, Any]]],
             if item.get("actor"):
                 actor_total += 1
                 actor_ok += best.get("actor") == item.get("actor")
+            if item.get("action"):
+                action_total += 1
+                action_ok += _same_words(best.get("action"), item["action"])
     precision = matched / n_pred if n_pred else 0.0
     recall = matched / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -65,8 +70,17 @@ def score_deadlines(predictions: Mapping[str, Sequence[Mapping[str, Any]]],
         due_accuracy=round(due_ok / matched, 3) if matched else 0.0,
         kind_accuracy=round(kind_ok / matched, 3) if matched else 0.0,
         actor_accuracy=round(actor_ok / actor_total, 3) if actor_total else 0.0,
+        action_accuracy=round(action_ok / action_total, 3) if action_total else 0.0,
         matched=matched, predicted=n_pred, gold=n_gold,
     )
+
+
+def _same_words(predicted: str | None, gold: str) -> bool:
+    """An action is right when it shares at least half of the words of the two (Jaccard ≥ 0.5)."""
+    if not predicted:
+        return False
+    a, b = set(predicted.lower().split()), set(gold.lower().split())
+    return len(a & b) / len(a | b) >= 0.5
 
 
 def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:

@@ -1,0 +1,103 @@
+"""Dates: temporal expressions found in invented diplomacy news, with TIMEX3 values against the published date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.analysis.dates import extract_dates, normalize
+
+PUBLISHED = date(2018, 10, 3)  # a Wednesday, ISO week 40
+
+
+def values(nlp, text: str, published: date | None = PUBLISHED) -> dict[str, str | None]:
+    return {d.text: d.value for d in extract_dates(nlp(text), published)}
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("January 15, 2021", "2021-01-15"),
+        ("15 January 2021", "2021-01-15"),
+        ("January 2021", "2021-01"),
+        ("2021", "2021"),
+        ("last month", "2018-09"),
+        ("next month", "2018-11"),
+        ("this week", "2018-W40"),
+        ("next week", "2018-W41"),
+        ("the fourth quarter", "2018-Q4"),
+        ("last year", "2017"),
+        ("the end of the year", "2018"),
+        ("year-end", "2018-12-31"),
+        ("yesterday", "2018-10-02"),
+        ("tomorrow", "2018-10-04"),
+        ("today", "2018-10-03"),
+        ("30 days", "P30D"),
+        ("two weeks", "P2W"),
+        ("the past decade", "P10Y"),
+        ("three years ago", "2015"),
+        ("the 1990s", "199"),
+        ("now", "PRESENT_REF"),
+        ("recently", "PAST_REF"),
+        ("the future", "FUTURE_REF"),
+        ("this summer", "2018-SU"),
+        ("every day", "P1D"),
+    ],
+)
+def test_expression_resolves_against_published_date(expression, value):
+    assert normalize(expression, PUBLISHED) == value
+
+
+def test_bare_weekday_looks_back_for_past_tense_and_forward_for_future(nlp):
+    assert values(nlp, "Pompeo met Kim Jong Un on Tuesday.") == {"Tuesday": "2018-10-02"}
+    assert values(nlp, "Pompeo will meet Kim Jong Un on Tuesday.") == {"Tuesday": "2018-10-09"}
+
+
+def test_weekday_after_a_deadline_cue_lies_ahead(nlp):
+    assert values(nlp, "Tehran was given until Friday to respond.") == {"Friday": "2018-10-05"}
+
+
+def test_in_two_weeks_with_future_verb_is_a_date(nlp):
+    assert values(nlp, "The envoys will meet again in two weeks.") == {"two weeks": "2018-W42"}
+
+
+def test_month_without_year_follows_the_tense_across_new_year(nlp):
+    assert values(nlp, "The talks collapsed in December.", date(2019, 2, 6)) == {"December": "2018-12"}
+    assert values(nlp, "Elections will be held in February.", date(2018, 11, 20)) == {"February": "2019-02"}
+
+
+def test_written_date_the_model_misses_is_found(nlp):
+    found = values(nlp, "The European Union told Britain to submit its proposals no later than April 15.")
+    assert found == {"April 15": "2019-04-15"}
+
+
+def test_cue_words_are_not_part_of_the_date(nlp):
+    assert values(nlp, "Iran must hand over the records no later than March 1, 2022.") == {"March 1, 2022": "2022-03-01"}
+
+
+def test_ages_and_model_numbers_are_not_dates(nlp):
+    assert values(nlp, "Amir, 27, is serving a life sentence, a spokesman, 52 years old, said.") == {}
+
+
+def test_time_words_the_model_leaves_untagged_are_found(nlp):
+    found = values(nlp, "Sanctions are now in force and were recently tightened.")
+    assert found == {"now": "PRESENT_REF", "recently": "PAST_REF"}
+
+
+def test_offsets_point_into_the_text(nlp):
+    text = "The summit, held last month in Singapore, ended without a deal."
+    [mention] = extract_dates(nlp(text), PUBLISHED)
+    assert text[mention.start:mention.end] == "last month"
+
+
+def test_without_published_date_relative_values_stay_unknown(nlp):
+    found = values(nlp, "Sales fell last month, after the accord of January 15, 2021.", published=None)
+    assert found["last month"] is None
+    assert found["January 15, 2021"] == "2021-01-15"
+
+
+def test_quarter_under_discussion_carries_to_a_year_ago(nlp):
+    found = values(nlp, "Profit rose in the third quarter. A year ago, the company lost money.", date(1989, 10, 26))
+    assert found["the third quarter"] == "1989-Q3"
+    assert found["A year ago"] == "1988-Q3"

@@ -1,0 +1,128 @@
+"""Deadlines in invented diplomacy news: each kind, what is due, who must act, and the past-event traps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.analysis.dates import extract_dates
+from bot.analysis.deadlines import extract_deadlines
+from bot.analysis.records import Actor
+
+PUBLISHED = date(2021, 3, 10)  # a Wednesday
+ACTORS = [
+    Actor(name="North Korea", kind="country", mentions=2, aliases=["Pyongyang", "North Korean"]),
+    Actor(name="Iran", kind="country", mentions=2, aliases=["Tehran"]),
+    Actor(name="European Union", kind="organization", mentions=1, aliases=["EU", "Brussels"]),
+    Actor(name="Greece", kind="country", mentions=1, aliases=["Athens"]),
+]
+
+
+def deadlines(nlp, text: str, published: date | None = PUBLISHED):
+    doc = nlp(text)
+    return extract_deadlines(doc, extract_dates(doc, published), ACTORS, published)
+
+
+def test_completed_by_month_names_the_passive_subject_as_action(nlp):
+    [found] = deadlines(nlp, "Washington wants the denuclearisation of North Korea to be completed by January 2021.",
+                        date(2020, 10, 3))
+    assert (found.text, found.due, found.kind) == ("by January 2021", "2021-01", "date")
+    assert found.action == "the denuclearisation of North Korea"
+    assert found.actor == "North Korea"
+
+
+def test_no_later_than_gives_the_day_and_the_actor_doing_it(nlp):
+    [found] = deadlines(nlp, "Iran must hand over the inspection records no later than March 1, 2022.")
+    assert (found.due, found.kind, found.actor) == ("2022-03-01", "date", "Iran")
+    assert found.action == "hand over the inspection records"
+
+
+def test_within_thirty_days_is_a_duration_due_thirty_days_after_publication(nlp):
+    [found] = deadlines(nlp, "Athens must submit the list of reforms within 30 days.")
+    assert (found.text, found.due, found.kind, found.actor) == ("within 30 days", "2021-04-09", "duration", "Greece")
+
+
+def test_duration_without_published_date_has_no_due(nlp):
+    [found] = deadlines(nlp, "Athens must submit the list of reforms within 30 days.", published=None)
+    assert (found.kind, found.due) == ("duration", None)
+
+
+def test_granted_time_to_act_is_a_duration_even_in_the_past_tense(nlp):
+    [found] = deadlines(nlp, "The Security Council gave the warring parties 48 hours to lay down their arms.")
+    assert (found.kind, found.due, found.action) == ("duration", "2021-03-12", "lay down their arms")
+
+
+def test_before_the_summit_next_month(nlp):
+    [found] = deadlines(nlp, "Negotiators hope to finalise the text before the summit next month.")
+    assert (found.text, found.due, found.action) == ("before the summit next month", "2021-04", "finalise the text")
+
+
+def test_expires_on_a_weekday_looks_ahead(nlp):
+    [found] = deadlines(nlp, "The temporary ceasefire in Idlib expires on Friday.")
+    assert (found.due, found.kind) == ("2021-03-12", "date")
+    assert found.action == "The temporary ceasefire in Idlib"
+
+
+def test_deadline_of_names_what_it_is_for(nlp):
+    [found] = deadlines(nlp, "Ministers set a deadline of June 1 for a deal on fishing rights.")
+    assert (found.due, found.action) == ("2021-06-01", "a deal on fishing rights")
+
+
+def test_by_year_end(nlp):
+    [found] = deadlines(nlp, "The defence minister said the troops would be withdrawn by year-end.")
+    assert (found.text, found.due) == ("by year-end", "2021-12-31")
+
+
+def test_ultimatum_with_hours(nlp):
+    [found] = deadlines(nlp, "Moscow issued a 24-hour ultimatum to the garrison to surrender.")
+    assert (found.kind, found.due) == ("duration", "2021-03-11")
+
+
+def test_given_until_friday_to_respond_resolves_actor_from_alias(nlp):
+    [found] = deadlines(nlp, "Tehran was given until Friday to respond to the proposal.")
+    assert (found.due, found.action, found.actor) == ("2021-03-12", "respond to the proposal", "Iran")
+
+
+def test_until_a_process_completes_is_an_open_condition(nlp):
+    [found] = deadlines(nlp, "Sanctions will remain in place until the denuclearization process is complete.")
+    assert found.kind == "condition"
+    assert found.due is None
+    assert found.text == "until the denuclearization process is complete"
+    assert found.action == "Sanctions will remain in place"
+
+
+def test_condition_names_the_actor_of_the_main_clause(nlp):
+    [found] = deadlines(nlp, "The EU will keep the tariffs until the dispute over steel subsidies is settled.")
+    assert (found.kind, found.actor) == ("condition", "European Union")
+
+
+def test_not_until_tuesday_did_they_agree_is_no_deadline(nlp):
+    assert deadlines(nlp, "Not until Tuesday did the two delegations agree on a final text.") == []
+
+
+def test_something_done_by_a_past_day_is_no_deadline(nlp):
+    assert deadlines(nlp, "The ministers agreed on the communique by Tuesday evening.") == []
+    assert deadlines(nlp, "By Friday, the rebels had withdrawn from the city.") == []
+
+
+def test_past_until_and_within_are_no_deadlines(nlp):
+    assert deadlines(nlp, "The talks in Geneva lasted until midnight.") == []
+    assert deadlines(nlp, "Sanctions remained in place until 2016, when the nuclear deal took effect.") == []
+    assert deadlines(nlp, "The army withdrew within 48 hours of the ceasefire.") == []
+
+
+def test_by_naming_a_person_is_no_deadline(nlp):
+    assert deadlines(nlp, "The statement is expected to be read by the foreign minister on Thursday.") == []
+
+
+def test_scheduled_meeting_is_no_deadline(nlp):
+    assert deadlines(nlp, "The foreign ministers will meet in Vienna on Thursday.") == []
+
+
+def test_deadline_already_passed_at_publication_is_dropped(nlp):
+    assert deadlines(nlp, "The deal, signed by both leaders in 2018, expired last year.") == []
+
+
+def test_offsets_point_at_the_cue_and_date(nlp):
+    text = "Greece has until June to repay the loan to the eurozone."
+    [found] = deadlines(nlp, text)
+    assert text[found.start:found.end] == found.text == "until June"
