@@ -155,7 +155,7 @@ def _dangling(unit) -> bool:  # noqa: ANN001 - spacy Span
 def choose(units: Sequence, scores: list[float], count: int) -> list[int]:
     """Indices of the best units, skipping repeats and over-long ones, in article order.
 
-    A unit opening with a pronoun may not come first unless the unit before it is chosen too.
+    A unit opening with a pronoun ("He said…") is not left first: it gives way to the best unit that does not.
     """
     order = sorted(range(len(units)), key=lambda i: -scores[i])
     words = [_words(u) for u in units]
@@ -172,7 +172,7 @@ def choose(units: Sequence, scores: list[float], count: int) -> list[int]:
         chosen.append(i)
         total += length
     chosen.sort()
-    while chosen and chosen[0] > 0 and _dangling(units[chosen[0]]):
+    while chosen and _dangling(units[chosen[0]]):
         first = chosen[0]
         replacement = next((j for j in order if j not in chosen and not _dangling(units[j])
                             and total - len(units[first].text) + len(units[j].text) <= MAX_SUMMARY_CHARS), None)
