@@ -163,13 +163,12 @@ def ask(command_line: str) -> None:
 
     from bot.commands import ask as ask_command
     from bot.storage import Database
-    from bot.terminal import render_blocks
+    from bot.terminal import render_answer
 
     settings = load_settings()
     database = Database.connect(settings.database_url)
     database.upgrade()
-    answer = ask_command(settings, database, command_line)
-    Console().print(render_blocks(answer.blocks))
+    Console().print(render_answer(ask_command(settings, database, command_line)))
 
 
 @cli.command("eval")
