@@ -99,10 +99,10 @@ def notable_quote(story: Story) -> Quote | None:
     if not quotes:
         return None
 
-    def score(quote: Quote) -> tuple[int, int, int]:
+    def score(quote: Quote) -> tuple[int, int, int, int]:
         length = len(quote.text)
         readable = 1 if 40 <= length <= 320 else 0
-        return (1 if quote.speaker else 0, readable, min(length, 320))
+        return (1 if quote.direct else 0, 1 if quote.speaker else 0, readable, min(length, 320))
 
     return max(quotes, key=score)
 
@@ -117,7 +117,10 @@ def _speaker(quote: Quote) -> str:
 
 
 def _quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
-    return f"> “{escape_within(quote.text, limit)}”\n> — *{escape_within(_speaker(quote), 120)}*"
+    # A comma closing the quoted words belongs to the sentence around them, not to what was said.
+    words = escape_within(quote.text.strip().rstrip(",;:"), limit)
+    said = f"“{words}”" if quote.direct else f"_(paraphrase)_ {words}"
+    return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*"
 
 
 def _deadline_line(deadline: Deadline) -> str:

@@ -238,3 +238,14 @@ def test_any_feed_text_gives_valid_inert_block_kit(title, summary, names, quote_
         for text in [*_texts(message.blocks), message.text]:
             rest = _without_our_links(text)
             assert "<" not in rest and ">" not in rest
+
+
+def test_notable_quote_prefers_a_direct_quote_to_a_paraphrase() -> None:
+    paraphrase = Quote("the government would retaliate if the tariffs were imposed on its steel exports next month",
+                       0, 80, direct=False, speaker="Mexico")
+    direct = Quote("We will not be pushed,", 100, 122, direct=True, speaker="Rodrigo Salcedo")
+    story = Story(id=1, title="Steel", url=None, published=datetime(2026, 11, 27, tzinfo=UTC),
+                  quotes=[paraphrase, direct])
+    assert notable_quote(story) is direct
+    text = " ".join(b.get("text", {}).get("text", "") for b in story_blocks(story))
+    assert "“We will not be pushed”" in text

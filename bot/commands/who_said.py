@@ -113,7 +113,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
 
 def _quote_blocks(hit: QuoteHit) -> list[dict]:
     if hit.direct:
-        body = f"> “{safe(hit.text.strip(QUOTE_MARKS))}”"
+        body = f"> “{safe(hit.text.strip(QUOTE_MARKS).rstrip(',;:'))}”"
     else:
         body = f"> _paraphrase:_ {safe(hit.text)}"
     where = f"{hit.published.date().isoformat()} · {link(hit.url, hit.title)} · {safe(hit.source)}"
