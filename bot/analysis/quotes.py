@@ -564,7 +564,7 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
         if speaker is None:
             verb = _colon_intro(ctx, first, lo)
             subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
-            if subject is not None and not ctx.in_quote[subject.i]:
+            if subject is not None and not ctx.in_quote[subject.i] and subject.lower_ not in ("it", "this", "that"):
                 cue, governed = verb, True
                 speaker = resolver.mention_span(subject)
     if _is_title(doc, text, span, first, last):
