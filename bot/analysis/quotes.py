@@ -486,11 +486,34 @@ def _adjacent_name(ctx: _Context, cue: Token) -> Token | None:
         i -= 1
     if i >= 0 and not ctx.in_quote[i] and (i in mention_at or doc[i].tag_ == "PRP" and doc[i].lower_ != "it"):
         return doc[i]
+    if i > 0 and doc[i].text == ",":  # "Ramos, 58, told AFP", "Jake Sullivan, her adviser, said"
+        for j in range(i - 1, max(-1, i - 16), -1):
+            if ctx.in_quote[j] or doc[j].is_sent_start:
+                break
+            if j in mention_at and doc[j + 1].text == "," and ctx.resolver.index.actor_at(j).kind in (
+                    "person", "organization"):
+                return doc[j]
     j = cue.i + 1
     actor = ctx.resolver.index.actor_at(j)
     if j < len(doc) and not ctx.in_quote[j] and cue.lower_ not in TRANSITIVE_CUES and (
             actor is not None and actor.kind in ("person", "organization") or doc[j].lower_ in PERSON_PRONOUNS):
         return doc[j]
+    return None
+
+
+def _last_person_subject(ctx: _Context, paragraph_start: int) -> Token | None:
+    """The person who is the subject of the last sentence of the previous paragraph, if any."""
+    end = ctx.token_at(paragraph_start) - 1
+    while end >= 0 and ctx.doc[end].is_space:
+        end -= 1
+    if end < 0 or ctx.in_quote[end]:
+        return None
+    lo, _hi = sentence_bounds(ctx.doc, end)
+    for token in ctx.doc[lo:end + 1]:
+        if token.dep_ in SUBJECT_DEPS and not ctx.in_quote[token.i]:
+            actor = ctx.resolver.index.actor_at(token.i)
+            if actor is not None and actor.kind == "person" or token.lower_ in PERSON_PRONOUNS:
+                return token
     return None
 
 
@@ -583,6 +606,11 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
         # A quote paragraph right after another one, with no attribution of its own, goes on with it.
         for name in ("speaker", "speaker_text", "speaker_start", "speaker_end"):
             setattr(quote, name, getattr(previous.quote, name))
+    elif text[paragraph[0]:span.start].strip(" \"\u201c\u201d") == "":
+        # A quote paragraph after a paragraph about someone: 'Valastro praised Christie. ¶ "We need…"'
+        subject = _last_person_subject(ctx, paragraph[0])
+        if subject is not None:
+            _speaker_fields(doc, quote, *resolver.mention_span(subject))
     cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
     return _Found(quote, cue_i, paragraph, continues)
 
