@@ -445,7 +445,7 @@ def _attribution_sentence(ctx: _Context, start: int) -> bool:
 def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor | None) -> None:
     quote.speaker_start = doc[start].idx
     quote.speaker_end = doc[end - 1].idx + len(doc[end - 1])
-    quote.speaker_text = doc.text[quote.speaker_start:quote.speaker_end]
+    quote.speaker_text = doc[start:end].text
     quote.speaker = actor.name if actor else None
 
 
@@ -693,6 +693,7 @@ def _according_clause(cue: Token, first: int, last: int) -> tuple[int, int] | No
 def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> list[Quote]:
     """Paraphrases: "Pompeo stressed that sanctions would remain" -> direct=False with its speaker."""
     found: list[Quote] = []
+    text = doc.text
     for token in doc:
         if token.lower_ not in REPORTING_VERBS or not token.tag_.startswith("VB") or in_quote[token.i]:
             continue
@@ -710,7 +711,7 @@ def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> lis
             right -= 1
         start, end = doc[left].idx, doc[right].idx + len(doc[right])
         found.append(Quote(
-            text=doc.text[start:end], start=start, end=end, direct=False,
+            text=text[start:end], start=start, end=end, direct=False,
             speaker=actor.name if actor else None,
             speaker_text=doc[s:e].text, speaker_start=doc[s].idx, speaker_end=doc[e - 1].idx + len(doc[e - 1]),
             cue=token.text,
