@@ -172,7 +172,7 @@ def ask(command_line: str) -> None:
 
 
 @cli.command("eval")
-@click.argument("what", type=click.Choice(["quotes", "dates", "deadlines", "summaries", "all"]))
+@click.argument("what", type=click.Choice(["quotes", "dates", "deadlines", "stories", "summaries", "all"]))
 @click.option("--split", default=None, help="Corpus split (default: the tuning splits of each corpus).")
 @click.option("--release", is_flag=True, help="Allow the reserved splits (release checks only).")
 def eval_command(what: str, split: str | None, release: bool) -> None:

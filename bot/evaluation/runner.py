@@ -50,21 +50,34 @@ def analyze_file(nlp, source: Path, target: Path, batch_size: int) -> None:  # n
         run_contract(nlp, lines_of([(source.name, f)]), out, io.StringIO(), batch_size=batch_size)
 
 
-def score_corpus(what: str, split: str, nlp, settings: Settings, workdir: Path) -> dict:  # noqa: ANN001
-    corpus = CORPORA[what]
-    scorer = shared_eval_dir() / corpus.scorer
-    exported, predicted = workdir / f"{what}-{split}-in.jsonl", workdir / f"{what}-{split}-out.jsonl"
-    subprocess.run([sys.executable, str(scorer), "export", split, str(exported)], check=True)
-    analyze_file(nlp, exported, predicted, settings.analysis_batch_size)
+def _score(scorer: Path, split: str, predicted: Path) -> dict:
     out = subprocess.run([sys.executable, str(scorer), "score", split, str(predicted)], check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def score_corpus(what: str, split: str, nlp, settings: Settings, workdir: Path) -> dict:  # noqa: ANN001
+    """Export the split, analyze it, and score it; summaries also score plain sumy methods on the same run."""
+    corpus = CORPORA[what]
+    scorer = shared_eval_dir() / corpus.scorer
+    exported, predicted = workdir / f"{what}-{split}-in.jsonl", workdir / f"{what}-{split}-out.jsonl"
+    subprocess.run([sys.executable, str(scorer), "export", split, str(exported)], check=True)
+    analyze_file(nlp, exported, predicted, settings.analysis_batch_size)
+    result = _score(scorer, split, predicted)
+    if what == "summaries":
+        from bot.evaluation.summary_baselines import baseline_files
+
+        table = {"diplobot": result["system"], "lead3": result["lead3"]}
+        for method, path in baseline_files(nlp, exported, workdir).items():
+            table[f"sumy {method}"] = _score(scorer, split, path)["system"]
+        return table
+    return result
+
+
 def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader: Callable,
                     release: bool = False) -> int:
     console = Console()
-    wanted = ["quotes", "dates", "deadlines", "summaries"] if what == "all" else [what]
+    wanted = ["quotes", "dates", "deadlines", "stories", "summaries"] if what == "all" else [what]
     nlp = nlp_loader()
     status = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,6 +87,12 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
 
                 console.print("[bold]deadlines[/] (eval/deadlines.jsonl, our own labelled set)")
                 console.print_json(json.dumps(evaluate_labelled_set(nlp)))
+                continue
+            if name == "stories":
+                from bot.evaluation.stories import evaluate_labelled_set as evaluate_stories
+
+                console.print("[bold]stories[/] (eval/stories.jsonl, our own labelled set: pairwise clustering)")
+                console.print_json(json.dumps(evaluate_stories(nlp)))
                 continue
             corpus = CORPORA[name]
             if not os.environ.get(corpus.variable):
