@@ -16,9 +16,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -120,17 +121,20 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str | None:
+    """The term a lower-case word counts as, or None for a stop word or reporting word."""
+    if word in STOP_WORDS or len(word) > MAX_TERM_LENGTH:
+        return None
+    stem = _stem(word)
+    if stem in STOP_WORDS or stem in _NEWS_WORDS or len(stem) < 2:
+        return None
+    return stem
+
+
 def words(text: str) -> list[str]:
     """Content words of `text`, lower-cased and lightly stemmed; stop words and reporting words dropped."""
-    found = []
-    for word in _WORD.findall(text.lower()):
-        if word in STOP_WORDS or len(word) > MAX_TERM_LENGTH:
-            continue
-        stem = _stem(word)
-        if stem in STOP_WORDS or stem in _NEWS_WORDS or len(stem) < 2:
-            continue
-        found.append(stem)
-    return found
+    return [term for term in map(_term, _WORD.findall(text.lower())) if term is not None]
 
 
 def article_terms(title: str, text: str) -> dict[str, int]:
@@ -146,8 +150,8 @@ def document_terms(facts: ArticleFacts) -> set[str]:
     return set(facts.terms) | {ACTOR_PREFIX + actor for actor in facts.actors}
 
 
-def _vector(terms: Mapping[str, int], stats: TermStats, prior: int) -> dict[str, float]:
-    weights = {t: (1 + math.log(n)) * stats.idf(t, prior) for t, n in terms.items() if n > 0}
+def _vector(terms: Mapping[str, int], idf: Callable[[str], float]) -> dict[str, float]:
+    weights = {t: (1 + math.log(n)) * idf(t) for t, n in terms.items() if n > 0}
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {t: w / norm for t, w in weights.items()} if norm else {}
 
@@ -158,12 +162,12 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
-def _actor_overlap(a: frozenset[str], b: frozenset[str], stats: TermStats, prior: int) -> float:
+def _actor_overlap(a: frozenset[str], b: frozenset[str], idf: Callable[[str], float]) -> float:
     """Weighted Jaccard of two actor sets: a rare shared actor counts more than "United States"."""
     union = a | b
     if not union:
         return 0.0
-    weight = {name: stats.idf(ACTOR_PREFIX + name, prior) for name in union}
+    weight = {name: idf(ACTOR_PREFIX + name) for name in union}
     total = sum(weight.values())
     return sum(weight[name] for name in a & b) / total if total else 0.0
 
@@ -173,16 +177,23 @@ def _gap_hours(a: ArticleFacts, b: ArticleFacts) -> float:
 
 
 class Scorer:
-    """Pairwise similarity of articles under one frequency table, with the vectors cached."""
+    """Pairwise similarity of articles under one frequency table, with IDF weights and vectors cached."""
 
     def __init__(self, stats: TermStats, rules: Rules = DEFAULT_RULES) -> None:
         self.stats = stats
         self.rules = rules
         self._vectors: dict[Hashable, dict[str, float]] = {}
+        self._idf: dict[str, float] = {}
+
+    def idf(self, term: str) -> float:
+        weight = self._idf.get(term)
+        if weight is None:
+            weight = self._idf[term] = self.stats.idf(term, self.rules.prior_documents)
+        return weight
 
     def vector(self, facts: ArticleFacts) -> dict[str, float]:
         if facts.key not in self._vectors:
-            self._vectors[facts.key] = _vector(facts.terms, self.stats, self.rules.prior_documents)
+            self._vectors[facts.key] = _vector(facts.terms, self.idf)
         return self._vectors[facts.key]
 
     def score(self, a: ArticleFacts, b: ArticleFacts) -> float:
@@ -192,7 +203,7 @@ class Scorer:
         if gap > rules.window.total_seconds() / 3600:
             return 0.0
         words_alike = _cosine(self.vector(a), self.vector(b))
-        actors_shared = _actor_overlap(a.actors, b.actors, self.stats, rules.prior_documents)
+        actors_shared = _actor_overlap(a.actors, b.actors, self.idf)
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
         # Shared actors at most double the word evidence: a spokeswoman and a country in common are not a story.
         return words_alike + min(rules.actor_weight * actors_shared, words_alike) - late

@@ -27,6 +27,7 @@ from bot.grouping import (
     Rules,
     StoryFacts,
     TermStats,
+    article_terms,
     choose_lead,
     choose_story,
     document_terms,
@@ -121,6 +122,7 @@ def _story_for(session: Session, article: ArticleRow, analysis: Analysis, now: d
     """The story a newly analysed article joins (grouping), or a new one; counts its terms for later IDF."""
     facts = ArticleFacts.of(article.id, article.title, article.text, _utc(article.published_at),
                             [a.name for a in analysis.actors], article.feed_id)
+    article.terms = dict(facts.terms)
     _count_documents(session, document_terms(facts))
     candidates = _candidate_stories(session, facts, rules)
     stats = _term_stats(session, [facts, *(a for story in candidates for a in story.articles)])
@@ -181,7 +183,7 @@ def _candidate_stories(session: Session, facts: ArticleFacts, rules: Rules) -> l
     for chunk in _chunks(story_ids):
         rows += session.execute(
             select(ArticleRow.id, ArticleRow.story_id, ArticleRow.feed_id, ArticleRow.title, ArticleRow.text,
-                   ArticleRow.published_at)
+                   ArticleRow.published_at, ArticleRow.terms)
             .where(ArticleRow.story_id.in_(chunk), ArticleRow.id != facts.key)
             .order_by(ArticleRow.published_at, ArticleRow.id)).all()
     actors: dict[int, list[str]] = defaultdict(list)
@@ -192,8 +194,9 @@ def _candidate_stories(session: Session, facts: ArticleFacts, rules: Rules) -> l
     stories: dict[int, StoryFacts] = {}
     for row in rows:
         story = stories.setdefault(row.story_id, StoryFacts(row.story_id))
-        story.articles.append(ArticleFacts.of(row.id, row.title, row.text, _utc(row.published_at),
-                                              actors[row.id], row.feed_id))
+        terms = row.terms if isinstance(row.terms, dict) else article_terms(row.title, row.text)
+        story.articles.append(ArticleFacts(row.id, _utc(row.published_at), terms,
+                                           frozenset(a for a in actors[row.id] if a), row.feed_id))
     return list(stories.values())
 
 
