@@ -50,7 +50,7 @@ FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near ter
                 "the long term", "the longer term", "in the future", "later", "as soon as possible",
                 "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time"}
 # Extra one- and two-word expressions the model rarely tags DATE.
-EXTRA_PHRASES = {"every day", "each day", "daily", "now", "currently", "recently", "soon", "nowadays", "lately", "the future", "the near future",
+EXTRA_PHRASES = {"every day", "each day", "daily", "now", "currently", "recently", "nowadays", "lately", "the future", "the near future",
                  "the past", "the near term", "the short term", "current", "these days", "right now"}
 FREQUENCY_ADJECTIVES = {"annual", "annually", "quarterly", "seasonally", "yearly", "monthly", "biannual",
                         "semiannual"}
@@ -82,7 +82,8 @@ def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: AN
         if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span)):
             tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
         value = normalize(span.text, published, tense=tense, context=context)
-        if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future":
+        if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future" and (
+                re.match(r"(an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b", span.text.lower())):
             value = normalize(f"{span.text} from now", published, tense=tense, context=context) or value
         if value is None and not TEMPORAL_WORD.search(span.text.lower()):
             continue
@@ -141,6 +142,9 @@ def _merged_time_entities(doc) -> list:  # noqa: ANN001 - spacy Doc
         elif previous is not None and previous.end + 1 == ent.start and doc[previous.end].lower_ == "on" and (
                 previous.label_ == "TIME" and ent.label_ == "DATE"):
             merged[-1] = doc[previous.start:ent.end]  # "noon on Sunday"
+        elif previous is not None and ent.start - previous.end <= 1 and previous.text.lower() in WEEKDAYS and (
+                ent.start == previous.end or doc[previous.end].text == ",") and re.search(r"\d", ent.text):
+            merged[-1] = doc[previous.start:ent.end]  # "Friday, Oct. 13"
         else:
             merged.append(ent)
     return merged
@@ -170,6 +174,8 @@ def _split_range(ent) -> list:  # noqa: ANN001 - spacy Span
 def _clean_entity(ent):  # noqa: ANN001, ANN202 - spacy Span
     """The entity trimmed of possessive endings and stray punctuation, or None when it is not a time."""
     text = ent.text.lower()
+    if text in ("today", "tomorrow") and ent.end < len(ent.doc) and ent.doc[ent.end].tag_ == "POS":
+        return None  # "today's world", "the people of tomorrow": not a day
     if re.fullmatch(r"\d{1,3}|\d{5,}", text):
         return None  # ages ("Amir, 27,") and model numbers ("80486")
     if re.search(r"\bold\b|-old\b", text):
@@ -190,6 +196,9 @@ def _clean_entity(ent):  # noqa: ANN001, ANN202 - spacy Span
             break
     if end == start or doc[start:end].text.lower() in PARTS_ALONE:
         return None
+    if start > 0 and doc[start - 1].lower_ in ("this", "last", "next", "that") and doc[start].lower_ in (
+            "week", "weekend", "month", "year", "quarter"):
+        start -= 1  # "This quarter" tagged without its determiner
     return doc[start:end]
 
 
@@ -279,15 +288,21 @@ def verb_tense(span) -> str:  # noqa: ANN001 - spacy Span
     if aux_words & {"will", "'ll", "shall", "wo"} or ("going" in aux_words):
         return "future"
     if any(a.tag_ == "MD" for a in auxes):
-        return "future"
+        return "past" if token.tag_ == "VBN" and "have" in aux_words else "future"
     if token.tag_ == "VBD" or aux_words & {"had", "has", "have", "was", "were", "did", "'d"}:
         return "past"
+    if token.tag_ == "VBN" and aux_words & {"is", "are", "am", "be", "'s", "'re", "being"}:
+        return "present"
     if token.tag_ == "VBN":
         governor = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if governor is not None and token.dep_ in ("ccomp", "xcomp", "oprd", "acl"):
             return verb_tense(governor.doc[governor.i:governor.i + 1])
         return "past"
     if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
+        governor = token.head
+        if token.dep_ in ("xcomp", "advcl", "relcl", "acl") and governor is not token and governor.pos_ in (
+                "VERB", "AUX") and verb_tense(governor.doc[governor.i:governor.i + 1]) == "past":
+            return "past"
         return "future"
     if token.tag_ == "VBG" and aux_words & {"is", "are", "am", "'s", "'re"}:
         return "future"
@@ -318,13 +333,15 @@ def _clean_text(text: str) -> str:
                r"more than|less than|at least|at most|up to|no more than|fewer than|as many as|as much as|"
                r"as long as|as early as|as late as|as recently as|within|a further|another|"
                r"an additional|a full|a good part of|each of|much of|all of|most of|part of)\b\s*", "", s)
-    s = re.sub(r"^(the |an? )(?=\d|" + "|".join(MONTHS) + r"|(?:first|second|third|fourth)-quarter)", "", s)
+    s = re.sub(r"^(the |an? )(?=\d|(?:" + "|".join(MONTHS) + r")\b|(?:first|second|third|fourth)-quarter)", "", s)
     s = re.sub(r"^(sometime|some time|later in|earlier in|early in|late in|at|on|in) ", "", s)
     s = re.sub(r"^the (previous|prior|preceding) (?=" + "|".join(WEEKDAYS) + ")", "last ", s)
     s = re.sub(r"\b(trading|business|working|calendar|full)\b ", "", s)
     s = re.sub(r"^(.+?) of (\d{4}|the year|this year|last year)$", r"\1", s) if re.match(
         r"^(the )?(first|last|latest|past|next|final) \w+ (months|weeks|days|years)", s) else s
     s = re.sub(r"year's end", "year-end", s)
+    s = re.sub(r"^the full year$|^earlier in the year$|^later in the year$", "this year", s)
+    s = re.sub(r"^(" + "|".join(MONTHS) + r") month$", r"\1", s)
     s = re.sub(r"\s+", " ", s).strip()
     return s
 
@@ -542,7 +559,7 @@ def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
         day = dct + timedelta(days=ahead)
     if clock:
         return f"{day.isoformat()}T{clock}"
-    if part:
+    if part and part != "night":
         return f"{day.isoformat()}{PARTS_OF_DAY[part]}"
     return day.isoformat()
 
@@ -582,6 +599,8 @@ def _month(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
         year = dct.year if month < dct.month - 1 else dct.year - 1
     elif mod in ("next", "this coming"):
         year = dct.year if month > dct.month else dct.year + 1
+    elif mod == "this":
+        year = dct.year
     else:
         year = _year_for_month(month, dct, tense)
     return f"{year:04d}-{month:02d}"
@@ -672,8 +691,9 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
                      r"last year's quarter|the same quarter (?:a year earlier|last year|a year ago)|"
                      r"the (?:year-ago|year-earlier) (?:third|second|first|fourth) quarter", s)
     if m:
-        if ctx.quarter and ("quarter" in s or "period" in s or "year-" in s or "ago" in s or "earlier" in s):
-            return f"{ctx.quarter[0] - 1}-Q{ctx.quarter[1]}"
+        quarter = _discussed_quarter(ctx, dct)
+        if quarter and ("quarter" in s or "period" in s or "year-" in s or "ago" in s or "earlier" in s):
+            return f"{quarter[0] - 1}-Q{quarter[1]}"
         return str(dct.year - 1)
     return None
 
@@ -718,26 +738,39 @@ def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
             return f"{year}-Q{q}"
         if s.endswith("s"):
             return None
-        if ctx.quarter and word in (None, "the latest", "this", "the current", "the most recent", "the recent",
-                                     "the just-completed", "the just-ended"):
+        if unit == "quarter" and explicit_year:
+            return f"{explicit_year}-Q{ctx.quarter[1]}" if ctx.quarter else f"{explicit_year}-QX"
+        quarter = _discussed_quarter(ctx, dct)
+        if quarter and word in (None, "the latest", "this", "the current", "the most recent", "the recent",
+                                "the just-completed", "the just-ended"):
             if word is None and not s.startswith("the"):
                 return None
-            return f"{ctx.quarter[0]}-Q{ctx.quarter[1]}"
+            return f"{quarter[0]}-Q{quarter[1]}"
         if dct is None:
             return None
         current_q = (dct.month - 1) // 3 + 1
         if word in ("this", "the current"):
             return f"{dct.year}-Q{current_q}"
         if word in ("last", "the latest", "the past", "the most recent", "the recent", "the just-completed",
-                    "the just-ended"):
+                    "the just-ended") or (word is None and s.startswith("the")):
             q, y = (current_q - 1, dct.year) if current_q > 1 else (4, dct.year - 1)
+            if word != "last":
+                ctx.quarter = (y, q)
             return f"{y}-Q{q}"
         if word == "next":
             q, y = (current_q + 1, dct.year) if current_q < 4 else (1, dct.year + 1)
             return f"{y}-Q{q}"
-        if word is None and s.startswith("the"):
-            return f"{dct.year}-QX"
     return None
+
+
+def _discussed_quarter(ctx: DocContext, dct: date | None) -> tuple[int, int] | None:
+    """The quarter the article is reporting on, if one was named and it had ended by publication."""
+    if ctx.quarter is None:
+        return None
+    year, q = ctx.quarter
+    if dct is not None and date(year, q * 3, 1) > dct:
+        return None
+    return ctx.quarter
 
 
 def _week_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
@@ -893,7 +926,7 @@ def _duration(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | No
             n = 1
     else:
         n = _number(count_text.replace(" or two", "").replace(" or so", ""))
-        if n is None:
+        if n is None or (n >= 1000 and unit not in TIME_UNITS):
             return None
     code = UNITS[unit]
     if unit == "decade":
