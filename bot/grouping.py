@@ -21,13 +21,33 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 ACTOR_PREFIX = "actor:"  # actors share the frequency table with words, under this prefix
 TITLE_WEIGHT = 2
 MAX_TERM_LENGTH = 60
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
+# English function words: they say nothing about which event an article tells. Our own list, so that storage
+# (which groups) does not have to import spaCy.
+STOP_WORDS = frozenset(
+    """
+    a about above across after afterwards again against all almost alone along already also although always am
+    among amongst an and another any anyone anything anyway anywhere are around as at be became because become
+    becomes been before beforehand behind being below beside besides between beyond both but by can cannot could
+    did do does doing done down during each either else elsewhere enough even ever every everyone everything
+    everywhere except few for former formerly from further had has have having he hence her here hereafter
+    hereby herein hers herself him himself his how however i if in indeed into is it its itself just least less
+    made make many may me meanwhile might mine more moreover most mostly much must my myself neither never
+    nevertheless next no nobody none noone nor not nothing now nowhere of off often on once only onto or other
+    others otherwise our ours ourselves out over own per perhaps please put quite rather re really same see seem
+    seemed seeming seems several she should show side since so some somehow someone something sometime sometimes
+    somewhere still such than that the their theirs them themselves then thence there thereafter thereby
+    therefore therein thereupon these they this those though through throughout thru thus to together too
+    toward towards under until up upon us used using various very via was we well were what whatever when
+    whence whenever where whereafter whereas whereby wherein whereupon wherever whether which while whither who
+    whoever whole whom whose why will with within without would yet you your yours yourself yourselves
+    n't 's 'd 'll 'm 're 've
+    """.split()
+)
 # Words every news report uses whatever it tells: as common as stop words once a few hundred articles are in.
 _NEWS_WORDS = frozenset(
     {
