@@ -90,12 +90,12 @@ def full_texts(articles: list[Article], settings: Settings) -> dict[int, PageTex
 
 
 def analyze_articles(db: Database, nlp: Language, articles: list[Article], settings: Settings, now: datetime,
-                     progress: Progress | None = None, *, fetch_pages: bool = True) -> tuple[list[int], list[str]]:
+                     progress: Progress | None = None, *, read_pages: bool = True) -> tuple[list[int], list[str]]:
     """Analyze and store each article; one failure is recorded on its article and never stops the others.
 
-    Teaser-only articles are first read from their page (`bot.feeds.pages`) unless `fetch_pages` is False.
+    Teaser-only articles are first read from their page (`bot.feeds.pages`) unless `read_pages` is False.
     """
-    pages = full_texts(articles, settings) if fetch_pages else {}
+    pages = full_texts(articles, settings) if read_pages else {}
     story_ids: list[int] = []
     failures: list[str] = []
     done = 0
