@@ -1,0 +1,266 @@
+"""kill -9 of a real diplobot process at random points of its poll → analyze → post cycle, then restart.
+
+The child (tests/crash_child.py) reads feeds from a local server, keeps SQLite in a temporary folder and posts
+to the Slack stand-in running in this test process, so the stand-in remembers every message across kills.
+Afterwards: no article lost, no story posted twice, every queued story posted, and the database intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.ingest import add_feeds, run_cycle
+from bot.poster import QUOTES_EVENT, STORY_EVENT
+from bot.storage import Database
+from bot.storage.articles import list_articles
+from bot.storage.delivery import add_subscription, ensure_channel, outbox_items
+from bot.storage.stories import load_stories
+from tests.conftest import FeedServer, Route
+from tests.slack_standin import SlackStandIn
+
+KILLS = int(os.environ.get("CRASH_KILLS", 25))
+# Where to aim each kill: the stage line to wait for, and the longest random wait after it, in seconds.
+KILL_AIMS = (("ready", 0.4), ("stage analysed 1/", 0.15), ("stage posting", 0.8), ("ready", 1.5))
+ROOT = Path(__file__).resolve().parent.parent
+CHANNELS = (("T0001", "CALL", "*"), ("T0001", "CLISSA", "Lissa"))
+
+# Invented news: who, from where, where they met, about what. Every article is long enough (over 600
+# characters) to be read from the feed alone, so no article page is fetched.
+PEOPLE = [
+    ("Foreign Minister Anna Kovar", "Lissa", "Geneva", "the ceasefire monitors"),
+    ("Prime Minister Tomas Reyes", "Vantor", "Vienna", "the grain corridor"),
+    ("Envoy Mirela Dascalu", "Harbour", "Oslo", "the prisoner exchange"),
+    ("Secretary-General Ibrahim Okafor", "the Coastal League", "Nairobi", "the fishing quotas"),
+    ("Defence Minister Lena Varga", "Kessel", "Brussels", "the border patrols"),
+    ("Chancellor Pieter Aalto", "Nordmark", "Helsinki", "the energy interconnector"),
+    ("President Sofia Marin", "Castellan", "Madrid", "the refugee compact"),
+    ("Trade Commissioner Jun Park", "the Eastern Union", "Seoul", "the tariff truce"),
+    ("Ambassador Carlos Mendes", "Austral", "Lisbon", "the embassy reopening"),
+    ("Foreign Secretary Hana Novak", "Moravan", "Prague", "the water treaty"),
+    ("Minister Aleksander Wolski", "Baltara", "Warsaw", "the rail link"),
+    ("Special Representative Amira Haddad", "Sidon Bay", "Amman", "the hostage talks"),
+]
+
+
+ARTICLES = 2 * KILLS + 2  # two more for every life, and the last run
+
+
+def article(number: int, published: datetime) -> str:
+    who, country, city, topic = PEOPLE[number % len(PEOPLE)]
+    surname = who.split()[-1]
+    round_ = f"number {number // len(PEOPLE) + 1}"
+    body = (
+        f"{who} of {country} arrived in {city} on Monday for the {round_} round of talks on {topic}. "
+        f"Officials said the first session lasted four hours and ended without a joint statement. "
+        f'"We came to close the remaining gaps on {topic}, and we will not leave before we do," {surname} '
+        f"told reporters outside the conference hall. Diplomats from three neighbouring states joined the "
+        f"afternoon session as observers. {surname} said a draft text had to be ready by December 15, and "
+        f"that the delegations would meet again within 30 days to sign it. Critics in the {country} "
+        f"parliament warned that the timetable was too short and asked for a vote before any signature. "
+        f"The next round is expected in {city} in the second week of December."
+    )
+    return (f"<item><title>{surname} opens {round_} round of {city} talks on {topic}</title>"
+            f'<guid isPermaLink="false">crash-{number}</guid>'
+            f"<link>https://news.example/{number}/{city.lower().replace(' ', '-')}</link>"
+            f"<pubDate>{published:%a, %d %b %Y %H:%M:%S} GMT</pubDate>"
+            f"<description>{body}</description></item>")
+
+
+def feed(numbers: list[int], published: datetime) -> bytes:
+    # Three days apart, so each article tells its own story (grouping only joins articles within 48 hours).
+    items = "".join(article(n, published - timedelta(days=3 * n)) for n in numbers)
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Crash wire</title>'
+            f"{items}</channel></rss>").encode()
+
+
+def publish(feed_server: FeedServer, visible: int, published: datetime) -> None:
+    """Both feeds show the first `visible` articles: the even ones on one feed, the odd ones on the other."""
+    shown = list(range(min(visible, ARTICLES)))
+    for path, numbers in (("/even.xml", shown[0::2]), ("/odd.xml", shown[1::2])):
+        feed_server.routes[path] = Route(body=feed(numbers, published), etag=f'"{path}-{len(numbers)}"',
+                                         headers={"Content-Type": "application/rss+xml"})
+
+
+def child_environment(database_url: str, feeds_file: Path, slack: SlackStandIn) -> dict[str, str]:
+    keep = {name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "LANG", "PYTHONHASHSEED")}
+    return {**keep, "DATABASE_URL": database_url, "FEEDS_FILE": str(feeds_file), "ALLOW_PRIVATE_FEEDS": "true",
+            "POLL_JITTER_SECONDS": "0", "FETCH_TIMEOUT_SECONDS": "3", "SLACK_API_URL": slack.base_url,
+            "SLACK_BOT_TOKEN": "xoxb-crash-test-token", "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+
+
+class BotForks:
+    """tests/crash_child.py: a loaded model that forks bot processes on request; their lines in a queue."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "tests.crash_child"], cwd=cwd, env=env, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.expect("loaded", timeout=120)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line.strip())
+        self.lines.put("closed")
+
+    def expect(self, prefix: str | tuple[str, ...], timeout: float = 30) -> tuple[str, list[str]]:
+        """The next line starting with `prefix` (or one of them), and the lines seen before it."""
+        deadline = time.monotonic() + timeout
+        before = []
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {prefix!r} line in {timeout} s; saw {before}") from None
+            if line.startswith(prefix):
+                return line, before
+            if line == "closed":
+                raise AssertionError(f"the forking process ended; saw {before}")
+            before.append(line)
+
+    def fork(self, cycles: int = 0) -> int:
+        self.process.stdin.write(f"fork {cycles}\n")
+        self.process.stdin.flush()
+        line, _ = self.expect("pid ")
+        return int(line.split()[1])
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def phase_killed(lines: list[str]) -> str:
+    """What the bot was doing when it was killed, read from its last `stage` or log line."""
+    stages = [line for line in lines if line.startswith(("stage", "cycle", "log"))]
+    last = stages[-1] if stages else ""
+    if last.startswith("stage analysed"):
+        done, total = last.split()[-1].split("/")
+        return "analysing" if done != total else "queueing"
+    if last.startswith("log") and "/odd.xml" in last and "bot.feeds.poll" in last:
+        return "analysing"  # the last feed is polled: the first article is being read
+    if last == "stage posting":
+        return "posting"
+    if last.startswith("cycle") or last == "":
+        return "starting"
+    return "polling"
+
+
+def posted(slack: SlackStandIn, event_type: str) -> Counter:
+    """How often each (channel, story id) got a message of `event_type`."""
+    counts: Counter = Counter()
+    for call in slack.calls_to("chat.postMessage"):
+        metadata = call.params.get("metadata")
+        metadata = json.loads(metadata) if isinstance(metadata, str) else metadata or {}
+        if metadata.get("event_type") == event_type:
+            counts[(call.params["channel"], int(metadata["event_payload"]["story_id"]))] += 1
+    return counts
+
+
+def integrity_problems(db: Database) -> list[str]:
+    with db.engine.connect() as conn:
+        check = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
+        foreign = [str(tuple(row)) for row in conn.execute(text("PRAGMA foreign_key_check"))]
+    return ([] if check == ["ok"] else check) + foreign
+
+
+def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(tmp_path: Path, feed_server: FeedServer,
+                                                                        slack_api: SlackStandIn) -> None:
+    seed = int(os.environ.get("CRASH_SEED", time.time_ns() % 1_000_000))
+    rng = random.Random(seed)
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    database_url = f"sqlite:///{tmp_path / 'crash.db'}"
+    db = Database.connect(database_url)
+    db.upgrade()
+    for team, channel, topic in CHANNELS:
+        ensure_channel(db, team, channel, now=published)
+        add_subscription(db, team, channel, topic, created_by="U0ADMIN", now=published)
+    feeds_file = tmp_path / "feeds.txt"
+    feeds_file.write_text(f"{feed_server.url('/even.xml')}\n{feed_server.url('/odd.xml')}\n")
+    forks = BotForks(child_environment(database_url, feeds_file, slack_api), tmp_path)
+    lives = []
+    try:
+        for life in range(KILLS):
+            publish(feed_server, 2 * (life + 1), published)
+            pid = forks.fork()
+            # A stage to aim at, then a random moment after it begins (analysing runs ~60 ms an article).
+            aim, longest = KILL_AIMS[life % len(KILL_AIMS)]
+            trigger, early = forks.expect((aim, "cycle", "stage posting"))
+            time.sleep(rng.uniform(0.0, longest))
+            os.kill(pid, signal.SIGKILL)
+            ended, seen = forks.expect(f"exit {pid}")
+            assert ended.endswith(" -9"), f"seed {seed}: life {life} ended by itself: {seen}"
+            lives.append(phase_killed([*early, trigger, *seen]))
+            assert integrity_problems(db) == [], f"seed {seed}: after kill {life + 1}"
+        publish(feed_server, ARTICLES, published)
+        pid = forks.fork(cycles=2)
+        ended, seen = forks.expect(f"exit {pid}", timeout=120)
+        assert ended.endswith(" 0"), f"seed {seed}: the last run failed: {seen}"
+    finally:
+        forks.close()
+
+    # Stories whose articles were analysed but which were never queued: the gap that
+    # test_a_kill_between_analysis_and_queueing_loses_no_story pins down; counted here, asserted there.
+    queued = {row.story_id for row in outbox_items(db, channel_id="CALL")}
+    never_queued = sorted(story.id for story in load_stories(db) if story.id not in queued)
+    summary = {"seed": seed, "kills": KILLS, "killed_while": dict(Counter(lives)), "never_queued": never_queued,
+               "recovered": sum(1 for row in outbox_items(db) if row.attempts > 1)}
+    print(json.dumps(summary))
+    stored = {a.guid: a for a in list_articles(db)}
+    assert sorted(stored) == sorted(f"crash-{n}" for n in range(ARTICLES)), f"{summary}: an article was lost"
+    assert all(a.analyzed_at is not None and a.analysis_error is None for a in stored.values())
+
+    stories = posted(slack_api, STORY_EVENT)
+    assert [key for key, count in stories.items() if count > 1] == [], f"{summary}: stories posted twice"
+    threads = posted(slack_api, QUOTES_EVENT)
+    assert [key for key, count in threads.items() if count > 1] == [], f"{summary}: quote threads posted twice"
+    rows = outbox_items(db)
+    assert {row.state for row in rows} == {"sent"}, f"{summary}: {[(r.story_id, r.state) for r in rows]}"
+    assert {(row.channel_id, row.story_id) for row in rows} == set(stories)
+    assert integrity_problems(db) == []
+    db.dispose()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bug: run_cycle (and FeedReader.analyse_pending) queue the stories only after every article is analysed "
+    "and committed; a process killed in between leaves analysed articles whose stories are never queued, "
+    "since the restarted process only queues stories of articles it analyses itself. Needs a persistent "
+    "'queued' mark (e.g. articles.queued_at set in enqueue_stories' transaction) checked at the start of a cycle."))
+def test_a_kill_between_analysis_and_queueing_loses_no_story(tmp_path: Path, feed_server: FeedServer,
+                                                             settings, nlp) -> None:
+    """The window the random kills hit most: articles analysed and committed, their stories not yet queued."""
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    db = Database.connect(settings.database_url)
+    db.upgrade()
+    ensure_channel(db, "T0001", "CALL", now=published)
+    add_subscription(db, "T0001", "CALL", "*", created_by="U0ADMIN", now=published)
+    publish(feed_server, 2, published)
+    add_feeds(db, settings, [feed_server.url("/even.xml"), feed_server.url("/odd.xml")], published)
+
+    class Killed(BaseException):
+        """Stands for SIGKILL: nothing after it runs, nothing catches it."""
+
+    def killed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise Killed
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("bot.ingest.enqueue_stories", killed)
+        with pytest.raises(Killed):
+            run_cycle(settings, lambda: nlp, db=db, force=True)
+    run_cycle(settings, lambda: nlp, db=db, force=True)  # the restarted process
+    queued = {row.story_id for row in outbox_items(db)}
+    assert {story.id for story in load_stories(db)} <= queued
+    db.dispose()
