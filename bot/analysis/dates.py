@@ -79,7 +79,7 @@ def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: AN
     found: list[DateMention] = []
     for span in candidate_spans(doc):
         tense = verb_tense(span)
-        if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span)):
+        if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span) or _in_infinitive(span)):
             tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
         value = normalize(span.text, published, tense=tense, context=context)
         if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future" and (
@@ -103,6 +103,12 @@ def _after_deadline_cue(span) -> bool:  # noqa: ANN001 - spacy Span
 def _after_word(span, word: str) -> bool:  # noqa: ANN001 - spacy Span
     """'(will meet) in two weeks': a duration counted forward from now is a date."""
     return span.start > 0 and span.doc[span.start - 1].lower_ == word
+
+
+def _in_infinitive(span) -> bool:  # noqa: ANN001 - spacy Span
+    """'told Britain to submit its proposals by April 15': a task still ahead, whatever the telling verb."""
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children)
 
 
 def _before_infinitive(span) -> bool:  # noqa: ANN001 - spacy Span
