@@ -111,3 +111,34 @@ def test_acronym_after_full_name_is_one_organization(nlp):
     iaea = by_name(extract_actors(doc))["International Atomic Energy Agency"]
     assert iaea.kind == "organization"
     assert "IAEA" in iaea.aliases
+
+
+def test_international_bodies_have_one_canonical_name(nlp):
+    doc = nlp(
+        "The U.N. Security Council met on Friday. Later the Security Council condemned the test, "
+        "and the U.N. said new sanctions were likely."
+    )
+    actors = by_name(extract_actors(doc))
+    council = actors["United Nations Security Council"]
+    assert council.kind == "organization"
+    assert council.mentions == 2
+    assert actors["United Nations"].kind == "organization"
+
+
+def test_the_north_in_a_korea_story_is_north_korea(nlp):
+    doc = nlp(
+        "North Korea fired two missiles on Sunday. Seoul said the North had been warned repeatedly by "
+        "South Korea and Japan."
+    )
+    actors = by_name(extract_actors(doc))
+    assert "North" in actors["North Korea"].aliases
+    assert "North" not in actors
+
+
+def test_name_with_a_ministers_title_is_a_person_even_if_tagged_organization(nlp):
+    doc = nlp(
+        "Jean-Marc Ayrault, the foreign minister of France, said Paris would push for new sanctions."
+    )
+    ayrault = by_name(extract_actors(doc))["Jean-Marc Ayrault"]
+    assert ayrault.kind == "person"
+    assert ayrault.role == "foreign minister of France"

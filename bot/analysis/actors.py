@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from bot.analysis.places import country_for
+from bot.analysis.organizations import organization_for
+from bot.analysis.places import NON_COUNTRY_REGIONS, country_for
 from bot.analysis.records import Actor
 
 ENTITY_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
@@ -35,6 +36,14 @@ GENDERED_ROLES = {
     "congressman": "m", "businesswoman": "f", "businessman": "m", "king": "m", "queen": "f", "prince": "m",
     "princess": "f", "wife": "f", "husband": "m", "mother": "f", "father": "m", "daughter": "f", "son": "m",
     "sister": "f", "brother": "m", "lady": "f", "widow": "f", "actress": "f", "actor": "m",
+}
+# Nouns that only a person can be: an ORG-tagged name with one of these as its title is a person.
+PERSON_ROLE_WORDS = {
+    "minister", "president", "secretary", "spokesman", "spokeswoman", "spokesperson", "senator", "ambassador",
+    "envoy", "chancellor", "premier", "governor", "mayor", "director", "chairman", "chairwoman", "adviser",
+    "advisor", "aide", "analyst", "professor", "scholar", "lawyer", "attorney", "leader", "chief", "general",
+    "diplomat", "official", "commissioner", "lawmaker", "congressman", "congresswoman", "representative",
+    "candidate", "nominee", "economist", "researcher", "fellow", "negotiator", "king", "queen", "prince",
 }
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -89,8 +98,9 @@ def _clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, s
         if doc[i].text in ("(", "[", ",", "\n", "\n\n") or doc[i].is_space:  # "Federal Bureau of Investigation (FBI"
             end = i
             break
-    while start < end and (doc[start].tag_ in ("DT", "PRP$") or doc[start].is_punct or doc[start].is_space):
-        start += 1
+    while start < end and (doc[start].tag_ in ("DT", "PRP$", "RB", "CC", "IN", "UH") or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1  # "Later the Security Council": the entity swallowed a word before the name
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
                            or doc[end - 1].lower_ in ("'s", "\u2019s")):
         end -= 1
@@ -163,7 +173,7 @@ def _group_people(mentions: list[Mention]) -> dict[int, tuple[str, str]]:
     assigned: dict[int, tuple[str, str]] = {}
     for pos, m in enumerate(mentions):
         key = _person_key(m.text)
-        if key in full:
+        if key in full or ("." in m.text and len(m.text) <= 5):  # "U.N." is not Kim Jong Un
             assigned[pos] = key
             continue
         word = key[1]
@@ -190,9 +200,18 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
     kinds: list[tuple[Mention, str]] = []
     for m in mentions:
         key = _name_key(m.text)
+        if organization_for(m.text) and m.label != "SPLIT":
+            kinds.append((m, "organization"))  # "U.N." tagged PERSON, "NATO" tagged GPE
+            continue
+        if key in NON_COUNTRY_REGIONS:
+            kinds.append((m, "place"))
+            continue
         if m.label == "PERSON":
             country = country_for(m.text)
             kinds.append((m, "country" if country and country.how == "name" else "person"))
+            continue
+        if m.label == "ORG" and _person_role_follows(doc, m):
+            kinds.append((m, "person"))  # "Jean-Marc Ayrault, the foreign minister of France"
             continue
         if key in person_texts or (m.end - m.start == 1 and key in person_words and not country_for(m.text)):
             kinds.append((m, "person"))
@@ -205,6 +224,14 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
             continue
         kinds.append((m, ENTITY_KINDS[m.label]))
     return kinds
+
+
+def _person_role_follows(doc: Doc, m: Mention) -> bool:
+    """An ORG-tagged name with a person's title as appositive: it is a person."""
+    if m.end - m.start < 2 or not all(t.is_title for t in doc[m.start:m.end] if t.is_alpha):
+        return False
+    role = role_of(doc, m.start, m.end)
+    return bool(role) and any(w.rstrip(".") in PERSON_ROLE_WORDS for w in role.lower().split())
 
 
 def _untagged_name_mentions(doc: Doc, taken: set[int], person_words: set[str]) -> list[Mention]:
@@ -340,6 +367,12 @@ def build_index(doc: Doc) -> ActorIndex:
         g.mentions.append(m)
         mention_group.append((m, g))
 
+    countries = {country_for(m.text).country for m, kind in kinds if kind == "country"}  # type: ignore[union-attr]
+    compass_country = {
+        word: country for country in countries for word in ("north", "south")
+        if country.lower().startswith(word + " ") and not any(
+            c.lower().startswith(word + " ") and c != country for c in countries)
+    }
     org_acronyms: dict[str, str] = {}
     for m, kind in kinds:
         if kind == "organization" and len(m.text.split()) >= 2:
@@ -347,7 +380,15 @@ def build_index(doc: Doc) -> ActorIndex:
     for m, kind in kinds:
         if kind == "person":
             continue
-        if kind == "country":
+        compass = compass_country.get(_name_key(m.text)) if kind in ("place", "country", "group") else None
+        body = organization_for(m.text) if kind == "organization" else None
+        if compass is not None:  # "the North" in a Korea story
+            g = group_for("country", compass)
+            g.canonical = compass
+        elif body is not None:
+            g = group_for("organization", _name_key(body))
+            g.canonical = body
+        elif kind == "country":
             g = group_for("country", country_for(m.text).country)  # type: ignore[union-attr]
             g.canonical = country_for(m.text).country  # type: ignore[union-attr]
         else:

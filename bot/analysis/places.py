@@ -116,7 +116,11 @@ COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
 }
 
 # Other GPE and LOC names that are not countries but often sit next to them.
-NON_COUNTRY_REGIONS = frozenset({"europe", "asia", "africa", "middle east", "korean peninsula", "latin america"})
+NON_COUNTRY_REGIONS = frozenset({
+    "europe", "asia", "africa", "middle east", "korean peninsula", "latin america", "korea", "the west",
+    "west", "gulf", "persian gulf", "balkans", "caucasus", "central asia", "southeast asia", "east asia",
+    "north america", "south america", "arctic", "pacific", "atlantic", "sahel", "levant", "crimea", "donbas",
+})
 
 
 @dataclass(frozen=True)
