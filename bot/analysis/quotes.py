@@ -707,7 +707,7 @@ def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> lis
         if subject is None:
             continue
         s, e, actor = resolver.mention_span(subject)
-        while right > left and doc[right].is_punct:
+        while right > left and (doc[right].is_punct or doc[right].tag_ == "CC" or doc[right].is_space):
             right -= 1
         start, end = doc[left].idx, doc[right].idx + len(doc[right])
         found.append(Quote(
