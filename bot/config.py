@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(default=5, ge=0)
     user_agent: str = "diplobot/0.1 (+https://github.com/diplobot/diplobot; feed reader for Slack)"
     allow_private_feeds: bool = False
+    fetch_pages: bool = True
+    page_min_delay_seconds: float = Field(default=1.0, ge=0)
     timezone: str = "UTC"
 
     # demo

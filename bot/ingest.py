@@ -80,7 +80,7 @@ def full_texts(articles: list[Article], settings: Settings) -> dict[int, PageTex
     if not wanted:
         return {}
     try:
-        pages = fetch_pages(wanted, settings)
+        pages = fetch_pages(wanted, settings, min_delay=settings.page_min_delay_seconds)
     except Exception:  # noqa: BLE001 - without pages the teasers are still analysed
         log.exception("fetching %d article page(s) failed; their teasers are analysed", len(wanted))
         return {}
@@ -93,9 +93,10 @@ def analyze_articles(db: Database, nlp: Language, articles: list[Article], setti
                      progress: Progress | None = None, *, read_pages: bool = True) -> tuple[list[int], list[str]]:
     """Analyze and store each article; one failure is recorded on its article and never stops the others.
 
-    Teaser-only articles are first read from their page (`bot.feeds.pages`) unless `read_pages` is False.
+    Teaser-only articles are first read from their page (`bot.feeds.pages`) unless `read_pages` or the
+    FETCH_PAGES setting is off.
     """
-    pages = full_texts(articles, settings) if read_pages else {}
+    pages = full_texts(articles, settings) if read_pages and settings.fetch_pages else {}
     story_ids: list[int] = []
     failures: list[str] = []
     done = 0
