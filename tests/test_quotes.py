@@ -212,3 +212,15 @@ def test_quote_paragraph_after_a_quote_goes_on_with_its_speaker(nlp):
     )
     first, second = direct_quotes_of(nlp, text)
     assert first.speaker == second.speaker == "Pompeo"
+
+
+def test_subject_of_the_verb_a_quote_hangs_on_is_its_speaker(nlp):
+    text = "Senator Jane Moore thanked the president for \u201cstepping up and taking action when Congress won't.\u201d"
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Jane Moore"
+
+
+def test_points_out_is_a_speech_verb(nlp):
+    text = "\u201cVoters consistently reject candidates who cannot explain their plans,\u201d he points out."
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "he"

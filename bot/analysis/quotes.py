@@ -45,7 +45,7 @@ REGULAR_SPEECH_VERBS = (
     "repeat joke boast complain testify confirm deny promise vow urge report post describe call yell shout "
     "exclaim scoff mention observe agree conclude demand counter pledge reiterate allege charge retort lament "
     "recount muse opine whisper caution question wonder reason brag concur chide scold mock sing echo "
-    "interject recollect marvel acknowledge insinuate proclaim " + EVALUATIVE_SPEECH_VERBS
+    "interject recollect marvel acknowledge insinuate proclaim confess thank " + EVALUATIVE_SPEECH_VERBS
 )
 IRREGULAR_SPEECH_VERBS = (
     "say said says saying tell told tells telling write wrote writes writing written read reads "
@@ -268,6 +268,9 @@ def _is_cue(token: Token) -> bool:
     lower = token.lower_
     if lower == "according":
         return True
+    if lower in ("point", "points", "pointed", "pointing") and token.i + 1 < len(token.doc) and (
+            token.doc[token.i + 1].lower_ == "out"):
+        return True  # "he points out"
     if lower in ("put", "puts") and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "it":
         return True  # "as a Homeland Security memo put it"
     return lower in SPEECH_VERBS and token.tag_.startswith("VB")
@@ -532,6 +535,18 @@ def _cue_ending_previous_sentence(ctx: _Context, first: int, paragraph: tuple[in
     return None
 
 
+def _governing_verb(doc: Doc, first: int, last: int) -> Token | None:
+    """The nearest verb above the quote in the parse, outside the quote."""
+    node = _quote_root(doc, first, last)
+    for _ in range(8):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.tag_.startswith("VB") and not first <= node.i < last:
+            return node
+    return None
+
+
 def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
     """'McCaskill scolded him: "…"': the verb before a colon right in front of the quote."""
     doc = ctx.doc
@@ -589,6 +604,14 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
             subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
             if subject is not None and not ctx.in_quote[subject.i] and subject.lower_ not in ("it", "this", "that"):
                 cue, governed = verb, True
+                speaker = resolver.mention_span(subject)
+        if speaker is None and words >= MIN_QUOTE_WORDS_WITHOUT_CUE and not same_paragraph:
+            # 'The ad targets a "corrupt political system…"': the subject of the verb the quote hangs on.
+            verb = _governing_verb(doc, first, last)
+            subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
+            if subject is not None and not ctx.in_quote[subject.i] and (
+                    subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
+                cue = verb
                 speaker = resolver.mention_span(subject)
     if _is_title(doc, text, span, first, last):
         return None  # "the reality show “The Apprentice”"
