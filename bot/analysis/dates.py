@@ -50,7 +50,7 @@ FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near ter
                 "the long term", "the longer term", "in the future", "later", "as soon as possible",
                 "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time"}
 # Extra one- and two-word expressions the model rarely tags DATE.
-EXTRA_PHRASES = {"every day", "each day", "daily", "now", "currently", "recently", "nowadays", "lately", "the future", "the near future",
+EXTRA_PHRASES = {"today", "yesterday", "tomorrow", "tonight", "the latest period", "every day", "each day", "daily", "now", "currently", "recently", "nowadays", "lately", "the future", "the near future",
                  "the past", "the near term", "the short term", "current", "these days", "right now"}
 FREQUENCY_ADJECTIVES = {"annual", "annually", "quarterly", "seasonally", "yearly", "monthly", "biannual",
                         "semiannual"}
@@ -135,6 +135,11 @@ def candidate_spans(doc) -> list:  # noqa: ANN001 - spacy Doc
     return spans
 
 
+CLOCK = re.compile(r"^(?:(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?|noon|midnight|midday)(?: [a-z]{2,3}\b)?,?(?: on)? ?"
+                   r"|,? (?:at |on )?(?:(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?|noon|midnight|midday)(?: [a-z]{2,3})?$",
+                   re.IGNORECASE)
+
+
 def _merged_time_entities(doc) -> list:  # noqa: ANN001 - spacy Doc
     """DATE/TIME entities, with a day and the part of it that follows joined ("Friday" + "night")."""
     merged: list = []
@@ -148,8 +153,9 @@ def _merged_time_entities(doc) -> list:  # noqa: ANN001 - spacy Doc
         elif previous is not None and previous.end + 1 == ent.start and doc[previous.end].lower_ == "on" and (
                 previous.label_ == "TIME" and ent.label_ == "DATE"):
             merged[-1] = doc[previous.start:ent.end]  # "noon on Sunday"
-        elif previous is not None and ent.start - previous.end <= 1 and previous.text.lower() in WEEKDAYS and (
-                ent.start == previous.end or doc[previous.end].text == ",") and re.search(r"\d", ent.text):
+        elif previous is not None and ent.start - previous.end <= 1 and (
+                previous.text.lower() in WEEKDAYS and re.search(r"\d", ent.text) or CLOCK.search(previous.text)
+                and ent.label_ == "DATE") and (ent.start == previous.end or doc[previous.end].text == ","):
             merged[-1] = doc[previous.start:ent.end]  # "Friday, Oct. 13"
         else:
             merged.append(ent)
@@ -219,7 +225,9 @@ WRITTEN_DATE = re.compile(
     r"\b(?:" + _CAPITAL_MONTH + r" \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?"
     r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _CAPITAL_MONTH + r"(?:,? \d{4})?"
     r"|" + _CAPITAL_MONTH + r",? \d{4}"
-    r"|\d{4}-\d{2}-\d{2})\b"
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|(?:(?:last|next|this) )?(?:Thanksgiving(?: Day)?|Christmas(?: Day| Eve)?|New Year's(?: Day| Eve)|Election Day|"
+    r"Independence Day|Valentine's Day|Halloween))\b"
 )
 
 
@@ -374,6 +382,12 @@ def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
     if dct is None and re.fullmatch(r"(?:early |late |earlier |later )?(?:last|next|this|coming|previous|following) "
                                     r"(?:week|weekend|month|year|quarter|spring|summer|fall|autumn|winter)", s):
         return None  # relative to a date the article does not give
+    clock = CLOCK.search(s)
+    if clock and clock.end() - clock.start() < len(s):
+        rest = (s[:clock.start()] + " " + s[clock.end():]).strip(" ,")
+        day = _resolve(rest, dct, tense, ctx) if rest else None
+        if day and re.fullmatch(r"\d{4}-\d\d-\d\d", day):
+            return f"{day}T{_clock_of(clock)}"
     for resolver in (_holiday, _explicit_date, _relative_day, _weekday, _month, _month_relative, _year_like, _quarter_like, _week_like,
                      _season, _ago, _set, _duration, _time_of_day):
         value = resolver(s, dct, tense, ctx)
@@ -553,6 +567,8 @@ def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
         direction = "future"
     elif target == dct.weekday():
         direction = "same"
+    elif tense == "present" and (target - dct.weekday()) % 7 <= PRESENT_LOOKAHEAD_DAYS:
+        direction = "future"  # "talks begin Tuesday" in Monday's paper
     else:
         direction = "future" if tense == "future" else "past"
     if direction == "same":
@@ -568,6 +584,21 @@ def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
     if part and part != "night":
         return f"{day.isoformat()}{PARTS_OF_DAY[part]}"
     return day.isoformat()
+
+
+PRESENT_LOOKAHEAD_DAYS = 1
+
+
+def _clock_of(match: re.Match) -> str:
+    """HH:MM of a CLOCK match ("5 p.m." → 17:00, "noon" → 12:00)."""
+    text = match.group(0).lower()
+    if "midnight" in text:
+        return "24:00"
+    if "noon" in text or "midday" in text:
+        return "12:00"
+    hour, minute, half = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
+        match.group(4), match.group(5), match.group(6))
+    return _clock(hour, minute, half.lower())
 
 
 def _clock(hour: str, minute: str | None, half: str) -> str:
