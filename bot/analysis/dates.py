@@ -75,12 +75,15 @@ class DocContext:
 
 def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: ANN001 - spacy Doc
     """Every temporal expression in `doc`, in text order, with its TIMEX3 value (None when unresolvable)."""
-    context = DocContext()
+    spans = candidate_spans(doc)
+    context = DocContext(quarter=_first_quarter(spans, published))
     found: list[DateMention] = []
-    for span in candidate_spans(doc):
+    for span in spans:
         tense = verb_tense(span)
         if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span) or _in_infinitive(span)):
             tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
+        elif span.end < len(doc) and doc[span.end].tag_ == "POS":
+            tense = "past"  # "Wednesday's ruling" reports what happened
         value = normalize(span.text, published, tense=tense, context=context)
         if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future" and (
                 re.match(r"(an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b", span.text.lower())):
@@ -89,6 +92,16 @@ def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: AN
             continue
         found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value=value))
     return found
+
+
+def _first_quarter(spans: list, published: date | None) -> tuple[int, int] | None:
+    """The first quarter an article names ("third-quarter profit"): what its "a year ago" compares with."""
+    for span in spans:
+        if re.search(r"\b(first|second|third|fourth)[- ]quarter\b", span.text.lower()):
+            value = normalize(span.text, published)
+            if value and re.fullmatch(r"\d{4}-Q[1-4]", value):
+                return int(value[:4]), int(value[-1])
+    return None
 
 
 DEADLINE_CUES = {"by", "until", "till", "before", "than", "deadline", "expires", "expire", "expiring", "due"}
@@ -170,7 +183,9 @@ def _split_range(ent) -> list:  # noqa: ANN001 - spacy Span
     parts = []
     start = ent.start
     for token in ent:
-        if token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_):
+        years_listed = token.text == "," and 0 < token.i - ent.start and re.fullmatch(
+            r"\d{4}", token.nbor(-1).text) and token.i + 1 < ent.end and re.fullmatch(r"\d{4}", token.nbor(1).text)
+        if (token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_)) or years_listed:
             if token.i > start:
                 parts.append(ent.doc[start:token.i])
             start = token.i + 1
@@ -302,7 +317,9 @@ def verb_tense(span) -> str:  # noqa: ANN001 - spacy Span
     if aux_words & {"will", "'ll", "shall", "wo"} or ("going" in aux_words):
         return "future"
     if any(a.tag_ == "MD" for a in auxes):
-        return "past" if token.tag_ == "VBN" and "have" in aux_words else "future"
+        if token.tag_ == "VBN" and "have" in aux_words:
+            return "past"
+        return "present" if aux_words & {"would", "could", "might"} else "future"
     if token.tag_ == "VBD" or aux_words & {"had", "has", "have", "was", "were", "did", "'d"}:
         return "past"
     if token.tag_ == "VBN" and aux_words & {"is", "are", "am", "be", "'s", "'re", "being"}:
@@ -348,7 +365,8 @@ def _clean_text(text: str) -> str:
                r"as long as|as early as|as late as|as recently as|within|a further|another|"
                r"an additional|a full|a good part of|each of|much of|all of|most of|part of)\b\s*", "", s)
     s = re.sub(r"^(the |an? )(?=\d|(?:" + "|".join(MONTHS) + r")\b|(?:first|second|third|fourth)-quarter)", "", s)
-    s = re.sub(r"^(sometime|some time|later in|earlier in|early in|late in|at|on|in) ", "", s)
+    s = re.sub(r"^(sometime|some time|later in|earlier in|early in|late in|at|on|in|the day|the early hours of|"
+               r"the late hours of|the small hours of) ", "", s)
     s = re.sub(r"^the (previous|prior|preceding) (?=" + "|".join(WEEKDAYS) + ")", "last ", s)
     s = re.sub(r"\b(trading|business|working|calendar|full)\b ", "", s)
     s = re.sub(r"^(.+?) of (\d{4}|the year|this year|last year)$", r"\1", s) if re.match(
@@ -426,6 +444,10 @@ def _explicit_date(s: str, dct: date | None, tense: str, ctx: DocContext) -> str
             mo, d, y = int(m[1]), int(m[2]), int(m[3])
             y += 1900 if y < 100 and y > 30 else (2000 if y < 100 else 0)
         return _safe_day(y, mo, d)
+    relative = re.match(r"(last|next|this|this coming|this past) ", s)
+    if relative:
+        s = s[relative.end():]
+        tense = "past" if relative[1] in ("last", "this past") else "future"
     m = re.match(_MONTH_RE + r" " + _DAY_RE + r"$", s) or re.match(_DAY_RE + r" (?:of )?" + _MONTH_RE + r"$", s)
     if m:
         if m[1].isdigit():
@@ -435,6 +457,9 @@ def _explicit_date(s: str, dct: date | None, tense: str, ctx: DocContext) -> str
         if dct is None:
             return f"XXXX-{mo:02d}-{d:02d}"
         y = _year_for_month(mo, dct, tense, day=d)
+        if relative and _safe_day(dct.year, mo, d):
+            later = date.fromisoformat(_safe_day(dct.year, mo, d)) > dct
+            y = dct.year + (0 if later else 1) if tense == "future" else dct.year - (1 if later else 0)
         return _safe_day(y, mo, d)
     m = re.match(_MONTH_RE + r",? (?:of )?" + _YEAR_RE + r"$", s)
     if m:
@@ -502,7 +527,7 @@ def _holiday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
             return f"XXXX-{month_day[0]:02d}-{month_day[1]:02d}"
         day = date(year, *month_day)
     if dct is not None and not m[2] and not s.startswith(("last ", "next ")):
-        if tense == "past" and day > dct:
+        if tense != "future" and day > dct + timedelta(days=30):
             return _holiday(f"last {name}", dct, tense, ctx)
         if tense == "future" and day < dct:
             return _holiday(f"next {name}", dct, tense, ctx)
@@ -778,8 +803,8 @@ def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
         if unit == "quarter" and explicit_year:
             return f"{explicit_year}-Q{ctx.quarter[1]}" if ctx.quarter else f"{explicit_year}-QX"
         quarter = _discussed_quarter(ctx, dct)
-        if quarter and word in (None, "the latest", "this", "the current", "the most recent", "the recent",
-                                "the just-completed", "the just-ended"):
+        if quarter and word in (None, "the latest", "the most recent", "the recent", "the just-completed",
+                                "the just-ended"):
             if word is None and not s.startswith("the"):
                 return None
             return f"{quarter[0]}-Q{quarter[1]}"
