@@ -84,6 +84,10 @@ def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: AN
             tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
         elif span.end < len(doc) and doc[span.end].tag_ == "POS":
             tense = "past"  # "Wednesday's ruling" reports what happened
+        if span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") and re.fullmatch(
+                r"the (?:fiscal |financial )?year", span.text.lower()):
+            found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value="P1Y"))
+            continue  # "the year ended Sept. 30": a twelve-month period
         value = normalize(span.text, published, tense=tense, context=context)
         if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future" and (
                 re.match(r"(an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b", span.text.lower())):
@@ -201,8 +205,15 @@ def _split_range(ent) -> list:  # noqa: ANN001 - spacy Span
 def _clean_entity(ent):  # noqa: ANN001, ANN202 - spacy Span
     """The entity trimmed of possessive endings and stray punctuation, or None when it is not a time."""
     text = ent.text.lower()
-    if text in ("today", "tomorrow") and ent.end < len(ent.doc) and ent.doc[ent.end].tag_ == "POS":
-        return None  # "today's world", "the people of tomorrow": not a day
+    if re.fullmatch(r"(today|tomorrow)('s)?", text) and (text.endswith("'s") or (
+            ent.end < len(ent.doc) and ent.doc[ent.end].tag_ == "POS")):
+        return None  # "today's world": not a day
+    if text in ("the day", "that day", "this day", "the days", "the future") and not (
+            ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in ("before", "after")):
+        if text != "the future" or (ent.end < len(ent.doc) and ent.doc[ent.end].lower_ == "of"):
+            return None  # "the day belonged to...": no date the reader can place
+    if re.fullmatch(r"0\d{3}", text):
+        return None  # "0735 GMT"
     if re.fullmatch(r"\d{1,3}|\d{5,}", text):
         return None  # ages ("Amir, 27,") and model numbers ("80486")
     if re.search(r"\bold\b|-old\b", text):
@@ -290,6 +301,9 @@ def _is_time_use(span) -> bool:  # noqa: ANN001 - spacy Span
         nxt = span.doc[span.end] if span.end < len(span.doc) else None
         return span[0].pos_ == "ADJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.lower_ not in (
             "account", "accounts", "affairs", "events", "generations", "tense")
+    if word in ("today", "tomorrow"):
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return nxt is None or nxt.tag_ != "POS"  # "today's world" is no day
     if word == "daily":
         nxt = span.doc[span.end] if span.end < len(span.doc) else None
         return nxt is None or nxt.pos_ not in ("PROPN",)
@@ -297,6 +311,10 @@ def _is_time_use(span) -> bool:  # noqa: ANN001 - spacy Span
         before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
         after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
         return before != "as" and after not in ("after", "as")
+    if word in ("the future", "the past"):
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        if nxt is not None and nxt.lower_ == "of":
+            return False  # "the future of our peoples"
     if word == "the past":
         nxt = span.doc[span.end] if span.end < len(span.doc) else None
         return nxt is None or nxt.pos_ not in ("NOUN", "NUM", "ADJ", "PROPN")
@@ -691,8 +709,6 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 
 
 def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
-    if s in ("the year", "the fiscal year", "the calendar year"):
-        return "P1Y"
     s = re.sub(r"^(early|late|mid|the end of|the middle of|the beginning of|the start of|the first half of|"
                r"the second half of|the rest of|the remainder of|the early|the late|the mid|the first|"
                r"the last half of|the latter half of)[- ]", "", s).strip()
