@@ -78,6 +78,7 @@ WORK_NOUNS = frozenset({"show", "film", "movie", "book", "song", "album", "serie
                         "documentary", "novel", "play", "memoir", "titled", "entitled", "episode", "column",
                         "article", "essay", "podcast", "broadcast", "headline", "musical", "magazine"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+CLAUSE_BREAK_DEPS = ("advcl", "conj", "cc", "relcl", "parataxis")
 INVERTED_SUBJECT_DEPS = ("dobj", "attr", "npadvmod", "oprd", "dative", "appos", "conj", "nmod")
 SPEAKER_TAGS = ("NNP", "NNPS", "NN", "NNS", "PRP", "WP")
 DASHES = "\u2015\u2014\u2013-"
@@ -588,7 +589,7 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
         clause = _governed_clause(cue, first, last)
         if clause is not None:
             governed = True
-            start, end = clause if clause[0] < start else (start, end)
+            start, end = clause if clause[0] < start or clause[1] > end + 1 else (start, end)
     if cue is None and not same_paragraph:
         # '…, Schiff said. "…"': the attribution closing the sentence before, in the same paragraph.
         cue = _cue_ending_previous_sentence(ctx, first, paragraph)
@@ -613,7 +614,7 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
                     subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
                 cue = verb
                 speaker = resolver.mention_span(subject)
-    if _is_title(doc, text, span, first, last):
+    if (start, end) == (span.start, span.end) and _is_title(doc, text, span, first, last):
         return None  # "the reality show “The Apprentice”"
     continues = speaker is None and same_paragraph
     if words < MIN_QUOTE_WORDS_WITHOUT_CUE and not (governed and speaker) and not continues:
@@ -679,7 +680,11 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         return None
     if node.i < cue.i and node.dep_ not in ("ccomp", "dobj"):
         return None
-    left, right = node.left_edge.i, node.right_edge.i
+    left, right = node.left_edge.i, node.i
+    for child in node.rights:  # stop before a trailing subordinate clause: '…" as he faces a test'
+        if child.i >= last and child.dep_ in CLAUSE_BREAK_DEPS:
+            break
+        right = max(right, child.right_edge.i)
     if cue.lower_ not in ASKING_VERBS:  # 'called half of his supporters "deplorables"'
         for child in cue.children:
             if child.dep_ == "dobj" and cue.i < child.i < node.i:
