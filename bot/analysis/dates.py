@@ -371,12 +371,16 @@ def normalize(text: str, published: date | None, tense: str = "present", context
     s = _clean_text(text)
     if not s:
         return None
-    return _resolve(s, published, tense, context)
+    value = _resolve(s, published, tense, context)
+    if value and re.match(r"\d{4}\b", value) and re.search(r"\d{4}", s):
+        context.seen["year"] = value[:4]  # what a later "that year" or "the following year" refers to
+    return value
 
 
 def _clean_text(text: str) -> str:
     s = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
     s = re.sub(r"\s+", " ", s).strip(" .,;:!?\"'()")
+    s = re.sub(r"\bthe the\b", "the", s)
     s = re.sub(r"'s$|s'$", "", s).strip()
     s = re.sub(r"\b(about|around|nearly|almost|roughly|approximately|some|just|only|barely|over|under|"
                r"more than|less than|at least|at most|up to|no more than|fewer than|as many as|as much as|"
@@ -709,6 +713,9 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 
 
 def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+    half = re.fullmatch(r"(?:the )?(first|second|last|latter) half of (\d{4})", s)
+    if half:
+        return f"{half[2]}-H{1 if half[1] == 'first' else 2}"
     s = re.sub(r"^(early|late|mid|the end of|the middle of|the beginning of|the start of|the first half of|"
                r"the second half of|the rest of|the remainder of|the early|the late|the mid|the first|"
                r"the last half of|the latter half of)[- ]", "", s).strip()
@@ -745,6 +752,8 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
         word = m[1]
         if word in ("that", "the same"):
             return ctx.seen.get("year") or str(dct.year)
+        if word in ("the following", "the previous") and "year" in ctx.seen:
+            return str(int(ctx.seen["year"]) + (1 if word == "the following" else -1))
         shift = {"last": -1, "the previous": -1, "the past": -1, "next": 1, "the coming": 1,
                  "the following": 1}.get(word, 0)
         value = str(dct.year + shift)
