@@ -614,7 +614,7 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
                     subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
                 cue = verb
                 speaker = resolver.mention_span(subject)
-    if (start, end) == (span.start, span.end) and _is_title(doc, text, span, first, last):
+    if _is_title(doc, text, span, first, last):
         return None  # "the reality show “The Apprentice”"
     continues = speaker is None and same_paragraph
     if words < MIN_QUOTE_WORDS_WITHOUT_CUE and not (governed and speaker) and not continues:
