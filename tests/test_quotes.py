@@ -224,3 +224,24 @@ def test_points_out_is_a_speech_verb(nlp):
     text = "\u201cVoters consistently reject candidates who cannot explain their plans,\u201d he points out."
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker_text == "he"
+
+
+def test_pronoun_follows_the_gender_the_titles_give(nlp):
+    text = (
+        "Mr. Alan Reed met Ms. Clara Voss in Geneva on Tuesday to discuss the grain corridor.\n\n"
+        "\u201cThe corridor must stay open through the winter,\u201d she said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "she"
+    assert quote.speaker == "Clara Voss"
+
+
+def test_odd_marks_never_crash_and_spans_stay_inside_the_text(nlp):
+    nasty = [
+        '\u201c\u201d\u201c\u201d', '"""', '\u201d\u201d said he', 'He said "', '\u201c\n\n\u201c\n\n\u201c',
+        'A "b" c "d', '\u201cOne.\u201d\u201cTwo.\u201d\u201cThree.\u201d', '""\u201c"\u201d"',
+    ]
+    for text in nasty:
+        for quote in quotes_of(nlp, text):
+            assert 0 <= quote.start <= quote.end <= len(text)
+            assert text[quote.start:quote.end] == quote.text
