@@ -18,7 +18,13 @@ from bot.feeds.poll import PollReport, poll_feeds
 from bot.storage import Database
 from bot.storage.articles import Article, add_feed, feed_by_url, unanalyzed_articles
 from bot.storage.delivery import enqueue_stories
-from bot.storage.stories import load_stories, record_analysis_failure, save_article_analysis
+from bot.storage.stories import (
+    load_stories,
+    mark_queued,
+    record_analysis_failure,
+    save_article_analysis,
+    unqueued_story_ids,
+)
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +132,43 @@ def analyze_articles(db: Database, nlp: Language, articles: list[Article], setti
     return story_ids, failures
 
 
+@dataclass
+class ReadReport:
+    """What reading the pending articles did: analysed, failed, the stories they made, rows queued."""
+
+    analyzed: int = 0
+    failures: list[str] = field(default_factory=list)
+    story_ids: list[int] = field(default_factory=list)
+    queued: int = 0
+
+
+def queue_new_stories(db: Database, now: datetime) -> int:
+    """Offer every story not offered yet to the channels whose topics match; returns outbox rows added.
+
+    Stories are marked only after they were queued, so a crash in between loses none; queueing them again
+    adds nothing (one outbox row per channel and story).
+    """
+    story_ids = unqueued_story_ids(db)
+    if not story_ids:
+        return 0
+    queued = enqueue_stories(db, load_stories(db, story_ids=story_ids), now=now)
+    mark_queued(db, story_ids, now)
+    return queued
+
+
+def read_pending(db: Database, settings: Settings, nlp_loader: Callable[[], Language], now: datetime,
+                 progress: Progress | None = None) -> ReadReport:
+    """Analyze every article not read yet and queue the stories; the model is loaded only when needed."""
+    report = ReadReport()
+    pending = unanalyzed_articles(db)
+    if pending:
+        story_ids, report.failures = analyze_articles(db, nlp_loader(), pending, settings, now, progress)
+        report.analyzed = len(pending)
+        report.story_ids = sorted(set(story_ids))
+    report.queued = queue_new_stories(db, now)
+    return report
+
+
 def run_cycle(settings: Settings, nlp_loader: Callable[[], Language], *, db: Database | None = None,
               force: bool = False, now: datetime | None = None, progress: Progress | None = None) -> CycleReport:
     """Poll, analyze and queue once. The model is loaded only when there is something to read."""
@@ -136,11 +179,7 @@ def run_cycle(settings: Settings, nlp_loader: Callable[[], Language], *, db: Dat
     if settings.feeds_file is not None:
         add_feeds(database, settings, feed_urls_from_file(settings.feeds_file), now)
     report = CycleReport(poll=poll_feeds(database, settings, now, force=force))
-    pending = unanalyzed_articles(database)
-    if pending:
-        story_ids, report.analysis_failures = analyze_articles(database, nlp_loader(), pending, settings, now,
-                                                               progress)
-        report.analyzed = len(pending)
-        report.new_story_ids = sorted(set(story_ids))
-        report.queued = enqueue_stories(database, load_stories(database, story_ids=report.new_story_ids), now=now)
+    read = read_pending(database, settings, nlp_loader, now, progress)
+    report.analyzed, report.analysis_failures = read.analyzed, read.failures
+    report.new_story_ids, report.queued = read.story_ids, read.queued
     return report

@@ -51,21 +51,18 @@ class FeedReader:
             self.analyse_pending()
 
     def analyse_pending(self) -> None:
-        from bot.ingest import analyze_articles
-        from bot.storage.articles import unanalyzed_articles
-        from bot.storage.delivery import enqueue_stories
-        from bot.storage.stories import load_stories
+        from bot.ingest import read_pending
 
         with self._analysis_lock:
-            pending = unanalyzed_articles(self.db)
-            if not pending:
-                return
-            if self._nlp is None:
-                self._nlp = self._nlp_loader()
-            now = datetime.now(UTC)
-            story_ids, failures = analyze_articles(self.db, self._nlp, pending, self.settings, now)
-            queued = enqueue_stories(self.db, load_stories(self.db, story_ids=sorted(set(story_ids))), now=now)
-            log.info("analysed %d article(s), %d failed, %d message(s) queued", len(pending), len(failures), queued)
+            report = read_pending(self.db, self.settings, self._model, datetime.now(UTC))
+            if report.analyzed or report.queued:
+                log.info("analysed %d article(s), %d failed, %d message(s) queued", report.analyzed,
+                         len(report.failures), report.queued)
+
+    def _model(self) -> Any:
+        if self._nlp is None:
+            self._nlp = self._nlp_loader()
+        return self._nlp
 
     def close(self) -> None:
         if self._client is not None:

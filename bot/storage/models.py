@@ -48,6 +48,8 @@ class StoryRow(Base):
     lead_article_id: Mapped[int | None] = mapped_column(Integer)
     first_published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set once the story was offered to the subscribed channels; NULL survives a crash before that.
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class ArticleRow(Base):

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -345,3 +345,17 @@ def unique_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
             key = (deadline.kind, _fold(deadline.action or deadline.text))
         kept.setdefault(key, deadline)
     return list(kept.values())
+
+
+def unqueued_story_ids(db: Database) -> list[int]:
+    """Stories not yet offered to the subscribed channels (new ones, or left so by a crash), oldest first."""
+    with db.session() as session:
+        return list(session.scalars(select(StoryRow.id).where(StoryRow.queued_at.is_(None)).order_by(StoryRow.id)))
+
+
+def mark_queued(db: Database, story_ids: Iterable[int], now: datetime) -> None:
+    """Remember that these stories were offered to the channels (queueing again would add nothing)."""
+    ids = list(story_ids)
+    with db.session() as session:
+        for chunk in _chunks(ids):
+            session.execute(update(StoryRow).where(StoryRow.id.in_(list(chunk))).values(queued_at=_utc(now)))
