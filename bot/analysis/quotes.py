@@ -296,12 +296,18 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
             c.dep_ in SUBJECT_DEPS for c in cue.children):
         return cue.doc[cue.i - 1]
     verb: Token | None = cue
-    for _ in range(4):
+    fallback: Token | None = None
+    for _ in range(5):
         if verb is None:
             break
-        for child in verb.children:
-            if child.dep_ in SUBJECT_DEPS and not (in_quote and in_quote[child.i]):
-                return child
+        subject = next((c for c in verb.children
+                        if c.dep_ in SUBJECT_DEPS and not (in_quote and in_quote[c.i])), None)
+        if subject is not None:
+            if verb.i == cue.i or not _climbed_past_a_reporter(subject, verb):
+                return subject
+            # 'He said his attacks worked and said "…"': "attacks" is the subject of the reported
+            # clause; the speaker is the subject of the speech verb above it.
+            fallback = fallback or subject
         for child in verb.children:  # "was told by the minister"
             if child.dep_ == "agent":
                 for grand in child.children:
@@ -316,7 +322,14 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
                     return child
         climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp")
         verb = verb.head if climb and verb.head.i != verb.i else None
-    return None
+    return fallback
+
+
+def _climbed_past_a_reporter(subject: Token, verb: Token) -> bool:
+    """The verb reached by climbing is itself reported by a speech verb with a named subject above it."""
+    if verb.dep_ != "ccomp" or not _is_cue(verb.head):
+        return False
+    return subject.tag_ in ("NN", "NNS") and not subject.ent_type_
 
 
 def extract_quotes(doc: Doc, actors: list[Actor], *, reported: bool = True) -> list[Quote]:
