@@ -63,7 +63,8 @@ def serve_forks(nlp: Language) -> None:
             os._exit(0)
         print(f"pid {pid}", flush=True)
         _, status = os.waitpid(pid, 0)
-        print(f"exit {pid} {os.waitstatus_to_exitcode(status)}", flush=True)
+        # On a fresh line: the killed process may have left half a line behind.
+        print(f"\nexit {pid} {os.waitstatus_to_exitcode(status)}", flush=True)
 
 
 if __name__ == "__main__":

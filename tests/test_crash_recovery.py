@@ -34,7 +34,7 @@ from tests.slack_standin import SlackStandIn
 
 KILLS = int(os.environ.get("CRASH_KILLS", 25))
 # Where to aim each kill: the stage line to wait for, and the longest random wait after it, in seconds.
-KILL_AIMS = (("ready", 0.4), ("stage analysed 1/", 0.15), ("stage posting", 0.8), ("ready", 1.5))
+KILL_AIMS = (("ready", 0.4), ("stage analysed 1/", 0.15), ("stage posting", 0.2), ("stage posting", 0.4), ("ready", 1.5))
 ROOT = Path(__file__).resolve().parent.parent
 CHANNELS = (("T0001", "CALL", "*"), ("T0001", "CLISSA", "Lissa"))
 
@@ -143,30 +143,45 @@ class BotForks:
         self.process.wait(timeout=30)
 
 
+def slack_weather(slack: SlackStandIn, rng: random.Random) -> None:
+    """Slack answers chat.postMessage slowly (the message is in the channel meanwhile, so kills land in that
+    gap), and now and then fails: 500 internal_error (nothing posted) or 429 with Retry-After."""
+    for _ in range(2000):
+        roll = rng.random()
+        if roll < 0.08:
+            slack.script("chat.postMessage", status=500, body={"ok": False, "error": "internal_error"})
+        elif roll < 0.16:
+            slack.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"},
+                         headers={"Retry-After": "0"})
+        else:
+            slack.script("chat.postMessage", delay=0.1)
+
+
 def phase_killed(lines: list[str]) -> str:
-    """What the bot was doing when it was killed, read from its last `stage` or log line."""
-    stages = [line for line in lines if line.startswith(("stage", "cycle", "log"))]
-    last = stages[-1] if stages else ""
+    """What the bot was doing when it was killed, read from its last `stage` line (and the poll log after it)."""
+    marks = [n for n, line in enumerate(lines) if line.startswith(("stage", "cycle"))]
+    if not marks:
+        return "starting"
+    last = lines[marks[-1]]
+    if last.startswith("cycle"):
+        return "polling"  # the next cycle had begun
+    if last == "stage polling":
+        polled_all = any("bot.feeds.poll" in line and "/odd.xml" in line for line in lines[marks[-1]:])
+        return "analysing" if polled_all else "polling"
     if last.startswith("stage analysed"):
         done, total = last.split()[-1].split("/")
         return "analysing" if done != total else "queueing"
-    if last.startswith("log") and "/odd.xml" in last and "bot.feeds.poll" in last:
-        return "analysing"  # the last feed is polled: the first article is being read
-    if last == "stage posting":
-        return "posting"
-    if last.startswith("cycle") or last == "":
-        return "starting"
-    return "polling"
+    return "posting"
 
 
 def posted(slack: SlackStandIn, event_type: str) -> Counter:
-    """How often each (channel, story id) got a message of `event_type`."""
+    """How many messages of `event_type` each (channel, story id) has in Slack (refused calls posted nothing)."""
     counts: Counter = Counter()
-    for call in slack.calls_to("chat.postMessage"):
-        metadata = call.params.get("metadata")
-        metadata = json.loads(metadata) if isinstance(metadata, str) else metadata or {}
-        if metadata.get("event_type") == event_type:
-            counts[(call.params["channel"], int(metadata["event_payload"]["story_id"]))] += 1
+    for channel, messages in slack.messages.items():
+        for message in messages:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == event_type:
+                counts[(channel, int(metadata["event_payload"]["story_id"]))] += 1
     return counts
 
 
@@ -190,6 +205,7 @@ def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(tmp_path:
         add_subscription(db, team, channel, topic, created_by="U0ADMIN", now=published)
     feeds_file = tmp_path / "feeds.txt"
     feeds_file.write_text(f"{feed_server.url('/even.xml')}\n{feed_server.url('/odd.xml')}\n")
+    slack_weather(slack_api, rng)
     forks = BotForks(child_environment(database_url, feeds_file, slack_api), tmp_path)
     lives = []
     try:
@@ -206,7 +222,8 @@ def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(tmp_path:
             lives.append(phase_killed([*early, trigger, *seen]))
             assert integrity_problems(db) == [], f"seed {seed}: after kill {life + 1}"
         publish(feed_server, ARTICLES, published)
-        pid = forks.fork(cycles=2)
+        slack_api.scripts.clear()  # Slack heals; rows deferred by its errors wait at most a second
+        pid = forks.fork(cycles=12)
         ended, seen = forks.expect(f"exit {pid}", timeout=120)
         assert ended.endswith(" 0"), f"seed {seed}: the last run failed: {seen}"
     finally:
@@ -217,7 +234,9 @@ def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(tmp_path:
     queued = {row.story_id for row in outbox_items(db, channel_id="CALL")}
     never_queued = sorted(story.id for story in load_stories(db) if story.id not in queued)
     summary = {"seed": seed, "kills": KILLS, "killed_while": dict(Counter(lives)), "never_queued": never_queued,
-               "recovered": sum(1 for row in outbox_items(db) if row.attempts > 1)}
+               "rows_claimed_more_than_once": sum(1 for row in outbox_items(db) if row.attempts > 1),
+               "slack_calls_refused": sum(1 for c in slack_api.calls_to("chat.postMessage")) - sum(
+                   len(m) for m in slack_api.messages.values())}
     print(json.dumps(summary))
     stored = {a.guid: a for a in list_articles(db)}
     assert sorted(stored) == sorted(f"crash-{n}" for n in range(ARTICLES)), f"{summary}: an article was lost"
@@ -234,11 +253,6 @@ def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(tmp_path:
     db.dispose()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: run_cycle (and FeedReader.analyse_pending) queue the stories only after every article is analysed "
-    "and committed; a process killed in between leaves analysed articles whose stories are never queued, "
-    "since the restarted process only queues stories of articles it analyses itself. Needs a persistent "
-    "'queued' mark (e.g. articles.queued_at set in enqueue_stories' transaction) checked at the start of a cycle."))
 def test_a_kill_between_analysis_and_queueing_loses_no_story(tmp_path: Path, feed_server: FeedServer,
                                                              settings, nlp) -> None:
     """The window the random kills hit most: articles analysed and committed, their stories not yet queued."""
