@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from bot.analysis.organizations import organization_for
 from bot.analysis.places import NON_COUNTRY_REGIONS, country_for
@@ -473,7 +473,3 @@ def extract_actors(doc: Doc) -> list[Actor]:
     index = build_index(doc)
     doc._.diplobot_actors = index
     return index.actors
-
-
-def mention_span(doc: Doc, mention: Mention) -> Span:
-    return doc[mention.start:mention.end]

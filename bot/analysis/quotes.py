@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
 from bot.analysis.records import Actor, Quote
@@ -758,9 +758,3 @@ def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> lis
             cue=token.text,
         ))
     return found
-
-
-def quote_sentence(doc: Doc, quote: Quote) -> Span | None:
-    """The sentence a quote starts in, for display."""
-    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
-    return span[0].sent if span is not None and len(span) else None
