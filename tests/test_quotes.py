@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.analysis.actors import extract_actors
-from bot.analysis.quotes import MAX_QUOTE_CHARS, extract_quotes, find_quoted_spans
+from bot.analysis.quotes import extract_quotes
 
 
 def quotes_of(nlp, text: str, **kwargs):
@@ -13,39 +13,6 @@ def quotes_of(nlp, text: str, **kwargs):
 
 def direct_quotes_of(nlp, text: str):
     return [q for q in quotes_of(nlp, text) if q.direct]
-
-
-# --- quotation marks, no model ---------------------------------------------------------------------
-
-
-def test_straight_and_curly_marks_give_the_content_without_marks():
-    text = 'He said "we are ready." She said \u201cwe are not.\u201d'
-    spans = [text[s.start:s.end] for s in find_quoted_spans(text)]
-    assert spans == ["we are ready.", "we are not."]
-
-
-def test_unclosed_quote_ends_with_its_paragraph():
-    text = '\u201cThe talks will go on, said the envoy.\n\nThe next round is in Geneva.'
-    spans = [text[s.start:s.end] for s in find_quoted_spans(text)]
-    assert spans == ["The talks will go on, said the envoy."]
-
-
-def test_quote_continues_into_next_paragraph_that_opens_with_a_mark():
-    text = '\u201cWe will not give up.\n\n\u201cThe sanctions stay,\u201d she said.'
-    [span] = find_quoted_spans(text)
-    assert text[span.start:span.end] == "We will not give up.\n\n\u201cThe sanctions stay,"
-
-
-def test_runaway_quote_is_capped():
-    text = '"' + "word " * 2000
-    [span] = find_quoted_spans(text)
-    assert span.end - span.start <= MAX_QUOTE_CHARS
-
-
-def test_text_without_marks_or_with_a_lone_mark_does_not_crash():
-    assert find_quoted_spans("") == []
-    assert find_quoted_spans("No quotes here.") == []
-    assert [s.start for s in find_quoted_spans('"')] == []
 
 
 # --- speakers, end to end -------------------------------------------------------------------------
@@ -178,17 +145,6 @@ def test_name_after_a_dash_is_the_speaker(nlp):
     text = "\u201cThe embassy will reopen when it is safe for our staff.\u201d \u2015 Ambassador Maria Lopez"
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Maria Lopez"
-
-
-def test_paragraph_opened_with_a_right_mark_is_still_a_quote():
-    text = "\u201dWe will not accept these terms under any circumstances.\u201d"
-    [span] = find_quoted_spans(text)
-    assert text[span.start:span.end] == "We will not accept these terms under any circumstances."
-
-
-def test_inch_sign_does_not_open_a_quote():
-    text = 'The envoy is 6\'3" tall and was greeted warmly in Seoul on Monday by officials.'
-    assert find_quoted_spans(text) == []
 
 
 def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):

@@ -15,62 +15,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
+from bot.analysis.quote_marks import MAX_QUOTE_CHARS, QuotedSpan, find_quoted_spans
 from bot.analysis.records import Actor, Quote
+from bot.analysis.speech_verbs import ASKING_VERBS, REPORTING_VERBS, TRANSITIVE_CUES, is_speech_cue
 
+__all__ = ["MAX_QUOTE_CHARS", "extract_quotes", "find_quoted_spans"]
 
-def _verb_forms(base: str) -> set[str]:
-    """base, -s, -ed, -ing of a regular English verb ("note" -> note, notes, noted, noting)."""
-    if base.endswith("e"):
-        return {base, base + "s", base + "d", base[:-1] + "ing"}
-    if base.endswith("y") and base[-2] not in "aeiou":
-        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
-    if base.endswith(("s", "sh", "ch", "x")):
-        return {base, base + "es", base + "ed", base + "ing"}
-    return {base, base + "s", base + "ed", base + "ing"}
-
-
-# Verbs whose object is the one spoken about, never the speaker: "blasted Clinton as a “disgrace”".
-EVALUATIVE_SPEECH_VERBS = (
-    "characterize characterise praise laud blast condemn accuse liken cite hail criticize criticise dismiss "
-    "compare blame exhort chant reference slam decry denounce mock ridicule lambast pound call describe label "
-    "brand dub quote urge advise inform assure scold chide question"
-)
-TRANSITIVE_CUES = frozenset(
-    {form for base in EVALUATIVE_SPEECH_VERBS.split() for form in _verb_forms(base)}
-    | {"tell", "told", "tells", "telling", "labelled", "dubbed", "dubbing"}
-)
-REGULAR_SPEECH_VERBS = (
-    "add state insist stress warn note explain declare announce claim argue assert acknowledge recall reply "
-    "respond tweet ask continue predict suggest comment contend concede maintain emphasize emphasise remark "
-    "repeat joke boast complain testify confirm deny promise vow urge report post describe call yell shout "
-    "exclaim scoff mention observe agree conclude demand counter pledge reiterate allege charge retort lament "
-    "recount muse opine whisper caution question wonder reason brag concur chide scold mock sing echo "
-    "interject recollect marvel acknowledge insinuate proclaim confess thank " + EVALUATIVE_SPEECH_VERBS
-)
-IRREGULAR_SPEECH_VERBS = (
-    "say said says saying tell told tells telling write wrote writes writing written read reads "
-    "admit admits admitted admitting quip quips quipped quipping sang sung begin began begins"
-)
-# Forms of the verbs that introduce speech; matched on token.lower_ so the lemmatizer is not needed.
-SPEECH_VERBS = frozenset(
-    {form for base in REGULAR_SPEECH_VERBS.split() for form in _verb_forms(base)} | set(IRREGULAR_SPEECH_VERBS.split())
-)
-# Verbs that introduce reported speech without quotation marks; narrower, to keep paraphrases honest.
-REPORTING_VERBS = frozenset(
-    {form for base in ("add state insist stress warn note explain declare announce claim argue assert "
-                       "acknowledge recall reply respond tweet predict suggest contend concede maintain "
-                       "emphasize emphasise remark repeat boast complain testify confirm deny promise vow "
-                       "urge mention observe conclude counter pledge reiterate allege charge retort caution "
-                       "proclaim assure inform").split() for form in _verb_forms(base)}
-    | {"say", "said", "says", "saying", "tell", "told", "tells", "telling", "write", "wrote", "writes", "admit",
-       "admits", "admitted", "admitting"}
-)
-ASKING_VERBS = frozenset({"tell", "told", "tells", "telling", "ask", "asked", "asks", "asking", "inform",
-                          "informed", "informs", "assure", "assured", "assures", "urge", "urged", "urges"})
-OPEN_MARKS = "\u201c\u201e\u00ab"
-CLOSE_MARKS = "\u201d\u00bb"
-STRAIGHT = '"'
-MAX_QUOTE_CHARS = 3000  # longer than any real quote; stops an unbalanced mark from swallowing the article
 MIN_QUOTE_WORDS_WITHOUT_CUE = 4  # shorter quoted bits with no speech verb are scare quotes or titles
 MAX_TITLE_WORDS = 6
 TITLE_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "at", "by", "or"})
@@ -86,90 +36,6 @@ PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they", "we"})
 TITLE_WORDS_SKIP = frozenset({"official", "officials", "source", "sources", "aide", "aides", "person", "people"})
 
-
-@dataclass
-class QuotedSpan:
-    """Characters between quotation marks (marks excluded)."""
-
-    start: int
-    end: int
-
-
-def _is_opening(text: str, pos: int) -> bool:
-    """A straight mark opens when it follows a space or bracket and precedes a non-space."""
-    before = text[pos - 1] if pos > 0 else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
-    return (before.isspace() or before in "([{\u2014-/:") and not after.isspace()
-
-
-def _is_closing(text: str, pos: int) -> bool:
-    before = text[pos - 1] if pos > 0 else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
-    return not before.isspace() and (after.isspace() or after in ".,;:!?)]}\u2014-'\u2019")
-
-
-def find_quoted_spans(text: str) -> list[QuotedSpan]:
-    """Spans between double quotation marks, paragraph by paragraph.
-
-    An unclosed quote continues into the next paragraph when that one opens with a mark (the newspaper
-    convention for long quotes); otherwise it ends with its paragraph. Nested marks stay inside the outer quote.
-    """
-    spans: list[QuotedSpan] = []
-    paragraphs: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    carry: int | None = None  # start of a quote still open from the previous paragraph
-    for p_start, p_end in paragraphs:
-        stripped = p_start + (len(text[p_start:p_end]) - len(text[p_start:p_end].lstrip()))
-        opens_with_mark = stripped < p_end and text[stripped] in OPEN_MARKS + STRAIGHT
-        open_at: int | None = None
-        depth = 0
-        if carry is not None and opens_with_mark and stripped + 1 - carry <= MAX_QUOTE_CHARS:
-            open_at, depth, scan_from = carry, 1, stripped + 1
-        else:
-            if carry is not None:
-                _add_span(spans, text, carry, _prev_paragraph_end(text, p_start))
-            scan_from = p_start
-        carry = None
-        for i in range(scan_from, p_end):
-            ch = text[i]
-            if ch not in OPEN_MARKS and ch not in CLOSE_MARKS and ch != STRAIGHT:
-                continue
-            if ch == STRAIGHT and depth == 0 and _is_closing(text, i) and not _is_opening(text, i):
-                continue  # a stray closing mark or an inch sign: 6'3" tall
-            if ch in OPEN_MARKS or (ch == STRAIGHT and (depth == 0 or _is_opening(text, i))
-                                    and not (depth > 0 and _is_closing(text, i))) or (
-                    ch in CLOSE_MARKS and depth == 0 and _is_opening(text, i)):  # '”Fear. I am…' as opener
-                if depth == 0:
-                    open_at = i + 1
-                depth += 1
-            elif depth > 0:
-                depth -= 1
-                if depth == 0 and open_at is not None:
-                    _add_span(spans, text, open_at, i)
-                    open_at = None
-        if depth > 0 and open_at is not None:
-            carry = open_at
-    if carry is not None:
-        _add_span(spans, text, carry, len(text.rstrip()))
-    return spans
-
-
-def _prev_paragraph_end(text: str, next_start: int) -> int:
-    return len(text[:next_start].rstrip())
-
-
-def _add_span(spans: list[QuotedSpan], text: str, start: int, end: int) -> None:
-    end = min(end, start + MAX_QUOTE_CHARS)
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in OPEN_MARKS + STRAIGHT):
-        end -= 1
-    if end > start:
-        spans.append(QuotedSpan(start, end))
 
 
 @dataclass
@@ -265,18 +131,6 @@ class _Resolver:
         return None
 
 
-def _is_cue(token: Token) -> bool:
-    lower = token.lower_
-    if lower == "according":
-        return True
-    if lower in ("point", "points", "pointed", "pointing") and token.i + 1 < len(token.doc) and (
-            token.doc[token.i + 1].lower_ == "out"):
-        return True  # "he points out"
-    if lower in ("put", "puts") and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "it":
-        return True  # "as a Homeland Security memo put it"
-    return lower in SPEECH_VERBS and token.tag_.startswith("VB")
-
-
 def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
     """The one who speaks: the verb's subject, or for "according to X" the X.
 
@@ -327,7 +181,7 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
 
 def _climbed_past_a_reporter(subject: Token, verb: Token) -> bool:
     """The verb reached by climbing is itself reported by a speech verb with a named subject above it."""
-    if verb.dep_ != "ccomp" or not _is_cue(verb.head):
+    if verb.dep_ != "ccomp" or not is_speech_cue(verb.head):
         return False
     return subject.tag_ in ("NN", "NNS") and not subject.ent_type_
 
@@ -454,7 +308,7 @@ def _attribution_sentence(ctx: _Context, start: int) -> bool:
     for token in doc[start:min(start + 6, len(doc))]:
         if ctx.in_quote[token.i] or token.text in ("\n", "\n\n"):
             return False
-        if _is_cue(token):
+        if is_speech_cue(token):
             return not any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > token.i for c in token.children)
     return False
 
@@ -542,7 +396,7 @@ def _cue_ending_previous_sentence(ctx: _Context, first: int, paragraph: tuple[in
     i = lo - 1
     steps = 0
     while i >= 0 and steps < 6 and not ctx.in_quote[i]:
-        if _is_cue(doc[i]):
+        if is_speech_cue(doc[i]):
             return doc[i]
         i -= 1
         steps += 1
@@ -584,7 +438,7 @@ def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previo
     words = len(text[span.start:span.end].split())
     paragraph = _paragraph(text, span.start, span.end)
     lo, hi = _window(ctx, first, last, paragraph)
-    cues = [t for t in doc[lo:hi] if not ctx.in_quote[t.i] and _is_cue(t)]
+    cues = [t for t in doc[lo:hi] if not ctx.in_quote[t.i] and is_speech_cue(t)]
     cue = _closest_cue(doc, cues, first, last)
     start, end = span.start, span.end
     same_paragraph = previous is not None and previous.paragraph[1] >= paragraph[0]
