@@ -201,3 +201,13 @@ def test_odd_marks_never_crash_and_spans_stay_inside_the_text(nlp):
         for quote in quotes_of(nlp, text):
             assert 0 <= quote.start <= quote.end <= len(text)
             assert text[quote.start:quote.end] == quote.text
+
+
+def test_quote_span_never_starts_or_ends_on_a_mark(nlp):
+    text = (
+        "\u201cWe came here to listen as much as to talk,\u201d the spokeswoman told reporters. "
+        "\u201cEverybody recognises that there is still a long road ahead.\u201d\n\n"
+        "\u201cThe sanctions stay,\u201d according to a senior official."
+    )
+    for quote in direct_quotes_of(nlp, text):
+        assert quote.text[0] not in "\u201c\u201d\"" and quote.text[-1] not in "\u201c\u201d\""

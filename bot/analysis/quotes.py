@@ -556,6 +556,8 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         for child in cue.children:
             if child.dep_ == "dobj" and cue.i < child.i < node.i:
                 left = child.left_edge.i
+    while left < first and (doc[left].is_punct or doc[left].is_space):
+        left += 1  # the clause starts after its opening mark, not on it
     right = max(right, last - 1)
     while right > left and doc[right].is_punct and doc[right].text not in ("\u201d", '"'):
         right -= 1
@@ -574,7 +576,7 @@ def _according_clause(cue: Token, first: int, last: int) -> tuple[int, int] | No
     if a_left <= first <= a_right:
         return None
     left, right = (a_right + 1, hi - 1) if a_right < first else (lo, a_left - 1)
-    while left < right and (doc[left].is_punct or doc[left].is_space) and doc[left].text not in ("\u201c", '"'):
+    while left < right and (doc[left].is_punct or doc[left].is_space):
         left += 1
     while right > left and (doc[right].is_punct or doc[right].is_space) and doc[right].text not in ("\u201d", '"'):
         right -= 1
