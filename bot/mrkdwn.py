@@ -2,8 +2,10 @@
 
 Public functions:
 - `escape(text) -> str`: feed text as inert mrkdwn: `&`, `<`, `>` escaped (so `<!channel>`, `<!here>`,
-  `<@U123>` and `<https://x|y>` show as typed and ping or link nobody), bare `@channel`/`@here`/`@everyone`
-  broken with a word joiner, control characters dropped.
+  `<@U123>` and `<https://x|y>` show as typed and ping or link nobody), bare `@channel`/`@here`/`@everyone`,
+  formatting marks (`*`, `_`, `~`, backticks), `:emoji:` codes and a leading `>` broken with invisible word
+  joiners so they show as typed, control characters dropped.
+- `code(text) -> str`: feed or user text as an inline code span (`` `text` ``): shown verbatim, copyable.
 - `truncate(text, limit, ellipsis="…") -> str`: at most `limit` characters, cut on a word boundary.
 - `escape_within(text, limit) -> str`: `escape` whose result fits `limit` characters (never cuts an entity).
 - `plain(text, limit) -> str`: for `plain_text` objects (headers, buttons): cleaned and cut, not escaped.
@@ -11,6 +13,7 @@ Public functions:
 - `safe_url(url) -> str | None`: the URL when it is http(s) and cannot break out of `<…|…>`, else None.
 - `links_in(text) -> list[tuple[str, str]]`, `to_plain(text) -> str`: read our mrkdwn back (links as
   (url, label), text with links as their labels and entities decoded) for terminal renderers and tests.
+- `WORD_JOINER`, `BROKEN_MARK`: the breaker, and a pattern finding a formatting mark it made literal.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ WORD_JOINER = "\u2060"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
+# Slack has no escape for its formatting marks. A mark with a word joiner on both sides has no word boundary on
+# either side, whether Slack counts the joiner as a letter or as a space, so it opens and closes nothing.
+# An underscore between two letters or digits (snake_case, error codes, URLs) never formats and stays as is.
+_MARKS = re.compile(r"(?:[*~`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))+")
+_EMOJI_CODE = re.compile(r":(?=[a-z0-9_+\-]+:)", re.IGNORECASE)
+_QUOTE_START = re.compile(r"^(?=&gt;)", re.MULTILINE)
+_HALF_BROKEN_TAIL = re.compile(WORD_JOINER + r"[*_~`]$")
+BROKEN_MARK = re.compile(WORD_JOINER + r"([*_~`])(?=" + WORD_JOINER + ")")
 
 
 def clean(text: str | None) -> str:
@@ -40,7 +51,22 @@ def escape(text: str | None) -> str:
     """Feed text as inert mrkdwn: nothing in it can mention, link or break the markup."""
     text = clean(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _break_broadcasts(text)
+    text = _EMOJI_CODE.sub(":" + WORD_JOINER, text)
+    text = _MARKS.sub(lambda m: WORD_JOINER + WORD_JOINER.join(m.group()) + WORD_JOINER, text)
+    return _QUOTE_START.sub(WORD_JOINER, text)
+
+
+def _break_broadcasts(text: str) -> str:
     return _BROADCAST.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
+
+
+def code(text: str | None) -> str:
+    """`text` as an inline code span: no formatting applies inside one, so only entities and backticks change."""
+    body = " ".join(clean(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A backtick would end the span; the joiner keeps it literal, as in `escape`.
+    body = _break_broadcasts(body).replace("`", WORD_JOINER + "`" + WORD_JOINER)
+    return f"`{body or ' '}`"
 
 
 def truncate(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
@@ -67,8 +93,9 @@ def escape_within(text: str | None, limit: int) -> str:
         return escaped
     cut = truncate(escaped, limit)
     body = cut[: -len(ELLIPSIS)] if cut.endswith(ELLIPSIS) else cut
-    # A cut may land inside an entity such as "&am": drop the stub.
+    # A cut may land inside an entity such as "&am": drop the stub. One after a broken mark closes its breaker.
     body = _ENTITY_TAIL.sub("", body)
+    body = _HALF_BROKEN_TAIL.sub(lambda m: m.group() + WORD_JOINER, body)
     return (body.rstrip() + ELLIPSIS)[:limit]
 
 

@@ -13,6 +13,8 @@ from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
 
+from bot.mrkdwn import BROKEN_MARK, WORD_JOINER
+
 # One mrkdwn piece at a time: a <link|label>, <#channel>/<@user>/<!special>, *bold*, _italic_, `code`, ~strike~.
 _TOKEN = re.compile(
     r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>"
@@ -21,6 +23,21 @@ _TOKEN = re.compile(
     r"|`(?P<code>[^`\n]+)`"
     r"|(?<![\w~])~(?P<strike>[^~\n]+)~(?![\w~])"
 )
+
+
+# Formatting marks that `bot.mrkdwn.escape` made literal stand in as private-use characters while the line is
+# read, so they are never taken for markup; `_shown` puts them back and drops the invisible word joiners.
+_LITERAL_MARKS = {"*": "\ue000", "_": "\ue001", "~": "\ue002", "`": "\ue003"}
+_RESTORE = str.maketrans({stand_in: mark for mark, stand_in in _LITERAL_MARKS.items()} | {WORD_JOINER: None})
+
+
+def _hide_broken_marks(line: str) -> str:
+    return BROKEN_MARK.sub(lambda m: _LITERAL_MARKS[m.group(1)], line)
+
+
+def _shown(text: str) -> str:
+    """Mrkdwn text as a person reads it: entities decoded, literal marks back, word joiners gone."""
+    return html.unescape(text).translate(_RESTORE)
 
 
 # The Slack emoji codes diplobot's own answers use, as terminal characters.
@@ -38,26 +55,26 @@ def mrkdwn_text(source: str, base: Style | str = "") -> Text:
         if line.startswith("&gt; ") or line.startswith("> "):
             out.append("│ ", style="dim")
             line = line.split(" ", 1)[1]
-        _append_inline(out, line)
+        _append_inline(out, _hide_broken_marks(line))
     return out
 
 
 def _append_inline(out: Text, line: str) -> None:
     position = 0
     for match in _TOKEN.finditer(line):
-        out.append(html.unescape(line[position:match.start()]))
+        out.append(_shown(line[position:match.start()]))
         position = match.end()
         if match.group("target") is not None:
             target, label = match.group("target"), match.group("label")
             if target.startswith(("#", "@")):
-                out.append(html.unescape(label or target), style="bold cyan")
+                out.append(_shown(label or target), style="bold cyan")
             elif target.startswith("!"):
-                out.append("@" + (label or target[1:]), style="bold cyan")
+                out.append("@" + _shown(label or target[1:]), style="bold cyan")
             else:
                 url = html.unescape(target)
-                out.append(html.unescape(label or url), style=Style(underline=True, color="blue", link=url))
+                out.append(_shown(label or url), style=Style(underline=True, color="blue", link=url))
         elif match.group("code") is not None:
-            out.append(html.unescape(match.group("code")), style="bold magenta")
+            out.append(_shown(match.group("code")), style="bold magenta")
         else:
             # Bold, italic and strike may hold links and each other: render the inside, then style it.
             kind = next(k for k in ("bold", "italic", "strike") if match.group(k) is not None)
@@ -65,7 +82,7 @@ def _append_inline(out: Text, line: str) -> None:
             _append_inline(inner, match.group(kind))
             inner.stylize(kind)
             out.append_text(inner)
-    out.append(html.unescape(line[position:]))
+    out.append(_shown(line[position:]))
 
 
 def _text_object(obj: dict[str, Any] | None, base: Style | str = "") -> Text:

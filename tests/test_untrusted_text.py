@@ -179,10 +179,6 @@ def test_an_evil_link_never_becomes_a_link() -> None:
     assert not any(t.startswith("https://evil.example/login") for t in targets)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug (bot/mrkdwn.py, bot/digest.py): escape() handles &, <, > and bare @channel but leaves mrkdwn "
-    "formatting (*bold*, _italic_, ~strike~, `code`, ``` blocks) from feed text live, so a feed formats the "
-    "digest; feed text needs plain_text objects or a formatting breaker"))
 def test_mrkdwn_formatting_in_feed_text_is_shown_as_typed() -> None:
     for _name, message in digest_messages():
         assert_no_formatting_injection(as_payload(message))
@@ -249,25 +245,7 @@ def test_command_answer_blocks_show_feed_and_user_text_inertly(name: str, text: 
             assert_within_block_kit(payload)
 
 
-def _raw_fallback(why: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=(
-        f"bug ({why}): the answer's plain `text` (shown in notifications, and posted to the channel with "
-        "`share`) carries feed text unescaped, so <!channel> and <@U…> in an article stay live mentions"))
-
-
-FALLBACK_BUGS = {
-    "who-said": _raw_fallback("bot/commands/who_said.py answer(): fallback joins raw quote texts"),
-    "deadlines": _raw_fallback("bot/commands/deadlines.py answer(): fallback joins raw actions"),
-    "feeds": _raw_fallback("bot/commands/feeds.py feeds_answer(): fallback joins raw feed URLs"),
-}
-
-
-@pytest.mark.parametrize("name, text", [
-    pytest.param(name, text, marks=FALLBACK_BUGS[name]) if name in FALLBACK_BUGS and text in ("", "lissa", "Kovar",
-                                                                                              "Kovar share", "list",
-                                                                                              "list share")
-    else (name, text)
-    for name, text in COMMAND_LINES])
+@pytest.mark.parametrize("name, text", COMMAND_LINES)
 def test_command_answer_fallback_text_shows_feed_and_user_text_inertly(name: str, text: str, hostile_db: Database,
                                                                       settings: Settings) -> None:
     for payload in answer_payloads(hostile_db, settings, name, text):

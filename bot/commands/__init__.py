@@ -14,7 +14,7 @@ from typing import Any
 from bot.commands import channel, deadlines, digest, feeds, subscriptions, who_said
 from bot.commands import help as help_command
 from bot.commands.answer import Answer, CommandContext, UsageError, plain_answer
-from bot.commands.feedtext import safe
+from bot.commands.feedtext import code
 from bot.config import Settings
 from bot.storage import Database
 
@@ -89,7 +89,7 @@ def run_command(db: Database, settings: Settings, name: str, text: str, ctx: Com
         elif first in COMMANDS and first != "diplo":
             command, words = COMMANDS[first], rest
     if command is None:
-        return plain_answer(f"diplobot has no command `/{safe(name[:50])}`. See `/diplo help`.")
+        return plain_answer(f"diplobot has no command {code('/' + name[:50])}. See `/diplo help`.")
     try:
         answer = command.answer(db, settings, command.parse(words, ctx), ctx)
     except UsageError as exc:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.commands.answer import Answer, CommandContext, UsageError, context, plain_answer, section
-from bot.commands.feedtext import link, safe
+from bot.commands.feedtext import fallback, link, safe
 from bot.config import Settings
 from bot.storage import Database
 from bot.storage.search import DeadlineHit, find_deadlines
@@ -51,8 +51,12 @@ def answer(db: Database, settings: Settings, args: DeadlinesArgs, ctx: CommandCo
         blocks.extend(deadline_blocks(hit, today))
     if more:
         blocks.append(context(f"Showing the first {SHOWN}. Narrow it down: {USAGE}"))
-    fallback = "; ".join(f"{hit.due or 'no date'}: {hit.action or hit.text}" for hit in hits)
-    return Answer(text=f"{what.capitalize()}: {fallback}"[:3000], blocks=blocks)
+    return Answer(text=fallback_text(f"{what.capitalize()}: ", hits), blocks=blocks)
+
+
+def fallback_text(lead: str, hits: list[DeadlineHit]) -> str:
+    """The plain `text` for a list of deadlines: `lead`, then each due date and action, all escaped."""
+    return fallback(lead + "; ".join(f"{hit.due or 'no date'}: {hit.action or hit.text}" for hit in hits))
 
 
 def search_terms(topic: str | None) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.commands.answer import Answer, CommandContext, UsageError, context, plain_answer, section
-from bot.commands.feedtext import link, safe
+from bot.commands.feedtext import code, fallback, link, safe
 from bot.config import Settings
 from bot.storage import Database
 from bot.storage.articles import add_feed, remove_feed
@@ -64,16 +64,16 @@ def answer(db: Database, settings: Settings, args: FeedsArgs, ctx: CommandContex
         return plain_answer("Only workspace admins and owners can add or remove feeds. "
                             "`/feeds list` shows what diplobot reads.")
     assert args.url is not None
-    shown = safe(args.url)
+    shown = code(args.url)
     if args.action == "remove":
         if remove_feed(db, args.url):
-            return plain_answer(f"Removed `{shown}`: diplobot stops reading it. Its articles stay searchable.")
-        return plain_answer(f"diplobot does not read `{shown}`. `/feeds list` shows what it reads.")
+            return plain_answer(f"Removed {shown}: diplobot stops reading it. Its articles stay searchable.")
+        return plain_answer(f"diplobot does not read {shown}. `/feeds list` shows what it reads.")
     why = check_url(args.url, settings)
     if why is not None:
-        return plain_answer(f"I cannot add `{shown}`: {safe(why)}.")
+        return plain_answer(f"I cannot add {shown}: {safe(why)}.")
     feed = add_feed(db, args.url, now=ctx.now, added_by=ctx.user_id)
-    return plain_answer(f"Added `{safe(feed.url)}`. diplobot reads it on its next poll.")
+    return plain_answer(f"Added {code(feed.url)}. diplobot reads it on its next poll.")
 
 
 def feeds_answer(feeds: list[FeedInfo]) -> Answer:
@@ -85,8 +85,7 @@ def feeds_answer(feeds: list[FeedInfo]) -> Answer:
         health = "not polled yet" if feed.last_polled_at is None else f"{feed.articles} articles"
         if feed.consecutive_failures:
             health += f" · :warning: {feed.consecutive_failures} failed polls ({safe((feed.last_error or '')[:200])})"
-        blocks.append(section(f"{link(feed.url, feed.title or feed.url)}\n`{safe(feed.url)}` · {health}"))
+        blocks.append(section(f"{link(feed.url, feed.title or feed.url)}\n{code(feed.url)} · {health}"))
     if len(live) > SHOWN:
         blocks.append(context(f"…and {len(live) - SHOWN} more."))
-    text = "Feeds: " + ", ".join(f.url for f in live)
-    return Answer(text=text[:3000], blocks=blocks)
+    return Answer(text=fallback("Feeds: " + ", ".join(f.url for f in live)), blocks=blocks)

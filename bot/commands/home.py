@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.commands.answer import MAX_BLOCKS, CommandContext, context, divider, header, section
 from bot.commands.deadlines import due_words
-from bot.commands.feedtext import link, safe
+from bot.commands.feedtext import code, link, safe
 from bot.config import Settings
 from bot.digest import choose_stories, story_blocks
 from bot.storage import Database
@@ -28,7 +28,7 @@ def home_view(db: Database, settings: Settings, ctx: CommandContext) -> dict[str
     if subscriptions:
         by_channel: dict[str, list[str]] = defaultdict(list)
         for sub in subscriptions:
-            by_channel[sub.channel_id].append(f"`{safe(sub.text)}`")
+            by_channel[sub.channel_id].append(code(sub.text))
         for channel_id, topics in list(by_channel.items())[:10]:
             where = f"<#{channel_id}>" if channel_id.isalnum() else safe(channel_id)
             blocks.append(section(f"{where}: {', '.join(topics)}"))

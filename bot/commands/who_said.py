@@ -17,7 +17,7 @@ from bot.commands.answer import (
     plain_answer,
     section,
 )
-from bot.commands.feedtext import link, safe
+from bot.commands.feedtext import fallback, link, safe
 from bot.config import Settings
 from bot.storage import Database
 from bot.storage.search import (
@@ -88,7 +88,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
             choices = [button(name, f"{PAGE_ACTION}:{i}", _page_value(name, args.since, 0))
                        for i, name in enumerate(match.suggestions)]
             text = f"I have no quotes from *{asked}*. Did you mean one of these?"
-            return Answer(text=f"No quotes from {args.person}. Did you mean: {', '.join(match.suggestions)}?",
+            return Answer(text=fallback(f"No quotes from {args.person}. Did you mean: {', '.join(match.suggestions)}?"),
                           blocks=[section(text), actions(*choices)])
         if not known_speakers(db):
             return plain_answer("No quotes are stored yet: diplobot has not read an article with a quote.")
@@ -107,8 +107,8 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
         blocks.extend(_quote_blocks(hit))
     if last < total:
         blocks.append(actions(button("Show more", f"{PAGE_ACTION}:more", _page_value(match.name, args.since, last))))
-    fallback = f"{match.name}: " + " | ".join(f"“{h.text}” ({h.published.date().isoformat()})" for h in hits)
-    return Answer(text=fallback[:3000], blocks=blocks)
+    said = " | ".join(f"“{h.text}” ({h.published.date().isoformat()})" for h in hits)
+    return Answer(text=fallback(f"{match.name}: {said}"), blocks=blocks)
 
 
 def _quote_blocks(hit: QuoteHit) -> list[dict]:
