@@ -45,7 +45,7 @@ PRESENT_WORDS = {"now", "right now", "currently", "current", "these days", "nowa
                  "the present", "present", "today's", "this time", "the moment", "this moment", "the current"}
 PAST_WORDS = {"recently", "recent", "previously", "the past", "past", "earlier", "formerly", "once", "more recently",
               "in the past", "lately", "then current", "the old days", "years ago", "months ago", "long ago",
-              "the past few years", "past years", "recent years", "several years ago", "a few years ago"}
+              "the past few years", "past years", "several years ago", "a few years ago"}
 FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near term", "the short term", "shortly",
                 "the long term", "the longer term", "in the future", "later", "as soon as possible",
                 "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time"}
@@ -95,6 +95,25 @@ def extract_dates(doc, published: date | None) -> list[DateMention]:  # noqa: AN
         if value is None and not TEMPORAL_WORD.search(span.text.lower()):
             continue
         found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value=value))
+    return _clock_times_on_their_day(doc, found, published)
+
+
+def _clock_times_on_their_day(doc, found: list[DateMention], published: date | None) -> list[DateMention]:  # noqa: ANN001
+    """'at 10:35 a.m. (0735 GMT) Friday': a bare clock time belongs to the day its sentence names."""
+    if published is None:
+        return found
+    today = published.isoformat() + "T"
+    for mention in found:
+        if not (mention.value or "").startswith(today) or not CLOCK.search(mention.text):
+            continue
+        sentence = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if sentence is None:
+            continue
+        sent = sentence.sent
+        days = [m.value for m in found if m is not mention and sent.start_char <= m.start < sent.end_char
+                and re.fullmatch(r"\d{4}-\d\d-\d\d", m.value or "")]
+        if len(set(days)) == 1:
+            mention.value = days[0] + mention.value[len(today) - 1:]
     return found
 
 
@@ -496,6 +515,12 @@ def _safe_day(y: int, mo: int, d: int) -> str | None:
         return None
 
 
+# A month named without a year lies in the published year unless the tense points across the new year by more
+# than TENSE_FLIP_DAYS, or it would lie more than NEAREST_FLIP_DAYS away (tuned on TimeBank/AQUAINT).
+TENSE_FLIP_DAYS = 150
+NEAREST_FLIP_DAYS = 300
+
+
 def _year_for_month(month: int, dct: date, tense: str, day: int = 15) -> int:
     """The year of a month named without one: the same year unless the tense points across the new year."""
     try:
@@ -503,13 +528,13 @@ def _year_for_month(month: int, dct: date, tense: str, day: int = 15) -> int:
     except ValueError:
         same = date(dct.year, month, 1)
     gap = (same - dct).days
-    if tense == "past" and gap > 90:
+    if tense == "past" and gap > TENSE_FLIP_DAYS:
         return dct.year - 1
-    if tense == "future" and gap < -90:
+    if tense == "future" and gap < -TENSE_FLIP_DAYS:
         return dct.year + 1
-    if gap > 300:
+    if gap > NEAREST_FLIP_DAYS:
         return dct.year - 1
-    if gap < -300:
+    if gap < -NEAREST_FLIP_DAYS:
         return dct.year + 1
     return dct.year
 
@@ -587,7 +612,7 @@ def _relative_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
 
 def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     m = re.fullmatch(r"(?:(last|next|this|this coming|this past|coming|early|late|earlier|later|on) )?"
-                     r"(" + "|".join(WEEKDAYS) + r")s?(?: (morning|afternoon|evening|night))?"
+                     r"(" + "|".join(WEEKDAYS) + r")s?(?: (morning|afternoon|evening|night)s?)?"
                      r"(?:,? (?:at )?(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?)?", s)
     clock = None
     if not m:
@@ -605,6 +630,10 @@ def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
         mod, name, part = m[1], m[2], m[3]
         if m[4]:
             clock = _clock(m[4], m[5], m[6])
+        plural = re.fullmatch(r"(?:on )?\w+day(s?)(?: (?:morning|afternoon|evening|night)(s?))?", s)
+        if plural and (plural[1] or plural[2]):  # "Tuesday nights", "on Mondays": every week
+            part_of_day = re.search(r"(morning|afternoon|evening|night)s?$", s)
+            return f"XXXX-WXX-{WEEKDAYS[name] + 1}" + (PARTS_OF_DAY[part_of_day[1]] if part_of_day else "")
     if dct is None:
         return None
     target = WEEKDAYS[name]
