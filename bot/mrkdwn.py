@@ -2,9 +2,9 @@
 
 Public functions:
 - `escape(text) -> str`: feed text as inert mrkdwn: `&`, `<`, `>` escaped (so `<!channel>`, `<!here>`,
-  `<@U123>` and `<https://x|y>` show as typed and ping or link nobody), bare `@channel`/`@here`/`@everyone`,
-  formatting marks (`*`, `_`, `~`, backticks), `:emoji:` codes and a leading `>` broken with invisible word
-  joiners so they show as typed, control characters dropped.
+  `<@U123>` and `<https://x|y>` show as typed and ping or link nobody); bare `@channel`/`@here`/`@everyone`,
+  `:emoji:` codes and a line-leading `>` broken with a word joiner; formatting marks (`*`, `_`, `~`, backticks)
+  fenced with zero-width spaces so they show as typed; control characters dropped.
 - `code(text) -> str`: feed or user text as an inline code span (`` `text` ``): shown verbatim, copyable.
 - `truncate(text, limit, ellipsis="…") -> str`: at most `limit` characters, cut on a word boundary.
 - `escape_within(text, limit) -> str`: `escape` whose result fits `limit` characters (never cuts an entity).
@@ -13,7 +13,8 @@ Public functions:
 - `safe_url(url) -> str | None`: the URL when it is http(s) and cannot break out of `<…|…>`, else None.
 - `links_in(text) -> list[tuple[str, str]]`, `to_plain(text) -> str`: read our mrkdwn back (links as
   (url, label), text with links as their labels and entities decoded) for terminal renderers and tests.
-- `WORD_JOINER`, `BROKEN_MARK`: the breaker, and a pattern finding a formatting mark it made literal.
+- `WORD_JOINER`, `MARK_FENCE`, `FENCED_MARKS`: the invisible breakers, and a pattern finding a run of
+  formatting marks that `escape` made literal (for renderers that read our mrkdwn back).
 """
 
 from __future__ import annotations
@@ -25,19 +26,21 @@ ELLIPSIS = "…"
 # Longer URLs are shown as plain labels so a link always fits in a 3,000-character section.
 MAX_URL_CHARS = 2000
 WORD_JOINER = "\u2060"
+# Slack has no escape for its formatting marks. It treats a zero-width space like a space around them (the known
+# way to bold part of a word), so a mark fenced by one on each side has a space inside it and opens and closes
+# nothing; were the fence read as a letter instead, the mark would sit inside a word, which formats nothing too.
+MARK_FENCE = "\u200b"
 
 # C0/C1 controls other than tab and newline, plus bidi overrides that can disguise text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
-# Slack has no escape for its formatting marks. A mark with a word joiner on both sides has no word boundary on
-# either side, whether Slack counts the joiner as a letter or as a space, so it opens and closes nothing.
 # An underscore between two letters or digits (snake_case, error codes, URLs) never formats and stays as is.
 _MARKS = re.compile(r"(?:[*~`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))+")
 _EMOJI_CODE = re.compile(r":(?=[a-z0-9_+\-]+:)", re.IGNORECASE)
 _QUOTE_START = re.compile(r"^(?=&gt;)", re.MULTILINE)
-_HALF_BROKEN_TAIL = re.compile(WORD_JOINER + r"[*_~`]$")
-BROKEN_MARK = re.compile(WORD_JOINER + r"([*_~`])(?=" + WORD_JOINER + ")")
+_HALF_FENCED_TAIL = re.compile(MARK_FENCE + r"[*_~`]$")
+FENCED_MARKS = re.compile(MARK_FENCE + r"(?:[*_~`]" + MARK_FENCE + ")+")
 
 
 def clean(text: str | None) -> str:
@@ -53,8 +56,12 @@ def escape(text: str | None) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _break_broadcasts(text)
     text = _EMOJI_CODE.sub(":" + WORD_JOINER, text)
-    text = _MARKS.sub(lambda m: WORD_JOINER + WORD_JOINER.join(m.group()) + WORD_JOINER, text)
+    text = _MARKS.sub(lambda m: _fence(m.group()), text)
     return _QUOTE_START.sub(WORD_JOINER, text)
+
+
+def _fence(marks: str) -> str:
+    return MARK_FENCE + MARK_FENCE.join(marks) + MARK_FENCE
 
 
 def _break_broadcasts(text: str) -> str:
@@ -64,8 +71,8 @@ def _break_broadcasts(text: str) -> str:
 def code(text: str | None) -> str:
     """`text` as an inline code span: no formatting applies inside one, so only entities and backticks change."""
     body = " ".join(clean(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # A backtick would end the span; the joiner keeps it literal, as in `escape`.
-    body = _break_broadcasts(body).replace("`", WORD_JOINER + "`" + WORD_JOINER)
+    # A backtick would end the span; fenced, as in `escape`, it stays literal.
+    body = re.sub("`+", lambda m: _fence(m.group()), _break_broadcasts(body))
     return f"`{body or ' '}`"
 
 
@@ -93,9 +100,9 @@ def escape_within(text: str | None, limit: int) -> str:
         return escaped
     cut = truncate(escaped, limit)
     body = cut[: -len(ELLIPSIS)] if cut.endswith(ELLIPSIS) else cut
-    # A cut may land inside an entity such as "&am": drop the stub. One after a broken mark closes its breaker.
+    # A cut may land inside an entity such as "&am": drop the stub. One just after a fenced mark closes its fence.
     body = _ENTITY_TAIL.sub("", body)
-    body = _HALF_BROKEN_TAIL.sub(lambda m: m.group() + WORD_JOINER, body)
+    body = _HALF_FENCED_TAIL.sub(lambda m: m.group() + MARK_FENCE, body)
     return (body.rstrip() + ELLIPSIS)[:limit]
 
 
@@ -147,6 +154,7 @@ def links_in(text: str) -> list[tuple[str, str]]:
 
 
 def _unescape(text: str) -> str:
+    text = FENCED_MARKS.sub(lambda m: m.group().replace(MARK_FENCE, ""), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace(WORD_JOINER, "")
 
 

@@ -13,7 +13,7 @@ from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
 
-from bot.mrkdwn import BROKEN_MARK, WORD_JOINER
+from bot.mrkdwn import FENCED_MARKS, MARK_FENCE, WORD_JOINER
 
 # One mrkdwn piece at a time: a <link|label>, <#channel>/<@user>/<!special>, *bold*, _italic_, `code`, ~strike~.
 _TOKEN = re.compile(
@@ -26,17 +26,19 @@ _TOKEN = re.compile(
 
 
 # Formatting marks that `bot.mrkdwn.escape` made literal stand in as private-use characters while the line is
-# read, so they are never taken for markup; `_shown` puts them back and drops the invisible word joiners.
+# read, so they are never taken for markup; `_shown` puts them back and drops the invisible breakers.
 _LITERAL_MARKS = {"*": "\ue000", "_": "\ue001", "~": "\ue002", "`": "\ue003"}
-_RESTORE = str.maketrans({stand_in: mark for mark, stand_in in _LITERAL_MARKS.items()} | {WORD_JOINER: None})
+_HIDE = str.maketrans(_LITERAL_MARKS)
+_RESTORE = str.maketrans({stand_in: mark for mark, stand_in in _LITERAL_MARKS.items()}
+                         | {WORD_JOINER: None, MARK_FENCE: None})
 
 
 def _hide_broken_marks(line: str) -> str:
-    return BROKEN_MARK.sub(lambda m: _LITERAL_MARKS[m.group(1)], line)
+    return FENCED_MARKS.sub(lambda m: m.group().replace(MARK_FENCE, "").translate(_HIDE), line)
 
 
 def _shown(text: str) -> str:
-    """Mrkdwn text as a person reads it: entities decoded, literal marks back, word joiners gone."""
+    """Mrkdwn text as a person reads it: entities decoded, literal marks back, invisible breakers gone."""
     return html.unescape(text).translate(_RESTORE)
 
 

@@ -45,3 +45,12 @@ def test_long_lists_are_cut_with_a_hint(settings, db) -> None:
     result = answer(db, settings, DeadlinesArgs(), CTX)
     assert len(result.blocks) == 1 + 2 * SHOWN + 1
     assert "Showing the first" in str(result.blocks[-1])
+
+
+def test_the_fallback_text_shows_a_feeds_mentions_inertly(settings, db) -> None:
+    feed = add_feed(db)
+    add_article(db, feed, "Envoy sets a date", datetime(2018, 10, 1, tzinfo=UTC),
+                deadlines=[{"text": "by 1 November", "due": "2018-11-01", "action": "reply <!channel> *now*"}])
+    result = answer(db, settings, DeadlinesArgs(), CTX)
+    assert "<!channel>" not in result.text and "*now*" not in result.text
+    assert "reply &lt;!channel&gt;" in result.text

@@ -51,3 +51,12 @@ def test_private_and_metadata_addresses_are_refused(settings, db) -> None:
         assert "cannot add" in answer(db, production, FeedsArgs("add", url), ADMIN).text
         assert feed_by_url(db, url) is None
     assert refusal("http://127.0.0.1:8080/feed", settings) is None  # the demo's explicit setting
+
+
+def test_feed_urls_show_verbatim_and_the_fallback_is_inert(settings, db) -> None:
+    allow = lambda url, s: None  # noqa: E731 - no DNS in tests
+    url = "https://feeds.example/world_news.rss?x=<!channel>"
+    added = answer(db, settings, FeedsArgs("add", url), ADMIN, allow)
+    assert "`https://feeds.example/world_news.rss?x=&lt;!channel&gt;`" in added.text
+    listing = answer(db, settings, FeedsArgs("list"), MEMBER)
+    assert "<!channel>" not in listing.text and "&lt;!channel&gt;" in listing.text

@@ -66,3 +66,10 @@ def test_bad_topics_say_how_to_write_one() -> None:
     for text in ("", "-sports", "x" * 500):
         with pytest.raises(UsageError, match="Example"):
             parse_topic_args(text)
+
+
+def test_the_catch_all_topic_reads_as_every_story(settings, db) -> None:
+    result = answer_subscribe(db, settings, parse_topic_args("*"), CTX)
+    assert "now follows every story" in result.text
+    listing = answer_list(db, settings, NoArgs(), CTX)
+    assert "every story" in str(listing.blocks)

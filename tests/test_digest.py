@@ -95,6 +95,24 @@ def test_hostile_feed_text_renders_as_plain_text() -> None:
     assert rendered.count("<http") == 2
 
 
+def test_feed_formatting_shows_as_typed_and_our_bold_title_still_applies() -> None:
+    from rich.console import Console
+
+    from bot.terminal import render_blocks
+
+    story = talks_story(title="*URGENT* talks", summary=["Envoys _must_ meet ~today~ in `Geneva`."], url=None)
+    blocks = story_blocks(story)
+    rendered = all_text(blocks)
+    for live in ("*URGENT*", "_must_", "~today~", "`Geneva`"):
+        assert live not in rendered
+    assert blocks[0]["text"]["text"].startswith("*") and blocks[0]["text"]["text"].endswith("*")
+    console = Console(width=200, record=True, color_system=None)
+    console.print(render_blocks(blocks))
+    shown = console.export_text()
+    assert "*URGENT* talks" in shown and "Envoys _must_ meet ~today~ in `Geneva`." in shown
+    assert "\u2060" not in shown and "\u200b" not in shown
+
+
 def test_sixty_stories_split_into_messages_within_block_kit_limits() -> None:
     stories = [talks_story(i, WHEN - timedelta(hours=i)) for i in range(1, 61)]
     messages = build_digest(stories, title="Diplomacy digest for #north-korea " + "x" * 300)

@@ -91,3 +91,32 @@ def test_mrkdwn_reads_back_as_the_text_people_typed() -> None:
 
 def test_international_host_names_stay_reachable() -> None:
     assert safe_url("https://bücher.example/über uns") == "https://xn--bcher-kva.example/%C3%BCber%20uns"
+
+
+def test_formatting_marks_in_feed_text_show_as_typed() -> None:
+    from bot.mrkdwn import to_plain
+
+    typed = "Envoy: *URGENT* _read this now_ ~cancelled~ `rm -rf /` ```override``` :warning:\n>quoted"
+    escaped = escape(typed)
+    for live in ("*URGENT*", "_read this now_", "~cancelled~", "`rm -rf /`", "```", ":warning:", "\n&gt;"):
+        assert live not in escaped
+    assert to_plain(escaped) == typed
+
+
+def test_underscores_inside_words_are_left_alone() -> None:
+    assert escape("error channel_not_found at feed_2018.xml") == "error channel_not_found at feed_2018.xml"
+
+
+def test_a_cut_never_leaves_a_formatting_mark_half_broken() -> None:
+    for limit in range(5, 40):
+        cut = escape_within("Talks *URGENT* _now_ ~off~ tomorrow in Geneva", limit)
+        assert not cut.removesuffix(ELLIPSIS).endswith(("\u200b*", "\u200b_", "\u200b~"))
+
+
+def test_code_span_shows_a_url_verbatim_and_inertly() -> None:
+    from bot.mrkdwn import code
+
+    assert code("https://feeds.example/world_news.rss?a=1&b=2") == "`https://feeds.example/world_news.rss?a=1&amp;b=2`"
+    shown = code("x` <!channel> @here")
+    assert shown.count("`") == 3 and shown.startswith("`") and shown.endswith("`")
+    assert "<" not in shown and "@here" not in shown

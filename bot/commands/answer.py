@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.mrkdwn import plain
+
 MAX_SECTION_CHARS = 2900  # Slack allows 3,000 characters in a section's text
 MAX_BLOCKS = 50
 
@@ -63,7 +65,7 @@ def section(mrkdwn: str, accessory: dict[str, Any] | None = None) -> dict[str, A
 
 
 def header(text: str) -> dict[str, Any]:
-    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, 150), "emoji": True}}
+    return {"type": "header", "text": {"type": "plain_text", "text": plain(text, 150), "emoji": True}}
 
 
 def context(*mrkdwn: str) -> dict[str, Any]:
@@ -75,7 +77,7 @@ def divider() -> dict[str, Any]:
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": clip(text, 75)},
+    element: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": plain(text, 75)},
                                "action_id": action_id, "value": value[:2000]}
     if style:
         element["style"] = style

@@ -43,7 +43,7 @@ def answer_schedule(db: Database, settings: Settings, args: ScheduleArgs, ctx: C
     if args.schedule is None:
         channel = get_channel(db, ctx.team_id, ctx.channel_id)
         if channel is None:
-            return plain_answer(f"This channel gets no stories yet: `/subscribe <topic>` first. {USAGE}")
+            return plain_answer(f"This channel gets no stories yet: `/subscribe &lt;topic&gt;` first. {USAGE}")
         paused = f" Delivery is paused: {safe(channel.paused_reason or 'unknown reason')}." if channel.paused else ""
         return plain_answer(f"This channel gets its stories {describe(channel.schedule, channel.timezone)}.{paused}")
     channel = set_schedule(db, ctx.team_id, ctx.channel_id, args.schedule, ctx.timezone, now=ctx.now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.answer import Answer, CommandContext, context, header, section
+from bot.commands.feedtext import code, fallback
 from bot.config import Settings
 from bot.storage import Database
 
@@ -40,7 +41,8 @@ def parse(text: str) -> HelpArgs:
 def answer(db: Database, settings: Settings, args: HelpArgs, ctx: CommandContext) -> Answer:
     blocks = [header("diplobot: diplomacy news in Slack")]
     for usage, what, example in COMMANDS:
-        blocks.append(section(f"*`{usage}`*\n{what}\nExample: `{example}`"))
+        # The usage lines hold `<person>`-style placeholders: escaped, or Slack would read them as links.
+        blocks.append(section(f"*{code(usage)}*\n{what}\nExample: {code(example)}"))
     blocks.append(context("Answers are visible only to you; add `share` at the end to post one to the channel."))
     text = "diplobot commands: " + "; ".join(f"{usage} — {what}" for usage, what, _ in COMMANDS)
-    return Answer(text=text, blocks=blocks)
+    return Answer(text=fallback(text), blocks=blocks)

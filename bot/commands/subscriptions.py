@@ -90,7 +90,7 @@ def subscriptions_answer(subscriptions: list[Subscription], note: str | None = N
         blocks.append(section(shown,
                               accessory=button("Remove", f"{REMOVE_ACTION}:{sub.id}", str(sub.id), style="danger")))
     if len(subscriptions) > 45:
-        blocks.append(context(f"…and {len(subscriptions) - 45} more; remove one with `/unsubscribe <topic>`."))
+        blocks.append(context(f"…and {len(subscriptions) - 45} more; remove one with `/unsubscribe &lt;topic&gt;`."))
     return Answer(text=fallback("This channel follows: " + ", ".join(s.text for s in subscriptions)), blocks=blocks)
 
 
