@@ -50,7 +50,7 @@ FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near ter
                 "the long term", "the longer term", "in the future", "later", "as soon as possible",
                 "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time"}
 # Extra one- and two-word expressions the model rarely tags DATE.
-EXTRA_PHRASES = {"today", "yesterday", "tomorrow", "tonight", "the latest period", "every day", "each day", "daily", "now", "currently", "recently", "nowadays", "lately", "the future", "the near future",
+EXTRA_PHRASES = {"a year", "a day", "a week", "a month", "per year", "per day", "today", "yesterday", "tomorrow", "tonight", "the latest period", "every day", "each day", "daily", "now", "currently", "recently", "nowadays", "lately", "the future", "the near future",
                  "the past", "the near term", "the short term", "current", "these days", "right now"}
 FREQUENCY_ADJECTIVES = {"annual", "annually", "quarterly", "seasonally", "yearly", "monthly", "biannual",
                         "semiannual"}
@@ -127,7 +127,7 @@ def _first_quarter(spans: list, published: date | None) -> tuple[int, int] | Non
     return None
 
 
-DEADLINE_CUES = {"by", "until", "till", "before", "than", "deadline", "expires", "expire", "expiring", "due"}
+DEADLINE_CUES = {"by", "until", "till", "before", "than", "through", "deadline", "expires", "expire", "expiring", "due"}
 
 
 def _after_deadline_cue(span) -> bool:  # noqa: ANN001 - spacy Span
@@ -237,7 +237,7 @@ def _clean_entity(ent):  # noqa: ANN001, ANN202 - spacy Span
         return None  # ages ("Amir, 27,") and model numbers ("80486")
     if re.search(r"\bold\b|-old\b", text):
         return None  # "37 years old", "a 136-year-old institution"
-    if text in FREQUENCY_ADJECTIVES:
+    if text in FREQUENCY_ADJECTIVES or (text == "daily" and not _daily_is_time(ent)):
         return None
     start, end = ent.start, ent.end
     doc = ent.doc
@@ -313,6 +313,15 @@ def _extra_phrases(doc, taken: set[int]) -> list:  # noqa: ANN001 - spacy Doc
     return spans
 
 
+def _daily_is_time(span) -> bool:  # noqa: ANN001 - spacy Span
+    """'a daily rally', 'his daily life', 'almost daily' recur every day; 'daily volume', 'daily Granma' do not."""
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "ADJ", "PROPN"):
+        return before is not None and before.pos_ in ("DET", "PRON") and nxt.pos_ != "PROPN"
+    return True
+
+
 def _is_time_use(span) -> bool:  # noqa: ANN001 - spacy Span
     """Filter the uses of extra words that are not about time ("current account", "the past tense")."""
     word = span.text.lower()
@@ -320,12 +329,15 @@ def _is_time_use(span) -> bool:  # noqa: ANN001 - spacy Span
         nxt = span.doc[span.end] if span.end < len(span.doc) else None
         return span[0].pos_ == "ADJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.lower_ not in (
             "account", "accounts", "affairs", "events", "generations", "tense")
+    if word in ("a year", "a day", "a week", "a month", "per year", "per day"):
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        return before is not None and (before.like_num or before.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL")
+                                       or before.lower_ in ("times", "twice", "once"))  # "$1 billion a year"
     if word in ("today", "tomorrow"):
         nxt = span.doc[span.end] if span.end < len(span.doc) else None
         return nxt is None or nxt.tag_ != "POS"  # "today's world" is no day
     if word == "daily":
-        nxt = span.doc[span.end] if span.end < len(span.doc) else None
-        return nxt is None or nxt.pos_ not in ("PROPN",)
+        return _daily_is_time(span)
     if word == "soon":
         before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
         after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
