@@ -132,7 +132,7 @@ DEADLINE_CUES = {"by", "until", "till", "before", "than", "through", "deadline",
 
 def _after_deadline_cue(span) -> bool:  # noqa: ANN001 - spacy Span
     before = [t.lower_ for t in span.doc[max(0, span.start - 2):span.start]]
-    return bool(before) and (before[-1] in DEADLINE_CUES or (before[-1] == "on" and len(before) > 1
+    return bool(before) and (before[-1] in DEADLINE_CUES or (before[-1] in ("on", "at", "in") and len(before) > 1
                                                              and before[0] in DEADLINE_CUES))
 
 

@@ -32,6 +32,13 @@ DEADLINE_WORDS = {"deadline", "deadlines", "ultimatum", "ultimatums", "expire", 
 OBLIGATION_WORDS = {"must", "should", "has", "have", "had", "needs", "need", "required", "obliged", "expected",
                     "given", "gave", "give", "gives", "set", "sets", "demanded", "demands", "asked", "told",
                     "urged", "called", "ordered", "agreed", "pledged", "promised", "vowed", "committed"}
+# Word forms, not lemmas: the pipeline runs without spaCy's lemmatizer.
+GRANTING_VERBS = {"give", "gives", "gave", "given", "giving", "have", "has", "had", "get", "gets", "got",
+                  "allow", "allows", "allowed", "grant", "grants", "granted"}
+TELLING_VERBS = {"tell", "tells", "told", "ask", "asks", "asked", "urge", "urges", "urged", "order", "orders",
+                 "ordered"}
+ENDING_VERBS = {"expire", "expires", "expired", "expiring", "end", "ends", "ended", "ending", "run", "runs",
+                "lapse", "lapses"}
 DURATION_UNITS = {"D": 1, "W": 7}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 OPEN_UNTIL = {"now", "recently", "then", "today", "lately"}
@@ -153,7 +160,7 @@ def _duration_ultimatum(doc, span) -> int | None:  # noqa: ANN001
     if after is not None and after.lower_ == "to" and span.end + 1 < len(doc) and doc[span.end + 1].pos_ in (
             "VERB", "AUX"):
         head = span.root.head
-        if head.lower_ in OBLIGATION_WORDS or head.lemma_ in ("give", "have", "get", "allow", "grant"):
+        if head.lower_ in OBLIGATION_WORDS or head.lower_ in GRANTING_VERBS:
             return span.start
     return None
 
@@ -343,7 +350,7 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
         if action:
             return action, _actor_in(_subjects(verb), actors)
     passive_subject = _passive_subject(verb)
-    if verb.lower_ in DEADLINE_WORDS or verb.lemma_ in ("expire", "end", "run"):
+    if verb.lower_ in DEADLINE_WORDS or verb.lower_ in ENDING_VERBS:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
             return _noun_action(subject), _actor_in([subject], actors)
@@ -420,7 +427,7 @@ def _subjects(verb) -> list:  # noqa: ANN001
     for _ in range(4):
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
         objects = [c for c in node.children if c.dep_ in ("dobj", "dative")]
-        if node is not verb and objects and node.lemma_ in ("give", "tell", "ask", "urge", "order", "allow", "grant"):
+        if node is not verb and objects and node.lower_ in GRANTING_VERBS | TELLING_VERBS:
             return objects
         if subjects and node is verb:
             return subjects
