@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.feeds.parse import MAX_TEXT_LENGTH
+from bot.feeds.parse import MAX_ENTRIES, MAX_TEXT_LENGTH
 from bot.feeds.poll import PollReport, poll_feeds
 from bot.storage import Database
 from bot.storage.articles import add_feed, count_articles, feed_by_url, list_articles
@@ -549,3 +549,19 @@ def test_an_enormous_entry_is_cut_to_what_the_analysis_can_read(sqlite_db: Datab
     assert 0 < len(transcript.text) <= MAX_TEXT_LENGTH
     assert transcript.text.endswith("on the strait.")  # cut between paragraphs
     assert note.title == "Short note after the talks"
+
+
+def test_a_feed_of_thousands_of_entries_keeps_only_the_newest(sqlite_db: Database, settings: Settings,
+                                                              hostile: HostileServer,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    """A whole archive (or a flood) in one document must not flood the analysis and the channels."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    items = [item(f"Bulletin {n}", guid=f"b-{n}", link=f"https://harbour.example/b/{n}",
+                  date=f"{start + timedelta(hours=n):%a, %d %b %Y %H:%M:%S} GMT", text=f"Bulletin number {n}.")
+             for n in range(1000)]
+    url = hostile.serve("/archive.xml", Behaviour(body=rss(*reversed(items[:600]), *items[600:])))
+    report = poll_next_to_healthy(sqlite_db, settings, hostile, url, caplog)
+    kept = outcome_of(report, url).new_articles
+    assert len(kept) == MAX_ENTRIES
+    assert {a.title for a in kept} == {f"Bulletin {n}" for n in range(1000 - MAX_ENTRIES, 1000)}
+    assert any("only the newest" in line for line in log_lines_naming(caplog, url))

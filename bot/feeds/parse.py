@@ -33,6 +33,9 @@ MAX_FEED_TITLE_LENGTH = 500
 # spaCy refuses texts over 1,000,000 characters (and one refused text fails its whole batch); article pages are
 # cut at the same length in `bot.feeds.pages`.
 MAX_TEXT_LENGTH = 100_000
+# More entries than this in one document is an archive or an attack; only the newest are kept, so one feed
+# cannot flood the analysis and the channels (a 4 MB feed can hold 60,000 entries).
+MAX_ENTRIES = 200
 # An entity declaration (quoted values may hold ">"); feeds have no need of their own entities.
 _ENTITY_DECLARATION = re.compile(rb"""<!ENTITY\s(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
 # Byte-order marks and first bytes of XML documents in the encodings that are not ASCII-compatible.
@@ -108,6 +111,10 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
             warnings.append(f"entry {position} skipped: it has no title, text or link")
         else:
             entries.append(entry)
+    if len(entries) > MAX_ENTRIES:
+        newest = set(map(id, sorted(entries, key=lambda e: e.published_at, reverse=True)[:MAX_ENTRIES]))
+        warnings.append(f"{len(entries):,} entries; only the newest {MAX_ENTRIES} were kept")
+        entries = [e for e in entries if id(e) in newest]
     title = one_line(html_to_text(parsed.feed.get("title", "") or ""))[:MAX_FEED_TITLE_LENGTH] or None
     return ParsedFeed(title=title, entries=entries, warnings=warnings)
 
