@@ -40,6 +40,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.digest import SlackMessage, quotes_reply, story_message
+from bot.mrkdwn import code
 from bot.storage import Database, delivery
 from bot.storage.delivery import OutboxItem
 from bot.stories import Story
@@ -319,7 +320,7 @@ class Poster:
         why = CHANNEL_GONE_WHY.get(error, error)
         text = (f"diplobot paused its digests for <#{channel_id}>: {why} (`{error}`). "
                 f"To resume, add diplobot to the channel again (`/invite @diplobot`) and run "
-                f"`/diplo resume` (or `/subscribe <topic>`) there.")
+                f"{code('/diplo resume')} (or {code('/subscribe <topic>')}) there.")
         for user in delivery.subscribers(self.db, team_id, channel_id):
             try:
                 client.chat_postMessage(channel=user, text=text)

@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands.deadlines import deadline_blocks
+from bot.commands.deadlines import deadline_blocks, fallback_text
 from bot.schedule import zone
 from bot.storage import Database
 from bot.storage.delivery import list_channels, list_subscriptions
@@ -42,8 +42,8 @@ def reminder_message(team_id: str, channel_id: str, hits: list[DeadlineHit], tod
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}]
     for hit in hits:
         blocks.extend(deadline_blocks(hit, today))
-    text = "Deadlines coming up: " + "; ".join(f"{h.due}: {h.action or h.text}" for h in hits)
-    return Reminder(team_id, channel_id, text[:3000], blocks)
+    # Feed text: escaped, so an action such as "<!channel> must answer" can never ping anyone.
+    return Reminder(team_id, channel_id, fallback_text("Deadlines coming up: ", hits), blocks)
 
 
 def plan_reminders(db: Database, *, now: datetime) -> list[Reminder]:

@@ -228,6 +228,7 @@ def test_channel_not_found_pauses_only_that_channel_and_tells_the_subscriber(db,
     assert len(posts_to(slack_api, "C_OK")) == 1
     [notice] = posts_to(slack_api, "U_ALICE")
     assert "<#C_GONE>" in notice.params["text"] and "channel_not_found" in notice.params["text"]
+    assert "`/subscribe &lt;topic&gt;`" in notice.params["text"] and "<topic>" not in notice.params["text"]
     channel = d.get_channel(db, TEAM, "C_GONE")
     assert channel.paused and channel.paused_reason == "channel_not_found"
     assert {i.state for i in d.outbox_items(db, channel_id="C_GONE")} == {"pending"}

@@ -42,3 +42,15 @@ def test_a_failing_channel_does_not_stop_the_others(db, slack_api) -> None:
     client = WebClient(token="xoxb-test", base_url=slack_api.base_url)
     assert send_reminders(db, lambda team: client, now=NOW) == 1
     assert len(slack_api.calls_to("chat.postMessage")) == 2
+
+
+def test_reminder_fallback_text_from_feed_text_can_never_ping_the_channel(db) -> None:
+    feed = add_feed(db)
+    add_article(db, feed, "Iran told to answer inspectors", datetime(2018, 10, 1, tzinfo=UTC),
+                deadlines=[{"text": "by Sunday", "due": "2018-10-21",
+                            "action": "<!channel> answer <@U123> and <https://evil.example|click>"}])
+    add_subscription(db, "T1", "C-iran", "iran", created_by="U1", now=NOW)
+    [reminder] = plan_reminders(db, now=NOW)
+    assert "answer" in reminder.text
+    assert "<!channel>" not in reminder.text and "<@U123>" not in reminder.text and "<https:" not in reminder.text
+    assert "&lt;!channel&gt;" in reminder.text
