@@ -20,6 +20,8 @@ MIN_WORDS = 5
 DANGLING_OPENERS = {"he", "she", "they", "it", "this", "these", "those", "his", "her", "their", "its", "that",
                     "him", "them", "such", "but", "and", "also", "however", "meanwhile", "still"}
 REDUNDANCY_LIMIT = 0.55
+# LexRank compares every pair of sentences; past the first few dozen the position prior leaves them no chance.
+MAX_UNITS = 30
 
 
 def summarize(
@@ -47,7 +49,7 @@ def summarize(
         position_decay: how fast the position prior falls (1 / (1 + index) ** decay).
         method: sumy's centrality, lexrank or textrank.
     """
-    units = sentence_units(doc)
+    units = sentence_units(doc)[:MAX_UNITS]
     if not units or count <= 0:
         return []
     if len(units) <= count:
