@@ -101,3 +101,7 @@ def test_quarter_under_discussion_carries_to_a_year_ago(nlp):
     found = values(nlp, "Profit rose in the third quarter. A year ago, the company lost money.", date(1989, 10, 26))
     assert found["the third quarter"] == "1989-Q3"
     assert found["A year ago"] == "1988-Q3"
+
+
+def test_absurd_expression_gives_no_value_instead_of_crashing(nlp):
+    assert normalize("1000000000 days ago", PUBLISHED) is None

@@ -126,3 +126,8 @@ def test_offsets_point_at_the_cue_and_date(nlp):
     text = "Greece has until June to repay the loan to the eurozone."
     [found] = deadlines(nlp, text)
     assert text[found.start:found.end] == found.text == "until June"
+
+
+def test_absurd_duration_gives_no_due_instead_of_crashing(nlp):
+    found = deadlines(nlp, "The parties must ratify the accord within 99999999 years.")
+    assert all(d.due is None for d in found)

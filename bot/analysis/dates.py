@@ -402,7 +402,10 @@ def normalize(text: str, published: date | None, tense: str = "present", context
     s = _clean_text(text)
     if not s:
         return None
-    value = _resolve(s, published, tense, context)
+    try:
+        value = _resolve(s, published, tense, context)
+    except (ValueError, OverflowError):  # "1,000,000 days ago" lands outside the calendar
+        return None
     if value and re.match(r"\d{4}\b", value) and re.search(r"\d{4}", s):
         context.seen["year"] = value[:4]  # what a later "that year" or "the following year" refers to
     return value

@@ -219,6 +219,13 @@ def _add_duration(published: date | None, value: str) -> str | None:
     """published + a TIMEX3 duration ("P30D"), as a calendar date."""
     if published is None:
         return None
+    try:
+        return _shifted(published, value)
+    except (ValueError, OverflowError):
+        return None  # "within 100000 years" lands outside the calendar
+
+
+def _shifted(published: date, value: str) -> str | None:
     m = re.fullmatch(r"P(T?)(\d+)([A-Z]+)", value)
     if not m:
         return None
