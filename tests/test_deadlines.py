@@ -131,3 +131,19 @@ def test_offsets_point_at_the_cue_and_date(nlp):
 def test_absurd_duration_gives_no_due_instead_of_crashing(nlp):
     found = deadlines(nlp, "The parties must ratify the accord within 99999999 years.")
     assert all(d.due is None for d in found)
+
+
+def test_past_progressive_narration_is_no_deadline(nlp):
+    assert deadlines(nlp, "By mid-afternoon, officials were saying that the operation was over.") == []
+
+
+def test_appearing_before_a_judge_on_a_day_is_no_deadline(nlp):
+    assert deadlines(nlp, "The suspect is scheduled to appear before a judge in Manhattan on Friday.") == []
+
+
+def test_person_who_must_be_returned_is_the_actor_not_the_action(nlp):
+    actors = [Actor(name="Elian Gonzalez", kind="person", mentions=3, aliases=["Elian"])]
+    doc = nlp("The agency ruled that Elian must be returned to his father by Friday.")
+    [found] = extract_deadlines(doc, extract_dates(doc, PUBLISHED), actors, PUBLISHED)
+    assert (found.due, found.actor) == ("2021-03-12", "Elian Gonzalez")
+    assert found.action == "returned to his father"

@@ -39,6 +39,8 @@ TELLING_VERBS = {"tell", "tells", "told", "ask", "asks", "asked", "urge", "urges
                  "ordered"}
 ENDING_VERBS = {"expire", "expires", "expired", "expiring", "end", "ends", "ended", "ending", "run", "runs",
                 "lapse", "lapses"}
+BODIES = {"judge", "magistrate", "court", "committee", "panel", "parliament", "congress", "senate", "council",
+          "jury", "tribunal", "commission", "assembly", "lawmakers", "reporters", "cameras", "camera", "crowd"}
 DURATION_UNITS = {"D": 1, "W": 7}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 OPEN_UNTIL = {"now", "recently", "then", "today", "lately"}
@@ -88,6 +90,8 @@ def _date_deadline(doc, span, mention: DateMention, actors: list[Actor], publish
     if cue_start > 0 and doc[cue_start - 1].lower_ == "not" or cue.lower_ == "not":
         return None  # "not until Tuesday did they agree"
     verb = _governing_verb(cue)
+    if verb is None and not named:
+        return None  # "Until this week." names no act that is due
     given_until = _given_until(doc, span, cue_start)
     if not (named or given_until or granted) and verb is not None and _is_past(verb):
         return None
@@ -146,7 +150,10 @@ def _cue_after_noun(doc, span) -> int | None:  # noqa: ANN001
             if token.dep_ == "agent":
                 break  # "read by the foreign minister on Thursday"
             between = doc[i + 1 + (token.lower_ == "ahead"):span.start]
-            if between and all(t.pos_ in ("DET", "NOUN", "PROPN", "ADJ", "PART", "NUM", "ADP") for t in between):
+            head = next((t for t in between if t.pos_ in ("NOUN", "PROPN")), None)
+            if head is None or head.lower_ in BODIES or head.ent_type_ in ("PERSON", "ORG", "NORP"):
+                break  # "appear before a judge on Feb. 10" is a place, not a deadline
+            if all(t.pos_ in ("DET", "NOUN", "PROPN", "ADJ", "PART", "NUM", "ADP") for t in between):
                 return i
             break
     return None
@@ -206,6 +213,8 @@ def _is_past(verb) -> bool:  # noqa: ANN001
         return not _heads_a_future(verb)
     if verb.tag_ == "VBN" and auxes & {"had", "has", "have", "was", "were"}:
         return not _heads_a_future(verb)
+    if verb.tag_ == "VBG" and auxes & {"was", "were"}:
+        return True  # "By mid-afternoon, officials were saying..."
     return False
 
 
@@ -361,7 +370,11 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
             return _noun_action(subject), _actor_in([subject], actors)
-    if passive_subject is not None and passive_subject.lower_ not in PRONOUNS:
+    if passive_subject is not None and (passive_subject.lower_ in PRONOUNS or passive_subject.ent_type_ in (
+            "PERSON", "ORG", "GPE", "NORP")):
+        # "Elian must be returned to his father by Jan. 14": the act is the verb phrase, done to the subject
+        return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+    if passive_subject is not None:
         words = [t for t in passive_subject.subtree if t.i not in excluded]
         action = _join(words)
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
