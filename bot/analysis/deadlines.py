@@ -360,8 +360,9 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
     noun = next((t for t in doc[cue.i:span.start] if t.lower_ in ("deadline", "ultimatum")), None)
     if noun is not None:
         action = _noun_action(noun)
-        purpose = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > noun.i), None)
-        if not action and purpose is not None:  # "set a deadline of June 1 for a deal"
+        purpose = next((c for c in verb.children if c.dep_ in ("prep", "advcl") and c.i > noun.i
+                        and next(iter(c.subtree)).lower_ == "for"), None)
+        if not action and purpose is not None:  # "set a deadline of June 1 for a deal", "... for Iran to act"
             action = _join(list(purpose.subtree)[1:])
         if action:
             return action, _actor_in(_subjects(verb), actors)
