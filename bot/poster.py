@@ -39,15 +39,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.digest import SlackMessage, quotes_reply, story_message
+from bot.digest import SlackMessage, build_digest, quotes_reply, story_message
 from bot.mrkdwn import code
+from bot.schedule import zone
 from bot.storage import Database, delivery
 from bot.storage.delivery import OutboxItem
 from bot.stories import Story
 
 log = logging.getLogger(__name__)
 
-STORY_EVENT = "diplobot_story"
+STORY_EVENT = "diplobot_story"  # one story: {"story_id": id}
+DIGEST_EVENT = "diplobot_digest"  # several stories: {"story_ids": [id, ...]}
 QUOTES_EVENT = "diplobot_story_quotes"
 REMINDER_EVENT = "diplobot_deadline_reminder"
 CHANNEL_GONE = delivery.CHANNEL_ERRORS
@@ -60,6 +62,10 @@ CHANNEL_GONE_WHY = {
     "channel_is_archived": "the channel is archived",
 }
 HISTORY_PAGES = 5
+# "asap" channels: stories due together share a message, at most this many to one message.
+BATCH_STORIES = 5
+# Daily channels: at most this many stories in one pass's digest (the rest follow in the next pass).
+DIGEST_MOST = 200
 
 
 class _ChannelGone(Exception):
@@ -91,11 +97,12 @@ class _Rejected(Exception):
 class DeliveryReport:
     """What one `send_due` pass did."""
 
-    sent: int = 0
+    sent: int = 0  # stories (outbox rows) posted in this pass
     recovered: int = 0  # found already in Slack after a crash or an ambiguous error: not sent again
     deferred: int = 0  # back to pending for a later pass
     failed: int = 0
     skipped: int = 0
+    messages: int = 0  # messages posted (a digest or batch carries several stories)
     paused_channels: list[str] = field(default_factory=list)
     stopped_teams: list[str] = field(default_factory=list)
 
@@ -124,6 +131,38 @@ def _story_id_of(message: dict[str, Any], event_type: str) -> int | None:
         return int((metadata.get("event_payload") or {}).get("story_id"))
     except (TypeError, ValueError):
         return None
+
+
+def story_ids_listed(message: dict[str, Any]) -> list[int]:
+    """The story ids a Slack message of ours shows, read from its metadata (story or digest); [] for others."""
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    try:
+        if metadata.get("event_type") == STORY_EVENT:
+            return [int(payload.get("story_id"))]
+        if metadata.get("event_type") == DIGEST_EVENT:
+            return [int(story_id) for story_id in payload.get("story_ids") or []]
+    except (TypeError, ValueError):
+        pass
+    return []
+
+
+@dataclass
+class _Found:
+    """Where a story already is in Slack: the message's ts, and whether that message is a digest."""
+
+    ts: str
+    digest: bool
+
+
+@dataclass
+class _Parcel:
+    """The outbox rows one message carries, their stories, and the message (None: one story with its thread)."""
+
+    items: list[OutboxItem]
+    stories: list[Story]
+    message: SlackMessage | None
+    found: bool = False  # the story's message was found in Slack before this pass: only its thread may be missing
 
 
 class Poster:
@@ -174,6 +213,9 @@ class Poster:
         self._next_post: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._recovered_once = False
+        self._channels: dict[tuple[str, str], delivery.Channel] = {}
+        # Stories Slack refused inside a batch: from then on each goes alone, so only a bad one fails.
+        self._alone: set[int] = set()
 
     # --- Slack clients ---------------------------------------------------------------------------------------
 
@@ -252,36 +294,39 @@ class Poster:
 
     # --- finding our own messages ------------------------------------------------------------------------------
 
-    def _find_story_message(self, client: WebClient, item: OutboxItem) -> str | None:
-        """The ts of our message for this story in the channel, when it is there."""
-        oldest = (item.created_at - timedelta(minutes=5)).timestamp()
+    def _find_posted(self, client: WebClient, channel_id: str, items: list[OutboxItem]) -> dict[int, _Found]:
+        """Our top-level messages in the channel that show these rows' stories: story id → where it is."""
+        wanted = {item.story_id for item in items}
+        oldest = (min(item.created_at for item in items) - timedelta(minutes=5)).timestamp()
+        found: dict[int, _Found] = {}
         cursor = None
         for _ in range(HISTORY_PAGES):
             try:
                 response = self._call(None, lambda c=cursor: client.conversations_history(
-                    channel=item.channel_id, oldest=f"{oldest:.6f}", limit=200, include_all_metadata=True,
+                    channel=channel_id, oldest=f"{oldest:.6f}", limit=200, include_all_metadata=True,
                     cursor=c))
             except _Rejected as exc:
                 # Without the history (missing_scope, say) we cannot know: wait rather than risk a double.
                 raise _Deferred(300, f"cannot look for our earlier message: {exc}") from exc
             for message in response.get("messages") or []:
-                if _story_id_of(message, STORY_EVENT) == item.story_id:
-                    return message.get("ts")
+                event_type = (message.get("metadata") or {}).get("event_type")
+                for story_id in story_ids_listed(message):
+                    if story_id in wanted and story_id not in found and message.get("ts"):
+                        found[story_id] = _Found(message["ts"], event_type == DIGEST_EVENT)
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not response.get("has_more") or not cursor:
-                return None
-        return None
+            if wanted <= found.keys() or not response.get("has_more") or not cursor:
+                break
+        return found
 
     def _find_quotes_reply(self, client: WebClient, item: OutboxItem, thread_ts: str) -> bool:
         response = self._call(None, lambda: client.conversations_replies(
             channel=item.channel_id, ts=thread_ts, limit=200, include_all_metadata=True))
         return any(_story_id_of(m, QUOTES_EVENT) == item.story_id for m in response.get("messages") or [])
 
-    # --- one row -------------------------------------------------------------------------------------------------
+    # --- one message -------------------------------------------------------------------------------------------
 
-    def _post(self, client: WebClient, item: OutboxItem, message: SlackMessage, event_type: str,
+    def _post(self, client: WebClient, item: OutboxItem, message: SlackMessage, metadata: dict[str, Any],
               thread_ts: str | None = None, before_retry: Callable[[], Any] | None = None) -> Any:
-        metadata = {"event_type": event_type, "event_payload": {"story_id": item.story_id}}
         return self._call(
             (item.team_id, item.channel_id),
             lambda: client.chat_postMessage(channel=item.channel_id, thread_ts=thread_ts, metadata=metadata,
@@ -289,18 +334,17 @@ class Poster:
             before_retry,
         )
 
-    def _deliver(self, client: WebClient, item: OutboxItem, story: Story, *, check_first: bool) -> bool:
-        """Post the story and its quotes thread; True when the story's message was already in Slack."""
+    def _deliver_story(self, client: WebClient, item: OutboxItem, story: Story) -> bool:
+        """Post one story and its quotes thread; True when the story's message was already in Slack."""
         ts = item.message_ts
-        if ts is None and check_first:
-            ts = self._find_story_message(client, item)
         already_there = ts is not None
         if ts is None:
             def find_after_failure() -> dict[str, Any] | None:
-                existing = self._find_story_message(client, item)
-                return {"ts": existing, "found": True} if existing else None
+                found = self._find_posted(client, item.channel_id, [item]).get(item.story_id)
+                return {"ts": found.ts, "found": True} if found else None
 
-            response = self._post(client, item, story_message(story), STORY_EVENT, before_retry=find_after_failure)
+            metadata = {"event_type": STORY_EVENT, "event_payload": {"story_id": item.story_id}}
+            response = self._post(client, item, story_message(story), metadata, before_retry=find_after_failure)
             ts = response["ts"]
             already_there = bool(response.get("found"))
         delivery.record_message(self.db, item.id, ts)
@@ -308,13 +352,45 @@ class Poster:
         # The thread reply can only have gone out if the main message had been recorded before: look then.
         try:
             if reply is not None and not (item.message_ts and self._find_quotes_reply(client, item, ts)):
-                self._post(client, item, reply, QUOTES_EVENT, thread_ts=ts,
+                metadata = {"event_type": QUOTES_EVENT, "event_payload": {"story_id": item.story_id}}
+                self._post(client, item, reply, metadata, thread_ts=ts,
                            before_retry=lambda: True if self._find_quotes_reply(client, item, ts) else None)
         except _Rejected as exc:
             # The story itself is posted; a refused quotes thread must not make it look unsent.
             log.warning("Slack refused the quotes thread of story %s in %s: %s", item.story_id, item.channel_id, exc)
         delivery.mark_sent(self.db, item.id, ts, now=self._now())
         return already_there
+
+    def _deliver_digest(self, client: WebClient, items: list[OutboxItem], message: SlackMessage,
+                        report: DeliveryReport) -> None:
+        """Post one message of several stories and mark all its rows sent with its ts."""
+        first = items[0]
+        metadata = {"event_type": DIGEST_EVENT, "event_payload": {"story_ids": [i.story_id for i in items]}}
+
+        def find_after_failure() -> dict[str, Any] | None:
+            found = self._find_posted(client, first.channel_id, items)
+            return {"found": found} if found else None
+
+        response = self._post(client, first, message, metadata, before_retry=find_after_failure)
+        if "found" not in response:
+            delivery.mark_all_sent(self.db, [i.id for i in items], response["ts"], now=self._now())
+            report.sent += len(items)
+            report.messages += 1
+            return
+        # The failed try did reach Slack after all: record what it shows, and queue the rest again.
+        self._settle_found(items, response["found"], report)
+
+    def _settle_found(self, items: list[OutboxItem], found: dict[int, _Found], report: DeliveryReport) -> None:
+        """Rows whose story is already in Slack become sent; the others go back to the queue."""
+        by_ts: dict[str, list[int]] = {}
+        for item in items:
+            if item.story_id in found:
+                by_ts.setdefault(found[item.story_id].ts, []).append(item.id)
+            else:
+                delivery.release(self.db, item.id, not_before=self._now(), error="regrouped after a failed try")
+        for ts, ids in by_ts.items():
+            delivery.mark_all_sent(self.db, ids, ts, now=self._now())
+            report.recovered += len(ids)
 
     def _notify_paused(self, client: WebClient, team_id: str, channel_id: str, error: str) -> None:
         why = CHANNEL_GONE_WHY.get(error, error)
@@ -345,33 +421,268 @@ class Poster:
                 self.recover()
                 self._recovered_once = True
             report = DeliveryReport()
+            self._channels = {(c.team_id, c.channel_id): c for c in delivery.list_channels(self.db)}
             items = delivery.due_items(self.db, now=self._now(), limit=self.batch, team_id=team_id,
                                        channel_id=channel_id)
             if items:
-                self._send(items, report)
+                self._send(self._complete_digests(items), report)
             return report
+
+    def _complete_digests(self, items: list[OutboxItem]) -> list[OutboxItem]:
+        """When the pass's row limit may have cut a daily channel's rows, fetch all of them: one digest."""
+        if len(items) < self.batch:
+            return items
+        kept = [item for item in items if not self._is_daily(item.team_id, item.channel_id)]
+        for team_id, channel_id in dict.fromkeys((i.team_id, i.channel_id) for i in items):
+            if self._is_daily(team_id, channel_id):
+                kept += delivery.due_items(self.db, now=self._now(), limit=DIGEST_MOST, team_id=team_id,
+                                           channel_id=channel_id)
+        return kept
+
+    def _is_daily(self, team_id: str, channel_id: str) -> bool:
+        channel = self._channels.get((team_id, channel_id))
+        return channel is not None and channel.schedule != "asap"
 
     def _send(self, items: list[OutboxItem], report: DeliveryReport) -> None:
         stories = {s.id: s for s in self._load_stories(self.db, story_ids=sorted({i.story_id for i in items}))}
-        queues: OrderedDict[tuple[str, str], deque[OutboxItem]] = OrderedDict()
+        rows: OrderedDict[tuple[str, str], list[OutboxItem]] = OrderedDict()
         for item in items:
-            queues.setdefault((item.team_id, item.channel_id), deque()).append(item)
+            rows.setdefault((item.team_id, item.channel_id), []).append(item)
+        queues: OrderedDict[tuple[str, str], deque[_Parcel]] = OrderedDict()
+        stopped_teams: set[str] = set()
+        for key, channel_items in rows.items():
+            if key[0] in stopped_teams:
+                continue
+            parcels, outcome = self._parcels(key, channel_items, stories, report)
+            if outcome == "team":
+                stopped_teams.add(key[0])
+                for other in [k for k in queues if k[0] == key[0]]:
+                    del queues[other]
+            elif outcome == "ok" and parcels:
+                queues[key] = deque(parcels)
         while queues:
             # Round-robin over channels: the one allowed to post soonest goes next.
             key = min(queues, key=lambda k: self._next_post.get(k, 0.0))
             if self._next_post.get(key, 0.0) - self._clock() > self.max_inline_wait:
                 del queues[key]  # Slack asked this channel to wait long: its rows go in a later pass
                 continue
-            item = queues[key].popleft()
+            parcel = queues[key].popleft()
+            outcome, again = self._send_parcel(parcel, report)
+            queues[key].extendleft(reversed(again))
             if not queues[key]:
                 del queues[key]
-            outcome = self._send_one(item, stories.get(item.story_id), report)
             # Rows left in a dropped queue were never claimed: they stay pending for a later pass.
             if outcome == "channel":
                 queues.pop(key, None)
             elif outcome == "team":
-                for other in [k for k in queues if k[0] == item.team_id]:
+                for other in [k for k in queues if k[0] == key[0]]:
                     del queues[other]
+
+    # --- grouping a channel's due rows into messages -----------------------------------------------------------
+
+    def _parcels(self, key: tuple[str, str], items: list[OutboxItem], stories: dict[int, Story],
+                 report: DeliveryReport) -> tuple[list[_Parcel], str]:
+        """The messages that carry a channel's due rows, after settling rows that may already be in Slack.
+
+        Returns the parcels and "ok", or "channel"/"team" when that channel/team must wait (nothing claimed).
+        """
+        team_id, channel_id = key
+        client = self._client(team_id)
+        if client is None:
+            log.error("no bot token for workspace %s: %d stories for %s wait", team_id, len(items), channel_id)
+            return [], "team"
+        parcels: list[_Parcel] = []
+        fresh: list[tuple[OutboxItem, Story]] = []
+        for item in items:
+            story = stories.get(item.story_id)
+            if story is None:
+                self._settle_unsendable(item, "story no longer stored", report, skip=True)
+            elif not self._renders(story, item):
+                self._settle_unsendable(item, "unexpected error, see the log", report, skip=False)
+            elif item.message_ts is not None:
+                parcels.append(_Parcel([item], [story], None))  # its message is there; the thread may be not
+            else:
+                fresh.append((item, story))
+        # A row claimed before (attempts > 0) may have reached Slack last time: look before posting it again.
+        again = [item for item, _ in fresh if item.attempts > 0]
+        if again:
+            try:
+                found = self._find_posted(client, channel_id, again)
+            except _Deferred as exc:
+                self._defer(again, exc, report)
+                return [], "channel"
+            except _ChannelGone as exc:
+                self._channel_gone(client, key, exc, report)
+                return [], "channel"
+            except _WorkspaceGone as exc:
+                self._workspace_gone(team_id, exc, report)
+                return [], "team"
+            single = {sid for sid, where in found.items() if not where.digest}
+            digest_found = {sid: where for sid, where in found.items() if where.digest}
+            if digest_found:
+                rows = [i for i, _ in fresh if i.story_id in digest_found]
+                delivery.claim_all(self.db, [i.id for i in rows])
+                self._settle_found(rows, digest_found, report)
+                log.info("%d stories for %s were already in Slack; recorded without sending again",
+                         len(rows), channel_id)
+            for item, story in fresh:
+                if item.story_id in single:
+                    item.message_ts = found[item.story_id].ts
+                    parcels.append(_Parcel([item], [story], None, found=True))
+            fresh = [(i, s) for i, s in fresh if i.story_id not in found]
+        return parcels + self._group(key, fresh), "ok"
+
+    def _group(self, key: tuple[str, str], fresh: list[tuple[OutboxItem, Story]]) -> list[_Parcel]:
+        """Daily: one digest of everything due, newest first; asap: a lone story alone, else small batches."""
+        if not fresh:
+            return []
+        newest_first = sorted(fresh, key=lambda pair: (pair[1].published, pair[1].id), reverse=True)
+        alone = [pair for pair in newest_first if pair[1].id in self._alone]
+        rest = [pair for pair in newest_first if pair[1].id not in self._alone]
+        parcels = [_Parcel([item], [story], None) for item, story in alone]
+        if not rest:
+            return parcels
+        channel = self._channels.get(key)
+        if channel is not None and channel.schedule != "asap":
+            today = self._now().astimezone(zone(channel.timezone)).date()
+            return parcels + self._digest_parcels(rest, f"Daily digest, {today:%d %b %Y}")
+        if len(rest) == 1:
+            return parcels + [_Parcel([rest[0][0]], [rest[0][1]], None)]
+        # Balanced batches of at most BATCH_STORIES: 7 stories go as 4 + 3, never 5 + a lone 2.
+        count = -(-len(rest) // BATCH_STORIES)
+        size = -(-len(rest) // count)
+        for start in range(0, len(rest), size):
+            parcels += self._digest_parcels(rest[start:start + size], "New stories")
+        return parcels
+
+    @staticmethod
+    def _digest_parcels(pairs: list[tuple[OutboxItem, Story]], title: str) -> list[_Parcel]:
+        by_story = {story.id: (item, story) for item, story in pairs}
+        parcels = []
+        for message in build_digest([story for _, story in pairs], title=title):
+            shown = [by_story[sid] for sid in message.story_ids]
+            parcels.append(_Parcel([i for i, _ in shown], [s for _, s in shown], message))
+        return parcels
+
+    def _renders(self, story: Story, item: OutboxItem) -> bool:
+        """Whether the story can be drawn at all; a broken one must not take its batch down with it."""
+        try:
+            story_message(story)
+            return True
+        except Exception:
+            log.exception("could not draw story %s for %s/%s; trying again later", story.id, item.team_id,
+                          item.channel_id)
+            return False
+
+    def _settle_unsendable(self, item: OutboxItem, why: str, report: DeliveryReport, *, skip: bool) -> None:
+        if delivery.claim(self.db, item.id) is None:
+            return
+        if skip:
+            delivery.mark_skipped(self.db, item.id, why)
+            report.skipped += 1
+        else:
+            delivery.release(self.db, item.id, not_before=self._now() + timedelta(minutes=1), error=why)
+            report.deferred += 1
+
+    # --- sending one parcel and its outcomes -------------------------------------------------------------------
+
+    def _send_parcel(self, parcel: _Parcel, report: DeliveryReport) -> tuple[str, list[_Parcel]]:
+        """Claim a parcel's rows and send its message; the outcome ("ok", "channel", "team") and parcels to
+        send next in this channel (the stories of a refused batch, one by one)."""
+        first = parcel.items[0]
+        key = (first.team_id, first.channel_id)
+        where = (f"story {first.story_id}" if len(parcel.items) == 1 else
+                 f"{len(parcel.items)} stories") + f" to {first.team_id}/{first.channel_id}"
+        client = self._client(first.team_id)
+        if client is None:
+            log.error("no bot token for workspace %s: %s waits", first.team_id, where)
+            return "team", []
+        claimed = delivery.claim_all(self.db, [i.id for i in parcel.items])
+        if len(claimed) != len(parcel.items):  # another poster took some: leave the rest for the next pass
+            for item in claimed:
+                delivery.release(self.db, item.id, not_before=self._now(), error="regrouped")
+            return "ok", []
+        if parcel.found:
+            for item, was in zip(claimed, parcel.items, strict=True):
+                item.message_ts = was.message_ts
+        try:
+            if parcel.message is None:
+                if self._deliver_story(client, claimed[0], parcel.stories[0]) or parcel.found:
+                    report.recovered += 1
+                    log.info("%s was already in Slack; recorded it without sending again", where)
+                else:
+                    report.sent += 1
+                    report.messages += 1
+            else:
+                self._deliver_digest(client, claimed, parcel.message, report)
+            return "ok", []
+        except _Deferred as exc:
+            self._defer(claimed, exc, report)
+            return "channel", []
+        except _Rejected as exc:
+            if len(claimed) > 1:
+                # One story may hold what Slack refuses: send them one by one so only that one fails.
+                for item in claimed:
+                    delivery.release(self.db, item.id, not_before=self._now(), error=f"batch refused: {exc}")
+                    self._alone.add(item.story_id)
+                log.warning("Slack refused a batch of %s: %s; sending them one by one", where, exc)
+                return "ok", [_Parcel([item], [story], None)
+                              for item, story in zip(claimed, parcel.stories, strict=True)]
+            delivery.mark_failed(self.db, claimed[0].id, f"Slack refused the message: {exc}")
+            report.failed += 1
+            log.error("Slack refused %s: %s", where, exc)
+            return "ok", []
+        except _ChannelGone as exc:
+            for item in claimed:
+                delivery.release(self.db, item.id, not_before=self._now(), error=exc.error)
+            self._channel_gone(client, key, exc, report)
+            return "channel", []
+        except _WorkspaceGone as exc:
+            for item in claimed:
+                delivery.release(self.db, item.id, not_before=self._now(), error=str(exc))
+            self._workspace_gone(first.team_id, exc, report)
+            return "team", []
+        except Exception:
+            # A bug or a broken story must not stop the other rows, nor leave these stuck in "sending".
+            log.exception("could not send %s; trying again later", where)
+            for item in claimed:
+                delivery.release(self.db, item.id, not_before=self._now() + timedelta(minutes=1),
+                                 error="unexpected error, see the log")
+            report.deferred += len(claimed)
+            return "ok", []
+
+    def _defer(self, items: list[OutboxItem], exc: _Deferred, report: DeliveryReport) -> None:
+        """Slack asked to wait or kept failing: back to the queue, or failed after `max_claims` claims."""
+        for item in items:
+            # A row seen before this pass's claim counts the claim it is about to need.
+            attempts = item.attempts if item.state == "sending" else item.attempts + 1
+            if item.state != "sending":
+                delivery.claim(self.db, item.id)
+            where = f"story {item.story_id} to {item.team_id}/{item.channel_id}"
+            if attempts >= self.max_claims:
+                delivery.mark_failed(self.db, item.id, f"gave up after {attempts} tries: {exc.error}")
+                report.failed += 1
+                log.error("gave up on %s: %s", where, exc.error)
+            else:
+                delivery.release(self.db, item.id, not_before=self._now() + timedelta(seconds=exc.wait_seconds),
+                                 error=exc.error)
+                report.deferred += 1
+                log.warning("%s deferred by %.0f s: %s", where, exc.wait_seconds, exc.error)
+        if items:
+            self._next_post[(items[0].team_id, items[0].channel_id)] = self._clock() + exc.wait_seconds
+
+    def _channel_gone(self, client: WebClient, key: tuple[str, str], exc: _ChannelGone,
+                      report: DeliveryReport) -> None:
+        team_id, channel_id = key
+        if delivery.pause_channel(self.db, team_id, channel_id, exc.error):
+            log.warning("paused channel %s/%s: %s", team_id, channel_id, exc.error)
+            report.paused_channels.append(channel_id)
+            self._notify_paused(client, team_id, channel_id, exc.error)
+
+    def _workspace_gone(self, team_id: str, exc: _WorkspaceGone, report: DeliveryReport) -> None:
+        delivery.pause_team(self.db, team_id, f"workspace token refused: {exc}")
+        report.stopped_teams.append(team_id)
+        log.error("stopped delivery to workspace %s: %s", team_id, exc)
 
     # --- messages outside the outbox: deadline reminders ----------------------------------------------------
 
@@ -425,64 +736,3 @@ class Poster:
                 if message is not None and self.post_message(team_id, channel_id, message):
                     posted += 1
             return posted
-
-    def _send_one(self, item: OutboxItem, story: Story | None, report: DeliveryReport) -> str:
-        """Claim and send one row; "ok", or "channel"/"team" when the rest of that channel/team must wait."""
-        where = f"story {item.story_id} to {item.team_id}/{item.channel_id}"
-        client = self._client(item.team_id)
-        if client is None:
-            log.error("no bot token for workspace %s: %s waits", item.team_id, where)
-            return "team"
-        claimed = delivery.claim(self.db, item.id)
-        if claimed is None:  # another poster took it
-            return "ok"
-        item = claimed
-        if story is None:
-            delivery.mark_skipped(self.db, item.id, "story no longer stored")
-            report.skipped += 1
-            return "ok"
-        try:
-            # A row claimed before (attempts > 1) may have reached Slack last time: look before posting.
-            if self._deliver(client, item, story, check_first=item.attempts > 1):
-                report.recovered += 1
-                log.info("%s was already in Slack; recorded it without sending again", where)
-            else:
-                report.sent += 1
-            return "ok"
-        except _Deferred as exc:
-            if item.attempts >= self.max_claims:
-                delivery.mark_failed(self.db, item.id, f"gave up after {item.attempts} tries: {exc.error}")
-                report.failed += 1
-                log.error("gave up on %s: %s", where, exc.error)
-            else:
-                delivery.release(self.db, item.id, not_before=self._now() + timedelta(seconds=exc.wait_seconds),
-                                 error=exc.error)
-                report.deferred += 1
-                log.warning("%s deferred by %.0f s: %s", where, exc.wait_seconds, exc.error)
-            self._next_post[(item.team_id, item.channel_id)] = self._clock() + exc.wait_seconds
-            return "channel"
-        except _Rejected as exc:
-            delivery.mark_failed(self.db, item.id, f"Slack refused the message: {exc}")
-            report.failed += 1
-            log.error("Slack refused %s: %s", where, exc)
-            return "ok"
-        except _ChannelGone as exc:
-            delivery.release(self.db, item.id, not_before=self._now(), error=exc.error)
-            if delivery.pause_channel(self.db, item.team_id, item.channel_id, exc.error):
-                log.warning("paused channel %s/%s: %s", item.team_id, item.channel_id, exc.error)
-                report.paused_channels.append(item.channel_id)
-                self._notify_paused(client, item.team_id, item.channel_id, exc.error)
-            return "channel"
-        except _WorkspaceGone as exc:
-            delivery.release(self.db, item.id, not_before=self._now(), error=str(exc))
-            delivery.pause_team(self.db, item.team_id, f"workspace token refused: {exc}")
-            report.stopped_teams.append(item.team_id)
-            log.error("stopped delivery to workspace %s: %s", item.team_id, exc)
-            return "team"
-        except Exception:
-            # A bug or a broken story must not stop the other rows, nor leave this one stuck in "sending".
-            log.exception("could not send %s; trying again later", where)
-            delivery.release(self.db, item.id, not_before=self._now() + timedelta(minutes=1),
-                             error="unexpected error, see the log")
-            report.deferred += 1
-            return "ok"

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from bot import poster as poster_module
 from bot.analysis.records import Quote
-from bot.poster import QUOTES_EVENT, STORY_EVENT, Poster
+from bot.poster import DIGEST_EVENT, QUOTES_EVENT, STORY_EVENT, Poster, story_ids_listed
 from bot.storage import Database
 from bot.storage import delivery as d
 from bot.storage.models import StoryRow
@@ -61,11 +61,11 @@ def test_each_story_is_posted_once_with_its_metadata_and_never_again(db, slack_a
     queue(db, "C1", stories)
     queue(db, "C2", stories[:1])
     report = make_poster(db, slack_settings, stories).send_due()
-    assert report.sent == 3
-    posted = [(c.params["channel"], c.params["metadata"]) for c in slack_api.calls_to("chat.postMessage")]
-    assert sorted(posted, key=lambda p: (p[0], p[1]["event_payload"]["story_id"])) == [
-        ("C1", {"event_type": STORY_EVENT, "event_payload": {"story_id": stories[0].id}}),
-        ("C1", {"event_type": STORY_EVENT, "event_payload": {"story_id": stories[1].id}}),
+    assert (report.sent, report.messages) == (3, 2)
+    posted = sorted((c.params["channel"], c.params["metadata"]) for c in slack_api.calls_to("chat.postMessage"))
+    # Two stories due together share one message (newest first); a lone story keeps its own message.
+    assert posted == [
+        ("C1", {"event_type": DIGEST_EVENT, "event_payload": {"story_ids": [stories[1].id, stories[0].id]}}),
         ("C2", {"event_type": STORY_EVENT, "event_payload": {"story_id": stories[0].id}}),
     ]
     assert all(i.state == "sent" and i.message_ts for i in d.outbox_items(db))
@@ -73,13 +73,13 @@ def test_each_story_is_posted_once_with_its_metadata_and_never_again(db, slack_a
     make_poster(db, slack_settings, stories).send_due()
     d.enqueue(db, TEAM, "C1", [s.id for s in stories], now=datetime.now(UTC))
     make_poster(db, slack_settings, stories).send_due()
-    assert len(slack_api.calls_to("chat.postMessage")) == 3
+    assert len(slack_api.calls_to("chat.postMessage")) == 2
 
 
 def test_crash_after_slack_got_the_message_does_not_post_it_twice(db, slack_api, slack_settings,
                                                                   monkeypatch) -> None:
     stories = add_stories(db, 2)
-    queue(db, "C1", stories)
+    queue(db, "C1", stories[:1])
 
     def die(*_args, **_kwargs) -> None:
         raise Crash
@@ -93,6 +93,7 @@ def test_crash_after_slack_got_the_message_does_not_post_it_twice(db, slack_api,
     [left] = d.interrupted(db)
     assert left.message_ts is None
     first_ts = slack_api.messages["C1"][0]["ts"]
+    d.enqueue(db, TEAM, "C1", [stories[1].id], now=datetime.now(UTC))  # news arrives meanwhile
 
     # Restart: the new poster finds its message by metadata, records it, and sends only the other story.
     report = make_poster(db, slack_settings, stories).send_due()
@@ -265,9 +266,11 @@ def test_revoked_token_stops_that_workspace_only(db, slack_api, slack_settings) 
 def test_refused_message_fails_alone(db, slack_api, slack_settings) -> None:
     stories = add_stories(db, 2)
     queue(db, "C1", stories)
-    slack_api.script("chat.postMessage", body={"ok": False, "error": "invalid_blocks"})
+    # Slack refuses the batch of both, then the first story sent alone: only that one fails.
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "invalid_blocks"}, times=2)
     report = make_poster(db, slack_settings, stories).send_due()
     assert (report.failed, report.sent) == (1, 1)
+    assert len(slack_api.calls_to("chat.postMessage")) == 3
     failed = d.outbox_items(db, states=["failed"])[0]
     assert "invalid_blocks" in failed.last_error
 
@@ -281,7 +284,7 @@ def test_story_gone_from_storage_is_skipped(db, slack_api, slack_settings) -> No
 
 
 def test_at_most_one_message_per_interval_per_channel(db, slack_api, slack_settings) -> None:
-    stories = add_stories(db, 3)
+    stories = add_stories(db, 11)  # three batches of 4, 4 and 3 in each channel
     queue(db, "C1", stories)
     queue(db, "C2", stories)
     make_poster(db, slack_settings, stories, min_interval=0.4).send_due()
@@ -403,14 +406,18 @@ def test_storm_of_errors_and_a_crash_still_delivers_every_story_to_every_channel
     options = {"now": lambda: clock[0], "timeout": 0.3, "max_attempts": 3}
 
     calls_before_crash = 9
-    real_record = poster_module.delivery.record_message
 
-    def record_or_die(*args, **kwargs) -> None:
-        if len(slack_api.calls_to("chat.postMessage")) >= calls_before_crash:
-            raise Crash
-        real_record(*args, **kwargs)
+    def or_die(record):  # noqa: ANN001, ANN202
+        def record_or_die(*args, **kwargs) -> None:
+            if len(slack_api.calls_to("chat.postMessage")) >= calls_before_crash:
+                raise Crash
+            record(*args, **kwargs)
 
-    monkeypatch.setattr(poster_module.delivery, "record_message", record_or_die)
+        return record_or_die
+
+    # The process dies after Slack took a message, before recording it (one story's or a batch's).
+    for name in ("record_message", "mark_all_sent"):
+        monkeypatch.setattr(poster_module.delivery, name, or_die(getattr(poster_module.delivery, name)))
     with pytest.raises(Crash):
         for _ in range(10):
             make_poster(db, slack_settings, stories, **options).send_due()
@@ -424,6 +431,13 @@ def test_storm_of_errors_and_a_crash_still_delivers_every_story_to_every_channel
     for channel in channels:
         top = [m for m in slack_api.messages[channel] if not m.get("thread_ts")]
         replies = [m for m in slack_api.messages[channel] if m.get("thread_ts")]
-        assert sorted(m["metadata"]["event_payload"]["story_id"] for m in top) == [s.id for s in stories]
-        assert sorted(m["metadata"]["event_payload"]["story_id"] for m in replies) == [s.id for s in stories]
-    assert {i.state for i in d.outbox_items(db)} == {"sent"}
+        assert sorted(sid for m in top for sid in story_ids_listed(m)) == [s.id for s in stories]
+        # Quotes threads hang under single-story messages only, each at most once.
+        alone = {m["ts"]: story_ids_listed(m)[0] for m in top if m["metadata"]["event_type"] == STORY_EVENT}
+        threads = [(m["thread_ts"], m["metadata"]["event_payload"]["story_id"]) for m in replies]
+        assert sorted(threads) == sorted(alone.items())
+    items = d.outbox_items(db)
+    assert {i.state for i in items} == {"sent"}
+    for item in items:  # every row points at the message that shows its story
+        [message] = [m for m in slack_api.messages[item.channel_id] if m["ts"] == item.message_ts]
+        assert item.story_id in story_ids_listed(message)

@@ -28,9 +28,11 @@ Outbox:
 - `backfill_subscription(db, subscription, *, limit, now, stories=None) -> int`
 - `due_items(db, *, now, limit=100, team_id=None, channel_id=None) -> list[OutboxItem]` (pending and due)
 - `claim(db, item_id) -> OutboxItem | None` (pending → sending, just before sending);
+  `claim_all(db, item_ids) -> list[OutboxItem]` (the rows of one message, together);
   `claim_due(db, *, now, limit=100, team_id=None, channel_id=None) -> list[OutboxItem]` (claims all due)
 - `interrupted(db, *, team_id=None, channel_id=None) -> list[OutboxItem]` (rows left in "sending")
-- `record_message(db, item_id, ts)`, `mark_sent(db, item_id, ts, *, now)`, `mark_failed(db, item_id, error)`,
+- `record_message(db, item_id, ts)`, `mark_sent(db, item_id, ts, *, now)`,
+  `mark_all_sent(db, item_ids, ts, *, now)` (the rows of one digest message), `mark_failed(db, item_id, error)`,
   `mark_skipped(db, item_id, reason)`, `release(db, item_id, *, not_before, error=None)` (back to pending)
 - `outbox_items(db, *, team_id=None, channel_id=None, states=None) -> list[OutboxItem]`
 """
@@ -456,6 +458,22 @@ def claim(db: Database, item_id: int) -> OutboxItem | None:
         return _item(session.get(OutboxRow, item_id, populate_existing=True))
 
 
+def claim_all(db: Database, item_ids: Sequence[int]) -> list[OutboxItem]:
+    """Claim the rows of one message together (see `claim`), in one transaction; the ones that were pending."""
+    if not item_ids:
+        return []
+    with db.session() as session:
+        wanted = list(dict.fromkeys(item_ids))
+        # RETURNING names exactly the rows this update moved, so a row another poster took is never ours.
+        claimed = list(session.scalars(
+            update(OutboxRow).where(OutboxRow.id.in_(wanted), OutboxRow.state == "pending")
+            .values(state="sending", attempts=OutboxRow.attempts + 1).returning(OutboxRow.id)))
+        rows = session.scalars(select(OutboxRow).where(OutboxRow.id.in_(claimed))
+                               .execution_options(populate_existing=True))
+        by_id = {row.id: _item(row) for row in rows}
+        return [by_id[i] for i in wanted if i in by_id]
+
+
 def claim_due(db: Database, *, now: datetime, limit: int = 100, team_id: str | None = None,
               channel_id: str | None = None) -> list[OutboxItem]:
     """Claim every due row at once (see `claim`); the poster claims one row at a time instead."""
@@ -494,6 +512,15 @@ def record_message(db: Database, item_id: int, ts: str) -> None:
 
 def mark_sent(db: Database, item_id: int, ts: str, *, now: datetime) -> None:
     _set(db, item_id, state="sent", message_ts=ts, sent_at=now.astimezone(UTC), last_error=None)
+
+
+def mark_all_sent(db: Database, item_ids: Sequence[int], ts: str, *, now: datetime) -> None:
+    """The rows of one message (a digest) are in Slack as message `ts`: all sent, in one transaction."""
+    if not item_ids:
+        return
+    with db.session() as session:
+        session.execute(update(OutboxRow).where(OutboxRow.id.in_(list(item_ids))).values(
+            state="sent", message_ts=ts, sent_at=now.astimezone(UTC), last_error=None))
 
 
 def mark_failed(db: Database, item_id: int, error: str) -> None:
