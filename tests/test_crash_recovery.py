@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.ingest import add_feeds, run_cycle
-from bot.poster import QUOTES_EVENT, STORY_EVENT
+from bot.poster import QUOTES_EVENT, story_ids_listed
 from bot.storage import Database
 from bot.storage.articles import list_articles
 from bot.storage.delivery import add_subscription, ensure_channel, outbox_items
@@ -174,13 +174,26 @@ def phase_killed(lines: list[str]) -> str:
     return "posting"
 
 
-def posted(slack: SlackStandIn, event_type: str) -> Counter:
-    """How many messages of `event_type` each (channel, story id) has in Slack (refused calls posted nothing)."""
+def posted(slack: SlackStandIn) -> Counter:
+    """How many top-level messages in Slack show each (channel, story id): single stories and digests alike.
+
+    Counted from the messages the stand-in holds (a refused call posted nothing), by the story ids in the
+    message metadata."""
+    counts: Counter = Counter()
+    for channel, messages in slack.messages.items():
+        for message in messages:
+            if not message.get("thread_ts"):
+                counts.update((channel, story_id) for story_id in story_ids_listed(message))
+    return counts
+
+
+def quote_threads(slack: SlackStandIn) -> Counter:
+    """How many quotes-thread replies each (channel, story id) has."""
     counts: Counter = Counter()
     for channel, messages in slack.messages.items():
         for message in messages:
             metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == event_type:
+            if message.get("thread_ts") and metadata.get("event_type") == QUOTES_EVENT:
                 counts[(channel, int(metadata["event_payload"]["story_id"]))] += 1
     return counts
 
@@ -242,9 +255,9 @@ def test_kill_9_at_random_points_loses_nothing_and_posts_nothing_twice(tmp_path:
     assert all(a.analyzed_at is not None and a.analysis_error is None for a in stored.values())
     assert never_queued == [], f"{summary}: stories never queued for the every-story channel"
 
-    stories = posted(slack_api, STORY_EVENT)
+    stories = posted(slack_api)
     assert [key for key, count in stories.items() if count > 1] == [], f"{summary}: stories posted twice"
-    threads = posted(slack_api, QUOTES_EVENT)
+    threads = quote_threads(slack_api)
     assert [key for key, count in threads.items() if count > 1] == [], f"{summary}: quote threads posted twice"
     rows = outbox_items(db)
     assert {row.state for row in rows} == {"sent"}, f"{summary}: {[(r.story_id, r.state) for r in rows]}"
