@@ -168,3 +168,17 @@ def test_subscribing_again_resumes_a_channel_paused_by_a_channel_error(db: Datab
     d.pause_team(db, TEAM, "workspace token refused: token_revoked")
     assert not d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=1, stories=stories).resumed
     assert d.get_channel(db, TEAM, "C1").paused
+
+
+def test_rows_of_one_message_are_claimed_and_marked_sent_together(db: Database) -> None:
+    stories = add_stories(db, ["Talks resume in Geneva", "Envoys leave Vienna", "Summit set for Oslo"])
+    d.enqueue(db, TEAM, "C1", [s.id for s in stories], now=NOW)
+    rows = d.due_items(db, now=NOW)
+    already = d.claim(db, rows[0].id)  # another poster took one of them meanwhile
+    claimed = d.claim_all(db, [r.id for r in rows])
+    assert [(i.id, i.state, i.attempts) for i in claimed] == [(r.id, "sending", 1) for r in rows[1:]]
+    assert d.claim_all(db, [r.id for r in rows]) == []
+    d.mark_all_sent(db, [i.id for i in claimed], "1700000001.000100", now=NOW)
+    states = {i.id: (i.state, i.message_ts) for i in d.outbox_items(db)}
+    assert states == {already.id: ("sending", None),
+                      **{i.id: ("sent", "1700000001.000100") for i in claimed}}

@@ -441,3 +441,167 @@ def test_storm_of_errors_and_a_crash_still_delivers_every_story_to_every_channel
     for item in items:  # every row points at the message that shows its story
         [message] = [m for m in slack_api.messages[item.channel_id] if m["ts"] == item.message_ts]
         assert item.story_id in story_ids_listed(message)
+
+
+# --- digests and batches ---------------------------------------------------------------------------------
+
+EVENING = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # 19:00 in Berlin
+MORNING = datetime(2026, 11, 28, 7, 0, 30, tzinfo=UTC)  # just after 08:00 in Berlin
+
+
+def queue_daily(db: Database, channel: str, stories: list[Story]) -> None:
+    """A channel on "daily@08:00" Berlin time whose stories arrived in the evening."""
+    d.add_subscription(db, TEAM, channel, "geneva", created_by="U1", now=EVENING)
+    d.set_schedule(db, TEAM, channel, "daily@08:00", "Europe/Berlin", now=EVENING)
+    assert d.enqueue_stories(db, stories, now=EVENING) == len(stories)
+
+
+def top_messages(slack_api, channel: str) -> list[dict]:
+    return [m for m in slack_api.messages[channel] if not m.get("thread_ts")]
+
+
+def test_daily_channel_gets_one_digest_at_its_time_not_a_message_per_story(db, slack_api,
+                                                                          slack_settings) -> None:
+    from bot.digest import build_digest
+
+    stories = add_stories(db, 12)
+    for n, story in enumerate(stories):
+        story.published = EVENING - timedelta(hours=12 - n)  # the last one is the newest
+    queue_daily(db, "C_DAILY", stories)
+    assert make_poster(db, slack_settings, stories, now=lambda: EVENING).send_due().sent == 0
+    assert slack_api.calls_to("chat.postMessage") == []
+
+    report = make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    newest_first = [s.id for s in reversed(stories)]
+    fewest = len(build_digest(list(reversed(stories))))
+    messages = top_messages(slack_api, "C_DAILY")
+    assert len(messages) == fewest <= 2 and (report.sent, report.messages) == (12, fewest)
+    # Newest first across the parts, each story in exactly one part, listed in that part's metadata.
+    assert [sid for m in messages for sid in story_ids_listed(m)] == newest_first
+    assert all(m["metadata"]["event_type"] == DIGEST_EVENT for m in messages)
+    assert "Daily digest, 28 Nov 2026" in str(slack_api.calls_to("chat.postMessage")[0].params["blocks"])
+    for item in d.outbox_items(db):
+        [message] = [m for m in messages if m["ts"] == item.message_ts]
+        assert item.state == "sent" and item.story_id in story_ids_listed(message)
+    assert not [m for m in slack_api.messages["C_DAILY"] if m.get("thread_ts")]  # no thread under a digest
+    make_poster(db, slack_settings, stories, now=lambda: MORNING + timedelta(hours=1)).send_due()
+    assert len(slack_api.calls_to("chat.postMessage")) == fewest
+
+
+def test_crash_after_slack_stored_a_digest_message_posts_nothing_again(db, slack_api, slack_settings,
+                                                                       monkeypatch) -> None:
+    stories = add_stories(db, 6)
+    queue_daily(db, "C_DAILY", stories)
+
+    def die(*_args, **_kwargs) -> None:
+        raise Crash
+
+    # Slack stored the digest; the process died before the rows were marked sent.
+    monkeypatch.setattr(poster_module.delivery, "mark_all_sent", die)
+    with pytest.raises(Crash):
+        make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    monkeypatch.undo()
+    assert {i.state for i in d.outbox_items(db)} == {"sending"}
+    [digest] = slack_api.messages["C_DAILY"]
+
+    report = make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    assert (report.sent, report.recovered) == (0, 6)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert slack_api.calls_to("conversations.history")
+    assert {(i.state, i.message_ts) for i in d.outbox_items(db)} == {("sent", digest["ts"])}
+    make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+
+
+def test_crash_between_two_parts_of_a_digest_sends_only_the_missing_part(db, slack_api, slack_settings,
+                                                                         monkeypatch) -> None:
+    stories = add_stories(db, 14)  # too many blocks for one message: two parts
+    queue_daily(db, "C_DAILY", stories)
+
+    def die(*_args, **_kwargs) -> None:
+        raise Crash
+
+    monkeypatch.setattr(poster_module.delivery, "mark_all_sent", die)
+    with pytest.raises(Crash):
+        make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    monkeypatch.undo()
+    [first] = slack_api.messages["C_DAILY"]
+    in_first = set(story_ids_listed(first))
+    assert 0 < len(in_first) < 14
+
+    make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    messages = top_messages(slack_api, "C_DAILY")
+    assert len(messages) == 2
+    assert sorted(sid for m in messages for sid in story_ids_listed(m)) == sorted(s.id for s in stories)
+    items = d.outbox_items(db)
+    assert {i.state for i in items} == {"sent"}
+    assert {i.story_id for i in items if i.message_ts == first["ts"]} == in_first
+
+
+def test_asap_channel_gets_stories_due_together_in_small_batches(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 7)
+    queue(db, "C1", stories)
+    report = make_poster(db, slack_settings, stories).send_due()
+    messages = top_messages(slack_api, "C1")
+    assert (report.sent, report.messages, len(messages)) == (7, 2, 2)
+    sizes = [len(story_ids_listed(m)) for m in messages]
+    assert sizes == [4, 3] and max(sizes) <= poster_module.BATCH_STORIES
+    assert sorted(sid for m in messages for sid in story_ids_listed(m)) == [s.id for s in stories]
+    # A story arriving alone later keeps its own message and its quotes thread.
+    [late] = add_stories(db, 1, quotes=2)
+    d.enqueue(db, TEAM, "C1", [late.id], now=datetime.now(UTC))
+    make_poster(db, slack_settings, [*stories, late]).send_due()
+    alone, reply = slack_api.messages["C1"][2:]
+    assert alone["metadata"] == {"event_type": STORY_EVENT, "event_payload": {"story_id": late.id}}
+    assert reply["thread_ts"] == alone["ts"] and reply["metadata"]["event_type"] == QUOTES_EVENT
+
+
+def test_a_digest_of_60_stories_respects_block_kit_limits(db, slack_api, slack_settings) -> None:
+    from bot.analysis.records import Actor, Deadline
+    from bot.digest import limit_problems
+
+    stories = add_stories(db, 60, quotes=2)
+    for n, story in enumerate(stories):
+        story.summary = [f"Sentence {k} of a long summary about the Geneva round {n}. " * 12 for k in range(3)]
+        story.actors = [Actor(f"Minister Number{k}", "person", 3, [], "foreign minister") for k in range(6)]
+        story.deadlines = [Deadline("by March 1", 0, 1, "2027-03-01", "date", "sign the accord " * 20, "Lissa")]
+    queue_daily(db, "C_DAILY", stories)
+    report = make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    calls = slack_api.calls_to("chat.postMessage")
+    assert report.sent == 60 and 1 < len(calls) < 60
+    for call in calls:
+        blocks = call.params["blocks"]
+        assert len(blocks) <= 50
+        from bot.digest import SlackMessage
+
+        assert limit_problems(SlackMessage(call.params["text"], blocks)) == []
+        assert len(str(blocks)) < 16000
+    listed = [sid for m in top_messages(slack_api, "C_DAILY") for sid in story_ids_listed(m)]
+    assert sorted(listed) == sorted(s.id for s in stories)
+    assert {i.state for i in d.outbox_items(db)} == {"sent"}
+
+
+def test_timeout_after_slack_stored_a_batch_is_found_instead_of_posting_again(db, slack_api,
+                                                                             slack_settings) -> None:
+    stories = add_stories(db, 3)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage", delay=2.0)  # stored, but the answer comes too late
+    report = make_poster(db, slack_settings, stories, timeout=0.5).send_due()
+    assert (report.sent, report.recovered) == (0, 3)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    [batch] = slack_api.messages["C1"]
+    assert {(i.state, i.message_ts) for i in d.outbox_items(db)} == {("sent", batch["ts"])}
+
+
+def test_rate_limited_digest_waits_whole_and_goes_out_once(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 4)
+    queue_daily(db, "C_DAILY", stories)
+    slack_api.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"},
+                     headers={"Retry-After": "120"})
+    report = make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    assert report.deferred == 4
+    assert {i.state for i in d.outbox_items(db)} == {"pending"}
+    later = MORNING + timedelta(minutes=3)
+    report = make_poster(db, slack_settings, stories, now=lambda: later).send_due()
+    assert (report.sent, report.messages) == (4, 1)
+    assert len(slack_api.messages["C_DAILY"]) == 1
