@@ -29,7 +29,9 @@ class ArticleText:
 def load_pipeline(model_name: str) -> Language:
     """The spaCy pipeline diplobot runs, loaded once per process: the model without the components the
     analysis never reads, and `pos_` set by array rules instead of the slower attribute_ruler."""
-    return replace_attribute_ruler(load_model(model_name, disable=UNUSED_COMPONENTS))
+    nlp = replace_attribute_ruler(load_model(model_name, disable=UNUSED_COMPONENTS))
+    summary.load_summarizers()
+    return nlp
 
 
 def analyze_doc(doc, published: date | None) -> Analysis:  # noqa: ANN001 - spacy Doc

@@ -119,6 +119,12 @@ def rate_sentences(units: Sequence, method: str = "lexrank") -> list[float]:
     return [ratings.get(i, 0.0) for i in range(len(units))]
 
 
+def load_summarizers() -> None:
+    """Import sumy (which imports NLTK, about a second) when the model loads, not inside the first article."""
+    for method in ("lexrank", "textrank"):
+        _summarizer(method)
+
+
 @lru_cache(maxsize=2)
 def _summarizer(method: str) -> Callable:
     from sumy.nlp.stemmers import Stemmer
