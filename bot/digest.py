@@ -5,10 +5,11 @@ Public names:
 - `choose_stories(stories, topics, *, limit=None) -> list[Story]`: the stories matching any topic, newest first.
 - `story_blocks(story) -> list[dict]`: title linked, 2–3 sentence summary, key actors, a notable quote with its
   speaker, deadlines, sources ("2 sources" + links). Every feed string is escaped (`bot.mrkdwn`).
-- `story_message(story) -> SlackMessage`: one story as one message (what the poster sends, one per outbox row).
+- `story_message(story) -> SlackMessage`: one story as one message (what the poster sends for a lone story).
 - `quotes_reply(story) -> SlackMessage | None`: the thread reply holding all the story's quotes (None if < 2).
 - `build_digest(stories, *, title="Diplomacy digest", max_blocks=50) -> list[SlackMessage]`: a whole digest,
-  split into as many messages as Block Kit limits need (a message saying so when there is nothing).
+  split into as many messages as Block Kit limits need (a message saying so when there is nothing); each
+  message's `story_ids` name the stories it shows, in order (the poster's daily digests and asap batches).
 - `notable_quote(story) -> Quote | None`, `key_actors(story, limit=5) -> list[Actor]`.
 - `DueDeadline(story, deadline, due)`; `upcoming_deadlines(stories, *, today, days=7) -> list[DueDeadline]`:
   stated deadlines falling due from `today` to `today + days`, soonest first.

@@ -1,5 +1,10 @@
 """The poster: sends due outbox rows to Slack, each story once, whatever Slack or a crash does meanwhile.
 
+What a channel sees: on a daily schedule, at its time, one digest of every due story, newest first (several
+messages only when Block Kit limits need them); "asap", a story that comes alone as its own message with a
+thread reply holding all its quotes, and stories due together in balanced batches of at most
+`BATCH_STORIES` per message (7 go as 4 + 3). Digests and batches carry no quotes threads.
+
 Public names:
 - `Poster(db, settings, *, load_stories=None, token_for_team=None, sleep=time.sleep, clock=time.monotonic,
   now=None, min_interval=1.0, max_attempts=4, backoff_base=1.0, max_backoff=30.0, max_inline_wait=10.0,
@@ -10,12 +15,16 @@ Public names:
   - `Poster.post_message(team_id, channel_id, message, event_type=REMINDER_EVENT) -> str | None`: one paced
     message outside the outbox (reminders).
 - `DeliveryReport`: counts of what one pass did.
-- `STORY_EVENT = "diplobot_story"`, `QUOTES_EVENT = "diplobot_story_quotes"`: our message metadata types.
+- `story_ids_listed(message) -> list[int]`: the story ids one of our Slack messages shows, from its metadata.
+- Our message metadata types: `STORY_EVENT = "diplobot_story"` (`{story_id}`), `DIGEST_EVENT =
+  "diplobot_digest"` (`{story_ids: [...]}`), `QUOTES_EVENT = "diplobot_story_quotes"` (`{story_id}`).
 
-Rules it keeps: at most one message a second per channel; 429 → wait `Retry-After` (or defer the row when
-the wait is long); connection errors and 5xx → bounded exponential backoff, and before any retry it looks in
-conversations.history for its own message (metadata `{event_type: "diplobot_story", event_payload:
-{story_id}}`) so an ambiguous failure or a crash never posts twice. `channel_not_found`, `not_in_channel`,
+Rules it keeps: the rows of one message are claimed together ("sending") just before it is sent and marked
+sent with its ts after; at most one message a second per channel; 429 → wait `Retry-After` (or defer the
+rows when the wait is long); connection errors and 5xx → bounded exponential backoff, and before any retry,
+and before sending rows claimed in an earlier pass (a crash, a deferral), it looks in conversations.history
+for its own messages by their metadata, so an ambiguous failure or a crash never posts a story twice. Slack
+refusing a batch (invalid_blocks, say) sends its stories one by one, so only a bad one fails. `channel_not_found`, `not_in_channel`,
 `is_archived` pause that channel and DM whoever subscribed it; `invalid_auth`, `token_revoked` stop the
 workspace. None of these stops other channels.
 
@@ -453,7 +462,12 @@ class Poster:
         for key, channel_items in rows.items():
             if key[0] in stopped_teams:
                 continue
-            parcels, outcome = self._parcels(key, channel_items, stories, report)
+            try:
+                parcels, outcome = self._parcels(key, channel_items, stories, report)
+            except Exception:
+                # A bug while grouping one channel must not stop the others; its rows stay pending.
+                log.exception("could not group the due stories of %s/%s; trying again later", *key)
+                continue
             if outcome == "team":
                 stopped_teams.add(key[0])
                 for other in [k for k in queues if k[0] == key[0]]:
