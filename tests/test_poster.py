@@ -605,3 +605,12 @@ def test_rate_limited_digest_waits_whole_and_goes_out_once(db, slack_api, slack_
     report = make_poster(db, slack_settings, stories, now=lambda: later).send_due()
     assert (report.sent, report.messages) == (4, 1)
     assert len(slack_api.messages["C_DAILY"]) == 1
+
+
+def test_a_daily_digest_is_not_cut_by_the_rows_one_pass_takes(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 8)
+    queue_daily(db, "C_DAILY", stories)
+    report = make_poster(db, slack_settings, stories, now=lambda: MORNING, batch=5).send_due()
+    assert (report.sent, report.messages) == (8, 1)
+    [digest] = slack_api.messages["C_DAILY"]
+    assert len(story_ids_listed(digest)) == 8
