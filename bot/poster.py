@@ -562,7 +562,7 @@ class Poster:
             return parcels + self._digest_parcels(rest, f"Daily digest, {today:%d %b %Y}")
         if len(rest) == 1:
             return parcels + [_Parcel([rest[0][0]], [rest[0][1]], None)]
-        # Balanced batches of at most BATCH_STORIES: 7 stories go as 4 + 3, never 5 + a lone 2.
+        # Balanced batches of at most BATCH_STORIES: 7 stories go as 4 + 3, 6 as 3 + 3 (never 5 + a lone 1).
         count = -(-len(rest) // BATCH_STORIES)
         size = -(-len(rest) // count)
         for start in range(0, len(rest), size):
