@@ -22,7 +22,8 @@ from bot.config import Settings
 
 PIPELINES = {
     "analyze": "diplobot analyze (all fields, nlp.pipe, only the components it needs)",
-    "spacy": "raw spaCy nlp.pipe, the model's default components",
+    "spacy": "raw spaCy nlp.pipe, the model's default components and batch size",
+    "spacy-batch": "raw spaCy nlp.pipe, default components, at ANALYSIS_BATCH_SIZE (for comparison)",
     "peer": "naive peer: nlp() per article, textacy quotes, sumy LexRank",
 }
 
@@ -62,14 +63,14 @@ def _worker(pipeline: str, texts_path: str, model: str, batch_size: int) -> None
         started = time.perf_counter()
         for _ in analyze_texts(nlp, (ArticleText(t) for t in texts), batch_size=batch_size):
             pass
-    elif pipeline == "spacy":
+    elif pipeline in ("spacy", "spacy-batch"):
         import spacy
 
         from bot.analysis.model import resolve_model_name
 
         nlp = spacy.load(resolve_model_name(model))
         started = time.perf_counter()
-        for _ in nlp.pipe(texts):
+        for _ in nlp.pipe(texts, batch_size=batch_size if pipeline == "spacy-batch" else None):
             pass
     else:
         started = _naive_peer(texts, model)

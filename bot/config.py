@@ -20,7 +20,7 @@ class Settings(BaseSettings):
 
     # analysis
     spacy_model: str = "en_core_web_sm"
-    analysis_batch_size: int = Field(default=16, ge=1)
+    analysis_batch_size: int = Field(default=4, ge=1)
 
     # feeds
     feeds_file: Path | None = None
