@@ -179,11 +179,6 @@ def test_any_command_words_get_an_answer_never_a_trace(demo_db: Database, tmp_pa
     assert "Traceback" not in answer.text and len(answer.text) <= 3000
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug (bot/analysis/contract.py run_contract): nlp.pipe raises E088 for a text over nlp.max_length while "
-    "making the batch, outside the per-article try, so `diplobot analyze` stops with a traceback and the "
-    "lines after it (and the rest of its batch) are never answered; check len(text) in read_article and "
-    "refuse that line like any bad line"))
 def test_an_article_longer_than_spacy_allows_is_refused_alone(nlp) -> None:
     """One oversized line (spaCy refuses over 1,000,000 characters) costs only itself, named on stderr."""
     lines = [InputLine("stdin:1", json.dumps({"id": "a", "text": "Kovar said talks would resume."})),

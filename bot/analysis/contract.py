@@ -58,8 +58,11 @@ def parse_published(value: object) -> date | None:
         raise BadInputLine(f'"published" is not an ISO date: {value[:40]!r}') from exc
 
 
-def read_article(line: InputLine) -> tuple[object, ArticleText]:
-    """The article's id and text from one input line, or BadInputLine saying what is wrong."""
+def read_article(line: InputLine, max_length: int | None = None) -> tuple[object, ArticleText]:
+    """The article's id and text from one input line, or BadInputLine saying what is wrong.
+
+    `max_length` is the longest text the model takes (spaCy's `nlp.max_length`); a longer one is refused alone.
+    """
     try:
         record = json.loads(line.raw)
     except json.JSONDecodeError as exc:
@@ -69,6 +72,8 @@ def read_article(line: InputLine) -> tuple[object, ArticleText]:
     text = record.get("text")
     if not isinstance(text, str):
         raise BadInputLine('no "text" string' if text is None else '"text" is not a string')
+    if max_length is not None and len(text) > max_length:
+        raise BadInputLine(f'"text" has {len(text):,} characters, more than the {max_length:,} the model takes')
     title = record.get("title") if isinstance(record.get("title"), str) else None
     return record.get("id"), ArticleText(text=text, published=parse_published(record.get("published")), title=title)
 
@@ -89,7 +94,7 @@ def run_contract(nlp: Language, lines: Iterable[InputLine], out: IO[str], err: I
     def articles() -> Iterator[tuple[str, tuple[str, object, ArticleText]]]:
         for line in lines:
             try:
-                article_id, article = read_article(line)
+                article_id, article = read_article(line, nlp.max_length)
                 yield article.text, (line.where, article_id, article)
             except BadInputLine as exc:
                 message = f"{line.where}: {exc}; line skipped"
