@@ -50,6 +50,9 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
     """
     from handlers import register_handlers
 
+    # slack_sdk's WebhookClient logs each response_url at DEBUG: a 30-minute capability to post in the channel.
+    webhook_log = logging.getLogger("slack_sdk.webhook")
+    webhook_log.setLevel(max(webhook_log.getEffectiveLevel(), logging.INFO))
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     if not secret and not socket_mode:
         raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set: it is needed to check that requests come from Slack")

@@ -69,7 +69,17 @@ def _handler_class(app: App) -> type[BaseHTTPRequestHandler]:
                 self._send(BoltResponse(status=413 if length > 0 else 400, body="bad request size"))
                 return
             body = self.rfile.read(length).decode("utf-8", errors="replace")
-            self._send(app.dispatch(self._bolt_request(body, query)))
+            timestamp = self.headers.get("X-Slack-Request-Timestamp") or ""
+            if not (timestamp.isascii() and timestamp.isdigit()):
+                # Not from Slack; refused here because a non-number makes the signature check raise, not answer.
+                self._send(BoltResponse(status=401, body=""))
+                return
+            try:
+                request = self._bolt_request(body, query)
+            except ValueError:  # Bolt parses the body before checking the signature: garbage JSON ends here
+                self._send(BoltResponse(status=400, body="bad request body"))
+                return
+            self._send(app.dispatch(request))
 
         def _bolt_request(self, body: str, query: str) -> BoltRequest:
             headers: dict[str, Any] = {}
