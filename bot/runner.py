@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_sdk import WebClient
-
 from bot.config import Settings
 from bot.storage import Database
 
@@ -144,21 +142,12 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     poster = Poster(db, settings, token_for_team=token_for_team)
     reader = FeedReader(db, settings, nlp_loader)
 
-    def remind_deadlines() -> None:
-        from bot.reminders import send_reminders
-
-        def client_for_team(team_id: str) -> WebClient | None:
-            token = token_for_team(team_id)
-            return WebClient(token=token, base_url=settings.slack_api_url) if token else None
-
-        send_reminders(db, client_for_team, now=datetime.now(UTC))
-
     def deliver_channel(team_id: str, channel_id: str) -> None:
         poster.send_due(team_id=team_id, channel_id=channel_id)
 
     scheduler = build_scheduler(poll_feed=reader.poll, feeds=feed_jobs(db, settings), send_due=poster.send_due,
                                 channels=channel_jobs(db), deliver_channel=deliver_channel,
-                                remind_deadlines=remind_deadlines, settings=settings)
+                                remind_deadlines=poster.remind_deadlines, settings=settings)
 
     def resync() -> None:
         sync_feed_jobs(scheduler, feed_jobs(db, settings), reader.poll, jitter_seconds=settings.poll_jitter_seconds)
