@@ -74,6 +74,19 @@ def score_corpus(what: str, split: str, nlp, settings: Settings, workdir: Path) 
     return result
 
 
+def pooled_dates(results: dict[str, dict]) -> dict:
+    """TimeBank and AQUAINT scored as one set, recomputed from each set's (rounded) figures."""
+    gold = sum(r["gold"] for r in results.values())
+    system = sum(r["system"] for r in results.values())
+    found = sum(r["relaxed"][1] / 100 * r["gold"] for r in results.values())
+    right = sum(r["value_acc"] / 100 * r["relaxed"][1] / 100 * r["gold"] for r in results.values())
+    precision, recall = found / max(system, 1), found / max(gold, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    accuracy = right / max(found, 1e-9)
+    return {"sets": "+".join(results), "gold": gold, "system": system, "relaxed_F1": round(100 * f1, 1),
+            "value_acc": round(100 * accuracy, 1), "value_F1": round(100 * accuracy * f1, 1)}
+
+
 def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader: Callable,
                     release: bool = False) -> int:
     console = Console()
@@ -100,6 +113,7 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
                               "(see ../shared/EVAL.md)[/]")
                 status = 1
                 continue
+            results = {}
             for one_split in [split] if split else corpus.splits:
                 if one_split in corpus.reserved and not release:
                     console.print(f"[red]{name}: split {one_split!r} is reserved for release checks "
@@ -107,5 +121,9 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
                     status = 1
                     continue
                 console.print(f"[bold]{name}[/] ({corpus.scorer} {one_split})")
-                console.print_json(json.dumps(score_corpus(name, one_split, nlp, settings, Path(tmp))))
+                results[one_split] = score_corpus(name, one_split, nlp, settings, Path(tmp))
+                console.print_json(json.dumps(results[one_split]))
+            if name == "dates" and len(results) > 1:
+                console.print("[bold]dates[/] (pooled)")
+                console.print_json(json.dumps(pooled_dates(results)))
     return status
