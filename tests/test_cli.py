@@ -1,0 +1,35 @@
+"""Every command has help text and is documented in the README."""
+
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += all_commands(command, f"{prefix}{name} ")
+    return found
+
+
+def test_every_command_has_help_and_a_readme_entry() -> None:
+    runner = CliRunner()
+    for name, command in all_commands(cli):
+        result = runner.invoke(cli, [*name.split(), "--help"])
+        assert result.exit_code == 0, name
+        assert command.help and command.help.strip(), f"{name} has no help text"
+        if not isinstance(command, click.Group):
+            assert f"diplobot {name}" in README, f"`diplobot {name}` is not in the README"
+
+
+def test_bad_setting_is_named() -> None:
+    result = CliRunner().invoke(cli, ["db", "upgrade"], env={"POLL_INTERVAL_SECONDS": "often"})
+    assert result.exit_code == 1
+    assert "POLL_INTERVAL_SECONDS" in result.output
