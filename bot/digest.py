@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.mrkdwn import escape_within, link, plain
+from bot.quote_text import quoted, spoken_words
 from bot.stories import Story
 from bot.timex import last_day
 from bot.topics import Topic, matches_any
@@ -118,9 +119,10 @@ def _speaker(quote: Quote) -> str:
 
 
 def _quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
-    # A comma closing the quoted words belongs to the sentence around them, not to what was said.
-    words = escape_within(quote.text.strip().rstrip(",;:"), limit)
-    said = f"“{words}”" if quote.direct else f"_(paraphrase)_ {words}"
+    if quote.direct:
+        said = escape_within(quoted(quote.text), limit)
+    else:
+        said = f"_(paraphrase)_ {escape_within(spoken_words(quote.text), limit)}"
     return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*"
 
 

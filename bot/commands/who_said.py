@@ -19,6 +19,7 @@ from bot.commands.answer import (
 )
 from bot.commands.feedtext import fallback, link, safe
 from bot.config import Settings
+from bot.quote_text import quoted
 from bot.storage import Database
 from bot.storage.search import (
     QuoteHit,
@@ -33,7 +34,6 @@ PAGE_SIZE = 5
 PAGE_ACTION = "who_said_page"
 MAX_NAME_CHARS = 200
 MAX_OFFSET = 100_000
-QUOTE_MARKS = ' "“”„«»'  # stray double quote marks around a stored quote; we add our own
 
 
 @dataclass
@@ -113,7 +113,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
 
 def _quote_blocks(hit: QuoteHit) -> list[dict]:
     if hit.direct:
-        body = f"> “{safe(hit.text.strip(QUOTE_MARKS).rstrip(',;:'))}”"
+        body = f"> {safe(quoted(hit.text))}"
     else:
         body = f"> _paraphrase:_ {safe(hit.text)}"
     where = f"{hit.published.date().isoformat()} · {link(hit.url, hit.title)} · {safe(hit.source)}"

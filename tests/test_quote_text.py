@@ -1,0 +1,24 @@
+import pytest
+
+from bot.quote_text import quoted, spoken_words
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ('We welcome the signatures, but signatures do not feed anyone," said Heather Nauert, the State '
+         'Department spokeswoman. "We will judge this agreement by what happens next.',
+         "We welcome the signatures, but signatures do not feed anyone … We will judge this agreement by what "
+         "happens next."),
+        ("This is a beginning and not an end,\u201d she said. \u201cThe people of Darfur have heard promises before.",
+         "This is a beginning and not an end … The people of Darfur have heard promises before."),
+        ("This is about steel, and only about steel,", "This is about steel, and only about steel"),
+    ],
+)
+def test_attribution_inside_an_interrupted_quote_is_left_out(stored: str, shown: str) -> None:
+    assert spoken_words(stored) == shown
+
+
+def test_partial_quote_keeps_its_own_marks_and_gets_no_others() -> None:
+    assert quoted("the talks had been \u201cproductive\u201d") == "the talks had been \u201cproductive\u201d"
+    assert quoted("We will not be pushed,") == "\u201cWe will not be pushed\u201d"
