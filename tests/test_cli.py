@@ -33,3 +33,11 @@ def test_bad_setting_is_named() -> None:
     result = CliRunner().invoke(cli, ["db", "upgrade"], env={"POLL_INTERVAL_SECONDS": "often"})
     assert result.exit_code == 1
     assert "POLL_INTERVAL_SECONDS" in result.output
+
+
+def test_every_setting_is_listed_in_env_example() -> None:
+    from bot.config import Settings
+
+    example = (Path(__file__).resolve().parent.parent / ".env.example").read_text(encoding="utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"{name.upper()}=" not in example]
+    assert missing == []
