@@ -147,3 +147,9 @@ def test_person_who_must_be_returned_is_the_actor_not_the_action(nlp):
     [found] = extract_deadlines(doc, extract_dates(doc, PUBLISHED), actors, PUBLISHED)
     assert (found.due, found.actor) == ("2021-03-12", "Elian Gonzalez")
     assert found.action == "returned to his father"
+
+
+def test_what_could_happen_before_a_date_is_not_a_deadline(nlp) -> None:
+    doc = nlp("Officials said a second round of talks could follow before Christmas.")
+    dates = extract_dates(doc, date(2026, 11, 24))
+    assert extract_deadlines(doc, dates, [], date(2026, 11, 24)) == []

@@ -93,7 +93,7 @@ def _date_deadline(doc, span, mention: DateMention, actors: list[Actor], publish
     if verb is None and not named:
         return None  # "Until this week." names no act that is due
     given_until = _given_until(doc, span, cue_start)
-    if not (named or given_until or granted) and verb is not None and _is_past(verb):
+    if not (named or given_until or granted) and verb is not None and (_is_past(verb) or _is_possibility(verb)):
         return None
     if is_duration:
         kind = "duration"
@@ -216,6 +216,11 @@ def _is_past(verb) -> bool:  # noqa: ANN001
     if verb.tag_ == "VBG" and auxes & {"was", "were"}:
         return True  # "By mid-afternoon, officials were saying..."
     return False
+
+
+def _is_possibility(verb) -> bool:  # noqa: ANN001
+    """'a second round could follow before Christmas': what may happen by a date is not due by it."""
+    return bool({c.lower_ for c in verb.children if c.dep_ == "aux"} & {"could", "might", "may"})
 
 
 def _heads_a_future(verb) -> bool:  # noqa: ANN001
