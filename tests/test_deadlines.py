@@ -153,3 +153,16 @@ def test_what_could_happen_before_a_date_is_not_a_deadline(nlp) -> None:
     doc = nlp("Officials said a second round of talks could follow before Christmas.")
     dates = extract_dates(doc, date(2026, 11, 24))
     assert extract_deadlines(doc, dates, [], date(2026, 11, 24)) == []
+
+
+def test_a_relative_clause_is_not_what_is_due(nlp) -> None:
+    doc = nlp("The United States issued an ultimatum to Mexico: close the routes through which foreign steel "
+              "enters the market within 30 days, or face tariffs.")
+    [deadline] = extract_deadlines(doc, extract_dates(doc, date(2026, 11, 27)), [], date(2026, 11, 27))
+    assert deadline.action.startswith("close the routes") and deadline.due == "2026-12-27"
+
+
+def test_the_day_a_deadline_falls_on_is_a_deadline_about_the_deadline(nlp) -> None:
+    doc = nlp("The U.S. deadline for a settlement falls in late December.")
+    [deadline] = extract_deadlines(doc, extract_dates(doc, date(2026, 11, 27)), [], date(2026, 11, 27))
+    assert deadline.action != "falls"

@@ -38,7 +38,7 @@ GRANTING_VERBS = {"give", "gives", "gave", "given", "giving", "have", "has", "ha
 TELLING_VERBS = {"tell", "tells", "told", "ask", "asks", "asked", "urge", "urges", "urged", "order", "orders",
                  "ordered"}
 ENDING_VERBS = {"expire", "expires", "expired", "expiring", "end", "ends", "ended", "ending", "run", "runs",
-                "lapse", "lapses"}
+                "lapse", "lapses", "fall", "falls"}
 BODIES = {"judge", "magistrate", "court", "committee", "panel", "parliament", "congress", "senate", "council",
           "jury", "tribunal", "commission", "assembly", "lawmakers", "reporters", "cameras", "camera", "crowd"}
 DURATION_UNITS = {"D": 1, "W": 7}
@@ -358,6 +358,10 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
         return _noun_action(noun), _actor_in([noun], actors)
     excluded = {t.i for t in cue.subtree} | set(range(span.start, span.end)) | {cue.i}
     doc = span.doc
+    if verb.dep_ == "relcl" and verb.head.head.pos_ in ("VERB", "AUX") and not any(
+            t.tag_ in ("WDT", "WP") for t in cue.subtree):
+        # "close the routes through which steel enters ... within 30 days": what is due is closing them
+        verb = verb.head.head
     if span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX"):
         # "gave the parties 48 hours to lay down their arms", "has until Friday to respond"
         to_verb = doc[span.end + 1]
