@@ -211,3 +211,10 @@ def test_quote_span_never_starts_or_ends_on_a_mark(nlp):
     )
     for quote in direct_quotes_of(nlp, text):
         assert quote.text[0] not in "\u201c\u201d\"" and quote.text[-1] not in "\u201c\u201d\""
+
+
+def test_role_followed_by_a_name_in_apposition_resolves_to_that_person(nlp) -> None:
+    doc = nlp("Ethiopia and Somalia agreed to begin talks on Thursday. \u201cEthiopia needs the sea, and Somalia needs "
+              "its sovereignty respected,\u201d said the Turkish mediator, Deputy Foreign Minister Selin Aydemir.")
+    [quote] = [q for q in extract_quotes(doc, extract_actors(doc)) if q.direct]
+    assert quote.speaker == "Selin Aydemir"

@@ -85,8 +85,17 @@ class _Resolver:
         if token.tag_ in ("NNP", "NNPS"):
             actor = self.index.lookup(self.doc[start:end].text) or self.index.lookup(token.text)
         elif token.tag_ in ("NN", "NNS"):
-            actor = self._by_role(token, start)
+            actor = self._named_in_apposition(token) or self._by_role(token, start)
         return start, end, actor
+
+    def _named_in_apposition(self, token: Token) -> Actor | None:
+        """ "the Turkish mediator, Deputy Foreign Minister Selin Aydemir": the person the role is followed by."""
+        for child in token.rights:
+            if child.dep_ == "appos" and child.i in self.mention_at:
+                actor = self.index.actor_at(child.i)
+                if actor is not None and actor.kind == "person":
+                    return actor
+        return None
 
     def _pronoun(self, token: Token) -> Actor | None:
         """The nearest person before `token` whose gender does not contradict the pronoun.
