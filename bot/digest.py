@@ -91,7 +91,9 @@ def _context(*texts: str) -> Block:
 
 def key_actors(story: Story, limit: int = 5) -> list[Actor]:
     """The most mentioned people, organisations and countries of a story."""
-    wanted = [a for a in story.actors if a.kind in ("person", "organization", "country", "group")]
+    # A group named once ("Asian steel") is a description rather than an actor of the story.
+    wanted = [a for a in story.actors if a.kind in ("person", "organization", "country")
+              or a.kind == "group" and a.mentions > 1]
     return sorted(wanted, key=lambda a: (-a.mentions, a.name))[:limit]
 
 

@@ -11,6 +11,7 @@ from bot.digest import (
     MAX_BLOCKS,
     build_digest,
     choose_stories,
+    key_actors,
     limit_problems,
     notable_quote,
     quotes_reply,
@@ -267,3 +268,10 @@ def test_notable_quote_prefers_a_direct_quote_to_a_paraphrase() -> None:
     assert notable_quote(story) is direct
     text = " ".join(b.get("text", {}).get("text", "") for b in story_blocks(story))
     assert "“We will not be pushed”" in text
+
+
+def test_a_group_named_once_is_not_a_key_actor() -> None:
+    story = Story(id=1, title="Steel", url=None, published=datetime(2026, 11, 27, tzinfo=UTC),
+                  actors=[Actor("Mexico", "country", 4), Actor("Asian", "group", 1),
+                          Actor("Rapid Support Forces", "group", 3)])
+    assert [a.name for a in key_actors(story)] == ["Mexico", "Rapid Support Forces"]
