@@ -118,23 +118,33 @@ def _has_textacy() -> bool:
     return importlib.util.find_spec("textacy") is not None
 
 
-def run_bench(settings: Settings, count: int, source: Path | None = None) -> int:
+def median_result(runs: list[BenchResult]) -> BenchResult:
+    """The run with the median time; peak memory is the highest seen in any run."""
+    middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+    return BenchResult(middle.pipeline, middle.texts, middle.words, middle.seconds, max(r.peak_mb for r in runs))
+
+
+def run_bench(settings: Settings, count: int, source: Path | None = None, rounds: int = 3) -> int:
+    """Run every pipeline `rounds` times, interleaved so that a busy moment of the machine hits them alike."""
     console = Console()
     texts = bench_texts(count, source)
+    names = [n for n in PIPELINES if n != "peer" or _has_textacy()]
+    if "peer" not in names:
+        console.print("[yellow]naive peer skipped: textacy is not installed (pip install -e '.[bench]')[/]")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         json.dump(texts, f)
         path = f.name
+    runs: dict[str, list[BenchResult]] = {name: [] for name in names}
     try:
-        results = {}
-        for name in PIPELINES:
-            if name == "peer" and not _has_textacy():
-                console.print("[yellow]naive peer skipped: textacy is not installed (pip install -e '.[bench]')[/]")
-                continue
-            with console.status(f"running {name} on {len(texts)} texts"):
-                results[name] = run_pipeline(name, path, settings)
+        for round_number in range(1, rounds + 1):
+            for name in names:
+                with console.status(f"round {round_number}/{rounds}: {name} on {len(texts)} texts"):
+                    runs[name].append(run_pipeline(name, path, settings))
     finally:
         os.unlink(path)
-    table = Table(title=f"{len(texts)} texts, {results['spacy'].words:,} words, model {settings.spacy_model}")
+    results = {name: median_result(found) for name, found in runs.items()}
+    table = Table(title=f"{len(texts)} texts, {results['spacy'].words:,} words, model {settings.spacy_model}, "
+                        f"median of {rounds} round(s)")
     for column in ("pipeline", "words/s", "seconds", "peak memory (MB)", "× raw spaCy"):
         table.add_column(column, justify="left" if column == "pipeline" else "right")
     raw = results["spacy"].words_per_second
@@ -147,7 +157,3 @@ def run_bench(settings: Settings, count: int, source: Path | None = None) -> int
     ratio = results["analyze"].words_per_second / raw
     console.print(f"analyze / raw spaCy = {ratio:.2f}x; peak memory of analyze {results['analyze'].peak_mb:.0f} MB")
     return 0
-
-
-if __name__ == "__main__":
-    _worker(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))

@@ -192,7 +192,8 @@ def eval_command(what: str, split: str | None, release: bool) -> None:
 @click.option("--articles", default=300, show_default=True, help="How many texts to run through each pipeline.")
 @click.option("--input", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSON Lines articles to use instead of the bundled demo articles.")
-def bench(articles: int, source: Path | None) -> None:
+@click.option("--rounds", default=3, show_default=True, help="Runs of each pipeline; the median is shown.")
+def bench(articles: int, source: Path | None, rounds: int) -> None:
     """Analysis throughput (words/s) and peak memory against raw spaCy `nlp.pipe`, on the same texts.
 
     Example: diplobot bench --articles 200
@@ -200,4 +201,4 @@ def bench(articles: int, source: Path | None) -> None:
     from bot.bench import run_bench
 
     settings = load_settings()
-    sys.exit(run_bench(settings, articles, source))
+    sys.exit(run_bench(settings, articles, source, rounds))
