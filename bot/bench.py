@@ -109,7 +109,10 @@ def run_pipeline(pipeline: str, texts_path: str, settings: Settings) -> BenchRes
          str(settings.analysis_batch_size)],
         capture_output=True, text=True, check=True, env={**os.environ},
     )
-    return BenchResult(**json.loads(out.stdout.strip().splitlines()[-1]))
+    lines = out.stdout.strip().splitlines()
+    if not lines:
+        raise RuntimeError(f"bench worker for {pipeline} printed no result; stderr: {out.stderr[-500:]}")
+    return BenchResult(**json.loads(lines[-1]))
 
 
 def _has_textacy() -> bool:
@@ -157,3 +160,7 @@ def run_bench(settings: Settings, count: int, source: Path | None = None, rounds
     ratio = results["analyze"].words_per_second / raw
     console.print(f"analyze / raw spaCy = {ratio:.2f}x; peak memory of analyze {results['analyze'].peak_mb:.0f} MB")
     return 0
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
