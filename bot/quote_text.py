@@ -33,4 +33,11 @@ def quoted(text: str) -> str:
     """The words said in curly quotation marks; a partial quote that keeps its own marks is shown as it is."""
     joined = _joined(text)
     words = spoken_words(text)
-    return words if _is_partial(joined) else f"\u201c{words}\u201d"
+    if not _is_partial(joined):
+        return f"\u201c{words}\u201d"
+    # The stored span stops before the closing mark of the words it quotes: close what it opened.
+    if words.count("\u201c") > words.count("\u201d"):
+        words += "\u201d"
+    elif words.count('"') % 2:
+        words += '"'
+    return words

@@ -21,4 +21,7 @@ def test_attribution_inside_an_interrupted_quote_is_left_out(stored: str, shown:
 
 def test_partial_quote_keeps_its_own_marks_and_gets_no_others() -> None:
     assert quoted("the talks had been \u201cproductive\u201d") == "the talks had been \u201cproductive\u201d"
+    # a stored partial quote stops before its closing mark
+    assert quoted("the talks had been \u201cproductive") == "the talks had been \u201cproductive\u201d"
+    assert quoted('the mood was "businesslike') == 'the mood was "businesslike"'
     assert quoted("We will not be pushed,") == "\u201cWe will not be pushed\u201d"
