@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+IN_LIST_CHUNK = 500  # bound on IN (...) lists, well under every driver's parameter limit
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Aware UTC datetimes everywhere (SQLite hands back naive ones, which we only ever stored as UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def in_chunks(values: Sequence, size: int = IN_LIST_CHUNK) -> Iterable[Sequence]:
+    """`values` in slices small enough for one `IN (...)` list."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def normalise_url(url: str) -> str:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from bot.articles import Entry
 from bot.storage import Database
+from bot.storage import as_utc as _utc
+from bot.storage import in_chunks as _chunks
 from bot.storage.models import ArticleRow, FeedRow
 
 MAX_ERROR_LENGTH = 2000
-_IN_CHUNK = 500  # bound on IN (...) lists, well under every driver's parameter limit
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,6 @@ class Article:
     story_id: int | None
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    """Aware UTC datetimes everywhere (SQLite hands back naive ones, which we only ever stored as UTC)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _feed(row: FeedRow) -> Feed:
     return Feed(
         id=row.id, url=row.url, title=row.title, etag=row.etag, last_modified=row.last_modified,
@@ -80,11 +74,6 @@ def _article(row: ArticleRow) -> Article:
         text_source=row.text_source, content_hash=row.content_hash, analyzed_at=_utc(row.analyzed_at),
         analysis_error=row.analysis_error, story_id=row.story_id,
     )
-
-
-def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 # --- feeds ----------------------------------------------------------------------------------------------

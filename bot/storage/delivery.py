@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session
 
 from bot.schedule import next_delivery, parse_schedule, zone
 from bot.storage import Database
+from bot.storage import as_utc as _utc
 from bot.storage.models import ChannelRow, OutboxRow, SubscriptionRow
 from bot.stories import Story
 from bot.topics import InvalidTopic, Topic, parse_topic, story_matches, topic_from_terms
@@ -112,13 +113,6 @@ class SubscribeResult:
     created: bool  # False when the channel already had this topic
     backfilled: int  # stories queued for the channel right away
     resumed: bool = False  # the channel had been paused by a channel error and delivers again
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """Aware UTC; SQLite hands back naive datetimes that were stored as UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _channel(row: ChannelRow) -> Channel:

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import and_, exists, func, or_, select
 
 from bot.storage import Database
+from bot.storage import as_utc as _utc
 from bot.storage.models import ActorRow, ArticleRow, DeadlineRow, FeedRow, QuoteRow
 
 # Words that say what a person is, not who: "Secretary Pompeo" is Pompeo.
@@ -279,8 +280,3 @@ def list_feeds(db: Database) -> list[FeedInfo]:
                          consecutive_failures=f.consecutive_failures or 0, last_error=f.last_error,
                          retired=bool(f.retired), articles=int(n))
                 for f, n in session.execute(query)]
-
-
-def _utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

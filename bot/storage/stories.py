@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +33,8 @@ from bot.grouping import (
     document_terms,
 )
 from bot.storage import Database
+from bot.storage import as_utc as _utc
+from bot.storage import in_chunks as _chunks
 from bot.storage.models import (
     ActorRow,
     ArticleRow,
@@ -50,17 +52,6 @@ DOCUMENTS_TERM = ""  # the term_documents row counting the articles themselves
 MAX_TERM_LENGTH = 320
 # Bounds on what one article is compared with: enough for a busy news day within the window.
 MAX_CANDIDATE_STORIES = 500
-_IN_CHUNK = 500
-
-
-def _utc(value: datetime) -> datetime:
-    """Aware UTC (SQLite hands back naive datetimes, which were stored as UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 # --- saving ---------------------------------------------------------------------------------------------
