@@ -72,7 +72,7 @@ def demo(ctx: click.Context) -> None:
 
     Example: diplobot demo
     """
-    from bot.demo import run_demo
+    from bot.dev.demo import run_demo
 
     if not ctx.parent.params.get("verbose"):
         logging.getLogger("bot").setLevel(logging.WARNING)  # the demo prints its own report
@@ -90,7 +90,7 @@ def poll(feeds_file: Path | None, poll_all: bool) -> None:
 
     Example: diplobot poll --feeds-file feeds.txt
     """
-    from bot.ingest import run_cycle
+    from bot.app.ingest import run_cycle
 
     settings = load_settings()
     if feeds_file is not None:
@@ -110,7 +110,7 @@ def analyze(files: tuple) -> None:
 
     Example: diplobot analyze articles.jsonl > analyses.jsonl
     """
-    from bot.analysis.contract import lines_of, run_contract
+    from bot.dev.evaluation.contract import lines_of, run_contract
 
     settings = load_settings()
     nlp = _load_nlp(settings)
@@ -146,7 +146,7 @@ def run() -> None:
 
     Example: SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… diplobot run
     """
-    from bot.runner import run as run_bot
+    from bot.app.runner import run as run_bot
 
     settings = load_settings()
     run_bot(settings)
@@ -161,9 +161,9 @@ def ask(command_line: str) -> None:
     """
     from rich.console import Console
 
-    from bot.commands import ask as ask_command
+    from bot.dev.terminal import render_answer
+    from bot.slack.commands import ask as ask_command
     from bot.storage import Database
-    from bot.terminal import render_answer
 
     settings = load_settings()
     database = Database.connect(settings.database_url)
@@ -182,7 +182,7 @@ def eval_command(what: str, split: str | None, release: bool) -> None:
 
     Example: POLNEAR_GIT=/path/to/PolNeAR/.git diplobot eval quotes
     """
-    from bot.evaluation.runner import run_evaluations
+    from bot.dev.evaluation.runner import run_evaluations
 
     settings = load_settings()
     sys.exit(run_evaluations(settings, what, split, lambda: _load_nlp(settings), release=release))
@@ -198,7 +198,7 @@ def bench(articles: int, source: Path | None, rounds: int) -> None:
 
     Example: diplobot bench --articles 200
     """
-    from bot.bench import run_bench
+    from bot.dev.bench import run_bench
 
     settings = load_settings()
     sys.exit(run_bench(settings, articles, source, rounds))

@@ -9,8 +9,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands.answer import Answer, CommandContext
-from bot.slack_app import loggable, tell_user_it_failed
+from bot.slack.app import loggable, tell_user_it_failed
+from bot.slack.commands.answer import Answer, CommandContext
 
 
 def command_context(body: dict[str, Any], *, is_admin: bool = False, timezone: str | None = None) -> CommandContext:

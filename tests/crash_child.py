@@ -20,9 +20,9 @@ import traceback
 from spacy.language import Language
 
 from bot.analysis.pipeline import ArticleText, analyze_texts, load_pipeline
+from bot.app.ingest import run_cycle
 from bot.config import Settings
-from bot.ingest import run_cycle
-from bot.poster import Poster
+from bot.slack.outbox.poster import Poster
 from bot.storage import Database
 
 

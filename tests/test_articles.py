@@ -3,7 +3,7 @@ from urllib.parse import parse_qsl, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.articles import (
+from bot.domain.articles import (
     bounded_guid,
     canonical_url,
     clean_text,

@@ -1,4 +1,4 @@
-from bot.bench import BenchResult, median_result
+from bot.dev.bench import BenchResult, median_result
 
 
 def test_median_run_is_reported_with_the_highest_peak_memory() -> None:
@@ -10,8 +10,8 @@ def test_median_run_is_reported_with_the_highest_peak_memory() -> None:
 def test_a_worker_reports_words_time_and_memory(tmp_path, monkeypatch) -> None:
     import json
 
-    from bot.bench import run_pipeline
     from bot.config import Settings
+    from bot.dev.bench import run_pipeline
 
     texts = tmp_path / "texts.json"
     texts.write_text(json.dumps(["The minister said talks would resume on Monday."] * 3), encoding="utf-8")

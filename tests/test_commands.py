@@ -5,12 +5,12 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import ask, clean_words, run_command, split_share
-from bot.commands import deadlines as deadlines_command
-from bot.commands import digest as digest_command
-from bot.commands import feeds as feeds_command
-from bot.commands import who_said as who_said_command
-from bot.commands.answer import CommandContext, UsageError
+from bot.slack.commands import ask, clean_words, run_command, split_share
+from bot.slack.commands import deadlines as deadlines_command
+from bot.slack.commands import digest as digest_command
+from bot.slack.commands import feeds as feeds_command
+from bot.slack.commands import who_said as who_said_command
+from bot.slack.commands.answer import CommandContext, UsageError
 from tests.stored_news import add_demo_news
 
 

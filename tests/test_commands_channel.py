@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commands import run_command
-from bot.commands.answer import CommandContext, UsageError
-from bot.commands.channel import ScheduleArgs, parse_schedule_args
+from bot.slack.commands import run_command
+from bot.slack.commands.answer import CommandContext, UsageError
+from bot.slack.commands.channel import ScheduleArgs, parse_schedule_args
 from bot.storage.delivery import add_subscription, get_channel, pause_channel
 
 CTX = CommandContext(team_id="T1", channel_id="C1", user_id="U1", timezone="Asia/Tokyo",

@@ -3,8 +3,8 @@
 import json
 from datetime import UTC, datetime
 
-from bot.commands.answer import CommandContext
-from bot.commands.deadlines import SHOWN, DeadlinesArgs, answer, parse
+from bot.slack.commands.answer import CommandContext
+from bot.slack.commands.deadlines import SHOWN, DeadlinesArgs, answer, parse
 from tests.stored_news import add_article, add_demo_news, add_feed
 
 CTX = CommandContext(now=datetime(2018, 10, 20, 9, tzinfo=UTC))

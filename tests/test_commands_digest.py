@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.commands.answer import MAX_BLOCKS, CommandContext, UsageError
-from bot.commands.digest import DigestArgs, answer, parse
+from bot.slack.commands.answer import MAX_BLOCKS, CommandContext, UsageError
+from bot.slack.commands.digest import DigestArgs, answer, parse
 from bot.storage.delivery import add_subscription
 from tests.stored_news import add_article, add_demo_news, add_feed
 

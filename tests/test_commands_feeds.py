@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commands.answer import CommandContext, UsageError
-from bot.commands.feeds import FeedsArgs, answer, parse, refusal
+from bot.slack.commands.answer import CommandContext, UsageError
+from bot.slack.commands.feeds import FeedsArgs, answer, parse, refusal
 from bot.storage.articles import feed_by_url
 from tests.stored_news import add_demo_news
 

@@ -1,8 +1,8 @@
 """/diplo help names every command with an example."""
 
-from bot.commands import COMMANDS, DIPLO_COMMANDS
-from bot.commands.answer import CommandContext
-from bot.commands.help import HelpArgs, answer
+from bot.slack.commands import COMMANDS, DIPLO_COMMANDS
+from bot.slack.commands.answer import CommandContext
+from bot.slack.commands.help import HelpArgs, answer
 
 
 def test_help_lists_every_command_with_an_example(settings) -> None:

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.commands.answer import CommandContext, UsageError
-from bot.commands.subscriptions import (
+from bot.slack.commands.answer import CommandContext, UsageError
+from bot.slack.commands.subscriptions import (
     REMOVE_ACTION,
     NoArgs,
     answer_list,

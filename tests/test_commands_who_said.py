@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.commands.answer import CommandContext, UsageError
-from bot.commands.who_said import PAGE_SIZE, WhoSaidArgs, answer, args_from_button, parse, parse_day
+from bot.slack.commands.answer import CommandContext, UsageError
+from bot.slack.commands.who_said import PAGE_SIZE, WhoSaidArgs, answer, args_from_button, parse, parse_day
 from tests.stored_news import add_article, add_demo_news, add_feed
 
 TODAY = date(2018, 10, 20)

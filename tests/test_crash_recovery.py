@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.ingest import add_feeds, run_cycle
-from bot.poster import QUOTES_EVENT, story_ids_listed
+from bot.app.ingest import add_feeds, run_cycle
+from bot.slack.outbox.poster import QUOTES_EVENT, story_ids_listed
 from bot.storage import Database
 from bot.storage.articles import list_articles
 from bot.storage.delivery import add_subscription, ensure_channel, outbox_items
@@ -284,7 +284,7 @@ def test_a_kill_between_analysis_and_queueing_loses_no_story(tmp_path: Path, fee
         raise Killed
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("bot.ingest.enqueue_stories", killed)
+        patch.setattr("bot.app.ingest.enqueue_stories", killed)
         with pytest.raises(Killed):
             run_cycle(settings, lambda: nlp, db=db, force=True)
     run_cycle(settings, lambda: nlp, db=db, force=True)  # the restarted process

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.analysis.dates import extract_dates, normalize
+from bot.analysis.dates.normalise import extract_dates, normalize
 
 PUBLISHED = date(2018, 10, 3)  # a Wednesday, ISO week 40
 

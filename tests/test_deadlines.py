@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.analysis.dates import extract_dates
+from bot.analysis.dates.normalise import extract_dates
 from bot.analysis.deadlines import extract_deadlines
 from bot.analysis.records import Actor
 

@@ -4,12 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.schedule import InvalidSchedule
+from bot.domain.schedule import InvalidSchedule
+from bot.domain.stories import Story
+from bot.domain.topics import InvalidTopic
 from bot.storage import Database
 from bot.storage import delivery as d
 from bot.storage.models import StoryRow
-from bot.stories import Story
-from bot.topics import InvalidTopic
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 TEAM = "T0001"

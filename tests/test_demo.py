@@ -4,7 +4,7 @@ import socket
 
 from rich.console import Console
 
-from bot.demo import DEMO_CHANNEL, DEMO_TEAM, demo_articles, run_demo
+from bot.dev.demo import DEMO_CHANNEL, DEMO_TEAM, demo_articles, run_demo
 from bot.storage import Database
 from bot.storage.delivery import outbox_items
 
@@ -37,7 +37,7 @@ def test_demo_posts_every_story_once_and_the_second_run_gets_304(settings, nlp) 
 
 
 def demo_feeds_count() -> int:
-    from bot.demo_server import demo_feed_files
+    from bot.dev.demo_server import demo_feed_files
 
     return len(demo_feed_files())
 

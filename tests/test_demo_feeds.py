@@ -13,7 +13,7 @@ import feedparser
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_FEEDS = ROOT / "bot" / "demo_feeds"
+DEMO_FEEDS = ROOT / "bot" / "dev" / "demo_feeds"
 STORIES = ROOT / "eval" / "stories.jsonl"
 FEED_FILES = sorted(p for p in DEMO_FEEDS.iterdir() if p.suffix in {".xml", ".atom"})
 

@@ -3,7 +3,7 @@ import socket
 import httpx
 import pytest
 
-from bot.demo_server import DemoPortInUse, demo_feed_files, serve_demo_feeds
+from bot.dev.demo_server import DemoPortInUse, demo_feed_files, serve_demo_feeds
 
 
 def test_bundled_feeds_are_served_and_answer_304_to_their_etag() -> None:

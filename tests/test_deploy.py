@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from bot.commands import COMMANDS
-from bot.slack_app import BOT_SCOPES
+from bot.slack.app import BOT_SCOPES
+from bot.slack.commands import COMMANDS
 
 DEPLOY = Path(__file__).parent.parent / "deploy"
 MANIFEST = (DEPLOY / "slack-app-manifest.yml").read_text(encoding="utf-8")

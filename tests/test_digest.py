@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.analysis.records import Actor, Deadline, Quote
-from bot.digest import (
+from bot.domain.stories import Story, StorySource
+from bot.domain.topics import parse_topic
+from bot.slack.digest import (
     MAX_BLOCKS,
     build_digest,
     choose_stories,
@@ -18,8 +20,6 @@ from bot.digest import (
     story_blocks,
     story_message,
 )
-from bot.stories import Story, StorySource
-from bot.topics import parse_topic
 
 WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -99,7 +99,7 @@ def test_hostile_feed_text_renders_as_plain_text() -> None:
 def test_feed_formatting_shows_as_typed_and_our_bold_title_still_applies() -> None:
     from rich.console import Console
 
-    from bot.terminal import render_blocks
+    from bot.dev.terminal import render_blocks
 
     story = talks_story(title="*URGENT* talks", summary=["Envoys _must_ meet ~today~ in `Geneva`."], url=None)
     blocks = story_blocks(story)
@@ -202,7 +202,7 @@ def test_a_title_of_control_characters_still_shows_something() -> None:
 def test_upcoming_deadlines_are_those_due_within_the_window_soonest_first() -> None:
     from datetime import date
 
-    from bot.digest import deadline_reminder, upcoming_deadlines
+    from bot.slack.digest import deadline_reminder, upcoming_deadlines
 
     deadlines = [Deadline("by 3 December", 0, 1, "2026-12-03", "date", "reply to the proposal", "Iran"),
                  Deadline("by 1 December", 0, 1, "2026-12-01", "date", "release the detainees", "<!channel>"),

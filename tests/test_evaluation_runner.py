@@ -1,4 +1,4 @@
-from bot.evaluation.runner import pooled_dates
+from bot.dev.evaluation.runner import pooled_dates
 
 
 def test_pooled_dates_weigh_each_set_by_its_size() -> None:

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.demo import demo_articles
-from bot.evaluation.stories import evaluate_labelled_set, pair_scores
-from bot.grouping import (
+from bot.dev.demo import demo_articles
+from bot.dev.evaluation.stories import evaluate_labelled_set, pair_scores
+from bot.domain.grouping import (
     DEFAULT_RULES,
     ArticleFacts,
     LeadCandidate,

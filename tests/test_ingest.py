@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
+from bot.app.ingest import add_feeds, analyze_articles, feed_urls_from_file, run_cycle
 from bot.feeds.poll import poll_feeds
-from bot.ingest import add_feeds, analyze_articles, feed_urls_from_file, run_cycle
 from bot.storage import Database
 from bot.storage.articles import list_feeds, unanalyzed_articles
 from bot.storage.delivery import ensure_channel, outbox_items, subscribe

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.mrkdwn import ELLIPSIS, escape, escape_within, link, plain, safe_url, truncate
+from bot.slack.mrkdwn import ELLIPSIS, escape, escape_within, link, plain, safe_url, truncate
 
 
 def test_broadcasts_mentions_and_links_show_as_typed() -> None:
@@ -81,7 +81,7 @@ def test_escaping_any_text_is_inert_and_within_the_limit(text: str, limit: int) 
 
 
 def test_mrkdwn_reads_back_as_the_text_people_typed() -> None:
-    from bot.mrkdwn import links_in, to_plain
+    from bot.slack.mrkdwn import links_in, to_plain
 
     original = "Talks <!channel> & @here"
     rendered = "*" + link("https://news.example/a?x=1&y=2", original) + "* " + escape(original)
@@ -94,7 +94,7 @@ def test_international_host_names_stay_reachable() -> None:
 
 
 def test_formatting_marks_in_feed_text_show_as_typed() -> None:
-    from bot.mrkdwn import to_plain
+    from bot.slack.mrkdwn import to_plain
 
     typed = "Envoy: *URGENT* _read this now_ ~cancelled~ `rm -rf /` ```override``` :warning:\n>quoted"
     escaped = escape(typed)
@@ -114,7 +114,7 @@ def test_a_cut_never_leaves_a_formatting_mark_half_broken() -> None:
 
 
 def test_code_span_shows_a_url_verbatim_and_inertly() -> None:
-    from bot.mrkdwn import code
+    from bot.slack.mrkdwn import code
 
     assert code("https://feeds.example/world_news.rss?a=1&b=2") == "`https://feeds.example/world_news.rss?a=1&amp;b=2`"
     shown = code("x` <!channel> @here")

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.app.ingest import add_feeds, run_cycle
 from bot.feeds.pages import (
     HostPacer,
     PageRequest,
@@ -11,7 +12,6 @@ from bot.feeds.pages import (
     is_teaser,
     main_text,
 )
-from bot.ingest import add_feeds, run_cycle
 from bot.storage import Database
 from bot.storage.models import ArticleRow
 from bot.storage.stories import load_stories

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import bot.feeds.poll as poll_module
-from bot.articles import Entry
 from bot.config import Settings
+from bot.domain.articles import Entry
 from bot.feeds.parse import parse_feed
 from bot.feeds.poll import backoff_seconds, next_poll_after_success, poll_feeds
 from bot.storage import Database

@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk import WebClient
 
-from bot import poster as poster_module
 from bot.analysis.records import Quote
-from bot.poster import DIGEST_EVENT, QUOTES_EVENT, STORY_EVENT, Poster, story_ids_listed
+from bot.domain.stories import Story, StorySource
+from bot.slack.outbox import poster as poster_module
+from bot.slack.outbox.poster import DIGEST_EVENT, QUOTES_EVENT, STORY_EVENT, Poster, story_ids_listed
 from bot.storage import Database
 from bot.storage import delivery as d
 from bot.storage.models import StoryRow
-from bot.stories import Story, StorySource
 
 TEAM = "T0001"
 
@@ -462,7 +462,7 @@ def top_messages(slack_api, channel: str) -> list[dict]:
 
 def test_daily_channel_gets_one_digest_at_its_time_not_a_message_per_story(db, slack_api,
                                                                           slack_settings) -> None:
-    from bot.digest import build_digest
+    from bot.slack.digest import build_digest
 
     stories = add_stories(db, 12)
     for n, story in enumerate(stories):
@@ -558,7 +558,7 @@ def test_asap_channel_gets_stories_due_together_in_small_batches(db, slack_api, 
 
 def test_a_digest_of_60_stories_respects_block_kit_limits(db, slack_api, slack_settings) -> None:
     from bot.analysis.records import Actor, Deadline
-    from bot.digest import limit_problems
+    from bot.slack.digest import limit_problems
 
     stories = add_stories(db, 60, quotes=2)
     for n, story in enumerate(stories):
@@ -572,7 +572,7 @@ def test_a_digest_of_60_stories_respects_block_kit_limits(db, slack_api, slack_s
     for call in calls:
         blocks = call.params["blocks"]
         assert len(blocks) <= 50
-        from bot.digest import SlackMessage
+        from bot.slack.digest import SlackMessage
 
         assert limit_problems(SlackMessage(call.params["text"], blocks)) == []
         assert len(str(blocks)) < 16000

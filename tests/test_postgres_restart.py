@@ -24,9 +24,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from bot.app.ingest import add_feeds
+from bot.app.runner import start
 from bot.config import Settings
-from bot.ingest import add_feeds
-from bot.runner import start
 from bot.storage import Database
 from bot.storage.articles import count_articles, list_feeds
 from bot.storage.delivery import add_subscription

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.contract import InputLine, run_contract
 from bot.analysis.pipeline import analyze_doc
-from bot.commands import COMMANDS, DIPLO_COMMANDS, CommandContext, run_command
-from bot.commands.answer import UsageError
-from bot.commands.who_said import parse_day
 from bot.config import Settings
-from bot.mrkdwn import escape, escape_within, link, plain, safe_url
+from bot.dev.evaluation.contract import InputLine, run_contract
+from bot.slack.commands import COMMANDS, DIPLO_COMMANDS, CommandContext, run_command
+from bot.slack.commands.answer import UsageError
+from bot.slack.commands.who_said import parse_day
+from bot.slack.mrkdwn import escape, escape_within, link, plain, safe_url
 from bot.storage import Database
 from tests.stored_news import add_demo_news
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.analysis.quote_marks import MAX_QUOTE_CHARS, find_quoted_spans
+from bot.analysis.quotes.marks import MAX_QUOTE_CHARS, find_quoted_spans
 
 
 def test_straight_and_curly_marks_give_the_content_without_marks():

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.quote_text import quoted, spoken_words
+from bot.slack.quote_text import quoted, spoken_words
 
 
 @pytest.mark.parametrize(

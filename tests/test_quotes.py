@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.analysis.actors import extract_actors
-from bot.analysis.quotes import extract_quotes
+from bot.analysis.quotes.attribution import extract_quotes
 
 
 def quotes_of(nlp, text: str, **kwargs):

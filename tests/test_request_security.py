@@ -1,6 +1,6 @@
 """Requests to /slack/events over real HTTP: only Slack-signed, fresh requests get in, and no secret is logged.
 
-The Bolt app (`bot.slack_app.build_app`) is served by `bot.slack_server.SlackHTTPServer` on 127.0.0.1 and
+The Bolt app (`bot.slack.app.build_app`) is served by `bot.slack.server.SlackHTTPServer` on 127.0.0.1 and
 answers through the Slack stand-in; requests are signed as Slack signs them (the `signed` fixture).
 """
 
@@ -20,8 +20,8 @@ import slack_sdk.signature
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.slack_app import build_app
-from bot.slack_server import SlackHTTPServer
+from bot.slack.app import build_app
+from bot.slack.server import SlackHTTPServer
 from bot.storage import Database
 from bot.storage.delivery import list_subscriptions
 from tests.conftest import SIGNING_SECRET
@@ -200,10 +200,10 @@ def test_a_full_cycle_logged_at_debug_never_shows_a_secret(slack_settings: Setti
                                                             signed, feed_server, nlp, caplog,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Poll, analyse, queue, post (with Slack failing once), and answer signed, forged and failing requests."""
-    from bot.commands import COMMANDS
-    from bot.digest import SlackMessage
-    from bot.ingest import add_feeds, run_cycle
-    from bot.poster import Poster
+    from bot.app.ingest import add_feeds, run_cycle
+    from bot.slack.commands import COMMANDS
+    from bot.slack.digest import SlackMessage
+    from bot.slack.outbox.poster import Poster
     from bot.storage.delivery import add_subscription
     from tests.conftest import Route
 

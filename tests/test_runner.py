@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.runner import start
+from bot.app.runner import start
 from bot.storage import Database
 from tests.stored_news import add_demo_news
 

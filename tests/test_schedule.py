@@ -6,17 +6,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from bot.schedule import (
-    ChannelJob,
-    DeliverySchedule,
-    FeedJob,
-    InvalidSchedule,
-    build_scheduler,
-    next_delivery,
-    parse_schedule,
-    sync_channel_jobs,
-    sync_feed_jobs,
-)
+from bot.app.jobs import ChannelJob, FeedJob, build_scheduler, sync_channel_jobs, sync_feed_jobs
+from bot.domain.schedule import DeliverySchedule, InvalidSchedule, next_delivery, parse_schedule
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
 from sqlalchemy import inspect, select
 
-from bot.slack_app import FAILURE_LINE, SlackNotConfigured, build_app
+from bot.slack.app import FAILURE_LINE, SlackNotConfigured, build_app
 from bot.storage import Database
 from bot.storage.delivery import add_subscription, list_subscriptions
 from bot.storage.models import FeedRow
@@ -206,8 +206,8 @@ def test_commands_answer_from_ingested_demo_articles(slack_settings, slack_api, 
     """Bundled feeds served on 127.0.0.1 → poll → spaCy analysis → storage → signed slash commands → answers."""
     from datetime import UTC, datetime
 
-    from bot.demo_server import serve_demo_feeds
-    from bot.ingest import add_feeds, run_cycle
+    from bot.app.ingest import add_feeds, run_cycle
+    from bot.dev.demo_server import serve_demo_feeds
 
     db = Database.connect(slack_settings.database_url)
     db.upgrade()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.lang.en import English
 from spacy.tokens import Doc
 
-from bot.analysis.speech_verbs import REPORTING_VERBS, SPEECH_VERBS, is_speech_cue
+from bot.analysis.quotes.speech_verbs import REPORTING_VERBS, SPEECH_VERBS, is_speech_cue
 
 
 def test_regular_and_irregular_forms_are_listed():

@@ -1,7 +1,7 @@
 import io
 import json
 
-from bot.evaluation.summary_baselines import write_baselines
+from bot.dev.evaluation.summary_baselines import write_baselines
 
 TEXT = (
     "Foreign ministers met in Oslo on Monday to discuss a ceasefire in the north. "

@@ -2,8 +2,8 @@
 
 from rich.console import Console
 
-from bot.commands.answer import Answer, actions, button, context, divider, header, section
-from bot.terminal import mrkdwn_text, render_answer, render_blocks
+from bot.dev.terminal import mrkdwn_text, render_answer, render_blocks
+from bot.slack.commands.answer import Answer, actions, button, context, divider, header, section
 
 
 def shown(renderable) -> str:

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.timex import last_day
+from bot.analysis.dates.timex import last_day
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.analysis.records import Actor
-from bot.stories import Story
-from bot.topics import InvalidTopic, Topic, matches_any, parse_topic, story_matches, topic_from_terms
+from bot.domain.stories import Story
+from bot.domain.topics import InvalidTopic, Topic, matches_any, parse_topic, story_matches, topic_from_terms
 
 WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

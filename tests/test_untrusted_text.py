@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from bot.analysis.records import Actor, Deadline, Quote
-from bot.articles import clean_text, one_line
-from bot.commands import CommandContext, run_command
-from bot.commands.home import home_view
 from bot.config import Settings
-from bot.digest import (
+from bot.domain.articles import clean_text, one_line
+from bot.domain.stories import Story, StorySource
+from bot.slack.commands import CommandContext, run_command
+from bot.slack.commands.home import home_view
+from bot.slack.digest import (
     SlackMessage,
     build_digest,
     deadline_reminder,
@@ -29,7 +30,6 @@ from bot.digest import (
 )
 from bot.storage import Database
 from bot.storage.delivery import add_subscription
-from bot.stories import Story, StorySource
 from tests import stored_news
 
 # What a hostile feed writes, and what must never reach Slack as written.
@@ -188,7 +188,7 @@ def test_mrkdwn_formatting_in_feed_text_is_shown_as_typed() -> None:
 
 @pytest.fixture
 def hostile_db(tmp_path: Path) -> Iterator[Database]:
-    # Stored text went through the feed edge (bot.articles), which drops control and bidi characters.
+    # Stored text went through the feed edge (bot.domain.articles), which drops control and bidi characters.
     hostile, payloads = one_line(clean_text(HOSTILE)), [one_line(clean_text(p)) for p in ALL_PAYLOADS]
     db = Database.connect(f"sqlite:///{tmp_path / 'untrusted.db'}")
     db.upgrade()

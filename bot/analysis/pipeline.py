@@ -8,9 +8,11 @@ from datetime import date
 
 from spacy.language import Language
 
-from bot.analysis import actors, dates, deadlines, quotes, summary
+from bot.analysis import actors, deadlines, summary
 from bot.analysis.coarse_tags import replace_attribute_ruler
+from bot.analysis.dates.normalise import extract_dates
 from bot.analysis.model import load_model
+from bot.analysis.quotes.attribution import extract_quotes
 from bot.analysis.records import Analysis
 
 # Components of en_core_web_sm that the analysis does not read (it never looks at lemmas: no lemmatizer).
@@ -37,8 +39,8 @@ def load_pipeline(model_name: str) -> Language:
 def analyze_doc(doc, published: date | None) -> Analysis:  # noqa: ANN001 - spacy Doc
     """Every field of the analyze contract for one parsed article."""
     found_actors = actors.extract_actors(doc)
-    found_quotes = quotes.extract_quotes(doc, found_actors)
-    found_dates = dates.extract_dates(doc, published)
+    found_quotes = extract_quotes(doc, found_actors)
+    found_dates = extract_dates(doc, published)
     found_deadlines = deadlines.extract_deadlines(doc, found_dates, found_actors, published)
     sentences = summary.summarize(doc, found_actors, found_quotes, found_deadlines, count=3)
     return Analysis(

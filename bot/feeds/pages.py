@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import httpx
 import trafilatura
 
-from bot.articles import clean_text, fold_for_hash
 from bot.config import Settings
+from bot.domain.articles import clean_text, fold_for_hash
 from bot.feeds.addresses import FeedURLRefused, Resolver, resolve_host
 from bot.feeds.fetch import FeedError, build_client, fetch_feed
 

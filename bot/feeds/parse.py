@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from bot.articles import (
+from bot.domain.articles import (
     Entry,
     bounded_guid,
     canonical_url,

@@ -48,12 +48,12 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.schedule import next_delivery, parse_schedule, zone
+from bot.domain.schedule import next_delivery, parse_schedule, zone
+from bot.domain.stories import Story
+from bot.domain.topics import InvalidTopic, Topic, parse_topic, story_matches, topic_from_terms
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage.models import ChannelRow, OutboxRow, SubscriptionRow
-from bot.stories import Story
-from bot.topics import InvalidTopic, Topic, parse_topic, story_matches, topic_from_terms
 
 log = logging.getLogger(__name__)
 

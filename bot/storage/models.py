@@ -67,7 +67,7 @@ class ArticleRow(Base):
     text_source: Mapped[str] = mapped_column(String(10), default="feed")  # "feed" or "page"
     # Why the article page (fetched for a teaser-only entry) was not used; the teaser was kept.
     page_error: Mapped[str | None] = mapped_column(Text)
-    # Word counts of title and text as story grouping reads them (`bot.grouping.article_terms`), kept so that
+    # Word counts of title and text as story grouping reads them (`bot.domain.grouping.article_terms`), kept so that
     # comparing a new article with the stories of the last days does not re-read every text.
     terms: Mapped[dict | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)

@@ -2,7 +2,7 @@
 
 - `save_article_analysis(db, article_id, analysis, now, *, text=None, ...)`: replace the article's actors, quotes,
   dates and deadlines, store its summary (and the page text it was read from, if any), and give it a story: the
-  story `bot.grouping` says it tells, or a new one. Returns the story id.
+  story `bot.domain.grouping` says it tells, or a new one. Returns the story id.
 - `record_analysis_failure(db, article_id, error, now)`: mark an article whose analysis failed.
 - `load_stories(db, *, story_ids=None, since=None, limit=None)`: `Story` records, newest first, each with all
   its articles' sources, their actors merged, and their quotes and deadlines without repeats.
@@ -19,8 +19,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Analysis, Deadline, Quote
-from bot.grouping import (
+from bot.domain.grouping import (
     DEFAULT_RULES,
     ArticleFacts,
     LeadCandidate,
@@ -32,6 +33,7 @@ from bot.grouping import (
     choose_story,
     document_terms,
 )
+from bot.domain.stories import Story, StorySource
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage import in_chunks as _chunks
@@ -45,8 +47,6 @@ from bot.storage.models import (
     StoryRow,
     TermDocumentsRow,
 )
-from bot.stories import Story, StorySource
-from bot.timex import last_day
 
 DOCUMENTS_TERM = ""  # the term_documents row counting the articles themselves
 MAX_TERM_LENGTH = 320
@@ -70,7 +70,7 @@ def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now
         text, text_source: the text that was analysed when it is not the stored one (the article page's text,
             source "page"); it replaces the stored text, so every offset points into what is stored.
         page_error: why the article's page was not used (the teaser was kept), or None.
-        rules: story grouping thresholds (`bot.grouping`).
+        rules: story grouping thresholds (`bot.domain.grouping`).
     """
     with db.session() as session:
         article = session.get(ArticleRow, article_id)

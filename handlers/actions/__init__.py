@@ -6,9 +6,9 @@ import re
 
 from slack_bolt import App
 
-from bot.commands.subscriptions import REMOVE_ACTION
-from bot.commands.who_said import PAGE_ACTION
 from bot.config import Settings
+from bot.slack.commands.subscriptions import REMOVE_ACTION
+from bot.slack.commands.who_said import PAGE_ACTION
 from bot.storage import Database
 from handlers.actions.buttons import acknowledge, remove_subscription_pressed, who_said_page_pressed
 

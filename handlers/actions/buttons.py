@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.commands import who_said
-from bot.commands.answer import UsageError, plain_answer
-from bot.commands.subscriptions import remove_by_button
 from bot.config import Settings
+from bot.slack.commands import who_said
+from bot.slack.commands.answer import UsageError, plain_answer
+from bot.slack.commands.subscriptions import remove_by_button
 from bot.storage import Database
 from handlers.context import answer_or_apologise, command_context
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.commands import COMMANDS
 from bot.config import Settings
+from bot.slack.commands import COMMANDS
 from bot.storage import Database
 from handlers.commands.slash import acknowledge, answerer
 

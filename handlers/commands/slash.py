@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.commands import run_command
 from bot.config import Settings
+from bot.slack.commands import run_command
 from bot.storage import Database
 from handlers.context import answer_or_apologise, command_context, user_profile
 

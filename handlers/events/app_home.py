@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.commands.answer import CommandContext
-from bot.commands.home import home_view
 from bot.config import Settings
+from bot.slack.commands.answer import CommandContext
+from bot.slack.commands.home import home_view
 from bot.storage import Database
 
 

@@ -1,0 +1,625 @@
+"""Quotes and who said them.
+
+Quoted spans are found on the characters (straight and curly marks, unbalanced marks, quotes running over
+several paragraphs); the dependency parse then finds the speech verb next to each quote and its subject,
+which is resolved to a canonical actor (a pronoun to the nearest fitting person before it, a title such as
+"the spokeswoman" to the person whose role says so, a surname to the full name). Reported speech without
+quotation marks ("Pompeo stressed that sanctions would remain") is kept with `direct=False`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
+from bot.analysis.quotes.marks import MAX_QUOTE_CHARS, QuotedSpan, find_quoted_spans
+from bot.analysis.quotes.speech_verbs import ASKING_VERBS, REPORTING_VERBS, TRANSITIVE_CUES, is_speech_cue
+from bot.analysis.records import Actor, Quote
+
+__all__ = ["MAX_QUOTE_CHARS", "extract_quotes", "find_quoted_spans"]
+
+MIN_QUOTE_WORDS_WITHOUT_CUE = 4  # shorter quoted bits with no speech verb are scare quotes or titles
+MAX_TITLE_WORDS = 6
+TITLE_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "at", "by", "or"})
+WORK_NOUNS = frozenset({"show", "film", "movie", "book", "song", "album", "series", "program", "programme",
+                        "documentary", "novel", "play", "memoir", "titled", "entitled", "episode", "column",
+                        "article", "essay", "podcast", "broadcast", "headline", "musical", "magazine"})
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+CLAUSE_BREAK_DEPS = ("advcl", "conj", "cc", "relcl", "parataxis")
+INVERTED_SUBJECT_DEPS = ("dobj", "attr", "npadvmod", "oprd", "dative", "appos", "conj", "nmod")
+SPEAKER_TAGS = ("NNP", "NNPS", "NN", "NNS", "PRP", "WP")
+DASHES = "\u2015\u2014\u2013-"
+PERSON_PRONOUNS = frozenset({"he", "she"})
+GROUP_PRONOUNS = frozenset({"they", "we"})
+TITLE_WORDS_SKIP = frozenset({"official", "officials", "source", "sources", "aide", "aides", "person", "people"})
+
+
+
+@dataclass
+class _Speaker:
+    start: int  # token indices of the mention in the sentence
+    end: int
+    actor: Actor | None
+    cue: Token
+
+
+class _Resolver:
+    """Resolves speaker mentions (names, pronouns, titles) to the article's actors."""
+
+    def __init__(self, doc: Doc, index: ActorIndex) -> None:
+        self.doc = doc
+        self.index = index
+        self.mention_at: dict[int, Mention] = {}
+        for mention, _actor in index.mentions:
+            for i in range(mention.start, mention.end):
+                self.mention_at[i] = mention
+        self.person_starts = [m.start for m, a in index.mentions if a.kind == "person"]
+        self.persons = [(m, a) for m, a in index.mentions if a.kind == "person"]
+        self.person_is_subject = [any(t.dep_ in SUBJECT_DEPS for t in doc[m.start:m.end]) for m, _ in self.persons]
+        self.last_speaker: Actor | None = None
+
+    def mention_span(self, token: Token) -> tuple[int, int, Actor | None]:
+        """The mention a subject token stands in, widened to the whole name, with its actor."""
+        mention = self.mention_at.get(token.i)
+        if mention is not None:
+            return mention.start, mention.end, self.index.actor_at(token.i)
+        lower = token.lower_
+        if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            return self.mention_span(token.head.head)  # "Murphy, who said": the one "who" stands for
+        if lower in PERSON_PRONOUNS:
+            return token.i, token.i + 1, self._pronoun(token)
+        if lower in GROUP_PRONOUNS or token.tag_ == "PRP":
+            return token.i, token.i + 1, None
+        start = token.i
+        for child in token.lefts:
+            if child.dep_ in ("compound", "amod", "det", "nmod", "poss", "nummod") and child.i < start:
+                start = child.left_edge.i if child.dep_ != "det" else child.i
+        end = token.i + 1
+        for child in token.rights:
+            if child.dep_ == "compound" or (child.dep_ == "flat"):
+                end = max(end, child.i + 1)
+        actor = None
+        if token.tag_ in ("NNP", "NNPS"):
+            actor = self.index.lookup(self.doc[start:end].text) or self.index.lookup(token.text)
+        elif token.tag_ in ("NN", "NNS"):
+            actor = self._named_in_apposition(token) or self._by_role(token, start)
+        return start, end, actor
+
+    def _named_in_apposition(self, token: Token) -> Actor | None:
+        """ "the Turkish mediator, Deputy Foreign Minister Selin Aydemir": the person the role is followed by."""
+        for child in token.rights:
+            if child.dep_ == "appos" and child.i in self.mention_at:
+                actor = self.index.actor_at(child.i)
+                if actor is not None and actor.kind == "person":
+                    return actor
+        return None
+
+    def _pronoun(self, token: Token) -> Actor | None:
+        """The nearest person before `token` whose gender does not contradict the pronoun.
+
+        A person who was the subject of a clause wins over one only mentioned in passing; a known gender
+        that fits wins over an unknown one.
+        """
+        want = PRONOUN_GENDER[token.lower_]
+        pos = bisect.bisect_left(self.person_starts, token.i)
+        fitting: Actor | None = None
+        unknown: Actor | None = None
+        unknown_subject: Actor | None = None
+        for k in range(pos - 1, max(-1, pos - 40), -1):
+            mention, actor = self.persons[k]
+            gender = self.index.gender.get(actor.name)
+            if gender is not None and gender != want:
+                continue
+            distance = token.i - mention.start
+            if self.person_is_subject[k] and gender == want and distance < 150:
+                return actor
+            if self.person_is_subject[k] and unknown_subject is None and distance < 50:
+                unknown_subject = actor
+            if gender == want and fitting is None:
+                fitting = actor
+            if gender is None and unknown is None:
+                unknown = actor
+        return unknown_subject or fitting or unknown
+
+    def _by_role(self, token: Token, start: int) -> Actor | None:
+        """ "the spokeswoman" -> the person whose role says spokeswoman; the most recent such person wins."""
+        word = token.lower_
+        if word in TITLE_WORDS_SKIP:
+            return None
+        pos = bisect.bisect_left(self.person_starts, token.i)
+        for k in range(pos - 1, -1, -1):
+            actor = self.persons[k][1]
+            if actor.role and word in actor.role.lower().split():
+                return actor
+        for _mention, actor in self.persons[pos:]:
+            if actor.role and word in actor.role.lower().split():
+                return actor
+        return None
+
+
+def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
+    """The one who speaks: the verb's subject, or for "according to X" the X.
+
+    Climbs from a participle or clause ("..., adding that", "before asking her") to the verb that has one.
+    Subjects inside quotation marks (`in_quote`) are words of the quote, not its speaker.
+    """
+    if cue.lower_ == "according":
+        for child in cue.children:
+            if child.lower_ == "to":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        return None
+    if cue.dep_ == "acl" and cue.head.tag_ in ("NNP", "NNPS", "NN", "NNS", "PRP"):
+        return cue.head  # "Hillary Clinton asking, ..."
+    if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].ent_type_ in ("PERSON", "ORG", "NORP") and not any(
+            c.dep_ in SUBJECT_DEPS for c in cue.children):
+        return cue.doc[cue.i - 1]
+    verb: Token | None = cue
+    fallback: Token | None = None
+    for _ in range(5):
+        if verb is None:
+            break
+        subject = next((c for c in verb.children
+                        if c.dep_ in SUBJECT_DEPS and not (in_quote and in_quote[c.i])), None)
+        if subject is not None:
+            if verb.i == cue.i or not _climbed_past_a_reporter(subject, verb):
+                return subject
+            # 'He said his attacks worked and said "…"': "attacks" is the subject of the reported
+            # clause; the speaker is the subject of the speech verb above it.
+            fallback = fallback or subject
+        for child in verb.children:  # "was told by the minister"
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        if verb.i == cue.i and cue.lower_ not in TRANSITIVE_CUES:  # '"…," said Caddell' parsed as object
+            for child in cue.rights:
+                if child.i - cue.i > 4:
+                    break
+                if child.dep_ in INVERTED_SUBJECT_DEPS and child.left_edge.i == cue.i + 1 and (
+                        child.ent_type_ in ("PERSON", "ORG", "NORP") or child.lower_ in PERSON_PRONOUNS):
+                    return child
+        climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp")
+        verb = verb.head if climb and verb.head.i != verb.i else None
+    return fallback
+
+
+def _climbed_past_a_reporter(subject: Token, verb: Token) -> bool:
+    """The verb reached by climbing is itself reported by a speech verb with a named subject above it."""
+    if verb.dep_ != "ccomp" or not is_speech_cue(verb.head):
+        return False
+    return subject.tag_ in ("NN", "NNS") and not subject.ent_type_
+
+
+def extract_quotes(doc: Doc, actors: list[Actor], *, reported: bool = True) -> list[Quote]:
+    """Direct quotes (and, with `reported`, reported speech) in text order, each with its speaker.
+
+    Args:
+        doc: the parsed article.
+        actors: the article's actors from `actors.extract_actors` (their mentions are read from the Doc).
+        reported: also return reported speech without quotation marks, as `direct=False`.
+    """
+    if len(doc) == 0:
+        return []
+    index = actor_index(doc)
+    if index.actors is not actors and actors:
+        index.actors = actors
+    resolver = _Resolver(doc, index)
+    text = doc.text
+    token_starts = [t.idx for t in doc]
+    spans = find_quoted_spans(text)
+    in_quote = [False] * len(doc)
+    token_ranges: list[tuple[int, int]] = []
+    for span in spans:
+        first = max(0, bisect.bisect_right(token_starts, span.start) - 1)
+        last = max(first + 1, bisect.bisect_left(token_starts, span.end))
+        token_ranges.append((first, last))
+        for i in range(first, last):
+            in_quote[i] = True
+    context = _Context(doc, text, token_starts, in_quote, resolver)
+    quotes: list[Quote] = []
+    previous: _Found | None = None
+    for span, (first, last) in zip(spans, token_ranges, strict=True):
+        found = _direct_quote(context, span, first, last, previous)
+        if found is None:
+            continue
+        if found.continues and previous is not None and quotes and quotes[-1] is previous.quote:
+            # One utterance interrupted by its attribution is one quote: '"A," she said. "B."'
+            previous.quote.end = found.quote.end
+            previous.quote.text = text[previous.quote.start:previous.quote.end]
+            previous.paragraph = (previous.paragraph[0], found.paragraph[1])
+            continue
+        quotes.append(found.quote)
+        previous = found
+    if reported:
+        quotes.extend(_reported_speech(doc, in_quote, resolver))
+        quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+@dataclass
+class _Context:
+    doc: Doc
+    text: str
+    token_starts: list[int]
+    in_quote: list[bool]
+    resolver: _Resolver
+
+    def token_at(self, char: int) -> int:
+        """Index of the first token starting at or after `char`."""
+        return bisect.bisect_left(self.token_starts, char)
+
+
+@dataclass
+class _Found:
+    quote: Quote
+    cue_i: int | None
+    paragraph: tuple[int, int]  # character bounds of the paragraph(s) the quote sits in
+    continues: bool = False  # goes on with the quote before it, past that one's attribution
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    p_start = text.rfind("\n", 0, start) + 1
+    p_end = text.find("\n", end)
+    return p_start, len(text) if p_end < 0 else p_end
+
+
+def _window(ctx: _Context, first: int, last: int, paragraph: tuple[int, int]) -> tuple[int, int]:
+    """Tokens where the quote's speech verb may sit: its sentences within its paragraph, a colon intro."""
+    doc, text = ctx.doc, ctx.text
+    lo = sentence_bounds(doc, first)[0]
+    hi = sentence_bounds(doc, last - 1)[1]
+    # '"…," said Caddell.' split into its own sentence after the closing mark.
+    if hi - last <= 1 and hi < len(doc) and (
+        text[:doc[last - 1].idx + 1].rstrip(" \"\u201d").endswith(",") or doc[hi].is_lower
+        or _attribution_sentence(ctx, hi)
+    ):
+        hi = sentence_bounds(doc, hi)[1]
+    # 'Caddell said:' closing the previous sentence.
+    if first - lo <= 1 and lo > 0:
+        prev_start = sentence_bounds(doc, lo - 1)[0]
+        before = text[doc[prev_start].idx:doc[first].idx].rstrip(" \"\u201c")
+        if before.endswith(":") or before.endswith(","):
+            lo = prev_start
+    lo = max(lo, ctx.token_at(paragraph[0]))
+    hi = min(hi, ctx.token_at(paragraph[1]))
+    # A paragraph made of the quote, after one that ends with a colon: 'Sanders made the following comment:'
+    before_quote = text[paragraph[0]:doc[first].idx].strip(" \"\u201c")
+    if not before_quote and paragraph[0] > 1:
+        prev_text = text[:paragraph[0]].rstrip()
+        if prev_text.endswith(":"):
+            lo = sentence_bounds(doc, ctx.token_at(len(prev_text) - 1))[0]
+    return lo, max(lo, hi)
+
+
+def _closest_cue(doc: Doc, cues: list[Token], first: int, last: int) -> Token | None:
+    """The cue that governs the quote in the parse if there is one, else the nearest one."""
+    if not cues:
+        return None
+    ancestors = set()
+    node = _quote_root(doc, first, last)
+    for _ in range(60):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        ancestors.add(node.i)
+    governing = [t for t in cues if t.i in ancestors]
+    return min(governing or cues, key=lambda t: first - t.i if t.i < first else t.i - last)
+
+
+def _attribution_sentence(ctx: _Context, start: int) -> bool:
+    """A sentence right after a quote that only attributes it: 'Graham asked.', 'Trump said, looking out'."""
+    doc = ctx.doc
+    for token in doc[start:min(start + 6, len(doc))]:
+        if ctx.in_quote[token.i] or token.text in ("\n", "\n\n"):
+            return False
+        if is_speech_cue(token):
+            return not any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > token.i for c in token.children)
+    return False
+
+
+def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor | None) -> None:
+    quote.speaker_start = doc[start].idx
+    quote.speaker_end = doc[end - 1].idx + len(doc[end - 1])
+    quote.speaker_text = doc[start:end].text
+    quote.speaker = actor.name if actor else None
+
+
+def _dash_attribution(ctx: _Context, span: QuotedSpan) -> tuple[int, int, Actor | None] | None:
+    """'"…" ― Pamela Padilla': a name after a dash right behind the closing mark."""
+    text = ctx.text
+    i = span.end
+    limit = min(len(text), i + 6)
+    while i < limit and (text[i] in "\u201d\".,\u00bb" or text[i].isspace() and text[i] != "\n"):
+        i += 1
+    if i >= limit or text[i] not in DASHES:
+        return None
+    while i < len(text) and (text[i] in DASHES or text[i].isspace() and text[i] != "\n"):
+        i += 1
+    k = ctx.token_at(i)
+    if k >= len(ctx.doc):
+        return None
+    for j in range(k, min(k + 4, len(ctx.doc))):  # "― Ambassador Maria Lopez": the name after a title
+        if j in ctx.resolver.mention_at:
+            return ctx.resolver.mention_span(ctx.doc[j])
+        if ctx.doc[j].tag_ not in ("NNP", "NNPS"):
+            break
+    name = ctx.doc[k]
+    if name.tag_ not in ("NNP", "NNPS"):
+        return None
+    return ctx.resolver.mention_span(name)
+
+
+def _adjacent_name(ctx: _Context, cue: Token) -> Token | None:
+    """A name right before the cue ("Trump boasted", "Cummings (D-Md.) said") or right after ("said Obama")."""
+    doc, mention_at = ctx.doc, ctx.resolver.mention_at
+    i = cue.i - 1
+    while i >= 0 and cue.i - i <= 8 and (doc[i].tag_ in ("RB", "MD") or doc[i].dep_ == "aux"
+                                          or doc[i].text == ")"):
+        if doc[i].text == ")":
+            while i > 0 and doc[i].text != "(" and cue.i - i <= 8:
+                i -= 1
+        i -= 1
+    if i >= 0 and not ctx.in_quote[i] and (i in mention_at or doc[i].tag_ == "PRP" and doc[i].lower_ != "it"):
+        return doc[i]
+    if i > 0 and doc[i].text == ",":  # "Ramos, 58, told AFP", "Jake Sullivan, her adviser, said"
+        for j in range(i - 1, max(-1, i - 16), -1):
+            if ctx.in_quote[j] or doc[j].is_sent_start:
+                break
+            if j in mention_at and doc[j + 1].text == "," and ctx.resolver.index.actor_at(j).kind in (
+                    "person", "organization"):
+                return doc[j]
+    j = cue.i + 1
+    actor = ctx.resolver.index.actor_at(j)
+    if j < len(doc) and not ctx.in_quote[j] and cue.lower_ not in TRANSITIVE_CUES and (
+            actor is not None and actor.kind in ("person", "organization") or doc[j].lower_ in PERSON_PRONOUNS):
+        return doc[j]
+    return None
+
+
+def _last_person_subject(ctx: _Context, paragraph_start: int) -> Token | None:
+    """The person who is the subject of the last sentence of the previous paragraph, if any."""
+    end = ctx.token_at(paragraph_start) - 1
+    while end >= 0 and ctx.doc[end].is_space:
+        end -= 1
+    if end < 0 or ctx.in_quote[end]:
+        return None
+    lo, _hi = sentence_bounds(ctx.doc, end)
+    for token in ctx.doc[lo:end + 1]:
+        if token.dep_ in SUBJECT_DEPS and not ctx.in_quote[token.i]:
+            actor = ctx.resolver.index.actor_at(token.i)
+            if actor is not None and actor.kind == "person" or token.lower_ in PERSON_PRONOUNS:
+                return token
+    return None
+
+
+def _cue_ending_previous_sentence(ctx: _Context, first: int, paragraph: tuple[int, int]) -> Token | None:
+    doc = ctx.doc
+    lo = sentence_bounds(ctx.doc, first)[0]
+    if first - lo > 1 or lo == 0 or doc[lo - 1].idx < paragraph[0]:
+        return None
+    i = lo - 1
+    steps = 0
+    while i >= 0 and steps < 6 and not ctx.in_quote[i]:
+        if is_speech_cue(doc[i]):
+            return doc[i]
+        i -= 1
+        steps += 1
+    return None
+
+
+def _governing_verb(doc: Doc, first: int, last: int) -> Token | None:
+    """The nearest verb above the quote in the parse, outside the quote."""
+    node = _quote_root(doc, first, last)
+    for _ in range(8):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.tag_.startswith("VB") and not first <= node.i < last:
+            return node
+    return None
+
+
+def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
+    """'McCaskill scolded him: "…"': the verb before a colon right in front of the quote."""
+    doc = ctx.doc
+    i = first - 1
+    while i >= lo and (doc[i].is_space or doc[i].text in ('"', "\u201c")):
+        i -= 1
+    if i < lo or doc[i].text != ":":
+        return None
+    verb = doc[i].head
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.tag_.startswith("VB"):
+            return verb
+        if verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return None
+
+
+def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previous: _Found | None) -> _Found | None:
+    doc, text, resolver = ctx.doc, ctx.text, ctx.resolver
+    words = len(text[span.start:span.end].split())
+    paragraph = _paragraph(text, span.start, span.end)
+    lo, hi = _window(ctx, first, last, paragraph)
+    cues = [t for t in doc[lo:hi] if not ctx.in_quote[t.i] and is_speech_cue(t)]
+    cue = _closest_cue(doc, cues, first, last)
+    start, end = span.start, span.end
+    same_paragraph = previous is not None and previous.paragraph[1] >= paragraph[0]
+    speaker: tuple[int, int, Actor | None] | None = None
+    governed = False  # the speech verb governs the quote in the parse
+    if cue is not None and same_paragraph and previous.cue_i == cue.i:  # type: ignore[union-attr]
+        cue = None  # the attribution of the quote before: this one goes on with it
+    elif cue is not None:
+        subject = _subject_of(cue, in_quote=ctx.in_quote)
+        if (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
+                or abs(subject.i - cue.i) > 12 and subject.i not in resolver.mention_at):
+            subject = _adjacent_name(ctx, cue) or subject
+        if subject is not None and not ctx.in_quote[subject.i]:
+            speaker = resolver.mention_span(subject)
+        clause = _governed_clause(cue, first, last)
+        if clause is not None:
+            governed = True
+            start, end = clause if clause[0] < start or clause[1] > end + 1 else (start, end)
+    if cue is None and not same_paragraph:
+        # '…, Schiff said. "…"': the attribution closing the sentence before, in the same paragraph.
+        cue = _cue_ending_previous_sentence(ctx, first, paragraph)
+        subject = _subject_of(cue, in_quote=ctx.in_quote) if cue is not None else None
+        if subject is not None and not ctx.in_quote[subject.i]:
+            speaker = resolver.mention_span(subject)
+        else:
+            cue = None
+    if cue is None:
+        speaker = _dash_attribution(ctx, span)
+        if speaker is None:
+            verb = _colon_intro(ctx, first, lo)
+            subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
+            if subject is not None and not ctx.in_quote[subject.i] and subject.lower_ not in ("it", "this", "that"):
+                cue, governed = verb, True
+                speaker = resolver.mention_span(subject)
+        if speaker is None and words >= MIN_QUOTE_WORDS_WITHOUT_CUE and not same_paragraph:
+            # 'The ad targets a "corrupt political system…"': the subject of the verb the quote hangs on.
+            verb = _governing_verb(doc, first, last)
+            subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
+            if subject is not None and not ctx.in_quote[subject.i] and (
+                    subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
+                cue = verb
+                speaker = resolver.mention_span(subject)
+    if _is_title(doc, text, span, first, last):
+        return None  # "the reality show “The Apprentice”"
+    continues = speaker is None and same_paragraph
+    if words < MIN_QUOTE_WORDS_WITHOUT_CUE and not (governed and speaker) and not continues:
+        return None  # a scare quote or a title
+    quote = Quote(text=text[start:end], start=start, end=end, direct=True, cue=cue.text if cue else None)
+    if speaker is not None:
+        _speaker_fields(doc, quote, *speaker)
+    elif continues:
+        # The quote goes on after its attribution: '"…," she said. "…"'
+        for name in ("speaker", "speaker_text", "speaker_start", "speaker_end", "cue"):
+            setattr(quote, name, getattr(previous.quote, name))  # type: ignore[union-attr]
+    elif previous is not None and previous.quote.direct and not text[previous.paragraph[1]:paragraph[0]].strip():
+        # A quote paragraph right after another one, with no attribution of its own, goes on with it.
+        for name in ("speaker", "speaker_text", "speaker_start", "speaker_end"):
+            setattr(quote, name, getattr(previous.quote, name))
+    elif text[paragraph[0]:span.start].strip(" \"\u201c\u201d") == "":
+        # A quote paragraph after a paragraph about someone: 'Valastro praised Christie. ¶ "We need…"'
+        subject = _last_person_subject(ctx, paragraph[0])
+        if subject is not None:
+            _speaker_fields(doc, quote, *resolver.mention_span(subject))
+    cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
+    return _Found(quote, cue_i, paragraph, continues)
+
+
+def _is_title(doc: Doc, text: str, span: QuotedSpan, first: int, last: int) -> bool:
+    """A short, capitalised quoted name of a work: a show, book, film, song or programme."""
+    words = text[span.start:span.end].rstrip(",.").split()
+    if not words or len(words) > MAX_TITLE_WORDS or text[span.end - 1] in "?!":
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in words):
+        return False
+    if any(t.ent_type_ == "WORK_OF_ART" for t in doc[first:last]):
+        return True
+    return any(t.lower_ in WORK_NOUNS for t in doc[max(0, first - 4):first])
+
+
+def _quote_root(doc: Doc, first: int, last: int) -> Token:
+    for token in doc[first:last]:
+        if not first <= token.head.i < last or token.head.i == token.i:
+            return token
+    return doc[first]
+
+
+def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
+    """Character bounds of the cue's complement that holds the quote, or None when the cue does not govern it.
+
+    'Pompeo said the talks would be "productive"' gives the whole reported clause, so a partial quote
+    keeps its context; '"We are ready," said Pompeo' gives the quote itself.
+    """
+    if first >= last:
+        return None
+    doc = cue.doc
+    if cue.lower_ == "according":
+        return _according_clause(cue, first, last)
+    node = _quote_root(doc, first, last)
+    for _ in range(60):
+        if node.head.i == cue.i:
+            break
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    else:
+        return None
+    if node.i < cue.i and node.dep_ not in ("ccomp", "dobj"):
+        return None
+    left, right = node.left_edge.i, node.i
+    for child in node.rights:  # stop before a trailing subordinate clause: '…" as he faces a test'
+        if child.i >= last and child.dep_ in CLAUSE_BREAK_DEPS:
+            break
+        right = max(right, child.right_edge.i)
+    if cue.lower_ not in ASKING_VERBS:  # 'called half of his supporters "deplorables"'
+        for child in cue.children:
+            if child.dep_ == "dobj" and cue.i < child.i < node.i:
+                left = child.left_edge.i
+    while left < first and (doc[left].is_punct or doc[left].is_space):
+        left += 1  # the clause starts after its opening mark, not on it
+    right = max(right, last - 1)
+    while right > left and doc[right].is_punct and doc[right].text not in ("\u201d", '"'):
+        right -= 1
+    if doc[right].text in ("\u201d", '"') and right >= last:
+        right -= 1  # the content stops before its closing mark
+        while right > left and doc[right].is_punct and doc[right].i >= last:
+            right -= 1
+    return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
+
+
+def _according_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
+    """'…, according to show insiders': the sentence without its "according to" phrase."""
+    doc = cue.doc
+    lo, hi = sentence_bounds(doc, cue.i)
+    a_left, a_right = cue.left_edge.i, cue.right_edge.i
+    if a_left <= first <= a_right:
+        return None
+    left, right = (a_right + 1, hi - 1) if a_right < first else (lo, a_left - 1)
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    while right > left and (doc[right].is_punct or doc[right].is_space) and doc[right].text not in ("\u201d", '"'):
+        right -= 1
+    if not left <= first and last - 1 <= right + 1:
+        return None
+    if doc[right].text in ("\u201d", '"') and right >= last:
+        right -= 1
+    return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
+
+
+def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> list[Quote]:
+    """Paraphrases: "Pompeo stressed that sanctions would remain" -> direct=False with its speaker."""
+    found: list[Quote] = []
+    text = doc.text
+    for token in doc:
+        if token.lower_ not in REPORTING_VERBS or not token.tag_.startswith("VB") or in_quote[token.i]:
+            continue
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if clause is None or clause.i < token.i:
+            continue
+        left, right = clause.left_edge.i, clause.right_edge.i
+        if any(in_quote[i] for i in range(left, right + 1)) or right - left < 3:
+            continue
+        subject = _subject_of(token)
+        if subject is None:
+            continue
+        s, e, actor = resolver.mention_span(subject)
+        while right > left and (doc[right].is_punct or doc[right].tag_ == "CC" or doc[right].is_space):
+            right -= 1
+        start, end = doc[left].idx, doc[right].idx + len(doc[right])
+        found.append(Quote(
+            text=text[start:end], start=start, end=end, direct=False,
+            speaker=actor.name if actor else None,
+            speaker_text=doc[s:e].text, speaker_start=doc[s].idx, speaker_end=doc[e - 1].idx + len(doc[e - 1]),
+            cue=token.text,
+        ))
+    return found

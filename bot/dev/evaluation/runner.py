@@ -1,0 +1,129 @@
+"""`diplobot eval`: run the analysis over the evaluation corpora and print the shared scorers' figures.
+
+The corpora stay outside the repository (../shared/EVAL.md): each scorer finds its git snapshot through
+POLNEAR_GIT, TE3_GIT or REALSUMM_GIT. Reserved splits are refused unless asked for with `--release`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.config import Settings
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    scorer: str
+    variable: str
+    splits: tuple[str, ...]
+    reserved: tuple[str, ...]
+
+
+CORPORA = {
+    "quotes": Corpus("polnear.py", "POLNEAR_GIT", ("dev",), ("test",)),
+    "dates": Corpus("timex.py", "TE3_GIT", ("timebank", "aquaint"), ("platinum",)),
+    "summaries": Corpus("summaries.py", "REALSUMM_GIT", ("dev",), ("heldout",)),
+}
+
+
+def shared_eval_dir() -> Path:
+    """Where the team's scorers live: DIPLOBOT_SHARED/eval, by default ../shared/eval beside the repo."""
+    return Path(os.environ.get("DIPLOBOT_SHARED", REPO.parent / "shared")) / "eval"
+
+
+def analyze_file(nlp, source: Path, target: Path, batch_size: int) -> None:  # noqa: ANN001
+    from bot.dev.evaluation.contract import lines_of, run_contract
+
+    with source.open(encoding="utf-8") as f, target.open("w", encoding="utf-8") as out:
+        run_contract(nlp, lines_of([(source.name, f)]), out, io.StringIO(), batch_size=batch_size)
+
+
+def _score(scorer: Path, split: str, predicted: Path) -> dict:
+    out = subprocess.run([sys.executable, str(scorer), "score", split, str(predicted)], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def score_corpus(what: str, split: str, nlp, settings: Settings, workdir: Path) -> dict:  # noqa: ANN001
+    """Export the split, analyze it, and score it; summaries also score plain sumy methods on the same run."""
+    corpus = CORPORA[what]
+    scorer = shared_eval_dir() / corpus.scorer
+    exported, predicted = workdir / f"{what}-{split}-in.jsonl", workdir / f"{what}-{split}-out.jsonl"
+    subprocess.run([sys.executable, str(scorer), "export", split, str(exported)], check=True)
+    analyze_file(nlp, exported, predicted, settings.analysis_batch_size)
+    result = _score(scorer, split, predicted)
+    if what == "summaries":
+        from bot.dev.evaluation.summary_baselines import baseline_files
+
+        table = {"diplobot": result["system"], "lead3": result["lead3"]}
+        for method, path in baseline_files(nlp, exported, workdir).items():
+            table[f"sumy {method}"] = _score(scorer, split, path)["system"]
+        return table
+    return result
+
+
+def pooled_dates(results: dict[str, dict]) -> dict:
+    """TimeBank and AQUAINT scored as one set, recomputed from each set's (rounded) figures."""
+    gold = sum(r["gold"] for r in results.values())
+    system = sum(r["system"] for r in results.values())
+    found = sum(r["relaxed"][1] / 100 * r["gold"] for r in results.values())
+    right = sum(r["value_acc"] / 100 * r["relaxed"][1] / 100 * r["gold"] for r in results.values())
+    precision, recall = found / max(system, 1), found / max(gold, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    accuracy = right / max(found, 1e-9)
+    return {"sets": "+".join(results), "gold": gold, "system": system, "relaxed_F1": round(100 * f1, 1),
+            "value_acc": round(100 * accuracy, 1), "value_F1": round(100 * accuracy * f1, 1)}
+
+
+def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader: Callable,
+                    release: bool = False) -> int:
+    console = Console()
+    wanted = ["quotes", "dates", "deadlines", "stories", "summaries"] if what == "all" else [what]
+    nlp = nlp_loader()
+    status = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in wanted:
+            if name == "deadlines":
+                from bot.dev.evaluation.deadlines import evaluate_labelled_set
+
+                console.print("[bold]deadlines[/] (eval/deadlines.jsonl, our own labelled set)")
+                console.print_json(json.dumps(evaluate_labelled_set(nlp)))
+                continue
+            if name == "stories":
+                from bot.dev.evaluation.stories import evaluate_labelled_set as evaluate_stories
+
+                console.print("[bold]stories[/] (eval/stories.jsonl, our own labelled set: pairwise clustering)")
+                console.print_json(json.dumps(evaluate_stories(nlp)))
+                continue
+            corpus = CORPORA[name]
+            if not os.environ.get(corpus.variable):
+                console.print(f"[yellow]{name}: skipped, set {corpus.variable} to the corpus git directory "
+                              "(see ../shared/EVAL.md)[/]")
+                status = 1
+                continue
+            results = {}
+            for one_split in [split] if split else corpus.splits:
+                if one_split in corpus.reserved and not release:
+                    console.print(f"[red]{name}: split {one_split!r} is reserved for release checks "
+                                  "(use --release)[/]")
+                    status = 1
+                    continue
+                console.print(f"[bold]{name}[/] ({corpus.scorer} {one_split})")
+                results[one_split] = score_corpus(name, one_split, nlp, settings, Path(tmp))
+                console.print_json(json.dumps(results[one_split]))
+            if name == "dates" and len(results) > 1:
+                console.print("[bold]dates[/] (pooled)")
+                console.print_json(json.dumps(pooled_dates(results)))
+    return status

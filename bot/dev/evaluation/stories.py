@@ -1,0 +1,119 @@
+"""Pairwise precision and recall of story grouping on our labelled set, eval/stories.jsonl.
+
+Each line is an invented article with its `event`; articles of one event should form one story. A pair of
+articles put in one story is right when both tell the same event (precision); a pair telling the same event is
+found when they land in one story (recall). Run: `python -m bot.dev.evaluation.stories` (add `--model NAME`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from itertools import combinations
+from pathlib import Path
+
+from bot.domain.grouping import DEFAULT_RULES, ArticleFacts, Rules, group
+
+LABELLED_SET = Path(__file__).resolve().parents[3] / "eval" / "stories.jsonl"
+
+
+@dataclass(frozen=True)
+class LabelledArticle:
+    id: str
+    event: str
+    outlet: str
+    title: str
+    text: str
+    published: datetime
+
+
+@dataclass(frozen=True)
+class PairScores:
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    predicted_pairs: int
+    gold_pairs: int
+    stories: int
+    events: int
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+                "true_pairs": self.true_pairs, "predicted_pairs": self.predicted_pairs,
+                "gold_pairs": self.gold_pairs, "stories": self.stories, "events": self.events}
+
+
+def read_labelled_set(path: Path = LABELLED_SET) -> list[LabelledArticle]:
+    """The labelled articles; a broken line is named with its number."""
+    articles = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            articles.append(LabelledArticle(row["id"], row["event"], row["outlet"], row["title"], row["text"],
+                                            datetime.fromisoformat(row["published"])))
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"{path}:{number}: not a labelled article ({exc})") from exc
+    return articles
+
+
+def _pairs(clusters: Iterable[Sequence[Hashable]]) -> set[frozenset]:
+    return {frozenset(pair) for cluster in clusters for pair in combinations(cluster, 2)}
+
+
+def pair_scores(predicted: Sequence[Sequence[Hashable]], gold: dict[Hashable, str]) -> PairScores:
+    """Pairwise precision/recall of `predicted` clusters against the `gold` event of each key."""
+    events: dict[str, list[Hashable]] = {}
+    for key, event in gold.items():
+        events.setdefault(event, []).append(key)
+    predicted_pairs, gold_pairs = _pairs(predicted), _pairs(events.values())
+    true = len(predicted_pairs & gold_pairs)
+    precision = true / len(predicted_pairs) if predicted_pairs else 1.0
+    recall = true / len(gold_pairs) if gold_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairScores(precision, recall, f1, true, len(predicted_pairs), len(gold_pairs), len(predicted),
+                      len(events))
+
+
+def labelled_facts(nlp, articles: Sequence[LabelledArticle], batch_size: int = 16) -> list[ArticleFacts]:  # noqa: ANN001
+    """Analyse the labelled articles (actors) and turn them into grouping facts."""
+    from bot.analysis.pipeline import ArticleText, analyze_texts
+
+    texts = (ArticleText(a.text, a.published.date(), a.title) for a in articles)
+    return [ArticleFacts.of(a.id, a.title, a.text, a.published, [actor.name for actor in analysis.actors], a.outlet)
+            for a, analysis in zip(articles, analyze_texts(nlp, texts, batch_size=batch_size), strict=True)]
+
+
+def evaluate_facts(facts: Sequence[ArticleFacts], articles: Sequence[LabelledArticle],
+                   rules: Rules = DEFAULT_RULES) -> PairScores:
+    return pair_scores(group(facts, rules), {a.id: a.event for a in articles})
+
+
+def evaluate_labelled_set(nlp, path: Path = LABELLED_SET, rules: Rules = DEFAULT_RULES) -> dict:  # noqa: ANN001
+    """Pairwise scores of grouping on the labelled set, as a dict for `diplobot eval stories`."""
+    articles = read_labelled_set(path)
+    facts = labelled_facts(nlp, articles)
+    scores = evaluate_facts(facts, articles, rules).as_dict()
+    # The same grouping reading words alone (no actors, no cost for time within the window), for comparison.
+    words_only = replace(rules, actor_weight=0.0, penalty_per_day=0.0)
+    return {"set": str(path.name), "articles": len(articles), **scores,
+            "words_only": evaluate_facts(facts, articles, words_only).as_dict()}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="en_core_web_sm")
+    parser.add_argument("--file", type=Path, default=LABELLED_SET)
+    options = parser.parse_args(argv)
+    from bot.analysis.pipeline import load_pipeline
+
+    print(json.dumps(evaluate_labelled_set(load_pipeline(options.model), options.file)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""`/who-said <person> [since <date>]`: a person's quotes, newest first, with "Show more" paging."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.config import Settings
+from bot.slack.commands.answer import (
+    Answer,
+    CommandContext,
+    UsageError,
+    actions,
+    button,
+    context,
+    plain_answer,
+    section,
+)
+from bot.slack.commands.feedtext import fallback, link, safe
+from bot.slack.quote_text import quoted
+from bot.storage import Database
+from bot.storage.search import (
+    QuoteHit,
+    count_quotes_by_speaker,
+    known_speakers,
+    match_speaker,
+    quotes_by_speaker,
+)
+
+USAGE = "Try `/who-said Nauert` or `/who-said Mike Pompeo since 2018-10-01`."
+PAGE_SIZE = 5
+PAGE_ACTION = "who_said_page"
+MAX_NAME_CHARS = 200
+MAX_OFFSET = 100_000
+
+
+@dataclass
+class WhoSaidArgs:
+    person: str
+    since: date | None = None
+    offset: int = 0
+
+
+def parse(text: str, today: date) -> WhoSaidArgs:
+    """Split "<person> [since <date>]"; the date may be ISO or words like "last month"."""
+    words = text.strip()
+    if not words:
+        raise UsageError(f"Whose quotes? {USAGE}")
+    since = None
+    found = re.match(r"^(?P<person>.*?)\s+since\s+(?P<when>.+)$", words, flags=re.IGNORECASE | re.DOTALL)
+    if found and found.group("person").strip():
+        words = found.group("person").strip()
+        since = parse_day(found.group("when").strip(), today)
+    if len(words) > MAX_NAME_CHARS:
+        raise UsageError(f"That name is {len(words):,} characters long; a surname is enough. {USAGE}")
+    return WhoSaidArgs(person=words, since=since)
+
+
+def parse_day(words: str, today: date) -> date:
+    """A day from "2018-10-01", "October 2018", "last week" or "3 days ago", never after `today`."""
+    try:
+        return min(date.fromisoformat(words), today)
+    except ValueError:
+        pass
+    if len(words) <= 60:
+        import dateparser
+
+        settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+                    "PREFER_DAY_OF_MONTH": "first"}
+        try:
+            found = dateparser.parse(words, languages=["en"], settings=settings)
+        except Exception:  # dateparser raises assorted errors on odd input; all mean "not a date"
+            found = None
+        if found is not None:
+            return min(found.date(), today)
+    shown = safe(words[:60]) + ("…" if len(words) > 60 else "")
+    raise UsageError(f"I could not read “{shown}” as a date. Try `since 2018-10-01` or `since last month`.")
+
+
+def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandContext) -> Answer:
+    """One page of the person's quotes, or close names when the name is unknown."""
+    match = match_speaker(db, args.person)
+    asked = safe(args.person)
+    if match.name is None:
+        if match.suggestions:
+            choices = [button(name, f"{PAGE_ACTION}:{i}", _page_value(name, args.since, 0))
+                       for i, name in enumerate(match.suggestions)]
+            text = f"I have no quotes from *{asked}*. Did you mean one of these?"
+            return Answer(text=fallback(f"No quotes from {args.person}. Did you mean: {', '.join(match.suggestions)}?"),
+                          blocks=[section(text), actions(*choices)])
+        if not known_speakers(db):
+            return plain_answer("No quotes are stored yet: diplobot has not read an article with a quote.")
+        return plain_answer(f"I have no quotes from *{asked}*, and no name close to it. "
+                            "Check the spelling, or try a surname.")
+    total = count_quotes_by_speaker(db, match.names, since=args.since)
+    hits = quotes_by_speaker(db, match.names, since=args.since, limit=PAGE_SIZE, offset=args.offset)
+    name = safe(match.name)
+    since_words = f" since {args.since.isoformat()}" if args.since else ""
+    if not hits:
+        return plain_answer(f"No {'more ' if args.offset else ''}quotes from *{name}*{since_words}.")
+    first, last = args.offset + 1, args.offset + len(hits)
+    heading = f"*{name}* — quotes {first}–{last} of {total}{since_words}, newest first"
+    blocks = [section(heading)]
+    for hit in hits:
+        blocks.extend(_quote_blocks(hit))
+    if last < total:
+        blocks.append(actions(button("Show more", f"{PAGE_ACTION}:more", _page_value(match.name, args.since, last))))
+    said = " | ".join(f"“{h.text}” ({h.published.date().isoformat()})" for h in hits)
+    return Answer(text=fallback(f"{match.name}: {said}"), blocks=blocks)
+
+
+def _quote_blocks(hit: QuoteHit) -> list[dict]:
+    if hit.direct:
+        body = f"> {safe(quoted(hit.text))}"
+    else:
+        body = f"> _paraphrase:_ {safe(hit.text)}"
+    where = f"{hit.published.date().isoformat()} · {link(hit.url, hit.title)} · {safe(hit.source)}"
+    return [section(body), context(where)]
+
+
+def _page_value(name: str, since: date | None, offset: int) -> str:
+    return json.dumps({"person": name, "since": since.isoformat() if since else None, "offset": offset})
+
+
+def args_from_button(value: str) -> WhoSaidArgs:
+    """The page a "Show more" or suggestion button asks for."""
+    try:
+        data = json.loads(value)
+        since = date.fromisoformat(data["since"]) if data.get("since") else None
+        offset = min(max(int(data.get("offset", 0)), 0), MAX_OFFSET)
+        return WhoSaidArgs(person=str(data["person"])[:MAX_NAME_CHARS], since=since, offset=offset)
+    except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as exc:
+        raise UsageError(f"That button is out of date. {USAGE}") from exc

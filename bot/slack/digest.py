@@ -1,0 +1,376 @@
+"""Digests: choose a channel's stories and build their Block Kit, as plain dicts (pure, no I/O).
+
+Public names:
+- `SlackMessage(text, blocks, story_ids)`: one message; `.payload()` → `{"text", "blocks"}` for chat.postMessage.
+- `choose_stories(stories, topics, *, limit=None) -> list[Story]`: the stories matching any topic, newest first.
+- `story_blocks(story) -> list[dict]`: title linked, 2–3 sentence summary, key actors, a notable quote with its
+  speaker, deadlines, sources ("2 sources" + links). Every feed string is escaped (`bot.slack.mrkdwn`).
+- `story_message(story) -> SlackMessage`: one story as one message (what the poster sends for a lone story).
+- `quotes_reply(story) -> SlackMessage | None`: the thread reply holding all the story's quotes (None if < 2).
+- `build_digest(stories, *, title="Diplomacy digest", max_blocks=50) -> list[SlackMessage]`: a whole digest,
+  split into as many messages as Block Kit limits need (a message saying so when there is nothing); each
+  message's `story_ids` name the stories it shows, in order (the poster's daily digests and asap batches).
+- `notable_quote(story) -> Quote | None`, `key_actors(story, limit=5) -> list[Actor]`.
+- `DueDeadline(story, deadline, due)`; `upcoming_deadlines(stories, *, today, days=7) -> list[DueDeadline]`:
+  stated deadlines falling due from `today` to `today + days`, soonest first.
+- `deadline_reminder(items, *, today, days=7) -> SlackMessage | None`: the reminder message (None if nothing).
+- `limit_problems(message) -> list[str]`: every Block Kit limit a message breaks (empty when it is fine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from bot.analysis.dates.timex import last_day
+from bot.analysis.records import Actor, Deadline, Quote
+from bot.domain.stories import Story
+from bot.domain.topics import Topic, matches_any
+from bot.slack.mrkdwn import escape_within, link, plain
+from bot.slack.quote_text import quoted, spoken_words
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+MAX_CONTEXT_ELEMENTS = 10
+MAX_TEXT_CHARS = 3000  # the message's plain `text` fallback: notifications show little of it anyway
+# Slack rejects very large block payloads (msg_blocks_too_long) well before 50 full sections.
+MAX_MESSAGE_CHARS = 12000
+
+TITLE_CHARS = 280
+QUOTE_CHARS = 600
+SUMMARY_SENTENCES = 3
+MAX_DEADLINES = 3
+MAX_SOURCES = 5
+
+Block = dict[str, Any]
+
+
+@dataclass
+class SlackMessage:
+    """One Slack message: the plain-text fallback, its Block Kit blocks and the stories it shows."""
+
+    text: str
+    blocks: list[Block]
+    story_ids: list[int] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        """Keyword arguments for chat.postMessage (without channel and metadata)."""
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# --- choosing -----------------------------------------------------------------------------------------
+
+
+def choose_stories(stories: Iterable[Story], topics: Sequence[Topic], *, limit: int | None = None) -> list[Story]:
+    """The stories that match any of `topics`, each once, newest first, at most `limit`."""
+    seen: set[int] = set()
+    chosen = []
+    for story in stories:
+        if story.id in seen or not matches_any(story, topics):
+            continue
+        seen.add(story.id)
+        chosen.append(story)
+    chosen.sort(key=lambda s: (s.published, s.id), reverse=True)
+    return chosen if limit is None else chosen[:limit]
+
+
+# --- one story ------------------------------------------------------------------------------------------
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_CHARS]}}
+
+
+def _context(*texts: str) -> Block:
+    elements = [{"type": "mrkdwn", "text": t[:MAX_SECTION_CHARS]} for t in texts if t]
+    return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
+
+
+def key_actors(story: Story, limit: int = 5) -> list[Actor]:
+    """The most mentioned people, organisations and countries of a story."""
+    # A group named once ("Asian steel") is a description rather than an actor of the story.
+    wanted = [a for a in story.actors if a.kind in ("person", "organization", "country")
+              or a.kind == "group" and a.mentions > 1]
+    return sorted(wanted, key=lambda a: (-a.mentions, a.name))[:limit]
+
+
+def notable_quote(story: Story) -> Quote | None:
+    """The quote most worth showing: attributed, direct, of a readable length; None when there are none."""
+    quotes = _visible_quotes(story)
+    if not quotes:
+        return None
+
+    def score(quote: Quote) -> tuple[int, int, int, int]:
+        length = len(quote.text)
+        readable = 1 if 40 <= length <= 320 else 0
+        return (1 if quote.direct else 0, 1 if quote.speaker else 0, readable, min(length, 320))
+
+    return max(quotes, key=score)
+
+
+def _visible_quotes(story: Story) -> list[Quote]:
+    """The quotes that have something to show once cleaned."""
+    return [q for q in story.quotes if escape_within(q.text, 20).strip()]
+
+
+def _speaker(quote: Quote) -> str:
+    return quote.speaker or quote.speaker_text or "unattributed"
+
+
+def _quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
+    if quote.direct:
+        said = escape_within(quoted(quote.text), limit)
+    else:
+        said = f"_(paraphrase)_ {escape_within(spoken_words(quote.text), limit)}"
+    return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*"
+
+
+def _deadline_line(deadline: Deadline) -> str:
+    what = deadline.action or deadline.text
+    who = f" ({escape_within(deadline.actor, 100)})" if deadline.actor else ""
+    if deadline.due:
+        when = f"*{escape_within(deadline.due, 40)}*"
+    elif deadline.kind == "condition":
+        when = "*open-ended*"
+    else:
+        when = "*no date*"
+    return f"• {when} — {escape_within(what, 400)}{who}"
+
+
+def _sources_line(story: Story) -> str:
+    sources = story.sources or []
+    if not sources:
+        return link(story.url, "1 source", 40) if story.url else ""
+    count = len(sources)
+    noun = "source" if count == 1 else "sources"
+    line = f"{count} {noun}: "
+    shown = 0
+    for source in sources[:MAX_SOURCES]:
+        piece = link(source.url, source.name or "source", 80)
+        # Leave room for ", and N more"; a link is never cut in half.
+        if len(line) + len(piece) + 20 > MAX_SECTION_CHARS:
+            break
+        line += (", " if shown else "") + piece
+        shown += 1
+    if count > shown:
+        line += f" and {count - shown} more"
+    return line
+
+
+def _actors_line(story: Story) -> str:
+    names = []
+    for actor in key_actors(story):
+        role = f" ({escape_within(actor.role, 80)})" if actor.role and actor.kind == "person" else ""
+        names.append(escape_within(actor.name, 100) + role)
+    return "*Key actors:* " + ", ".join(names) if names else ""
+
+
+def story_blocks(story: Story) -> list[Block]:
+    """Block Kit for one story; between 2 and 6 blocks, each within Slack's limits."""
+    title = link(story.url, _title(story), TITLE_CHARS)
+    blocks: list[Block] = [_section(f"*{title}*")]
+    summary = " ".join(s.strip() for s in story.summary[:SUMMARY_SENTENCES] if s and s.strip())
+    summary = escape_within(summary, MAX_SECTION_CHARS - 10)
+    if summary.strip():
+        blocks.append(_section(summary))
+    actors = _actors_line(story)
+    if actors:
+        blocks.append(_context(actors))
+    quote = notable_quote(story)
+    if quote is not None:
+        blocks.append(_section(_quote_line(quote)))
+    if story.deadlines:
+        lines = [_deadline_line(d) for d in story.deadlines[:MAX_DEADLINES]]
+        extra = len(story.deadlines) - MAX_DEADLINES
+        if extra > 0:
+            lines.append(f"_and {extra} more_")
+        blocks.append(_section("*Deadlines*\n" + "\n".join(lines)))
+    published = story.published.strftime("%d %b %Y") if story.published else ""
+    blocks.append(_context(*(t for t in (_sources_line(story), published) if t)))
+    return blocks
+
+
+def _title(story: Story) -> str:
+    return story.title if story.title and escape_within(story.title, 10).strip() else "Untitled story"
+
+
+def fallback_text(story: Story) -> str:
+    """The plain `text` Slack shows in notifications: title and first summary sentence, escaped."""
+    parts = [_title(story)]
+    if story.gist:
+        parts.append(story.gist)
+    return escape_within(" — ".join(parts), 500)
+
+
+def story_message(story: Story) -> SlackMessage:
+    """One story as one message, as the poster sends it."""
+    return SlackMessage(fallback_text(story), story_blocks(story), [story.id])
+
+
+def quotes_reply(story: Story) -> SlackMessage | None:
+    """The thread reply holding every quote of a story, or None when the message already shows them all."""
+    quotes = _visible_quotes(story)
+    if len(quotes) < 2:
+        return None
+    header = f"*{len(quotes)} quotes in this story*"
+    blocks: list[Block] = [_section(header)]
+    current = ""
+    shown = 0
+    for quote in quotes:
+        line = _quote_line(quote)
+        if current and len(current) + 2 + len(line) > MAX_SECTION_CHARS:
+            if len(blocks) >= MAX_BLOCKS - 2:
+                break
+            blocks.append(_section(current))
+            current = ""
+        current = f"{current}\n\n{line}" if current else line
+        shown += 1
+    if current:
+        blocks.append(_section(current))
+    left = len(quotes) - shown
+    if left > 0:
+        blocks.append(_context(f"_and {left} more quotes; see the article_"))
+    text = escape_within(f"{len(quotes)} quotes in: {_title(story)}", 500)
+    return SlackMessage(text, blocks, [story.id])
+
+
+# --- a whole digest -------------------------------------------------------------------------------------
+
+
+def _block_chars(block: Block) -> int:
+    total = len(block.get("text", {}).get("text", ""))
+    total += sum(len(e.get("text", "")) for e in block.get("elements", []))
+    return total
+
+
+def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
+                 max_blocks: int = MAX_BLOCKS) -> list[SlackMessage]:
+    """A digest of `stories` as one or more messages, each within Block Kit limits.
+
+    Args:
+        stories: the stories in the order to show them.
+        title: the header of the first message (cut to 150 characters).
+        max_blocks: blocks per message (Slack allows 50).
+    """
+    count = len(stories)
+    header_text = plain(f"{title} — {count} {'story' if count == 1 else 'stories'}", MAX_HEADER_CHARS)
+    header: Block = {"type": "header", "text": {"type": "plain_text", "text": header_text, "emoji": True}}
+    if not stories:
+        note = _section("No stories match this channel's subscriptions yet.")
+        return [SlackMessage(escape_within(header_text, MAX_TEXT_CHARS), [header, note], [])]
+
+    # One block stays free in every message for the "Part n of m" line added at the end.
+    room = max_blocks - 1
+    messages: list[SlackMessage] = []
+    blocks: list[Block] = [header]
+    ids: list[int] = []
+    titles: list[str] = []
+
+    def flush() -> None:
+        if ids:
+            text = escape_within(f"{title}: " + "; ".join(titles), MAX_TEXT_CHARS)
+            messages.append(SlackMessage(text, list(blocks), list(ids)))
+
+    for story in stories:
+        story_part = story_blocks(story)
+        if ids:
+            story_part = [{"type": "divider"}, *story_part]
+        size = sum(_block_chars(b) for b in blocks) + sum(_block_chars(b) for b in story_part)
+        if ids and (len(blocks) + len(story_part) > room or size > MAX_MESSAGE_CHARS):
+            flush()
+            blocks, ids, titles = [], [], []
+            story_part = story_part[1:]  # no divider at the top of a message
+        blocks.extend(story_part)
+        ids.append(story.id)
+        titles.append(_title(story))
+    flush()
+    if len(messages) > 1:
+        for number, message in enumerate(messages, start=1):
+            message.blocks.append(_context(f"Part {number} of {len(messages)}"))
+    return messages
+
+
+# --- deadline reminders -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DueDeadline:
+    """A stated deadline with the last day it covers ("2027-01" is due by 31 January 2027)."""
+
+    story: Story
+    deadline: Deadline
+    due: date
+
+
+def upcoming_deadlines(stories: Iterable[Story], *, today: date, days: int = 7) -> list[DueDeadline]:
+    """Deadlines of `stories` due from `today` to `today + days` (inclusive), soonest first, each once."""
+    horizon = today + timedelta(days=days)
+    seen: set[tuple[int, str]] = set()
+    found = []
+    for story in stories:
+        for deadline in story.deadlines:
+            due = last_day(deadline.due)
+            key = (story.id, deadline.text)
+            if due is None or not today <= due <= horizon or key in seen:
+                continue
+            seen.add(key)
+            found.append(DueDeadline(story, deadline, due))
+    return sorted(found, key=lambda d: (d.due, d.story.id))
+
+
+def _when(due: date, today: date) -> str:
+    left = (due - today).days
+    return "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
+
+
+def deadline_reminder(items: Sequence[DueDeadline], *, today: date, days: int = 7) -> SlackMessage | None:
+    """One message listing deadlines coming due, each with what is due, who set it and the story's link."""
+    if not items:
+        return None
+    title = plain(f"Deadlines in the next {days} days", MAX_HEADER_CHARS)
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}]
+    room = MAX_BLOCKS - 2
+    for item in items[:room]:
+        what = escape_within(item.deadline.action or item.deadline.text, 500)
+        who = f" ({escape_within(item.deadline.actor, 100)})" if item.deadline.actor else ""
+        story = link(item.story.url, _title(item.story), TITLE_CHARS)
+        blocks.append(_section(f"*{item.due:%d %b %Y}* ({_when(item.due, today)}) — {what}{who}\n{story}"))
+    if len(items) > room:
+        blocks.append(_context(f"_and {len(items) - room} more; see `/deadlines upcoming`_"))
+    first = items[0]
+    text = escape_within(f"{len(items)} deadline{'s' if len(items) != 1 else ''} coming due, the first "
+                         f"{_when(first.due, today)}: {first.deadline.action or first.deadline.text}", 500)
+    return SlackMessage(text, blocks, sorted({i.story.id for i in items}))
+
+
+# --- checking -------------------------------------------------------------------------------------------
+
+
+def limit_problems(message: SlackMessage) -> list[str]:
+    """Each Block Kit limit `message` breaks, as a readable line; empty when it respects them all."""
+    problems = []
+    if len(message.blocks) > MAX_BLOCKS:
+        problems.append(f"{len(message.blocks)} blocks (max {MAX_BLOCKS})")
+    if not message.text:
+        problems.append("no fallback text")
+    for index, block in enumerate(message.blocks):
+        kind = block.get("type")
+        if kind == "header" and len(block["text"]["text"]) > MAX_HEADER_CHARS:
+            problems.append(f"block {index}: header of {len(block['text']['text'])} characters")
+        if kind == "section" and len(block["text"]["text"]) > MAX_SECTION_CHARS:
+            problems.append(f"block {index}: section of {len(block['text']['text'])} characters")
+        if kind in ("section", "header") and not block["text"]["text"].strip():
+            problems.append(f"block {index}: empty {kind} text")
+        if kind == "context":
+            if not block["elements"] or len(block["elements"]) > MAX_CONTEXT_ELEMENTS:
+                problems.append(f"block {index}: context with {len(block['elements'])} elements")
+            for element in block["elements"]:
+                if not element.get("text", "").strip():
+                    problems.append(f"block {index}: empty context element")
+                if len(element.get("text", "")) > MAX_SECTION_CHARS:
+                    problems.append(f"block {index}: context element of {len(element['text'])} characters")
+    return problems
+
