@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.analysis.dates.normalise import extract_dates, normalize
+from bot.analysis.dates.normalise import normalize
+from bot.analysis.dates.spans import extract_dates
 
 PUBLISHED = date(2018, 10, 3)  # a Wednesday, ISO week 40
 

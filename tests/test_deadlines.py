@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.analysis.dates.normalise import extract_dates
+from bot.analysis.dates.spans import extract_dates
 from bot.analysis.deadlines import extract_deadlines
 from bot.analysis.records import Actor
 
@@ -120,6 +120,14 @@ def test_scheduled_meeting_is_no_deadline(nlp):
 
 def test_deadline_already_passed_at_publication_is_dropped(nlp):
     assert deadlines(nlp, "The deal, signed by both leaders in 2018, expired last year.") == []
+
+
+def test_by_the_summer_is_due_until_the_summer_ends(nlp):
+    text = "Iran must hand over the inspection records by the summer."
+    [found] = deadlines(nlp, text, date(2021, 5, 10))
+    assert (found.text, found.due) == ("by the summer", "2021-SU")
+    assert deadlines(nlp, text, date(2021, 8, 31)) != []
+    assert deadlines(nlp, text, date(2021, 10, 4)) == []  # the summer is over
 
 
 def test_offsets_point_at_the_cue_and_date(nlp):

@@ -17,6 +17,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, DateMention, Deadline
 
 # Cue phrases directly before a date, longest first.
@@ -105,7 +106,7 @@ def _date_deadline(doc, span, mention: DateMention, actors: list[Actor], publish
         if not re.match(r"\d{4}|XXXX", value):
             return None
         due = value
-        last = _last_day(value)
+        last = last_day(value)
         if published is not None and last is not None and last < published:
             return None
     start_char = doc[cue_start].idx
@@ -255,28 +256,6 @@ def _shifted(published: date, value: str) -> str | None:
     total = published.year * 12 + published.month - 1 + months
     year, month = total // 12, total % 12 + 1
     return date(year, month, min(published.day, calendar.monthrange(year, month)[1])).isoformat()
-
-
-def _last_day(value: str) -> date | None:
-    """The last day a TIMEX3 date value covers, to tell past from future."""
-    try:
-        if m := re.match(r"(\d{4})-(\d\d)-(\d\d)", value):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{4})-(\d\d)", value):
-            y, mo = int(m[1]), int(m[2])
-            return date(y, mo, calendar.monthrange(y, mo)[1])
-        if m := re.match(r"(\d{4})-W(\d\d)", value):
-            return date.fromisocalendar(int(m[1]), int(m[2]), 7)
-        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
-            y, mo = int(m[1]), int(m[2]) * 3
-            return date(y, mo, calendar.monthrange(y, mo)[1])
-        if m := re.fullmatch(r"(\d{4})-H([12])", value):
-            return date(int(m[1]), 6 if m[2] == "1" else 12, 30 if m[2] == "1" else 31)
-        if m := re.match(r"(\d{4})", value):
-            return date(int(m[1]), 12, 31)
-    except ValueError:
-        return None
-    return None
 
 
 # --- open conditions: "until the process is complete" ----------------------------------------------

@@ -10,7 +10,7 @@ from spacy.language import Language
 
 from bot.analysis import actors, deadlines, summary
 from bot.analysis.coarse_tags import replace_attribute_ruler
-from bot.analysis.dates.normalise import extract_dates
+from bot.analysis.dates.spans import extract_dates
 from bot.analysis.model import load_model
 from bot.analysis.quotes.attribution import extract_quotes
 from bot.analysis.records import Analysis

@@ -11,34 +11,43 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")
-_SEASON = {"SP": 5, "SU": 8, "FA": 11, "WI": 2}
 _SEASONAL = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
 _YEAR = re.compile(r"^(\d{4})$")
+_IN_A_YEAR = re.compile(r"^(\d{4})-(?:WXX|QX|HX|XX)\b")
+# The month a season's last day falls in, and how many years after the named one (winter runs into February).
+_SEASON_END = {"SP": (5, 0), "SU": (8, 0), "FA": (11, 0), "WI": (2, 1)}
 
 
 def last_day(value: str | None) -> date | None:
-    """The last calendar day a TIMEX3 date value covers ("2021-01" → 2021-01-31), or None if it has none."""
+    """The last calendar day a TIMEX3 date value covers ("2021-01" → 2021-01-31), or None if it has none.
+
+    A season ends with its last meteorological month (northern hemisphere): spring May 31, summer Aug 31,
+    autumn Nov 30, and winter YYYY (December YYYY to February) on the last day of February YYYY+1; so a
+    deadline "by the summer" falls due when the summer is over. A part of a year that is not known
+    ("2021-WXX", "2021-QX") ends with the year.
+    """
     if not value:
         return None
     try:
         if m := _DAY.match(value):
             return date(int(m[1]), int(m[2]), int(m[3]))
         if m := _MONTH.match(value):
-            year, month = int(m[1]), int(m[2])
-            return date(year, month, calendar.monthrange(year, month)[1])
+            return _month_end(int(m[1]), int(m[2]))
         if m := _WEEK.match(value):
             return date.fromisocalendar(int(m[1]), int(m[2]), 7)
         if m := _QUARTER.match(value):
-            year, month = int(m[1]), int(m[2]) * 3
-            return date(year, month, calendar.monthrange(year, month)[1])
+            return _month_end(int(m[1]), int(m[2]) * 3)
         if m := _HALF.match(value):
             return date(int(m[1]), 6, 30) if m[2] == "1" else date(int(m[1]), 12, 31)
         if m := _SEASONAL.match(value):
-            year, month = int(m[1]), _SEASON[m[2]]
-            return date(year, month, calendar.monthrange(year, month)[1])
-        if m := _YEAR.match(value):
+            month, years_on = _SEASON_END[m[2]]
+            return _month_end(int(m[1]) + years_on, month)
+        if m := _YEAR.match(value) or _IN_A_YEAR.match(value):
             return date(int(m[1]), 12, 31)
     except ValueError:
         return None
     return None
 
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])

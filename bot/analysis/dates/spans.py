@@ -1,0 +1,342 @@
+"""Temporal expressions in a spaCy doc: which spans are times, the tense that governs each, and their values.
+
+Spans come from spaCy's DATE/TIME entities (minus ages, model numbers and frequency adjectives) plus
+a few words the model leaves out ("now", "recently", "the future"). Each span's text goes to
+`normalise.normalize` with the tense of its verb, which picks the direction of a bare weekday or month.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from bot.analysis.dates.normalise import CLOCK, MONTHS, WEEKDAYS, DocContext, normalize
+from bot.analysis.records import DateMention
+
+# Extra one- and two-word expressions the model rarely tags DATE.
+EXTRA_PHRASES = {"a year", "a day", "a week", "a month", "per year", "per day", "today", "yesterday", "tomorrow", "tonight", "the latest period", "every day", "each day", "daily", "now", "currently", "recently", "nowadays", "lately", "the future", "the near future",
+                 "the past", "the near term", "the short term", "current", "these days", "right now"}
+FREQUENCY_ADJECTIVES = {"annual", "annually", "quarterly", "seasonally", "yearly", "monthly", "biannual",
+                        "semiannual"}
+TEMPORAL_WORD = re.compile(
+    r"\b(\d{4}s?|'\d0s|now|today|tonight|yesterday|tomorrow|day|days|week|weeks|weekend|month|months|year|years|"
+    r"quarter|quarters|decade|decades|century|centuries|hour|hours|minute|minutes|second|seconds|morning|afternoon|"
+    r"evening|night|noon|midnight|midday|season|spring|summer|fall|autumn|winter|"
+    + "|".join(MONTHS) + "|" + "|".join(WEEKDAYS) + r"|\d{1,2}:\d\d|a\.m\.|p\.m\.|am|pm|ago|recent\w*|current\w*|"
+    r"future|past|soon|period|time|nineties|eighties|seventies|sixties|fifties|christmas|easter|year-end|"
+    r"thanksgiving|ramadan|yet|once|earlier|later|previously|formerly|nowadays|lately|present)\b"
+)
+
+def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
+    """Every temporal expression in `doc`, in text order, with its TIMEX3 value (None when unresolvable)."""
+    spans = candidate_spans(doc)
+    context = DocContext(quarter=_first_quarter(spans, published))
+    found: list[DateMention] = []
+    for span in spans:
+        tense = verb_tense(span)
+        if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span) or _in_infinitive(span)):
+            tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
+        elif span.end < len(doc) and doc[span.end].tag_ == "POS":
+            tense = "past"  # "Wednesday's ruling" reports what happened
+        if span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") and re.fullmatch(
+                r"the (?:fiscal |financial )?year", span.text.lower()):
+            found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value="P1Y"))
+            continue  # "the year ended Sept. 30": a twelve-month period
+        value = normalize(span.text, published, tense=tense, context=context)
+        if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future" and (
+                re.match(r"(an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b", span.text.lower())):
+            value = normalize(f"{span.text} from now", published, tense=tense, context=context) or value
+        if value is None and not TEMPORAL_WORD.search(span.text.lower()):
+            continue
+        found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value=value))
+    return _clock_times_on_their_day(doc, found, published)
+
+
+def _clock_times_on_their_day(doc: Doc, found: list[DateMention], published: date | None) -> list[DateMention]:
+    """'at 10:35 a.m. (0735 GMT) Friday': a bare clock time belongs to the day its sentence names."""
+    if published is None:
+        return found
+    today = published.isoformat() + "T"
+    for mention in found:
+        if not (mention.value or "").startswith(today) or not CLOCK.search(mention.text):
+            continue
+        sentence = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if sentence is None:
+            continue
+        sent = sentence.sent
+        days = [m.value for m in found if m is not mention and sent.start_char <= m.start < sent.end_char
+                and m.value is not None and re.fullmatch(r"\d{4}-\d\d-\d\d", m.value)]
+        if len(set(days)) == 1 and mention.value is not None:
+            mention.value = days[0] + mention.value[len(today) - 1:]
+    return found
+
+
+def _first_quarter(spans: list[Span], published: date | None) -> tuple[int, int] | None:
+    """The first quarter an article names ("third-quarter profit"): what its "a year ago" compares with."""
+    for span in spans:
+        if re.search(r"\b(first|second|third|fourth)[- ]quarter\b", span.text.lower()):
+            value = normalize(span.text, published)
+            if value and re.fullmatch(r"\d{4}-Q[1-4]", value):
+                return int(value[:4]), int(value[-1])
+    return None
+
+
+DEADLINE_CUES = {"by", "until", "till", "before", "than", "through", "deadline", "expires", "expire", "expiring", "due"}
+
+
+def _after_deadline_cue(span: Span) -> bool:
+    before = [t.lower_ for t in span.doc[max(0, span.start - 2):span.start]]
+    return bool(before) and (before[-1] in DEADLINE_CUES or (before[-1] in ("on", "at", "in") and len(before) > 1
+                                                             and before[0] in DEADLINE_CUES))
+
+
+def _after_word(span: Span, word: str) -> bool:
+    """'(will meet) in two weeks': a duration counted forward from now is a date."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ == word
+
+
+def _in_infinitive(span: Span) -> bool:
+    """'told Britain to submit its proposals by April 15': a task still ahead, whatever the telling verb."""
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children)
+
+
+def _before_infinitive(span: Span) -> bool:
+    """'given until Friday to respond': the time allowed for something still to come."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX")
+
+
+def candidate_spans(doc: Doc) -> list[Span]:
+    """DATE/TIME entities cleaned of what is not a time, plus the time words the model leaves untagged."""
+    spans: list[Span] = []
+    taken: set[int] = set()
+    for ent in _merged_time_entities(doc):
+        for part in _split_range(ent):
+            span = _clean_entity(part)
+            if span is None:
+                continue
+            spans.append(span)
+            taken.update(range(span.start, span.end))
+    for span in _pattern_spans(doc, taken) + _extra_phrases(doc, taken):
+        spans.append(span)
+        taken.update(range(span.start, span.end))
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+
+
+def _merged_time_entities(doc: Doc) -> list[Span]:
+    """DATE/TIME entities, with a day and the part of it that follows joined ("Friday" + "night")."""
+    merged: list[Span] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.end == ent.start and ent.label_ == "TIME" and not doc[
+                ent.start - 1].is_punct:
+            merged[-1] = doc[previous.start:ent.end]
+        elif previous is not None and previous.end + 1 == ent.start and doc[previous.end].lower_ == "on" and (
+                previous.label_ == "TIME" and ent.label_ == "DATE"):
+            merged[-1] = doc[previous.start:ent.end]  # "noon on Sunday"
+        elif previous is not None and ent.start - previous.end <= 1 and (
+                previous.text.lower() in WEEKDAYS and re.search(r"\d", ent.text) or CLOCK.search(previous.text)
+                and ent.label_ == "DATE") and (ent.start == previous.end or doc[previous.end].text == ","):
+            merged[-1] = doc[previous.start:ent.end]  # "Friday, Oct. 13"
+        else:
+            merged.append(ent)
+    return merged
+
+
+RANGE_WORDS = {"ended", "ending", "through", "to", "and", "until", "till", "-", "\u2013", "or", "from", "between"}
+
+
+def _split_range(ent: Span) -> list[Span]:
+    """'Aug. 26 to Oct. 20', 'the quarter ended Sept. 30': one span per side of the range word."""
+    parts: list[Span] = []
+    start = ent.start
+    for token in ent:
+        years_listed = token.text == "," and 0 < token.i - ent.start and re.fullmatch(
+            r"\d{4}", token.nbor(-1).text) and token.i + 1 < ent.end and re.fullmatch(r"\d{4}", token.nbor(1).text)
+        if (token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_)) or years_listed:
+            if token.i > start:
+                parts.append(ent.doc[start:token.i])
+            start = token.i + 1
+    if start < ent.end:
+        parts.append(ent.doc[start:ent.end])
+    if len(parts) > 1 and all(TEMPORAL_WORD.search(p.text.lower()) for p in parts):
+        return parts
+    if ent[0].lower_ in ("between", "from") and len(ent) > 1:
+        return [ent.doc[ent.start + 1:ent.end]]
+    return [ent]
+
+
+def _clean_entity(ent: Span) -> Span | None:
+    """The entity trimmed of possessive endings and stray punctuation, or None when it is not a time."""
+    text = ent.text.lower()
+    if re.fullmatch(r"(today|tomorrow)('s)?", text) and (text.endswith("'s") or (
+            ent.end < len(ent.doc) and ent.doc[ent.end].tag_ == "POS")):
+        return None  # "today's world": not a day
+    if text in ("the day", "that day", "this day", "the days", "the future") and not (
+            ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in ("before", "after")):
+        if text != "the future" or (ent.end < len(ent.doc) and ent.doc[ent.end].lower_ == "of"):
+            return None  # "the day belonged to...": no date the reader can place
+    if re.fullmatch(r"0\d{3}", text):
+        return None  # "0735 GMT"
+    if re.fullmatch(r"\d{1,3}|\d{5,}", text):
+        return None  # ages ("Amir, 27,") and model numbers ("80486")
+    if re.search(r"\bold\b|-old\b", text):
+        return None  # "37 years old", "a 136-year-old institution"
+    if text in FREQUENCY_ADJECTIVES or (text == "daily" and not _daily_is_time(ent)):
+        return None
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].pos_ in (
+            "CCONJ", "ADP")):
+        end -= 1
+    while start < end and (doc[start].is_punct or doc[start].lower_ in LEADING_NOISE):
+        start += 1
+    head = " ".join(t.lower_ for t in doc[start:min(end, start + 3)])
+    for cue in LEADING_CUES:
+        if (head + " ").startswith(cue + " ") and end - start > len(cue.split()):
+            start += len(cue.split())
+            break
+    if end == start or doc[start:end].text.lower() in PARTS_ALONE:
+        return None
+    if start > 0 and doc[start - 1].lower_ in ("this", "last", "next", "that") and doc[start].lower_ in (
+            "week", "weekend", "month", "year", "quarter"):
+        start -= 1  # "This quarter" tagged without its determiner
+    return doc[start:end]
+
+
+LEADING_CUES = ("no later than", "not later than", "no sooner than", "as late as", "as early as", "by", "until",
+                "till", "before", "after", "since", "as of", "through")
+LEADING_NOISE = {"both", "its", "his", "her", "their", "our", "my", "your", "sometime", "between", "from"}
+PARTS_ALONE = {"night", "the night", "evening", "the evening", "morning"}
+
+
+_CAPITAL_MONTH = r"(?:" + "|".join(sorted({m.capitalize() for m in MONTHS}, key=len, reverse=True)) + r")\.?"
+WRITTEN_DATE = re.compile(
+    r"\b(?:" + _CAPITAL_MONTH + r" \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?"
+    r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _CAPITAL_MONTH + r"(?:,? \d{4})?"
+    r"|" + _CAPITAL_MONTH + r",? \d{4}"
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|(?:(?:last|next|this) )?(?:Thanksgiving(?: Day)?|Christmas(?: Day| Eve)?|New Year's(?: Day| Eve)|Election Day|"
+    r"Independence Day|Valentine's Day|Halloween))\b"
+)
+
+
+def _pattern_spans(doc: Doc, taken: set[int]) -> list[Span]:
+    """Written calendar dates the model did not tag ("no later than April 15")."""
+    spans: list[Span] = []
+    for match in WRITTEN_DATE.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+        if span is None or not len(span) or any(i in taken for i in range(span.start, span.end)):
+            continue
+        if span.text.startswith("May") and not re.search(r"\d", span.text):
+            continue
+        spans.append(span)
+    return spans
+
+
+def _extra_phrases(doc: Doc, taken: set[int]) -> list[Span]:
+    spans: list[Span] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if i in taken:
+            i += 1
+            continue
+        match = None
+        for width in (3, 2, 1):
+            if i + width > n or any(j in taken for j in range(i, i + width)):
+                continue
+            words = " ".join(t.lower_ for t in doc[i:i + width])
+            if words in EXTRA_PHRASES:
+                match = doc[i:i + width]
+                break
+        if match is not None and _is_time_use(match):
+            spans.append(match)
+            i = match.end
+        else:
+            i += 1
+    return spans
+
+
+def _daily_is_time(span: Span) -> bool:
+    """'a daily rally', 'his daily life', 'almost daily' recur every day; 'daily volume', 'daily Granma' do not."""
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "ADJ", "PROPN"):
+        return before is not None and before.pos_ in ("DET", "PRON") and nxt.pos_ != "PROPN"
+    return True
+
+
+def _is_time_use(span: Span) -> bool:
+    """Filter the uses of extra words that are not about time ("current account", "the past tense")."""
+    word = span.text.lower()
+    if word in ("current", "future", "recent"):
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return span[0].pos_ == "ADJ" and nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.lower_ not in (
+            "account", "accounts", "affairs", "events", "generations", "tense")
+    if word in ("a year", "a day", "a week", "a month", "per year", "per day"):
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        return before is not None and (before.like_num or before.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL")
+                                       or before.lower_ in ("times", "twice", "once"))  # "$1 billion a year"
+    if word in ("today", "tomorrow"):
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return nxt is None or nxt.tag_ != "POS"  # "today's world" is no day
+    if word == "daily":
+        return _daily_is_time(span)
+    if word == "soon":
+        word_before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+        word_after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+        return word_before != "as" and word_after not in ("after", "as")
+    if word in ("the future", "the past"):
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        if nxt is not None and nxt.lower_ == "of":
+            return False  # "the future of our peoples"
+    if word == "the past":
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return nxt is None or nxt.pos_ not in ("NOUN", "NUM", "ADJ", "PROPN")
+    return True
+
+
+def verb_tense(span: Span) -> str:
+    """'past', 'future' or 'present' for the verb governing `span` (present when there is none)."""
+    token = span.root
+    for _ in range(5):
+        if token.pos_ in ("VERB", "AUX") or token.head is token:
+            break
+        token = token.head
+    if token.pos_ not in ("VERB", "AUX"):
+        return "present"
+    auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    aux_words = {a.lower_ for a in auxes}
+    if aux_words & {"will", "'ll", "shall", "wo"} or ("going" in aux_words):
+        return "future"
+    if any(a.tag_ == "MD" for a in auxes):
+        if token.tag_ == "VBN" and "have" in aux_words:
+            return "past"
+        return "present" if aux_words & {"would", "could", "might"} else "future"
+    if token.tag_ == "VBD" or aux_words & {"had", "has", "have", "was", "were", "did", "'d"}:
+        return "past"
+    if token.tag_ == "VBN" and aux_words & {"is", "are", "am", "be", "'s", "'re", "being"}:
+        return "present"
+    if token.tag_ == "VBN":
+        governor = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if governor is not None and token.dep_ in ("ccomp", "xcomp", "oprd", "acl"):
+            return verb_tense(governor.doc[governor.i:governor.i + 1])
+        return "past"
+    if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
+        governor = token.head
+        if token.dep_ in ("xcomp", "advcl", "relcl", "acl") and governor is not token and governor.pos_ in (
+                "VERB", "AUX") and verb_tense(governor.doc[governor.i:governor.i + 1]) == "past":
+            return "past"
+        return "future"
+    if token.tag_ == "VBG" and aux_words & {"is", "are", "am", "'s", "'re"}:
+        return "future"
+    return "present"
