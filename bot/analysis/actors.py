@@ -153,14 +153,14 @@ def _person_key(text: str) -> tuple[str, str]:
 @dataclass
 class _Group:
     kind: str
-    forms: Counter = field(default_factory=Counter)
+    forms: Counter[str] = field(default_factory=Counter)
     mentions: list[Mention] = field(default_factory=list)
     canonical: str | None = None
 
 
 def _group_people(mentions: list[Mention]) -> dict[int, tuple[str, str]]:
     """Map each person mention (by position in `mentions`) to the (first, last) key of its person."""
-    full: Counter = Counter()
+    full: Counter[tuple[str, str]] = Counter()
     for m in mentions:
         key = _person_key(m.text)
         if len(m.text.split()) >= 2 and key[0] != key[1]:
@@ -192,7 +192,7 @@ def _is_person_name_token(word: str, person_words: set[str]) -> bool:
 def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
     """Each mention with its kind, fixing the model's inconsistent labels within the article."""
     person_texts = {_name_key(m.text) for m in mentions if m.label == "PERSON"}
-    person_words = set()
+    person_words: set[str] = set()
     for m in mentions:
         if m.label == "PERSON" and len(m.text.split()) >= 2:
             first, last = _person_key(m.text)
@@ -231,7 +231,7 @@ def _person_role_follows(doc: Doc, m: Mention) -> bool:
     if m.end - m.start < 2 or not all(t.is_title for t in doc[m.start:m.end] if t.is_alpha):
         return False
     role = role_of(doc, m.start, m.end)
-    return bool(role) and any(w.rstrip(".") in PERSON_ROLE_WORDS for w in role.lower().split())
+    return bool(role and any(w.rstrip(".") in PERSON_ROLE_WORDS for w in role.lower().split()))
 
 
 def _untagged_name_mentions(doc: Doc, taken: set[int], person_words: set[str]) -> list[Mention]:
@@ -308,7 +308,7 @@ def _role_text(doc: Doc, start: int, end: int) -> str | None:
 
 def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, str]]) -> dict[str, str]:
     """Gender learned from he/she as subject after a sentence's only named person, in that sentence or the next."""
-    votes: dict[str, Counter] = {}
+    votes: dict[str, Counter[str]] = {}
     by_sent: dict[tuple[int, int], list[tuple[Mention, str]]] = {}
     for m, name in person_mentions:
         by_sent.setdefault(sentence_bounds(doc, m.start), []).append((m, name))
@@ -338,7 +338,7 @@ def build_index(doc: Doc) -> ActorIndex:
     """Find, classify and merge the actors of one parsed article."""
     mentions, title_genders = _raw_mentions(doc)
     kinds = _classify(doc, mentions)
-    person_words = set()
+    person_words: set[str] = set()
     for m, kind in kinds:
         if kind == "person" and len(m.text.split()) >= 2:
             person_words.update(_person_key(m.text))
@@ -461,7 +461,7 @@ def _role_gender(role: str | None) -> str | None:
 
 def actor_index(doc: Doc) -> ActorIndex:
     """The index `extract_actors` left on the Doc, built now if it has not run."""
-    index = doc._.diplobot_actors
+    index: ActorIndex | None = doc._.diplobot_actors
     if index is None:
         index = build_index(doc)
         doc._.diplobot_actors = index

@@ -8,21 +8,28 @@ Only one-token rules over TAG, LOWER and DEP are used; the few multi-word ones s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy
+import numpy.typing
 from spacy.attrs import DEP, LOWER, POS, TAG
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 NAME = "diplobot_coarse_tags"
 _ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2}
+# One test of a rule: a column of the (TAG, LOWER, DEP) table, "==", "IN" or "NOT_IN", and the string hash(es).
+_Test = tuple[int, str, "numpy.uint64 | numpy.typing.NDArray[numpy.uint64]"]
 
 
 def rules_from_attribute_ruler(nlp: Language) -> list[dict[str, Any]]:
     """The ruler's one-token POS rules, in its order: [{"when": {ATTR: value | {"IN"/"NOT_IN": [...]}}, "pos"}]."""
     rules = []
-    for rule in nlp.get_pipe("attribute_ruler").patterns:
+    ruler = cast(AttributeRuler, nlp.get_pipe("attribute_ruler"))
+    # spaCy types every field of a pattern as the union of all fields' types.
+    for rule in cast("list[dict[str, Any]]", ruler.patterns):
         pos = rule["attrs"].get("POS")
         if pos is None:
             continue
@@ -37,9 +44,9 @@ class CoarseTagger:
 
     def __init__(self, nlp: Language, rules: list[dict[str, Any]]) -> None:
         strings = nlp.vocab.strings
-        self.rules = []
+        self.rules: list[tuple[list[_Test], numpy.uint64]] = []
         for rule in rules:
-            tests = []
+            tests: list[_Test] = []
             for attr, value in rule["when"].items():
                 column = _ATTRS[attr]
                 if isinstance(value, dict):
@@ -67,7 +74,7 @@ class CoarseTagger:
                     mask &= ~numpy.isin(table[:, column], operand)
             pos[mask] = value
         pos[[token.i for token in doc if token.is_space]] = self.space
-        doc.from_array([POS], pos.reshape(-1, 1))
+        doc.from_array([POS], cast(Ints2d, pos.reshape(-1, 1)))
         return doc
 
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+
+from spacy.tokens import Doc, Span, Token
 
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, DateMention, Deadline
@@ -49,7 +52,7 @@ MAX_ACTION_TOKENS = 14
 
 
 def extract_deadlines(
-    doc,  # noqa: ANN001 - spacy Doc
+    doc: Doc,
     found_dates: list[DateMention],
     actors: list[Actor],
     published: date | None,
@@ -70,7 +73,9 @@ def extract_deadlines(
 
 # --- dates and durations --------------------------------------------------------------------------
 
-def _date_deadline(doc, span, mention: DateMention, actors: list[Actor], published: date | None):  # noqa: ANN001, ANN202, C901
+def _date_deadline(  # noqa: C901 - one rule after the other, in the order they apply
+    doc: Doc, span: Span, mention: DateMention, actors: list[Actor], published: date | None
+) -> Deadline | None:
     value = mention.value or ""
     is_duration = value.startswith("P")
     cue_start = _cue_before(doc, span, is_duration)
@@ -117,7 +122,7 @@ def _date_deadline(doc, span, mention: DateMention, actors: list[Actor], publish
     )
 
 
-def _cue_before(doc, span, is_duration: bool) -> int | None:  # noqa: ANN001
+def _cue_before(doc: Doc, span: Span, is_duration: bool) -> int | None:
     """Token index where a cue phrase right before `span` starts ("no later than March 1")."""
     start = span.start
     # "by the end of the year": the date may or may not include "the end of".
@@ -136,7 +141,7 @@ def _cue_before(doc, span, is_duration: bool) -> int | None:  # noqa: ANN001
     return None
 
 
-def _cue_after_noun(doc, span) -> int | None:  # noqa: ANN001
+def _cue_after_noun(doc: Doc, span: Span) -> int | None:
     """'before the summit next month': a cue, a short noun phrase, then the date that places it."""
     for back in range(2, 9):
         i = span.start - back
@@ -160,7 +165,7 @@ def _cue_after_noun(doc, span) -> int | None:  # noqa: ANN001
     return None
 
 
-def _duration_ultimatum(doc, span) -> int | None:  # noqa: ANN001
+def _duration_ultimatum(doc: Doc, span: Span) -> int | None:
     """'a 48-hour ultimatum', 'gave Iran 30 days to respond', 'has 60 days to'."""
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None and after.lower_ in DEADLINE_WORDS:
@@ -173,25 +178,25 @@ def _duration_ultimatum(doc, span) -> int | None:  # noqa: ANN001
     return None
 
 
-def _open_until(doc, span) -> bool:  # noqa: ANN001
+def _open_until(doc: Doc, span: Span) -> bool:
     """'remain open through June 15', 'valid through 2024': an offer or status that ends on the date."""
     lo = max(span.sent.start, span.start - 5)
     return any(t.lower_ in ("open", "valid", "available", "effective", "force") for t in doc[lo:span.start])
 
 
-def _near_deadline_word(doc, span) -> bool:  # noqa: ANN001
+def _near_deadline_word(doc: Doc, span: Span) -> bool:
     """A deadline word shortly before the date in the same sentence ("the deadline is March 1")."""
     lo = max(span.sent.start, span.start - 6)
     return any(t.lower_ in DEADLINE_WORDS for t in doc[lo:span.start])
 
 
-def _given_until(doc, span, cue_start: int) -> bool:  # noqa: ANN001
+def _given_until(doc: Doc, span: Span, cue_start: int) -> bool:
     """'was given until Friday to respond': a past verb that still sets a future obligation."""
     after = doc[span.end] if span.end < len(doc) else None
     return after is not None and after.lower_ == "to" and doc[cue_start].lower_ in ("until", "till", "by")
 
 
-def _governing_verb(token):  # noqa: ANN001, ANN202
+def _governing_verb(token: Token) -> Token | None:
     """The verb a cue hangs from (the cue's head, climbing through nouns)."""
     node = token
     for _ in range(6):
@@ -203,7 +208,7 @@ def _governing_verb(token):  # noqa: ANN001, ANN202
     return None
 
 
-def _is_past(verb) -> bool:  # noqa: ANN001
+def _is_past(verb: Token) -> bool:
     """A verb describing something already done: past tense, no modal, no infinitive, no future."""
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & {"will", "would", "shall", "should", "must", "'ll", "to", "can", "could", "may", "might", "wo"}:
@@ -219,12 +224,12 @@ def _is_past(verb) -> bool:  # noqa: ANN001
     return False
 
 
-def _is_possibility(verb) -> bool:  # noqa: ANN001
+def _is_possibility(verb: Token) -> bool:
     """'a second round could follow before Christmas': what may happen by a date is not due by it."""
     return bool({c.lower_ for c in verb.children if c.dep_ == "aux"} & {"could", "might", "may"})
 
 
-def _heads_a_future(verb) -> bool:  # noqa: ANN001
+def _heads_a_future(verb: Token) -> bool:
     """'were due to', 'was expected to be completed by': a past verb framing a future act."""
     return any(c.dep_ == "xcomp" for c in verb.children) and verb.lower_ in (
         "was", "were", "agreed", "pledged", "promised", "vowed", "expected", "planned", "decided")
@@ -260,7 +265,7 @@ def _shifted(published: date, value: str) -> str | None:
 
 # --- open conditions: "until the process is complete" ----------------------------------------------
 
-def _condition_deadlines(doc, actors: list[Actor], dated: list[Deadline]) -> list[Deadline]:  # noqa: ANN001
+def _condition_deadlines(doc: Doc, actors: list[Actor], dated: list[Deadline]) -> list[Deadline]:
     found = []
     taken = [(d.start, d.end) for d in dated]
     for token in doc:
@@ -294,7 +299,7 @@ def _condition_deadlines(doc, actors: list[Actor], dated: list[Deadline]) -> lis
     return found
 
 
-def _until_clause(token):  # noqa: ANN001, ANN202
+def _until_clause(token: Token) -> Span | None:
     """The clause or noun phrase after 'until' (None when it is only a date, handled as a date)."""
     if token.dep_ == "mark":
         verb = token.head
@@ -311,7 +316,7 @@ def _until_clause(token):  # noqa: ANN001, ANN202
     return None
 
 
-def _main_clause(verb, cue, actors: list[Actor]) -> tuple[str | None, str | None]:  # noqa: ANN001
+def _main_clause(verb: Token, cue: Token, actors: list[Actor]) -> tuple[str | None, str | None]:
     """'sanctions will remain' for the verb an open condition hangs from, and who it concerns."""
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     tokens = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt")]
@@ -328,7 +333,9 @@ def _main_clause(verb, cue, actors: list[Actor]) -> tuple[str | None, str | None
 
 # --- what is due and who must do it ----------------------------------------------------------------
 
-def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None, str | None]:  # noqa: ANN001, C901
+def _action_and_actor(
+    verb: Token | None, cue: Token, span: Span, actors: list[Actor]
+) -> tuple[str | None, str | None]:
     """What must happen (the verb phrase, or a passive subject such as 'denuclearisation') and by whom."""
     if verb is None:
         noun = _deadline_noun(cue, span)
@@ -372,7 +379,7 @@ def _action_and_actor(verb, cue, span, actors: list[Actor]) -> tuple[str | None,
     return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
 
 
-def _verb_phrase(verb, excluded: set[int]) -> str | None:  # noqa: ANN001
+def _verb_phrase(verb: Token, excluded: set[int]) -> str | None:
     """The verb with its objects and complements ('hand over the inspection records'), no cue or date."""
     tokens = [verb]
     for child in verb.children:
@@ -384,7 +391,7 @@ def _verb_phrase(verb, excluded: set[int]) -> str | None:  # noqa: ANN001
     return _join(_contiguous_from(tokens, verb.i))
 
 
-def _deadline_noun(cue, span):  # noqa: ANN001, ANN202
+def _deadline_noun(cue: Token, span: Span) -> Token | None:
     node = span.root
     for _ in range(4):
         if node.lower_ in DEADLINE_WORDS or node.pos_ in ("NOUN", "PROPN") and node.i < span.start:
@@ -395,7 +402,7 @@ def _deadline_noun(cue, span):  # noqa: ANN001, ANN202
     return None
 
 
-def _noun_action(noun) -> str | None:  # noqa: ANN001
+def _noun_action(noun: Token) -> str | None:
     """'the deadline for Iran to respond' → 'Iran to respond'; 'the truce' → 'the truce'."""
     for child in noun.children:
         if child.dep_ in ("acl", "relcl", "prep") and child.lower_ not in ("of", "on", "at", "by", "in"):
@@ -412,7 +419,7 @@ def _noun_action(noun) -> str | None:  # noqa: ANN001
     return _join(list(noun.subtree))
 
 
-def _passive_subject(verb):  # noqa: ANN001, ANN202
+def _passive_subject(verb: Token) -> Token | None:
     """The subject of a passive verb, climbing through 'was to be completed' and 'is expected to be'."""
     node = verb
     for _ in range(3):
@@ -430,7 +437,7 @@ def _passive_subject(verb):  # noqa: ANN001, ANN202
     return None
 
 
-def _subjects(verb) -> list:  # noqa: ANN001
+def _subjects(verb: Token) -> list[Token]:
     """The subject doing `verb`, through control verbs ('Iran agreed to withdraw' → Iran)."""
     node = verb
     for _ in range(4):
@@ -448,7 +455,7 @@ def _subjects(verb) -> list:  # noqa: ANN001
     return []
 
 
-def _actor_in(nodes: list, actors: list[Actor]) -> str | None:
+def _actor_in(nodes: Sequence[Token | None], actors: list[Actor]) -> str | None:
     """The canonical name of the first actor mentioned in the subtrees of `nodes`."""
     for node in nodes:
         if node is None:
@@ -466,7 +473,7 @@ def _actor_in(nodes: list, actors: list[Actor]) -> str | None:
     return None
 
 
-def _contiguous_from(tokens: list, head_index: int) -> list:
+def _contiguous_from(tokens: list[Token], head_index: int) -> list[Token]:
     """The run of `tokens` around `head_index` with no gaps (drops an object split off by the cue)."""
     if not tokens:
         return tokens
@@ -479,7 +486,7 @@ def _contiguous_from(tokens: list, head_index: int) -> list:
     return [by_index[i] for i in range(lo, hi + 1)][:MAX_ACTION_TOKENS]
 
 
-def _join(tokens: list) -> str | None:
+def _join(tokens: Iterable[Token]) -> str | None:
     words = list(tokens)
     while words and (words[-1].is_punct or words[-1].pos_ in ("ADP", "CCONJ", "DET")):
         words.pop()
@@ -492,7 +499,7 @@ def _join(tokens: list) -> str | None:
         t.text for t in words)
 
 
-def _is_contiguous(words: list) -> bool:
+def _is_contiguous(words: list[Token]) -> bool:
     return all(b.i == a.i + 1 for a, b in zip(words, words[1:], strict=False))
 
 

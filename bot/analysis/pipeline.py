@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from bot.analysis import actors, deadlines, summary
 from bot.analysis.coarse_tags import replace_attribute_ruler
@@ -36,7 +37,7 @@ def load_pipeline(model_name: str) -> Language:
     return nlp
 
 
-def analyze_doc(doc, published: date | None) -> Analysis:  # noqa: ANN001 - spacy Doc
+def analyze_doc(doc: Doc, published: date | None) -> Analysis:
     """Every field of the analyze contract for one parsed article."""
     found_actors = actors.extract_actors(doc)
     found_quotes = extract_quotes(doc, found_actors)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Any, cast
+
+from spacy.tokens import Doc, Span
 
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.analysis.sumy_tokenizer import SpacyTokenizer, sumy_document
@@ -27,10 +30,12 @@ MAX_UNITS = 30
 # 1.5 scores 34.1 but starts to pass over a plain news lead).
 CENTRALITY_WEIGHT = 0.5
 GIST_CENTRALITY_WEIGHT = 1.0
+# A sumy summarizer called with a document and a picker of rated sentences (sumy has no type information).
+Summarizer = Callable[[Any, Callable[[list[Any]], list[Any]]], object]
 
 
 def summarize(
-    doc,  # noqa: ANN001 - spacy Doc
+    doc: Doc,
     actors: list[Actor],
     quotes: list[Quote],
     deadlines: list[Deadline],
@@ -72,9 +77,9 @@ def summarize(
     return [units[i].text.strip() for i in chosen]
 
 
-def sentence_units(doc) -> list:  # noqa: ANN001 - spacy Doc
+def sentence_units(doc: Doc) -> list[Span]:
     """spaCy sentences, further split at line breaks, without fragments too short to stand alone."""
-    units = []
+    units: list[Span] = []
     for sent in doc.sents:
         start = sent.start
         for token in sent:
@@ -89,29 +94,29 @@ def sentence_units(doc) -> list:  # noqa: ANN001 - spacy Doc
 
 def position_prior(index: int, decay: float = 0.5) -> float:
     """News puts the key facts first: 1.0 for the lead, falling off with depth."""
-    return 1.0 / (1.0 + index) ** decay
+    return 1.0 / float((1.0 + index) ** decay)
 
 
-def length_prior(unit) -> float:  # noqa: ANN001 - spacy Span
+def length_prior(unit: Span) -> float:
     """0..1: short fragments carry little; sentences of 20 or more words count fully."""
     words = sum(1 for t in unit if t.is_alpha)
     return min(words, 20) / 20.0
 
 
-def centrality(units: Sequence, method: str = "lexrank") -> list[float]:
+def centrality(units: Sequence[Span], method: str = "lexrank") -> list[float]:
     """sumy's rating of every unit, scaled so the most central is 1.0."""
     ratings = rate_sentences(units, method)
     top = max(ratings) if ratings else 0.0
     return [r / top if top > 0 else 0.0 for r in ratings]
 
 
-def rate_sentences(units: Sequence, method: str = "lexrank") -> list[float]:
+def rate_sentences(units: Sequence[Span], method: str = "lexrank") -> list[float]:
     """sumy's raw rating of each unit, in order (`method`: lexrank or textrank)."""
     document = sumy_document(units, SpacyTokenizer.from_units(units))
     summarizer = _summarizer(method)
     ratings: dict[int, float] = {}
 
-    def keep_all(infos: list) -> list:
+    def keep_all(infos: list[Any]) -> list[Any]:
         ratings.update({info.order: float(info.rating) for info in infos})
         return infos
 
@@ -126,7 +131,7 @@ def load_summarizers() -> None:
 
 
 @lru_cache(maxsize=2)
-def _summarizer(method: str) -> Callable:
+def _summarizer(method: str) -> Summarizer:
     from sumy.nlp.stemmers import Stemmer
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.summarizers.text_rank import TextRankSummarizer
@@ -137,15 +142,15 @@ def _summarizer(method: str) -> Callable:
         raise ValueError(f"unknown summary method {method!r}: use one of {sorted(kinds)}")
     summarizer = kinds[method](Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
-    return summarizer
+    return cast(Summarizer, summarizer)
 
 
-def fact_scores(units: Sequence, actors: list[Actor], quotes: list[Quote], deadlines: list[Deadline]) -> list[float]:
+def fact_scores(units: Sequence[Span], actors: list[Actor], quotes: list[Quote], deadlines: list[Deadline]) -> list[float]:
     """0..1 per unit: how much of what the analysis found (main actors, quotes, deadlines) it carries."""
     main = [a for a in sorted(actors, key=lambda a: -a.mentions)[:3] if a.mentions >= 2]
     names = [{n.lower() for n in [a.name, *a.aliases] if n} for a in main]
     spans = [(q.start, q.end) for q in quotes] + [(d.start, d.end) for d in deadlines]
-    scores = []
+    scores: list[float] = []
     for unit in units:
         text = unit.text.lower()
         actor_hits = sum(1 for variants in names if any(v in text for v in variants))
@@ -155,7 +160,7 @@ def fact_scores(units: Sequence, actors: list[Actor], quotes: list[Quote], deadl
     return scores
 
 
-def _words(unit) -> set[str]:  # noqa: ANN001 - spacy Span
+def _words(unit: Span) -> set[str]:
     return {t.lower_ for t in unit if t.is_alpha and not t.is_stop}
 
 
@@ -165,12 +170,12 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _dangling(unit) -> bool:  # noqa: ANN001 - spacy Span
+def _dangling(unit: Span) -> bool:
     first = next((t for t in unit if not t.is_punct and not t.is_space), None)
     return first is not None and first.lower_ in DANGLING_OPENERS
 
 
-def choose(units: Sequence, scores: list[float], count: int) -> list[int]:
+def choose(units: Sequence[Span], scores: list[float], count: int) -> list[int]:
     """Indices of the best units, skipping repeats and over-long ones, in article order.
 
     A unit opening with a pronoun ("He said…") is not left first: it gives way to the best unit that does not.

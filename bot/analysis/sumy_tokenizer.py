@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from spacy.tokens import Span
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
 _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")
@@ -25,7 +26,7 @@ class SpacyTokenizer:
         self._words = dict(words or {})
 
     @classmethod
-    def from_units(cls, units: Sequence) -> SpacyTokenizer:  # noqa: ANN001 - spacy Spans
+    def from_units(cls, units: Sequence[Span]) -> SpacyTokenizer:
         """A tokenizer that knows the sentences and words of `units` (spaCy spans)."""
         texts = [unit.text.strip() for unit in units]
         words = {text: [t.text for t in unit if _WORD.match(t.text)] for text, unit in zip(texts, units, strict=True)}
@@ -45,7 +46,7 @@ class SpacyTokenizer:
         return _FALLBACK_WORD.findall(sentence)
 
 
-def sumy_document(units: Sequence, tokenizer: SpacyTokenizer | None = None) -> ObjectDocumentModel:  # noqa: ANN001
+def sumy_document(units: Sequence[Span], tokenizer: SpacyTokenizer | None = None) -> ObjectDocumentModel:
     """A one-paragraph sumy document whose sentences are the given spaCy spans, in order."""
     tokenizer = tokenizer or SpacyTokenizer.from_units(units)
     sentences = [Sentence(unit.text.strip(), tokenizer) for unit in units]

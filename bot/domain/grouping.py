@@ -269,20 +269,20 @@ def group(articles: Sequence[ArticleFacts], rules: Rules = DEFAULT_RULES) -> lis
     The frequency table grows article by article, as it does in the database. Returns the keys per story.
     """
     frequencies: Counter[str] = Counter()
-    stories: list[StoryFacts] = []
+    stories: dict[Hashable, StoryFacts] = {}  # by story id, in order of creation
     documents = 0
     for article in sorted(articles, key=lambda a: a.published):
         documents += 1
         frequencies.update(document_terms(article))
         stats = TermStats(documents, frequencies)
-        nearby = [s for s in stories if any(_gap_hours(article, a) <= rules.window.total_seconds() / 3600
+        nearby = [s for s in stories.values() if any(_gap_hours(article, a) <= rules.window.total_seconds() / 3600
                                             for a in s.articles)]
         chosen = choose_story(article, nearby, stats, rules)
         if chosen is None:
-            stories.append(StoryFacts(len(stories), [article]))
+            stories[len(stories)] = StoryFacts(len(stories), [article])
         else:
             stories[chosen].articles.append(article)
-    return [[a.key for a in story.articles] for story in stories]
+    return [[a.key for a in story.articles] for story in stories.values()]
 
 
 # --- the article a story is summarised from --------------------------------------------------------------
@@ -309,7 +309,7 @@ def choose_lead(candidates: Sequence[LeadCandidate]) -> Hashable | None:
     if not candidates:
         return None
 
-    def rank(c: LeadCandidate) -> tuple:
+    def rank(c: LeadCandidate) -> tuple[bool, int, int, float]:
         return (c.has_summary, min(c.text_length, LEAD_FULL_CHARS) // LEAD_LENGTH_STEP, c.quotes,
                 -c.published.timestamp())
 

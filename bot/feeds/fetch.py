@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpcore
 import httpx
@@ -28,6 +28,9 @@ from bot.feeds.addresses import (
     resolve_host,
     url_host_port,
 )
+
+if TYPE_CHECKING:
+    from zlib import _Decompress  # the decompressor's type has no public name
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # A whole fetch may take this many read timeouts, so a server trickling a byte a second cannot hold the poller.
@@ -172,7 +175,7 @@ class _Inflater:
         self._started = False
         self._inflater = self._new()
 
-    def _new(self):  # noqa: ANN202 - zlib's decompressor type is private
+    def _new(self) -> _Decompress:
         # 47 = 32 + 15: zlib detects a gzip or zlib header itself.
         return zlib.decompressobj(47 if self._encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS)
 

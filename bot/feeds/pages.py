@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +26,7 @@ from bot.feeds.addresses import FeedURLRefused, Resolver, resolve_host
 from bot.feeds.fetch import FeedError, build_client, fetch_feed
 
 log = logging.getLogger(__name__)
+_Result = TypeVar("_Result")
 
 # Below this many characters an entry's text is taken for a teaser and its page is fetched.
 TEASER_MAX_CHARS = 600
@@ -123,7 +125,7 @@ class HostPacer:
         with self._guard:
             return self._locks.setdefault(host, threading.Lock())
 
-    def run(self, host: str, request: Callable[[], bytes | str]):  # noqa: ANN201 - whatever `request` returns
+    def run(self, host: str, request: Callable[[], _Result]) -> _Result:
         """Call `request` once it is this host's turn."""
         with self._lock(host):
             last = self._last_end.get(host)

@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import feedparser
 
@@ -145,7 +146,7 @@ def last_entry_is_cut(body: bytes) -> bool:
     return opened > closed
 
 
-def entry_from_feedparser(raw: dict, *, base_url: str, now: datetime) -> Entry | None:
+def entry_from_feedparser(raw: dict[str, Any], *, base_url: str, now: datetime) -> Entry | None:
     """One feedparser entry as an `Entry`, or None when there is nothing in it to show."""
     url = canonical_url(raw.get("link"), base=base_url)
     text = entry_text(raw)
@@ -167,7 +168,7 @@ def entry_from_feedparser(raw: dict, *, base_url: str, now: datetime) -> Entry |
     )
 
 
-def entry_text(raw: dict) -> str:
+def entry_text(raw: dict[str, Any]) -> str:
     """The longest of the entry's full content and its summary, as plain text with paragraphs kept."""
     candidates = [_as_text(content) for content in raw.get("content") or []]
     candidates.append(_as_text(raw.get("summary_detail") or raw.get("summary")))
@@ -185,7 +186,7 @@ def cut_text(text: str, limit: int) -> str:
     return text[:limit]
 
 
-def entry_date(raw: dict, now: datetime) -> datetime:
+def entry_date(raw: dict[str, Any], now: datetime) -> datetime:
     """Publication (or else update) date in UTC; `now` when missing, implausibly old, or in the future."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(raw, key)  # not raw.get: feedparser would map a missing key onto another, with a warning

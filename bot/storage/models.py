@@ -69,11 +69,11 @@ class ArticleRow(Base):
     page_error: Mapped[str | None] = mapped_column(Text)
     # Word counts of title and text as story grouping reads them (`bot.domain.grouping.article_terms`), kept so that
     # comparing a new article with the stories of the last days does not re-read every text.
-    terms: Mapped[dict | None] = mapped_column(JSON)
+    terms: Mapped[dict[str, int] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     analysis_error: Mapped[str | None] = mapped_column(Text)
-    summary: Mapped[list | None] = mapped_column(JSON)
+    summary: Mapped[list[str] | None] = mapped_column(JSON)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
 
 
@@ -97,7 +97,7 @@ class ActorRow(Base):
     name: Mapped[str] = mapped_column(String(300), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     mentions: Mapped[int] = mapped_column(Integer, default=1)
-    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     role: Mapped[str | None] = mapped_column(Text)
 
 
@@ -167,8 +167,8 @@ class SubscriptionRow(Base):
     team_id: Mapped[str] = mapped_column(String(50))
     channel_id: Mapped[str] = mapped_column(String(50), index=True)
     topic: Mapped[str] = mapped_column(String(500))
-    include_terms: Mapped[list] = mapped_column(JSON, default=list)
-    exclude_terms: Mapped[list] = mapped_column(JSON, default=list)
+    include_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exclude_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -370,8 +370,8 @@ def _adjacent_name(ctx: _Context, cue: Token) -> Token | None:
         for j in range(i - 1, max(-1, i - 16), -1):
             if ctx.in_quote[j] or doc[j].is_sent_start:
                 break
-            if j in mention_at and doc[j + 1].text == "," and ctx.resolver.index.actor_at(j).kind in (
-                    "person", "organization"):
+            named = ctx.resolver.index.actor_at(j) if j in mention_at else None
+            if named is not None and doc[j + 1].text == "," and named.kind in ("person", "organization"):
                 return doc[j]
     j = cue.i + 1
     actor = ctx.resolver.index.actor_at(j)
