@@ -45,7 +45,7 @@ def test_public_addresses_pass(address: str) -> None:
     assert refusal_kind(address) is None
 
 
-def fake_dns(answers: dict[str, list[str]]):  # noqa: ANN201
+def fake_dns(answers: dict[str, list[str]]):
     return lambda host, port: answers[host]
 
 

@@ -28,7 +28,7 @@ from bot.feeds.fetch import (
 from tests.conftest import FeedServer, Route
 
 
-def fetch(settings: Settings, url: str, **validators):  # noqa: ANN003, ANN201
+def fetch(settings: Settings, url: str, **validators):
     with build_client(settings) as client:
         return fetch_feed(client, url, settings, **validators)
 

@@ -183,7 +183,7 @@ def poll_next_to_healthy(db: Database, settings: Settings, hostile: HostileServe
     return report
 
 
-def outcome_of(report: PollReport, url: str):  # noqa: ANN201 - FeedOutcome
+def outcome_of(report: PollReport, url: str):
     return next(o for o in report.outcomes if o.url == url)
 
 

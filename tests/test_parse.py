@@ -12,11 +12,11 @@ NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 MINISTRY_URL = "https://press.harbour-ministry.example/feed.xml"
 
 
-def parse_fixture(name: str, url: str = MINISTRY_URL):  # noqa: ANN201
+def parse_fixture(name: str, url: str = MINISTRY_URL):
     return parse_feed((FEEDS / name).read_bytes(), url=url, now=NOW, content_type="application/rss+xml")
 
 
-def by_title(parsed, start: str):  # noqa: ANN001, ANN201
+def by_title(parsed, start: str):
     return next(e for e in parsed.entries if e.title.startswith(start))
 
 

@@ -198,7 +198,7 @@ def test_private_address_is_refused_when_not_allowed(db: Database, settings: Set
 def test_an_unexpected_error_in_one_feed_does_not_stop_the_others(db: Database, settings: Settings,
                                                                   feed_server: FeedServer,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    def parse_or_crash(body: bytes, *, url: str, now: datetime, content_type: str | None = None):  # noqa: ANN202
+    def parse_or_crash(body: bytes, *, url: str, now: datetime, content_type: str | None = None):
         if "ministry" in url:
             raise RuntimeError("parser bug")
         return parse_feed(body, url=url, now=now, content_type=content_type)

@@ -45,7 +45,7 @@ COMMAND_TEXT = st.one_of(st.text(max_size=200), SQL_AND_FRIENDS,
 EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def offsets_inside(analysis, text: str) -> list[str]:  # noqa: ANN001 - Analysis
+def offsets_inside(analysis, text: str) -> list[str]:
     """Every reported span that does not lie inside `text`."""
     bad = []
     spans = [("quote", q.start, q.end) for q in analysis.quotes]

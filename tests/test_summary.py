@@ -81,7 +81,7 @@ def test_empty_text_gives_empty_summary(nlp):
 def test_sumy_document_is_built_from_spacy_sentences_without_nltk(nlp, monkeypatch):
     real_import = builtins.__import__
 
-    def no_punkt(name, *args, **kwargs):  # noqa: ANN001, ANN202
+    def no_punkt(name, *args, **kwargs):
         if name.startswith("nltk.tokenize") or name == "nltk.data":
             raise AssertionError("sumy asked NLTK for a tokenizer")
         return real_import(name, *args, **kwargs)

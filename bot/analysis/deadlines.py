@@ -73,7 +73,7 @@ def extract_deadlines(
 
 # --- dates and durations --------------------------------------------------------------------------
 
-def _date_deadline(  # noqa: C901 - one rule after the other, in the order they apply
+def _date_deadline(
     doc: Doc, span: Span, mention: DateMention, actors: list[Actor], published: date | None
 ) -> Deadline | None:
     value = mention.value or ""

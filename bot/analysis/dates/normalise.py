@@ -107,7 +107,7 @@ def _clean_text(text: str) -> str:
     return s
 
 
-def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     # Fixed phrases first.
     if s in PRESENT_WORDS:
         return "PRESENT_REF"
@@ -430,7 +430,7 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
                  "eighties": 8, "nineties": 9}
 
 
-def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     half = re.fullmatch(r"(?:the )?(first|second|last|latter) half of (\d{4})", s)
     if half:
         return f"{half[2]}-H{1 if half[1] == 'first' else 2}"
@@ -503,7 +503,7 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
     return None
 
 
-def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:  # noqa: C901
+def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     s2 = re.sub(r"^(a |an )?(flat|strong|weak|disappointing|difficult|tough|record|good|poor|solid) ", "", s)
     m = re.fullmatch(r"(?:the )?(?:(\d{4}) |(this|last|next|the current|the latest|the past|the most recent|"
                      r"next year's|last year's|this year's|the recent|the just-completed|the just-ended) )?"
@@ -523,24 +523,7 @@ def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
             year = explicit_year or (dct.year if dct else None)
             return f"{year}-H{half}" if year else f"XXXX-H{half}"
         if ordinal:
-            q = ORDINALS[ordinal]
-            if explicit_year:
-                year = explicit_year
-            elif dct is None:
-                return f"XXXX-Q{q}"
-            elif word in ("last year's",):
-                year = dct.year - 1
-            elif word in ("next year's",):
-                year = dct.year + 1
-            else:
-                current_q = (dct.month - 1) // 3 + 1
-                year = dct.year
-                if word == "last" or (tense == "past" and q > current_q):
-                    year = dct.year - 1 if q >= current_q else dct.year
-                elif word == "next":
-                    year = dct.year + 1 if q <= current_q else dct.year
-            ctx.quarter = (year, q)
-            return f"{year}-Q{q}"
+            return _numbered_quarter(ORDINALS[ordinal], explicit_year, word, dct, tense, ctx)
         if s.endswith("s"):
             return None
         if unit == "quarter" and explicit_year:
@@ -566,6 +549,28 @@ def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
             q, y = (current_q + 1, dct.year) if current_q < 4 else (1, dct.year + 1)
             return f"{y}-Q{q}"
     return None
+
+
+def _numbered_quarter(q: int, explicit_year: int | None, word: str | None, dct: date | None, tense: str,
+                      ctx: DocContext) -> str:
+    """'the third quarter', 'last year's fourth quarter': quarter `q` of the year the words or the tense point to."""
+    if explicit_year:
+        year = explicit_year
+    elif dct is None:
+        return f"XXXX-Q{q}"
+    elif word in ("last year's",):
+        year = dct.year - 1
+    elif word in ("next year's",):
+        year = dct.year + 1
+    else:
+        current_q = (dct.month - 1) // 3 + 1
+        year = dct.year
+        if word == "last" or (tense == "past" and q > current_q):
+            year = dct.year - 1 if q >= current_q else dct.year
+        elif word == "next":
+            year = dct.year + 1 if q <= current_q else dct.year
+    ctx.quarter = (year, q)
+    return f"{year}-Q{q}"
 
 
 def _discussed_quarter(ctx: DocContext, dct: date | None) -> tuple[int, int] | None:

@@ -442,7 +442,9 @@ def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
     return None
 
 
-def _direct_quote(ctx: _Context, span: QuotedSpan, first: int, last: int, previous: _Found | None) -> _Found | None:
+def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order they are tried
+    ctx: _Context, span: QuotedSpan, first: int, last: int, previous: _Found | None
+) -> _Found | None:
     doc, text, resolver = ctx.doc, ctx.text, ctx.resolver
     words = len(text[span.start:span.end].split())
     paragraph = _paragraph(text, span.start, span.end)
