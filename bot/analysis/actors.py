@@ -334,7 +334,7 @@ def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, 
             if len(counts) == 1 or counts.most_common(2)[0][1] >= 2 * counts.most_common(2)[1][1]}
 
 
-def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: classify, group people, group the rest, name the groups
+def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: classify, group, name the groups
     """Find, classify and merge the actors of one parsed article."""
     mentions, title_genders = _raw_mentions(doc)
     kinds = _classify(doc, mentions)

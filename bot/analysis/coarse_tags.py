@@ -20,7 +20,7 @@ from thinc.types import Ints2d
 
 NAME = "diplobot_coarse_tags"
 _ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2}
-# One test of a rule: a column of the (TAG, LOWER, DEP) table, "==", "IN" or "NOT_IN", and the string hash(es).
+# One test of a rule: a column of the (TAG, LOWER, DEP) table, "==", "IN" or "NOT_IN", and the hash(es).
 _Test = tuple[int, str, "numpy.uint64 | numpy.typing.NDArray[numpy.uint64]"]
 
 

@@ -145,7 +145,9 @@ def _summarizer(method: str) -> Summarizer:
     return cast(Summarizer, summarizer)
 
 
-def fact_scores(units: Sequence[Span], actors: list[Actor], quotes: list[Quote], deadlines: list[Deadline]) -> list[float]:
+def fact_scores(
+    units: Sequence[Span], actors: list[Actor], quotes: list[Quote], deadlines: list[Deadline]
+) -> list[float]:
     """0..1 per unit: how much of what the analysis found (main actors, quotes, deadlines) it carries."""
     main = [a for a in sorted(actors, key=lambda a: -a.mentions)[:3] if a.mentions >= 2]
     names = [{n.lower() for n in [a.name, *a.aliases] if n} for a in main]

@@ -275,8 +275,8 @@ def group(articles: Sequence[ArticleFacts], rules: Rules = DEFAULT_RULES) -> lis
         documents += 1
         frequencies.update(document_terms(article))
         stats = TermStats(documents, frequencies)
-        nearby = [s for s in stories.values() if any(_gap_hours(article, a) <= rules.window.total_seconds() / 3600
-                                            for a in s.articles)]
+        window_hours = rules.window.total_seconds() / 3600
+        nearby = [s for s in stories.values() if any(_gap_hours(article, a) <= window_hours for a in s.articles)]
         chosen = choose_story(article, nearby, stats, rules)
         if chosen is None:
             stories[len(stories)] = StoryFacts(len(stories), [article])

@@ -7,14 +7,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 IN_LIST_CHUNK = 500  # bound on IN (...) lists, well under every driver's parameter limit
+_Value = TypeVar("_Value")
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """Aware UTC datetimes everywhere (SQLite hands back naive ones, which we only ever stored as UTC)."""
     if value is None:
@@ -22,7 +33,7 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def in_chunks(values: Sequence, size: int = IN_LIST_CHUNK) -> Iterable[Sequence]:
+def in_chunks(values: Sequence[_Value], size: int = IN_LIST_CHUNK) -> Iterable[Sequence[_Value]]:
     """`values` in slices small enough for one `IN (...)` list."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -42,7 +53,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -89,7 +100,7 @@ class Database:
         self.engine.dispose()
 
 
-def alembic_config(engine: Engine):  # noqa: ANN201 - alembic.config.Config
+def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.domain.articles import Entry
 from bot.storage import Database
@@ -201,7 +202,7 @@ def _fits(value: str | None, width: int) -> str | None:
     return value if value is not None and len(value) <= width else None
 
 
-def _new_entries(session, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:  # noqa: ANN001
+def _new_entries(session: Session, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
     """The entries that are not yet stored, by (feed, guid), canonical URL and content hash."""
     if not entries:
         return []

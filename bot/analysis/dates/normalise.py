@@ -553,7 +553,7 @@ def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
 
 def _numbered_quarter(q: int, explicit_year: int | None, word: str | None, dct: date | None, tense: str,
                       ctx: DocContext) -> str:
-    """'the third quarter', 'last year's fourth quarter': quarter `q` of the year the words or the tense point to."""
+    """'the third quarter', 'last year's fourth quarter': quarter `q` of the year the words or tense point to."""
     if explicit_year:
         year = explicit_year
     elif dct is None:

@@ -16,7 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 LABELLED_SET = Path(__file__).resolve().parents[3] / "eval" / "deadlines.jsonl"
 
@@ -84,7 +87,7 @@ def _same_words(predicted: str | None, gold: str) -> bool:
 
 
 def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
-    return min(a["end"], b["end"]) - max(a["start"], b["start"])
+    return int(min(a["end"], b["end"]) - max(a["start"], b["start"]))
 
 
 def load_labelled(path: Path = LABELLED_SET) -> list[dict[str, Any]]:
@@ -101,7 +104,7 @@ def load_labelled(path: Path = LABELLED_SET) -> list[dict[str, Any]]:
     return rows
 
 
-def predict(nlp, rows: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:  # noqa: ANN001
+def predict(nlp: Language, rows: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """The analysis pipeline's deadlines for each labelled text."""
     from bot.analysis.pipeline import ArticleText, analyze_texts
 
@@ -114,7 +117,7 @@ def predict(nlp, rows: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, 
     }
 
 
-def evaluate_labelled_set(nlp, path: Path = LABELLED_SET) -> dict[str, Any]:  # noqa: ANN001
+def evaluate_labelled_set(nlp: Language, path: Path = LABELLED_SET) -> dict[str, Any]:
     """Scores of the pipeline on the labelled set, as a plain dict for printing."""
     rows = load_labelled(path)
     predicted = predict(nlp, rows)
@@ -127,7 +130,7 @@ def evaluate_labelled_set(nlp, path: Path = LABELLED_SET) -> dict[str, Any]:  # 
     return result
 
 
-def _misses(nlp, path: Path) -> Iterable[str]:  # noqa: ANN001
+def _misses(nlp: Language, path: Path) -> Iterable[str]:
     rows = load_labelled(path)
     predicted = predict(nlp, rows)
     for row in rows:

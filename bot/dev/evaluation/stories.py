@@ -14,8 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.grouping import DEFAULT_RULES, ArticleFacts, Rules, group
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 LABELLED_SET = Path(__file__).resolve().parents[3] / "eval" / "stories.jsonl"
 
@@ -41,7 +45,7 @@ class PairScores:
     stories: int
     events: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float | int]:
         return {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
                 "true_pairs": self.true_pairs, "predicted_pairs": self.predicted_pairs,
                 "gold_pairs": self.gold_pairs, "stories": self.stories, "events": self.events}
@@ -62,7 +66,7 @@ def read_labelled_set(path: Path = LABELLED_SET) -> list[LabelledArticle]:
     return articles
 
 
-def _pairs(clusters: Iterable[Sequence[Hashable]]) -> set[frozenset]:
+def _pairs(clusters: Iterable[Sequence[Hashable]]) -> set[frozenset[Hashable]]:
     return {frozenset(pair) for cluster in clusters for pair in combinations(cluster, 2)}
 
 
@@ -80,7 +84,9 @@ def pair_scores(predicted: Sequence[Sequence[Hashable]], gold: dict[Hashable, st
                       len(events))
 
 
-def labelled_facts(nlp, articles: Sequence[LabelledArticle], batch_size: int = 16) -> list[ArticleFacts]:  # noqa: ANN001
+def labelled_facts(
+    nlp: Language, articles: Sequence[LabelledArticle], batch_size: int = 16
+) -> list[ArticleFacts]:
     """Analyse the labelled articles (actors) and turn them into grouping facts."""
     from bot.analysis.pipeline import ArticleText, analyze_texts
 
@@ -94,7 +100,9 @@ def evaluate_facts(facts: Sequence[ArticleFacts], articles: Sequence[LabelledArt
     return pair_scores(group(facts, rules), {a.id: a.event for a in articles})
 
 
-def evaluate_labelled_set(nlp, path: Path = LABELLED_SET, rules: Rules = DEFAULT_RULES) -> dict:  # noqa: ANN001
+def evaluate_labelled_set(
+    nlp: Language, path: Path = LABELLED_SET, rules: Rules = DEFAULT_RULES
+) -> dict[str, Any]:
     """Pairwise scores of grouping on the labelled set, as a dict for `diplobot eval stories`."""
     articles = read_labelled_set(path)
     facts = labelled_facts(nlp, articles)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 from spacy.language import Language
 
 from bot.analysis.sumy_tokenizer import sumy_document
 
 METHODS = ("lexrank", "textrank", "lsa", "luhn")
+# A sumy summarizer, called with a document and a sentence count (sumy has no type information).
+SumySummarizer = Callable[[Any, int], Sequence[Any]]
 
 
-def sumy_summarizer(method: str):  # noqa: ANN201 - a sumy summarizer
+def sumy_summarizer(method: str) -> SumySummarizer:
     """A sumy summarizer with English stemming and stop words, as a user of sumy alone would set it up."""
     from sumy.nlp.stemmers import Stemmer
     from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -27,10 +29,11 @@ def sumy_summarizer(method: str):  # noqa: ANN201 - a sumy summarizer
              "luhn": LuhnSummarizer}
     summarizer = kinds[method](Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
-    return summarizer
+    return cast(SumySummarizer, summarizer)
 
 
-def write_baselines(nlp: Language, articles: Iterable[dict], outputs: dict[str, IO[str]], count: int = 3) -> None:
+def write_baselines(nlp: Language, articles: Iterable[dict[str, Any]], outputs: Mapping[str, IO[str]],
+                    count: int = 3) -> None:
     """For each article, one contract line per method with its `count`-sentence summary."""
     summarizers = {method: sumy_summarizer(method) for method in outputs}
     items = list(articles)
