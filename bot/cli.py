@@ -5,11 +5,16 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 from pydantic import ValidationError
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from spacy.language import Language
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -24,13 +29,13 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _stderr_console():  # noqa: ANN202 - rich Console
+def _stderr_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment and `.env`, or a clear error naming the bad setting."""
     try:
         return Settings(**overrides)
@@ -41,7 +46,7 @@ def load_settings(**overrides: object) -> Settings:
         raise click.ClickException(f"bad setting: {problems}") from exc
 
 
-def _load_nlp(settings: Settings):  # noqa: ANN202 - spacy Language
+def _load_nlp(settings: Settings) -> Language:
     from bot.analysis.model import ModelNotInstalled
     from bot.analysis.pipeline import load_pipeline
 
@@ -74,7 +79,7 @@ def demo(ctx: click.Context) -> None:
     """
     from bot.dev.demo import run_demo
 
-    if not ctx.parent.params.get("verbose"):
+    if not ctx.find_root().params.get("verbose"):
         logging.getLogger("bot").setLevel(logging.WARNING)  # the demo prints its own report
     settings = load_settings()
     nlp_loader = lambda: _load_nlp(settings)  # noqa: E731 - loaded only when there is something to read
@@ -101,7 +106,7 @@ def poll(feeds_file: Path | None, poll_all: bool) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.File("r", encoding="utf-8"))
-def analyze(files: tuple) -> None:
+def analyze(files: tuple[IO[str], ...]) -> None:
     """Analyze JSON Lines articles (files or stdin) and write one JSON line of results per article.
 
     Input lines: {"id", "text", "title"?, "published"?, "url"?}. Output: actors, quotes, dates, deadlines and
