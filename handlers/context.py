@@ -9,8 +9,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.app import loggable, tell_user_it_failed
-from bot.slack.commands.answer import Answer, CommandContext
+from bot.slack.blocks import SlackMessage
+from bot.slack.commands.answer import CommandContext
+from bot.slack.errors import loggable, tell_user_it_failed
 
 
 def command_context(body: dict[str, Any], *, is_admin: bool = False, timezone: str | None = None) -> CommandContext:
@@ -32,13 +33,13 @@ def user_profile(client: WebClient, user_id: str, logger: logging.Logger) -> tup
     return is_admin, user.get("tz") or None
 
 
-def send(respond: Callable[..., Any], answer: Answer) -> None:
+def send(respond: Callable[..., Any], answer: SlackMessage) -> None:
     for message in answer.messages():
         respond(**message.as_message())
 
 
 def answer_or_apologise(body: dict[str, Any], logger: logging.Logger, respond: Callable[..., Any],
-                        make_answer: Callable[[], Answer]) -> None:
+                        make_answer: Callable[[], SlackMessage]) -> None:
     """Send `make_answer()`; on any failure log it with the payload and tell the user in one line."""
     try:
         send(respond, make_answer())

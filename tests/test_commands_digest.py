@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.slack.commands.answer import MAX_BLOCKS, CommandContext, UsageError
+from bot.slack.blocks import MAX_BLOCKS
+from bot.slack.commands.answer import CommandContext, UsageError
 from bot.slack.commands.digest import DigestArgs, answer, parse
 from bot.storage.delivery import add_subscription
 from tests.stored_news import add_article, add_demo_news, add_feed

@@ -2,7 +2,9 @@
 
 from bot.slack.commands import COMMANDS, DIPLO_COMMANDS
 from bot.slack.commands.answer import CommandContext
-from bot.slack.commands.help import HelpArgs, answer
+from bot.slack.commands.help import HelpArgs
+
+answer = COMMANDS["diplo"].answer
 
 
 def test_help_lists_every_command_with_an_example(settings) -> None:

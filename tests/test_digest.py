@@ -9,12 +9,11 @@ from hypothesis import strategies as st
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.domain.stories import Story, StorySource
 from bot.domain.topics import parse_topic
+from bot.slack.blocks import MAX_BLOCKS, limit_problems
 from bot.slack.digest import (
-    MAX_BLOCKS,
     build_digest,
     choose_stories,
     key_actors,
-    limit_problems,
     notable_quote,
     quotes_reply,
     story_blocks,

@@ -5,7 +5,7 @@ from unittest.mock import Mock
 
 from bot.storage import Database
 from handlers.actions.buttons import remove_subscription_pressed
-from handlers.commands.slash import acknowledge, answerer, needs_user_profile
+from handlers.commands.slash import acknowledge, answerer
 from tests.stored_news import add_demo_news
 
 
@@ -28,11 +28,23 @@ def test_the_command_listener_responds_with_the_answer(settings) -> None:
     client.users_info.assert_not_called()  # only /feeds add|remove and /diplo schedule ask about the user
 
 
-def test_only_feed_changes_and_schedules_look_up_the_user() -> None:
-    assert needs_user_profile({"command": "/feeds", "text": "add https://x.org/rss"})
-    assert not needs_user_profile({"command": "/feeds", "text": "list"})
-    assert needs_user_profile({"command": "/diplo", "text": "schedule daily 08:00"})
-    assert not needs_user_profile({"command": "/diplo", "text": "schedule"})
+def looks_up_the_user(settings, name: str, text: str) -> bool:
+    """Run `/name text` through the listener and tell whether it asked Slack about the user."""
+    db = Database.connect(settings.database_url)
+    db.upgrade()
+    respond, client = Mock(), Mock()
+    client.users_info.return_value = {"user": {"id": "U1", "is_admin": False, "tz": "UTC"}}
+    command = {"command": name, "text": text, "team_id": "T1", "channel_id": "C1", "user_id": "U1"}
+    answerer(db, settings)(body=command, command=command, respond=respond, client=client,
+                           logger=logging.getLogger("test"))
+    return client.users_info.called
+
+
+def test_only_feed_changes_and_schedules_look_up_the_user(settings) -> None:
+    assert looks_up_the_user(settings, "/feeds", "add https://x.org/rss")
+    assert not looks_up_the_user(settings, "/feeds", "list")
+    assert looks_up_the_user(settings, "/diplo", "schedule daily 08:00")
+    assert not looks_up_the_user(settings, "/diplo", "schedule")
 
 
 def test_a_button_with_a_broken_value_is_answered_not_crashed(settings, caplog) -> None:

@@ -558,7 +558,7 @@ def test_asap_channel_gets_stories_due_together_in_small_batches(db, slack_api, 
 
 def test_a_digest_of_60_stories_respects_block_kit_limits(db, slack_api, slack_settings) -> None:
     from bot.analysis.records import Actor, Deadline
-    from bot.slack.digest import limit_problems
+    from bot.slack.blocks import limit_problems
 
     stories = add_stories(db, 60, quotes=2)
     for n, story in enumerate(stories):
@@ -572,7 +572,7 @@ def test_a_digest_of_60_stories_respects_block_kit_limits(db, slack_api, slack_s
     for call in calls:
         blocks = call.params["blocks"]
         assert len(blocks) <= 50
-        from bot.slack.digest import SlackMessage
+        from bot.slack.blocks import SlackMessage
 
         assert limit_problems(SlackMessage(call.params["text"], blocks)) == []
         assert len(str(blocks)) < 16000

@@ -6,6 +6,7 @@ answers through the Slack stand-in; requests are signed as Slack signs them (the
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import socket
@@ -201,8 +202,8 @@ def test_a_full_cycle_logged_at_debug_never_shows_a_secret(slack_settings: Setti
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Poll, analyse, queue, post (with Slack failing once), and answer signed, forged and failing requests."""
     from bot.app.ingest import add_feeds, run_cycle
+    from bot.slack.blocks import SlackMessage
     from bot.slack.commands import COMMANDS
-    from bot.slack.digest import SlackMessage
     from bot.slack.outbox.poster import Poster
     from bot.storage.delivery import add_subscription
     from tests.conftest import Route
@@ -226,8 +227,8 @@ def test_a_full_cycle_logged_at_debug_never_shows_a_secret(slack_settings: Setti
             for body, content_type in request_kinds(slack_api).values():
                 post(url, body, {**content_type, **signed(body)})
                 post(url, body, {**content_type, **signed(body, secret="wrong")})
-            monkeypatch.setitem(COMMANDS, "digest", COMMANDS["digest"].__class__(
-                "digest", lambda text, ctx: (_ for _ in ()).throw(RuntimeError("boom")), COMMANDS["digest"].answer))
+            monkeypatch.setitem(COMMANDS, "digest", dataclasses.replace(
+                COMMANDS["digest"], parse=lambda text, ctx: (_ for _ in ()).throw(RuntimeError("boom"))))
             body = slash_body(slack_api, "/digest", "")
             post(url, body, {**FORM, **signed(body)})
             slack_api.wait_for("response_url:/response/T0001/B0001/" + RESPONSE_SECRET, 3)

@@ -12,7 +12,8 @@ from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
 from sqlalchemy import inspect, select
 
-from bot.slack.app import FAILURE_LINE, SlackNotConfigured, build_app
+from bot.slack.app import SlackNotConfigured, build_app
+from bot.slack.errors import FAILURE_LINE
 from bot.storage import Database
 from bot.storage.delivery import add_subscription, list_subscriptions
 from bot.storage.models import FeedRow

@@ -3,7 +3,7 @@
 from rich.console import Console
 
 from bot.dev.terminal import mrkdwn_text, render_answer, render_blocks
-from bot.slack.commands.answer import Answer, actions, button, context, divider, header, section
+from bot.slack.blocks import SlackMessage, actions, button, context, divider, header, section
 
 
 def shown(renderable) -> str:
@@ -36,7 +36,7 @@ def test_escaped_feed_text_shows_as_typed_and_styles_apply() -> None:
 
 
 def test_unknown_blocks_are_skipped_and_follow_ups_are_shown() -> None:
-    first = Answer(text="part one", blocks=[{"type": "mystery"}, section("part one")])
-    first.followups = [Answer(text="part two", blocks=[section("part two")]), Answer(text="just text")]
+    first = SlackMessage(text="part one", blocks=[{"type": "mystery"}, section("part one")])
+    first.followups = [SlackMessage(text="part two", blocks=[section("part two")]), SlackMessage(text="just text")]
     text = shown(render_answer(first))
     assert "part one" in text and "part two" in text and "just text" in text

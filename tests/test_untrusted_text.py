@@ -17,13 +17,12 @@ from bot.analysis.records import Actor, Deadline, Quote
 from bot.config import Settings
 from bot.domain.articles import clean_text, one_line
 from bot.domain.stories import Story, StorySource
+from bot.slack.blocks import SlackMessage, limit_problems
 from bot.slack.commands import CommandContext, run_command
 from bot.slack.commands.home import home_view
 from bot.slack.digest import (
-    SlackMessage,
     build_digest,
     deadline_reminder,
-    limit_problems,
     quotes_reply,
     story_message,
     upcoming_deadlines,

@@ -10,7 +10,9 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.slack.errors import report_error
 from bot.storage import Database
+from handlers import register_handlers
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +27,6 @@ BOT_SCOPES = [
     "groups:read",
     "users:read",        # is the user a workspace admin (/feeds add|remove), their time zone
 ]
-FAILURE_LINE = "Sorry, something went wrong on diplobot's side while answering that. It has been logged."
-# Fields of a Slack payload that grant something and must never reach a log.
-SECRET_FIELDS = {"token", "response_url", "trigger_id", "bot_access_token", "enterprise_token"}
 
 
 class SlackNotConfigured(RuntimeError):
@@ -48,8 +47,6 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
         client: a Web API client to use instead of one built from the settings (tests).
         socket_mode: requests arrive over Socket Mode, so no HTTP signature to check when no secret is set.
     """
-    from handlers import register_handlers
-
     # slack_sdk's WebhookClient logs each response_url at DEBUG: a 30-minute capability to post in the channel.
     webhook_log = logging.getLogger("slack_sdk.webhook")
     webhook_log.setLevel(max(webhook_log.getEffectiveLevel(), logging.INFO))
@@ -95,31 +92,3 @@ def oauth_stores(settings: Settings, db: Database) -> tuple[Any, Any]:
     installation_store.metadata.create_all(db.engine)
     state_store.metadata.create_all(db.engine)
     return installation_store, state_store
-
-
-def loggable(payload: Any) -> Any:
-    """The payload with tokens, response URLs and trigger ids blanked, fit for a log line."""
-    if isinstance(payload, dict):
-        return {k: "…" if k in SECRET_FIELDS else loggable(v) for k, v in payload.items()}
-    if isinstance(payload, list):
-        return [loggable(v) for v in payload]
-    return payload
-
-
-def report_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
-    """The app-wide error handler: the exception and payload to the log, one short line to the user."""
-    logger.error("listener failed: %r; payload: %s", error, loggable(body), exc_info=error)
-    tell_user_it_failed(body, logger)
-
-
-def tell_user_it_failed(body: dict[str, Any], logger: logging.Logger) -> None:
-    """Send FAILURE_LINE to the request's response_url, if it has one."""
-    url = body.get("response_url") if isinstance(body, dict) else None
-    if not url:
-        return
-    from slack_sdk.webhook import WebhookClient
-
-    try:
-        WebhookClient(url, timeout=5).send(text=FAILURE_LINE, response_type="ephemeral", replace_original=False)
-    except Exception as exc:  # the user cannot be told; the log still has the original failure
-        logger.warning("could not tell the user about the failure: %r", exc)

@@ -1,65 +1,40 @@
-"""Digests: choose a channel's stories and build their Block Kit, as plain dicts (pure, no I/O).
+"""Digests: choose a channel's stories and build their Block Kit with `bot.slack.blocks` (pure, no I/O).
 
-Public names:
-- `SlackMessage(text, blocks, story_ids)`: one message; `.payload()` → `{"text", "blocks"}` for chat.postMessage.
-- `choose_stories(stories, topics, *, limit=None) -> list[Story]`: the stories matching any topic, newest first.
-- `story_blocks(story) -> list[dict]`: title linked, 2–3 sentence summary, key actors, a notable quote with its
-  speaker, deadlines, sources ("2 sources" + links). Every feed string is escaped (`bot.slack.mrkdwn`).
-- `story_message(story) -> SlackMessage`: one story as one message (what the poster sends for a lone story).
-- `quotes_reply(story) -> SlackMessage | None`: the thread reply holding all the story's quotes (None if < 2).
-- `build_digest(stories, *, title="Diplomacy digest", max_blocks=50) -> list[SlackMessage]`: a whole digest,
-  split into as many messages as Block Kit limits need (a message saying so when there is nothing); each
-  message's `story_ids` name the stories it shows, in order (the poster's daily digests and asap batches).
-- `notable_quote(story) -> Quote | None`, `key_actors(story, limit=5) -> list[Actor]`.
-- `DueDeadline(story, deadline, due)`; `upcoming_deadlines(stories, *, today, days=7) -> list[DueDeadline]`:
-  stated deadlines falling due from `today` to `today + days`, soonest first.
-- `deadline_reminder(items, *, today, days=7) -> SlackMessage | None`: the reminder message (None if nothing).
-- `limit_problems(message) -> list[str]`: every Block Kit limit a message breaks (empty when it is fine).
+Every feed string is escaped with `bot.slack.mrkdwn`; quotes are shown as `bot.slack.quote_text` reads them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.domain.stories import Story
 from bot.domain.topics import Topic, matches_any
+from bot.slack.blocks import (
+    MAX_BLOCKS,
+    MAX_HEADER_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_SECTION_CHARS,
+    MAX_TEXT_CHARS,
+    Block,
+    SlackMessage,
+    block_chars,
+    context,
+    divider,
+    header,
+    section,
+)
 from bot.slack.mrkdwn import escape_within, link, plain
 from bot.slack.quote_text import quoted, spoken_words
-
-MAX_BLOCKS = 50
-MAX_SECTION_CHARS = 3000
-MAX_HEADER_CHARS = 150
-MAX_CONTEXT_ELEMENTS = 10
-MAX_TEXT_CHARS = 3000  # the message's plain `text` fallback: notifications show little of it anyway
-# Slack rejects very large block payloads (msg_blocks_too_long) well before 50 full sections.
-MAX_MESSAGE_CHARS = 12000
 
 TITLE_CHARS = 280
 QUOTE_CHARS = 600
 SUMMARY_SENTENCES = 3
 MAX_DEADLINES = 3
 MAX_SOURCES = 5
-
-Block = dict[str, Any]
-
-
-@dataclass
-class SlackMessage:
-    """One Slack message: the plain-text fallback, its Block Kit blocks and the stories it shows."""
-
-    text: str
-    blocks: list[Block]
-    story_ids: list[int] = field(default_factory=list)
-
-    def payload(self) -> dict[str, Any]:
-        """Keyword arguments for chat.postMessage (without channel and metadata)."""
-        return {"text": self.text, "blocks": self.blocks}
-
 
 # --- choosing -----------------------------------------------------------------------------------------
 
@@ -78,15 +53,6 @@ def choose_stories(stories: Iterable[Story], topics: Sequence[Topic], *, limit: 
 
 
 # --- one story ------------------------------------------------------------------------------------------
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_CHARS]}}
-
-
-def _context(*texts: str) -> Block:
-    elements = [{"type": "mrkdwn", "text": t[:MAX_SECTION_CHARS]} for t in texts if t]
-    return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 
 def key_actors(story: Story, limit: int = 5) -> list[Actor]:
@@ -171,25 +137,25 @@ def _actors_line(story: Story) -> str:
 def story_blocks(story: Story) -> list[Block]:
     """Block Kit for one story; between 2 and 6 blocks, each within Slack's limits."""
     title = link(story.url, _title(story), TITLE_CHARS)
-    blocks: list[Block] = [_section(f"*{title}*")]
+    blocks: list[Block] = [section(f"*{title}*")]
     summary = " ".join(s.strip() for s in story.summary[:SUMMARY_SENTENCES] if s and s.strip())
     summary = escape_within(summary, MAX_SECTION_CHARS - 10)
     if summary.strip():
-        blocks.append(_section(summary))
+        blocks.append(section(summary))
     actors = _actors_line(story)
     if actors:
-        blocks.append(_context(actors))
+        blocks.append(context(actors))
     quote = notable_quote(story)
     if quote is not None:
-        blocks.append(_section(_quote_line(quote)))
+        blocks.append(section(_quote_line(quote)))
     if story.deadlines:
         lines = [_deadline_line(d) for d in story.deadlines[:MAX_DEADLINES]]
         extra = len(story.deadlines) - MAX_DEADLINES
         if extra > 0:
             lines.append(f"_and {extra} more_")
-        blocks.append(_section("*Deadlines*\n" + "\n".join(lines)))
+        blocks.append(section("*Deadlines*\n" + "\n".join(lines)))
     published = story.published.strftime("%d %b %Y") if story.published else ""
-    blocks.append(_context(*(t for t in (_sources_line(story), published) if t)))
+    blocks.append(context(*(t for t in (_sources_line(story), published) if t)))
     return blocks
 
 
@@ -215,8 +181,7 @@ def quotes_reply(story: Story) -> SlackMessage | None:
     quotes = _visible_quotes(story)
     if len(quotes) < 2:
         return None
-    header = f"*{len(quotes)} quotes in this story*"
-    blocks: list[Block] = [_section(header)]
+    blocks: list[Block] = [section(f"*{len(quotes)} quotes in this story*")]
     current = ""
     shown = 0
     for quote in quotes:
@@ -224,26 +189,20 @@ def quotes_reply(story: Story) -> SlackMessage | None:
         if current and len(current) + 2 + len(line) > MAX_SECTION_CHARS:
             if len(blocks) >= MAX_BLOCKS - 2:
                 break
-            blocks.append(_section(current))
+            blocks.append(section(current))
             current = ""
         current = f"{current}\n\n{line}" if current else line
         shown += 1
     if current:
-        blocks.append(_section(current))
+        blocks.append(section(current))
     left = len(quotes) - shown
     if left > 0:
-        blocks.append(_context(f"_and {left} more quotes; see the article_"))
+        blocks.append(context(f"_and {left} more quotes; see the article_"))
     text = escape_within(f"{len(quotes)} quotes in: {_title(story)}", 500)
     return SlackMessage(text, blocks, [story.id])
 
 
 # --- a whole digest -------------------------------------------------------------------------------------
-
-
-def _block_chars(block: Block) -> int:
-    total = len(block.get("text", {}).get("text", ""))
-    total += sum(len(e.get("text", "")) for e in block.get("elements", []))
-    return total
 
 
 def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
@@ -257,15 +216,14 @@ def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
     """
     count = len(stories)
     header_text = plain(f"{title} — {count} {'story' if count == 1 else 'stories'}", MAX_HEADER_CHARS)
-    header: Block = {"type": "header", "text": {"type": "plain_text", "text": header_text, "emoji": True}}
     if not stories:
-        note = _section("No stories match this channel's subscriptions yet.")
-        return [SlackMessage(escape_within(header_text, MAX_TEXT_CHARS), [header, note], [])]
+        note = section("No stories match this channel's subscriptions yet.")
+        return [SlackMessage(escape_within(header_text, MAX_TEXT_CHARS), [header(header_text), note], [])]
 
     # One block stays free in every message for the "Part n of m" line added at the end.
     room = max_blocks - 1
     messages: list[SlackMessage] = []
-    blocks: list[Block] = [header]
+    blocks: list[Block] = [header(header_text)]
     ids: list[int] = []
     titles: list[str] = []
 
@@ -277,8 +235,8 @@ def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
     for story in stories:
         story_part = story_blocks(story)
         if ids:
-            story_part = [{"type": "divider"}, *story_part]
-        size = sum(_block_chars(b) for b in blocks) + sum(_block_chars(b) for b in story_part)
+            story_part = [divider(), *story_part]
+        size = sum(block_chars(b) for b in blocks) + sum(block_chars(b) for b in story_part)
         if ids and (len(blocks) + len(story_part) > room or size > MAX_MESSAGE_CHARS):
             flush()
             blocks, ids, titles = [], [], []
@@ -289,7 +247,7 @@ def build_digest(stories: Sequence[Story], *, title: str = "Diplomacy digest",
     flush()
     if len(messages) > 1:
         for number, message in enumerate(messages, start=1):
-            message.blocks.append(_context(f"Part {number} of {len(messages)}"))
+            message.blocks.append(context(f"Part {number} of {len(messages)}"))
     return messages
 
 
@@ -330,47 +288,16 @@ def deadline_reminder(items: Sequence[DueDeadline], *, today: date, days: int = 
     """One message listing deadlines coming due, each with what is due, who set it and the story's link."""
     if not items:
         return None
-    title = plain(f"Deadlines in the next {days} days", MAX_HEADER_CHARS)
-    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}]
+    blocks: list[Block] = [header(f"Deadlines in the next {days} days")]
     room = MAX_BLOCKS - 2
     for item in items[:room]:
         what = escape_within(item.deadline.action or item.deadline.text, 500)
         who = f" ({escape_within(item.deadline.actor, 100)})" if item.deadline.actor else ""
         story = link(item.story.url, _title(item.story), TITLE_CHARS)
-        blocks.append(_section(f"*{item.due:%d %b %Y}* ({_when(item.due, today)}) — {what}{who}\n{story}"))
+        blocks.append(section(f"*{item.due:%d %b %Y}* ({_when(item.due, today)}) — {what}{who}\n{story}"))
     if len(items) > room:
-        blocks.append(_context(f"_and {len(items) - room} more; see `/deadlines upcoming`_"))
+        blocks.append(context(f"_and {len(items) - room} more; see `/deadlines upcoming`_"))
     first = items[0]
     text = escape_within(f"{len(items)} deadline{'s' if len(items) != 1 else ''} coming due, the first "
                          f"{_when(first.due, today)}: {first.deadline.action or first.deadline.text}", 500)
     return SlackMessage(text, blocks, sorted({i.story.id for i in items}))
-
-
-# --- checking -------------------------------------------------------------------------------------------
-
-
-def limit_problems(message: SlackMessage) -> list[str]:
-    """Each Block Kit limit `message` breaks, as a readable line; empty when it respects them all."""
-    problems = []
-    if len(message.blocks) > MAX_BLOCKS:
-        problems.append(f"{len(message.blocks)} blocks (max {MAX_BLOCKS})")
-    if not message.text:
-        problems.append("no fallback text")
-    for index, block in enumerate(message.blocks):
-        kind = block.get("type")
-        if kind == "header" and len(block["text"]["text"]) > MAX_HEADER_CHARS:
-            problems.append(f"block {index}: header of {len(block['text']['text'])} characters")
-        if kind == "section" and len(block["text"]["text"]) > MAX_SECTION_CHARS:
-            problems.append(f"block {index}: section of {len(block['text']['text'])} characters")
-        if kind in ("section", "header") and not block["text"]["text"].strip():
-            problems.append(f"block {index}: empty {kind} text")
-        if kind == "context":
-            if not block["elements"] or len(block["elements"]) > MAX_CONTEXT_ELEMENTS:
-                problems.append(f"block {index}: context with {len(block['elements'])} elements")
-            for element in block["elements"]:
-                if not element.get("text", "").strip():
-                    problems.append(f"block {index}: empty context element")
-                if len(element.get("text", "")) > MAX_SECTION_CHARS:
-                    problems.append(f"block {index}: context element of {len(element['text'])} characters")
-    return problems
-

@@ -1,20 +1,7 @@
 """Slack mrkdwn for untrusted feed text: escape it, link it safely, cut it to Block Kit limits.
 
-Public functions:
-- `escape(text) -> str`: feed text as inert mrkdwn: `&`, `<`, `>` escaped (so `<!channel>`, `<!here>`,
-  `<@U123>` and `<https://x|y>` show as typed and ping or link nobody); bare `@channel`/`@here`/`@everyone`,
-  `:emoji:` codes and a line-leading `>` broken with a word joiner; formatting marks (`*`, `_`, `~`, backticks)
-  fenced with zero-width spaces so they show as typed; control characters dropped.
-- `code(text) -> str`: feed or user text as an inline code span (`` `text` ``): shown verbatim, copyable.
-- `truncate(text, limit, ellipsis="…") -> str`: at most `limit` characters, cut on a word boundary.
-- `escape_within(text, limit) -> str`: `escape` whose result fits `limit` characters (never cuts an entity).
-- `plain(text, limit) -> str`: for `plain_text` objects (headers, buttons): cleaned and cut, not escaped.
-- `link(url, label, limit=None) -> str`: `<url|label>` for http(s) URLs, else the escaped label alone.
-- `safe_url(url) -> str | None`: the URL when it is http(s) and cannot break out of `<…|…>`, else None.
-- `links_in(text) -> list[tuple[str, str]]`, `to_plain(text) -> str`: read our mrkdwn back (links as
-  (url, label), text with links as their labels and entities decoded) for terminal renderers and tests.
-- `WORD_JOINER`, `MARK_FENCE`, `FENCED_MARKS`: the invisible breakers, and a pattern finding a run of
-  formatting marks that `escape` made literal (for renderers that read our mrkdwn back).
+Every feed- or user-written string reaches Slack through `escape` (or `code`, `link`), and anything shown is
+shortened by `truncate`, which never splits what escaping wrote.
 """
 
 from __future__ import annotations
@@ -34,13 +21,15 @@ MARK_FENCE = "\u200b"
 # C0/C1 controls other than tab and newline, plus bidi overrides that can disguise text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
 # An underscore between two letters or digits (snake_case, error codes, URLs) never formats and stays as is.
 _MARKS = re.compile(r"(?:[*~`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))+")
 _EMOJI_CODE = re.compile(r":(?=[a-z0-9_+\-]+:)", re.IGNORECASE)
 _QUOTE_START = re.compile(r"^(?=&gt;)", re.MULTILINE)
-_HALF_FENCED_TAIL = re.compile(MARK_FENCE + r"[*_~`]$")
 FENCED_MARKS = re.compile(MARK_FENCE + r"(?:[*_~`]" + MARK_FENCE + ")+")
+# What a cut must not split: an entity, a link or mention, a run of fenced formatting marks.
+_UNBREAKABLE = re.compile(r"&[a-z]+;|<[^<>\s|]+(?:\|[^<>]*)?>|" + FENCED_MARKS.pattern)
+_ENTITY_END = re.compile(r"&[a-z]+;$")
+_TRAILING = " \n,;:.-\u2013\u2014"
 
 
 def clean(text: str | None) -> str:
@@ -77,33 +66,42 @@ def code(text: str | None) -> str:
 
 
 def truncate(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
-    """`text` cut to at most `limit` characters on a word boundary, ending with `ellipsis` when cut."""
+    """`text` in at most `limit` characters, ending with `ellipsis` when cut.
+
+    The cut falls between words (inside one only when a single word fills most of the room) and never inside an
+    entity (`&amp;`), a link or mention (`<url|label>`, `<#C1>`) or a run of fenced formatting marks, so what is
+    left is still the mrkdwn it was.
+    """
     if limit <= 0:
         return ""
     if len(text) <= limit:
         return text
-    if limit <= len(ellipsis):
-        return text[:limit]
     room = limit - len(ellipsis)
-    cut = text[:room]
-    space = max(cut.rfind(" "), cut.rfind("\n"))
-    # Cut on the last space unless that throws away most of the room (one very long word).
-    if space >= room // 2:
-        cut = cut[:space]
-    return cut.rstrip(" \n,;:.-–—") + ellipsis
+    if room <= 0:
+        return ellipsis[:limit]
+    whole = [m.span() for m in _UNBREAKABLE.finditer(text) if m.start() < room]
+
+    def inside(position: int) -> int | None:
+        """The start of the piece a cut at `position` would split, or None when it splits nothing."""
+        return next((start for start, end in whole if start < position < end), None)
+
+    cut = room
+    while (start := inside(cut)) is not None:
+        cut = start
+    # The last space within the room unless that throws away most of it (one very long word).
+    for space in range(cut, room // 2 - 1, -1):
+        if text[space] in " \n" and inside(space) is None:
+            cut = space
+            break
+    body = text[:cut]
+    while body and body[-1] in _TRAILING and not _ENTITY_END.search(body):
+        body = body[:-1]
+    return body + ellipsis
 
 
 def escape_within(text: str | None, limit: int) -> str:
-    """`escape(text)` no longer than `limit` characters, cut on a word boundary and never inside `&amp;`."""
-    escaped = escape(text)
-    if len(escaped) <= limit:
-        return escaped
-    cut = truncate(escaped, limit)
-    body = cut[: -len(ELLIPSIS)] if cut.endswith(ELLIPSIS) else cut
-    # A cut may land inside an entity such as "&am": drop the stub. One just after a fenced mark closes its fence.
-    body = _ENTITY_TAIL.sub("", body)
-    body = _HALF_FENCED_TAIL.sub(lambda m: m.group() + MARK_FENCE, body)
-    return (body.rstrip() + ELLIPSIS)[:limit]
+    """`escape(text)` in at most `limit` characters, cut as `truncate` cuts (never inside `&amp;`)."""
+    return truncate(escape(text), limit)
 
 
 def plain(text: str | None, limit: int) -> str:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.config import Settings
 from bot.slack.commands.subscriptions import REMOVE_ACTION
 from bot.slack.commands.who_said import PAGE_ACTION
-from bot.storage import Database
 from handlers.actions.buttons import acknowledge, remove_subscription_pressed, who_said_page_pressed
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.storage import Database
 
 
 def register(app: App, db: Database, settings: Settings) -> None:

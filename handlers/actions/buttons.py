@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack
 
-from bot.config import Settings
 from bot.slack.commands import who_said
 from bot.slack.commands.answer import UsageError, plain_answer
 from bot.slack.commands.subscriptions import remove_by_button
-from bot.storage import Database
 from handlers.context import answer_or_apologise, command_context
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.slack.blocks import SlackMessage
+    from bot.storage import Database
 
 
 def acknowledge(ack: Ack) -> None:
@@ -29,7 +32,7 @@ def who_said_page_pressed(db: Database, settings: Settings) -> Callable[..., Non
     """"Show more" or a suggested name: the requested page of quotes as a new message."""
 
     def show_page(body: dict[str, Any], respond: Callable[..., Any], logger: logging.Logger) -> None:
-        def make_answer():  # noqa: ANN202 - an Answer
+        def make_answer() -> SlackMessage:
             try:
                 args = who_said.args_from_button(_pressed_value(body))
             except UsageError as exc:

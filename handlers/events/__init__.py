@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slack_bolt import App
 
-from bot.config import Settings
-from bot.storage import Database
 from handlers.events.app_home import home_opened
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.storage import Database
 
 
 def register(app: App, db: Database, settings: Settings) -> None:

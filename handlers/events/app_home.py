@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
-from bot.config import Settings
 from bot.slack.commands.answer import CommandContext
 from bot.slack.commands.home import home_view
-from bot.storage import Database
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.storage import Database
 
 
 def home_opened(db: Database, settings: Settings) -> Callable[..., None]:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.domain.schedule import InvalidSchedule, parse_schedule
-from bot.slack.commands.answer import Answer, CommandContext, UsageError, plain_answer
+from bot.slack.blocks import SlackMessage
+from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import safe
 from bot.storage import Database
 from bot.storage.delivery import get_channel, set_schedule, unpause_channel
@@ -39,7 +40,7 @@ def describe(schedule: str, timezone: str) -> str:
     return f"once a day at {schedule.split('@', 1)[1]} ({timezone})"
 
 
-def answer_schedule(db: Database, settings: Settings, args: ScheduleArgs, ctx: CommandContext) -> Answer:
+def answer_schedule(db: Database, settings: Settings, args: ScheduleArgs, ctx: CommandContext) -> SlackMessage:
     if args.schedule is None:
         channel = get_channel(db, ctx.team_id, ctx.channel_id)
         if channel is None:
@@ -60,7 +61,7 @@ def parse_resume_args(text: str) -> ResumeArgs:
     return ResumeArgs()
 
 
-def answer_resume(db: Database, settings: Settings, args: ResumeArgs, ctx: CommandContext) -> Answer:
+def answer_resume(db: Database, settings: Settings, args: ResumeArgs, ctx: CommandContext) -> SlackMessage:
     channel = get_channel(db, ctx.team_id, ctx.channel_id)
     if channel is None or not channel.paused:
         return plain_answer("Delivery to this channel is not paused.")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.config import Settings
-from bot.slack.commands.answer import Answer, CommandContext, UsageError, context, plain_answer, section
+from bot.slack.blocks import SlackMessage, context, section
+from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import fallback, link, safe
 from bot.storage import Database
 from bot.storage.search import DeadlineHit, find_deadlines
@@ -37,7 +38,7 @@ def parse(text: str) -> DeadlinesArgs:
     return DeadlinesArgs(topic=topic, when=when)
 
 
-def answer(db: Database, settings: Settings, args: DeadlinesArgs, ctx: CommandContext) -> Answer:
+def answer(db: Database, settings: Settings, args: DeadlinesArgs, ctx: CommandContext) -> SlackMessage:
     today = ctx.now.date()
     hits = find_deadlines(db, today=today, topic=search_terms(args.topic), when=args.when, limit=SHOWN + 1)
     what = f"{args.when} deadlines" if args.when else "Deadlines"
@@ -51,7 +52,7 @@ def answer(db: Database, settings: Settings, args: DeadlinesArgs, ctx: CommandCo
         blocks.extend(deadline_blocks(hit, today))
     if more:
         blocks.append(context(f"Showing the first {SHOWN}. Narrow it down: {USAGE}"))
-    return Answer(text=fallback_text(f"{what.capitalize()}: ", hits), blocks=blocks)
+    return SlackMessage(text=fallback_text(f"{what.capitalize()}: ", hits), blocks=blocks)
 
 
 def fallback_text(lead: str, hits: list[DeadlineHit]) -> str:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.domain.topics import InvalidTopic, Topic, parse_topic
-from bot.slack.commands.answer import Answer, CommandContext, UsageError, plain_answer
+from bot.slack.blocks import SlackMessage
+from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.digest import build_digest, choose_stories
 from bot.storage import Database
 from bot.storage.delivery import list_subscriptions
@@ -30,7 +31,7 @@ def parse(text: str) -> DigestArgs:
         raise UsageError(f"{exc} Try `/digest` or `/digest north korea`.") from exc
 
 
-def answer(db: Database, settings: Settings, args: DigestArgs, ctx: CommandContext) -> Answer:
+def answer(db: Database, settings: Settings, args: DigestArgs, ctx: CommandContext) -> SlackMessage:
     if args.topic is not None:
         topics, title = [args.topic], f"Digest: {args.topic.text}"
     else:
@@ -40,8 +41,6 @@ def answer(db: Database, settings: Settings, args: DigestArgs, ctx: CommandConte
             return plain_answer("This channel follows no topics yet. Follow one with `/subscribe north korea`, "
                                 "or see one topic now with `/digest iran`.")
     stories = choose_stories(load_stories(db, limit=STORIES_LOOKED_AT), topics, limit=STORIES_SHOWN)
-    messages = build_digest(stories, title=title)
-    answers = [Answer(text=m.text, blocks=m.blocks) for m in messages]
-    first = answers[0]
-    first.followups = answers[1:]
+    first, *rest = build_digest(stories, title=title)
+    first.followups = rest
     return first

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.slack.commands.answer import Answer, CommandContext, UsageError, context, plain_answer, section
+from bot.slack.blocks import SlackMessage, context, section
+from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import code, fallback, link, safe
 from bot.storage import Database
 from bot.storage.articles import add_feed, remove_feed
@@ -15,6 +16,7 @@ from bot.storage.search import FeedInfo, list_feeds
 USAGE = "Try `/feeds list`, `/feeds add https://example.org/world.rss` or `/feeds remove https://example.org/world.rss`."
 MAX_URL_CHARS = 2000
 SHOWN = 40
+ADMIN_ONLY = "Only workspace admins and owners can add or remove feeds. `/feeds list` shows what diplobot reads."
 
 
 @dataclass
@@ -43,6 +45,11 @@ def parse(text: str) -> FeedsArgs:
     return FeedsArgs(action, url)
 
 
+def needs_admin(args: FeedsArgs) -> bool:
+    """Everyone lists the feeds; only workspace admins and owners add and remove them."""
+    return args.action != "list"
+
+
 def refusal(url: str, settings: Settings) -> str | None:
     """Why `url` may not become a feed (private, loopback or metadata address, not http), or None if it may."""
     from bot.feeds.addresses import FeedURLRefused, check_feed_url
@@ -57,12 +64,11 @@ def refusal(url: str, settings: Settings) -> str | None:
 
 
 def answer(db: Database, settings: Settings, args: FeedsArgs, ctx: CommandContext,
-           check_url: Callable[[str, Settings], str | None] = refusal) -> Answer:
+           check_url: Callable[[str, Settings], str | None] = refusal) -> SlackMessage:
     if args.action == "list":
         return feeds_answer(list_feeds(db))
-    if not ctx.is_admin:
-        return plain_answer("Only workspace admins and owners can add or remove feeds. "
-                            "`/feeds list` shows what diplobot reads.")
+    if needs_admin(args) and not ctx.is_admin:
+        return plain_answer(ADMIN_ONLY)
     assert args.url is not None
     shown = code(args.url)
     if args.action == "remove":
@@ -76,7 +82,7 @@ def answer(db: Database, settings: Settings, args: FeedsArgs, ctx: CommandContex
     return plain_answer(f"Added {code(feed.url)}. diplobot reads it on its next poll.")
 
 
-def feeds_answer(feeds: list[FeedInfo]) -> Answer:
+def feeds_answer(feeds: list[FeedInfo]) -> SlackMessage:
     live = [f for f in feeds if not f.retired]
     if not live:
         return plain_answer(f"diplobot reads no feeds yet. An admin can add one: {USAGE}")
@@ -88,4 +94,4 @@ def feeds_answer(feeds: list[FeedInfo]) -> Answer:
         blocks.append(section(f"{link(feed.url, feed.title or feed.url)}\n{code(feed.url)} · {health}"))
     if len(live) > SHOWN:
         blocks.append(context(f"…and {len(live) - SHOWN} more."))
-    return Answer(text=fallback("Feeds: " + ", ".join(f.url for f in live)), blocks=blocks)
+    return SlackMessage(text=fallback("Feeds: " + ", ".join(f.url for f in live)), blocks=blocks)

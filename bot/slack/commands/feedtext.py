@@ -3,13 +3,13 @@ blocks (`safe`, `code`, `link`) and in an answer's plain fallback `text` (`fallb
 
 from __future__ import annotations
 
+from bot.slack.blocks import MAX_TEXT_CHARS
 from bot.slack.mrkdwn import code as _code
-from bot.slack.mrkdwn import escape, escape_within
+from bot.slack.mrkdwn import escape, escape_within, truncate
 from bot.slack.mrkdwn import link as _link
 
 MAX_LABEL_CHARS = 300
 MAX_CODE_CHARS = 1000
-MAX_FALLBACK_CHARS = 3000
 
 
 def safe(text: str | None) -> str:
@@ -19,8 +19,7 @@ def safe(text: str | None) -> str:
 
 def code(text: str | None) -> str:
     """Feed or user text (a URL, a topic) as an inline code span, shown verbatim and copyable."""
-    text = text or ""
-    return _code(text if len(text) <= MAX_CODE_CHARS else text[: MAX_CODE_CHARS - 1] + "…")
+    return _code(truncate(text or "", MAX_CODE_CHARS))
 
 
 def link(url: str | None, text: str | None) -> str:
@@ -33,4 +32,4 @@ def fallback(text: str) -> str:
 
     Slack reads this text as mrkdwn too, so it gets the same escaping as the blocks; write no markup into it.
     """
-    return escape_within(text, MAX_FALLBACK_CHARS)
+    return escape_within(text, MAX_TEXT_CHARS)

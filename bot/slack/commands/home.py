@@ -1,4 +1,4 @@
-"""The App Home tab: the workspace's subscriptions, the upcoming deadlines and the latest digest."""
+"""The App Home tab: the commands, the workspace's subscriptions, the upcoming deadlines and the latest digest."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections import defaultdict
 from typing import Any
 
 from bot.config import Settings
-from bot.slack.commands.answer import MAX_BLOCKS, CommandContext, context, divider, header, section
+from bot.slack.blocks import MAX_BLOCKS, context, divider, header, section
+from bot.slack.commands import REGISTRY
+from bot.slack.commands.answer import CommandContext
 from bot.slack.commands.deadlines import due_words
 from bot.slack.commands.feedtext import code, link, safe
 from bot.slack.digest import choose_stories, story_blocks
@@ -23,6 +25,8 @@ def home_view(db: Database, settings: Settings, ctx: CommandContext) -> dict[str
     """The `views.publish` view for the team in `ctx`."""
     blocks: list[dict[str, Any]] = [header("diplobot"), context("Diplomacy news: quotes, deadlines, digests. "
                                                                 "Type `/diplo help` in any channel.")]
+    blocks.append(section("*Commands*\n" + "\n".join(f"{code(command.usage)} {command.help}"
+                                                       for command in REGISTRY)))
     subscriptions = list_subscriptions(db, team_id=ctx.team_id)
     blocks += [divider(), section("*Subscriptions in this workspace*")]
     if subscriptions:

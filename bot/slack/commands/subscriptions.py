@@ -6,15 +6,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.domain.topics import InvalidTopic, Topic, parse_topic
-from bot.slack.commands.answer import (
-    Answer,
-    CommandContext,
-    UsageError,
-    button,
-    context,
-    plain_answer,
-    section,
-)
+from bot.slack.blocks import SlackMessage, button, context, section
+from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import code, fallback, safe
 from bot.storage import Database
 from bot.storage.delivery import (
@@ -50,7 +43,7 @@ def parse_nothing(text: str) -> NoArgs:
     return NoArgs()
 
 
-def answer_subscribe(db: Database, settings: Settings, args: TopicArgs, ctx: CommandContext) -> Answer:
+def answer_subscribe(db: Database, settings: Settings, args: TopicArgs, ctx: CommandContext) -> SlackMessage:
     result = subscribe(db, ctx.team_id, ctx.channel_id, args.topic, created_by=ctx.user_id, now=ctx.now,
                        backfill=settings.backfill_stories)
     shown = topic_words(result.subscription.text)
@@ -65,7 +58,7 @@ def answer_subscribe(db: Database, settings: Settings, args: TopicArgs, ctx: Com
     return plain_answer(f"This channel now follows {shown}.{recent}")
 
 
-def answer_unsubscribe(db: Database, settings: Settings, args: TopicArgs, ctx: CommandContext) -> Answer:
+def answer_unsubscribe(db: Database, settings: Settings, args: TopicArgs, ctx: CommandContext) -> SlackMessage:
     if remove_subscription(db, ctx.team_id, ctx.channel_id, args.topic):
         return plain_answer(f"This channel no longer follows {topic_words(args.topic.text)}.")
     current = list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id)
@@ -73,16 +66,16 @@ def answer_unsubscribe(db: Database, settings: Settings, args: TopicArgs, ctx: C
     return plain_answer(f"This channel does not follow {topic_words(args.topic.text)}. It follows: {known}.")
 
 
-def answer_list(db: Database, settings: Settings, args: NoArgs, ctx: CommandContext) -> Answer:
+def answer_list(db: Database, settings: Settings, args: NoArgs, ctx: CommandContext) -> SlackMessage:
     return subscriptions_answer(list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id))
 
 
-def subscriptions_answer(subscriptions: list[Subscription], note: str | None = None) -> Answer:
+def subscriptions_answer(subscriptions: list[Subscription], note: str | None = None) -> SlackMessage:
     """The channel's topics, each with a Remove button."""
     blocks = [section(note)] if note else []
     if not subscriptions:
         blocks.append(section(f"This channel follows no topics. {SYNTAX}"))
-        return Answer(text=(note + " " if note else "") + "This channel follows no topics.", blocks=blocks)
+        return SlackMessage(text=(note + " " if note else "") + "This channel follows no topics.", blocks=blocks)
     blocks.append(section(f"*This channel follows {len(subscriptions)} "
                           f"topic{'s' if len(subscriptions) != 1 else ''}:*"))
     for sub in subscriptions[:45]:
@@ -91,7 +84,8 @@ def subscriptions_answer(subscriptions: list[Subscription], note: str | None = N
                               accessory=button("Remove", f"{REMOVE_ACTION}:{sub.id}", str(sub.id), style="danger")))
     if len(subscriptions) > 45:
         blocks.append(context(f"…and {len(subscriptions) - 45} more; remove one with `/unsubscribe &lt;topic&gt;`."))
-    return Answer(text=fallback("This channel follows: " + ", ".join(s.text for s in subscriptions)), blocks=blocks)
+    text = fallback("This channel follows: " + ", ".join(s.text for s in subscriptions))
+    return SlackMessage(text=text, blocks=blocks)
 
 
 def topic_words(text: str) -> str:
@@ -99,7 +93,7 @@ def topic_words(text: str) -> str:
     return "every story (`*`)" if text == "*" else f"*{safe(text)}*"
 
 
-def remove_by_button(db: Database, value: str, ctx: CommandContext) -> Answer:
+def remove_by_button(db: Database, value: str, ctx: CommandContext) -> SlackMessage:
     """A Remove button was pressed: drop that subscription and show the list again in place."""
     readable = value.isascii() and value.isdigit() and len(value) <= 9  # fits every database's integer
     removed = remove_subscription_by_id(db, ctx.team_id, int(value)) if readable else None

@@ -8,16 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Settings
-from bot.slack.commands.answer import (
-    Answer,
-    CommandContext,
-    UsageError,
-    actions,
-    button,
-    context,
-    plain_answer,
-    section,
-)
+from bot.slack.blocks import SlackMessage, actions, button, context, section
+from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import fallback, link, safe
 from bot.slack.quote_text import quoted
 from bot.storage import Database
@@ -79,7 +71,7 @@ def parse_day(words: str, today: date) -> date:
     raise UsageError(f"I could not read “{shown}” as a date. Try `since 2018-10-01` or `since last month`.")
 
 
-def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandContext) -> Answer:
+def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandContext) -> SlackMessage:
     """One page of the person's quotes, or close names when the name is unknown."""
     match = match_speaker(db, args.person)
     asked = safe(args.person)
@@ -88,8 +80,8 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
             choices = [button(name, f"{PAGE_ACTION}:{i}", _page_value(name, args.since, 0))
                        for i, name in enumerate(match.suggestions)]
             text = f"I have no quotes from *{asked}*. Did you mean one of these?"
-            return Answer(text=fallback(f"No quotes from {args.person}. Did you mean: {', '.join(match.suggestions)}?"),
-                          blocks=[section(text), actions(*choices)])
+            said = f"No quotes from {args.person}. Did you mean: {', '.join(match.suggestions)}?"
+            return SlackMessage(text=fallback(said), blocks=[section(text), actions(*choices)])
         if not known_speakers(db):
             return plain_answer("No quotes are stored yet: diplobot has not read an article with a quote.")
         return plain_answer(f"I have no quotes from *{asked}*, and no name close to it. "
@@ -108,7 +100,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
     if last < total:
         blocks.append(actions(button("Show more", f"{PAGE_ACTION}:more", _page_value(match.name, args.since, last))))
     said = " | ".join(f"“{h.text}” ({h.published.date().isoformat()})" for h in hits)
-    return Answer(text=fallback(f"{match.name}: {said}"), blocks=blocks)
+    return SlackMessage(text=fallback(f"{match.name}: {said}"), blocks=blocks)
 
 
 def _quote_blocks(hit: QuoteHit) -> list[dict]:
