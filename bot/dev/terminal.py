@@ -13,6 +13,7 @@ from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
 
+from bot.slack.blocks import SlackMessage
 from bot.slack.mrkdwn import FENCED_MARKS, MARK_FENCE, WORD_JOINER
 
 # One mrkdwn piece at a time: a <link|label>, <#channel>/<@user>/<!special>, *bold*, _italic_, `code`, ~strike~.
@@ -139,8 +140,8 @@ def render_blocks(blocks: Iterable[dict[str, Any]]) -> RenderableType:
     return Group(*rendered)
 
 
-def render_answer(answer: Any) -> RenderableType:
-    """An `Answer` and its follow-up messages, or its fallback text when it has no blocks."""
+def render_answer(answer: SlackMessage) -> RenderableType:
+    """A `SlackMessage` and its follow-ups, each as its blocks (or its fallback text when it has none)."""
     parts: list[RenderableType] = []
     for number, message in enumerate(answer.messages()):
         if number:
