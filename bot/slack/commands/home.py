@@ -33,9 +33,9 @@ def home_view(db: Database, settings: Settings, ctx: CommandContext) -> dict[str
         by_channel: dict[str, list[str]] = defaultdict(list)
         for sub in subscriptions:
             by_channel[sub.channel_id].append(code(sub.text))
-        for channel_id, topics in list(by_channel.items())[:10]:
+        for channel_id, followed in list(by_channel.items())[:10]:
             where = f"<#{channel_id}>" if channel_id.isalnum() else safe(channel_id)
-            blocks.append(section(f"{where}: {', '.join(topics)}"))
+            blocks.append(section(f"{where}: {', '.join(followed)}"))
     else:
         blocks.append(section("No channel follows a topic yet. In a channel, type `/subscribe north korea`."))
 
