@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.config import Settings
-from bot.slack.blocks import SlackMessage, context, section
+from bot.slack.blocks import Block, SlackMessage, context, section
 from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import fallback, link, safe
 from bot.storage import Database
@@ -84,7 +84,7 @@ def due_words(hit: DeadlineHit, today: date) -> str:
     return f"due {hit.due or hit.due_date.isoformat()} ({state})"
 
 
-def deadline_blocks(hit: DeadlineHit, today: date) -> list[dict]:
+def deadline_blocks(hit: DeadlineHit, today: date) -> list[Block]:
     """A section (due, what, who set it, the words) and a context line (the article) for one deadline."""
     what = safe(hit.action or hit.text)
     who = safe(hit.actor) if hit.actor else "not named"

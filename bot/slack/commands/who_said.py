@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Settings
-from bot.slack.blocks import SlackMessage, actions, button, context, section
+from bot.slack.blocks import Block, SlackMessage, actions, button, context, section
 from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import fallback, link, safe
 from bot.slack.quote_text import quoted
@@ -103,7 +103,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
     return SlackMessage(text=fallback(f"{match.name}: {said}"), blocks=blocks)
 
 
-def _quote_blocks(hit: QuoteHit) -> list[dict]:
+def _quote_blocks(hit: QuoteHit) -> list[Block]:
     if hit.direct:
         body = f"> {safe(quoted(hit.text))}"
     else:

@@ -50,7 +50,8 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.domain.schedule import zone
 from bot.domain.stories import Story
-from bot.slack.digest import SlackMessage, build_digest, quotes_reply, story_message
+from bot.slack.blocks import SlackMessage
+from bot.slack.digest import build_digest, quotes_reply, story_message
 from bot.slack.mrkdwn import code
 from bot.storage import Database, delivery
 from bot.storage.delivery import OutboxItem
