@@ -1,4 +1,5 @@
-"""Slash commands: each module parses its words and answers from the database with Block Kit.
+"""Slash commands: the one registry (`REGISTRY`), from which help, App Home, the manifest test and the admin
+check are derived; each command's module parses its words and answers from the database with Block Kit.
 
 `run_command` is what Slack listeners call; `ask` is the same from a terminal (`diplobot ask "/who-said Nauert"`).
 """
