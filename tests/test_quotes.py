@@ -218,3 +218,34 @@ def test_role_followed_by_a_name_in_apposition_resolves_to_that_person(nlp) -> N
               "its sovereignty respected,\u201d said the Turkish mediator, Deputy Foreign Minister Selin Aydemir.")
     [quote] = [q for q in extract_quotes(doc, extract_actors(doc)) if q.direct]
     assert quote.speaker == "Selin Aydemir"
+
+
+# --- quotation styles other than double marks ------------------------------------------------------
+
+def test_single_mark_quote_gets_its_speaker(nlp):
+    text = ("Foreign Minister Anna Lindqvist spoke after the meeting in Geneva. "
+            "'We will not accept these terms under any circumstances,' Lindqvist said.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == "We will not accept these terms under any circumstances,"
+    assert quote.speaker == "Anna Lindqvist"
+
+
+def test_backtick_quote_gets_its_speaker_and_offsets_of_the_original(nlp):
+    text = "``The ceasefire must hold through the winter,'' said Hans Weber, the German envoy."
+    [quote] = direct_quotes_of(nlp, text)
+    assert text[quote.start:quote.end] == quote.text == "The ceasefire must hold through the winter,"
+    assert quote.speaker == "Hans Weber"
+
+
+def test_single_marks_nested_in_a_double_quote_make_one_quote(nlp):
+    text = ("\"They told us 'the border stays closed' and walked out of the room,\" said Omar Haddad, "
+            "the Jordanian negotiator.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert "'the border stays closed'" in quote.text
+    assert quote.speaker == "Omar Haddad"
+
+
+def test_quoted_subheading_is_not_a_quote(nlp):
+    text = ("\"The talks will resume,\" said Omar Haddad, the Jordanian negotiator.\n\n"
+            "'All Bets Are Off'\n\nThe next round opens in Amman on Monday.")
+    assert [q.text for q in direct_quotes_of(nlp, text)] == ["The talks will resume,"]

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
-from bot.analysis.quotes.marks import MAX_QUOTE_CHARS, QuotedSpan, find_quoted_spans
+from bot.analysis.quotes.marks import (
+    MAX_QUOTE_CHARS,
+    QUOTE_MARK_CHARS,
+    QuotedSpan,
+    find_quoted_spans,
+    is_closing_mark,
+    is_mark,
+)
 from bot.analysis.quotes.speech_verbs import ASKING_VERBS, REPORTING_VERBS, TRANSITIVE_CUES, is_speech_cue
 from bot.analysis.records import Actor, Quote
 
@@ -26,7 +33,8 @@ MAX_TITLE_WORDS = 6
 TITLE_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "at", "by", "or"})
 WORK_NOUNS = frozenset({"show", "film", "movie", "book", "song", "album", "series", "program", "programme",
                         "documentary", "novel", "play", "memoir", "titled", "entitled", "episode", "column",
-                        "article", "essay", "podcast", "broadcast", "headline", "musical", "magazine"})
+                        "article", "essay", "podcast", "broadcast", "headline", "musical", "magazine", "clip",
+                        "video"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_BREAK_DEPS = ("advcl", "conj", "cc", "relcl", "parataxis")
 INVERTED_SUBJECT_DEPS = ("dobj", "attr", "npadvmod", "oprd", "dative", "appos", "conj", "nmod")
@@ -275,20 +283,20 @@ def _window(ctx: _Context, first: int, last: int, paragraph: tuple[int, int]) ->
     hi = sentence_bounds(doc, last - 1)[1]
     # '"…," said Caddell.' split into its own sentence after the closing mark.
     if hi - last <= 1 and hi < len(doc) and (
-        text[:doc[last - 1].idx + 1].rstrip(" \"\u201d").endswith(",") or doc[hi].is_lower
+        text[:doc[last - 1].idx + 1].rstrip(" " + QUOTE_MARK_CHARS).endswith(",") or doc[hi].is_lower
         or _attribution_sentence(ctx, hi)
     ):
         hi = sentence_bounds(doc, hi)[1]
     # 'Caddell said:' closing the previous sentence.
     if first - lo <= 1 and lo > 0:
         prev_start = sentence_bounds(doc, lo - 1)[0]
-        before = text[doc[prev_start].idx:doc[first].idx].rstrip(" \"\u201c")
+        before = text[doc[prev_start].idx:doc[first].idx].rstrip(" " + QUOTE_MARK_CHARS)
         if before.endswith(":") or before.endswith(","):
             lo = prev_start
     lo = max(lo, ctx.token_at(paragraph[0]))
     hi = min(hi, ctx.token_at(paragraph[1]))
     # A paragraph made of the quote, after one that ends with a colon: 'Sanders made the following comment:'
-    before_quote = text[paragraph[0]:doc[first].idx].strip(" \"\u201c")
+    before_quote = text[paragraph[0]:doc[first].idx].strip(" " + QUOTE_MARK_CHARS)
     if not before_quote and paragraph[0] > 1:
         prev_text = text[:paragraph[0]].rstrip()
         if prev_text.endswith(":"):
@@ -334,7 +342,7 @@ def _dash_attribution(ctx: _Context, span: QuotedSpan) -> tuple[int, int, Actor 
     text = ctx.text
     i = span.end
     limit = min(len(text), i + 6)
-    while i < limit and (text[i] in "\u201d\".,\u00bb" or text[i].isspace() and text[i] != "\n"):
+    while i < limit and (text[i] in ".," + QUOTE_MARK_CHARS or text[i].isspace() and text[i] != "\n"):
         i += 1
     if i >= limit or text[i] not in DASHES:
         return None
@@ -428,7 +436,7 @@ def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
     """'McCaskill scolded him: "…"': the verb before a colon right in front of the quote."""
     doc = ctx.doc
     i = first - 1
-    while i >= lo and (doc[i].is_space or doc[i].text in ('"', "\u201c")):
+    while i >= lo and (doc[i].is_space or is_mark(doc[i].text)):
         i -= 1
     if i < lo or doc[i].text != ":":
         return None
@@ -467,6 +475,8 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         clause = _governed_clause(cue, first, last)
         if clause is not None:
             governed = True
+            if clause[0] < paragraph[0]:  # a parse that runs on from the paragraph before
+                clause = (start, clause[1])
             start, end = clause if clause[0] < start or clause[1] > end + 1 else (start, end)
     if cue is None and not same_paragraph:
         # '…, Schiff said. "…"': the attribution closing the sentence before, in the same paragraph.
@@ -508,7 +518,7 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         # A quote paragraph right after another one, with no attribution of its own, goes on with it.
         for name in ("speaker", "speaker_text", "speaker_start", "speaker_end"):
             setattr(quote, name, getattr(previous.quote, name))
-    elif text[paragraph[0]:span.start].strip(" \"\u201c\u201d") == "":
+    elif text[paragraph[0]:span.start].strip(" " + QUOTE_MARK_CHARS) == "":
         # A quote paragraph after a paragraph about someone: 'Valastro praised Christie. ¶ "We need…"'
         subject = _last_person_subject(ctx, paragraph[0])
         if subject is not None:
@@ -526,6 +536,10 @@ def _is_title(doc: Doc, text: str, span: QuotedSpan, first: int, last: int) -> b
         return False
     if any(t.ent_type_ == "WORK_OF_ART" for t in doc[first:last]):
         return True
+    paragraph = _paragraph(text, span.start, span.end)
+    if not text[paragraph[0]:span.start].strip(" " + QUOTE_MARK_CHARS) and not text[
+            span.end:paragraph[1]].strip(" .:" + QUOTE_MARK_CHARS):
+        return True  # a quoted subheading: the paragraph is the short capitalised phrase alone
     return any(t.lower_ in WORK_NOUNS for t in doc[max(0, first - 4):first])
 
 
@@ -567,12 +581,12 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         for child in cue.children:
             if child.dep_ == "dobj" and cue.i < child.i < node.i:
                 left = child.left_edge.i
-    while left < first and (doc[left].is_punct or doc[left].is_space):
+    while left < first and (doc[left].is_punct or doc[left].is_space or is_mark(doc[left].text)):
         left += 1  # the clause starts after its opening mark, not on it
     right = max(right, last - 1)
-    while right > left and doc[right].is_punct and doc[right].text not in ("\u201d", '"'):
+    while right > left and doc[right].is_punct and not is_closing_mark(doc[right].text):
         right -= 1
-    if doc[right].text in ("\u201d", '"') and right >= last:
+    if is_closing_mark(doc[right].text) and right >= last:
         right -= 1  # the content stops before its closing mark
         while right > left and doc[right].is_punct and doc[right].i >= last:
             right -= 1
@@ -587,13 +601,13 @@ def _according_clause(cue: Token, first: int, last: int) -> tuple[int, int] | No
     if a_left <= first <= a_right:
         return None
     left, right = (a_right + 1, hi - 1) if a_right < first else (lo, a_left - 1)
-    while left < right and (doc[left].is_punct or doc[left].is_space):
+    while left < right and (doc[left].is_punct or doc[left].is_space or is_mark(doc[left].text)):
         left += 1
-    while right > left and (doc[right].is_punct or doc[right].is_space) and doc[right].text not in ("\u201d", '"'):
+    while right > left and (doc[right].is_punct or doc[right].is_space) and not is_closing_mark(doc[right].text):
         right -= 1
     if not left <= first and last - 1 <= right + 1:
         return None
-    if doc[right].text in ("\u201d", '"') and right >= last:
+    if is_closing_mark(doc[right].text) and right >= last:
         right -= 1
     return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
 
