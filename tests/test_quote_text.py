@@ -25,3 +25,16 @@ def test_partial_quote_keeps_its_own_marks_and_gets_no_others() -> None:
     assert quoted("the talks had been \u201cproductive") == "the talks had been \u201cproductive\u201d"
     assert quoted('the mood was "businesslike') == 'the mood was "businesslike"'
     assert quoted("We will not be pushed,") == "\u201cWe will not be pushed\u201d"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("It's more tinkering at the edges,'' said Alan Cole, an economist. ''I wouldn't call it reform.",
+         "It's more tinkering at the edges … I wouldn't call it reform."),
+        ("We are ready,' she said. 'The talks go on.", "We are ready … The talks go on."),
+        ("Iran's envoy is ready,\u2019 she said. \u2018The talks go on.", "Iran's envoy is ready … The talks go on."),
+    ],
+)
+def test_attribution_inside_a_quote_in_other_marks_is_left_out(stored: str, shown: str) -> None:
+    assert spoken_words(stored) == shown

@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 
 MARKS = "\"\u201c\u201d\u201e\u00ab\u00bb"
-# A closing mark, a short attribution without marks ("said Heather Nauert, the spokeswoman."), an opening mark.
-_INTERRUPTION = re.compile(r"([,.!?;:]?)\s*[\"\u201d]\s*[^\"\u201c\u201d\n]{1,160}?[,.:;]\s*[\"\u201c]\s*")
+EDGE_MARKS = MARKS + "'`\u2018\u2019"  # also single marks, ``…'' and ''…'': stripped only at the edges
+# A closing mark, a short attribution without marks ("said Heather Nauert, the spokeswoman."), an opening mark;
+# a single mark closes only right after punctuation ('…,' she said. '…'), so apostrophes are left alone.
+_INTERRUPTION = re.compile(
+    r"([,.!?;:]?)\s*(?:[\"\u201d\u00bb]|''|(?<=[,.!?])['\u2019](?=\s))\s*"
+    r"(?:(?!''|``)[^\"\u201c\u201d\u00ab\u00bb\n]){1,160}?[,.:;]\s*(?:[\"\u201c\u00ab]|''|``|['\u2018](?=[A-Za-z]))\s*")
 
 
 def _joined(text: str) -> str:
@@ -25,7 +29,7 @@ def _is_partial(joined: str) -> bool:
 def spoken_words(text: str) -> str:
     """The words said: an attribution between closing and reopening marks becomes " … "."""
     joined = _joined(text)
-    words = joined.strip() if _is_partial(joined) else joined.strip(" " + MARKS)
+    words = joined.strip() if _is_partial(joined) else joined.strip(" " + EDGE_MARKS)
     return words.rstrip(",;:").strip()
 
 
