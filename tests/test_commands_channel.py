@@ -29,7 +29,7 @@ def test_schedule_is_set_in_the_users_time_zone_and_shown(settings, db) -> None:
     answer = run_command(db, settings, "/diplo", "schedule daily 07:30", CTX)
     assert "once a day at 07:30 (Asia/Tokyo)" in answer.text
     channel = get_channel(db, "T1", "C1")
-    assert (channel.schedule, channel.timezone) == ("daily@07:30", "Asia/Tokyo")
+    assert (channel.schedule.text, channel.timezone) == ("daily@07:30", "Asia/Tokyo")
     assert "once a day at 07:30" in run_command(db, settings, "/diplo", "schedule", CTX).text
     assert "as stories come in" in run_command(db, settings, "/diplo", "schedule asap", CTX).text
     at_nine = settings.model_copy(update={"digest_time": "09:15"})

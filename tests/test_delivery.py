@@ -1,10 +1,10 @@
-"""Delivery storage on SQLite and PostgreSQL: channels, subscriptions, back-fill and the outbox."""
+"""Delivery storage on SQLite and PostgreSQL: channels, subscriptions and the outbox."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.schedule import InvalidSchedule
+from bot.domain.schedule import parse_schedule
 from bot.domain.stories import Story
 from bot.domain.topics import InvalidTopic
 from bot.storage import Database
@@ -30,24 +30,9 @@ def add_stories(db: Database, titles: list[str]) -> list[Story]:
 
 def test_a_new_channel_is_asap_utc_and_running(db: Database) -> None:
     channel = d.ensure_channel(db, TEAM, "C1", now=NOW)
-    assert (channel.schedule, channel.timezone, channel.paused) == ("asap", "UTC", False)
-    assert d.ensure_channel(db, TEAM, "C1", now=NOW, schedule="daily@07:00") == channel
+    assert (channel.schedule.text, channel.timezone, channel.paused) == ("asap", "UTC", False)
+    assert d.ensure_channel(db, TEAM, "C1", now=NOW, schedule=parse_schedule("daily@07:00")) == channel
     assert d.list_channels(db) == [channel]
-
-
-def test_schedule_is_checked_and_moves_pending_rows(db: Database) -> None:
-    [story] = add_stories(db, ["Talks resume"])
-    d.ensure_channel(db, TEAM, "C1", now=NOW)
-    d.enqueue(db, TEAM, "C1", [story.id], now=NOW)
-    channel = d.set_schedule(db, TEAM, "C1", "daily@08:30", "Europe/Berlin", now=NOW)
-    assert (channel.schedule, channel.timezone) == ("daily@08:30", "Europe/Berlin")
-    [item] = d.outbox_items(db)
-    assert item.not_before == datetime(2026, 11, 28, 7, 30, tzinfo=UTC)  # 08:30 in Berlin (UTC+1)
-    assert d.claim_due(db, now=NOW) == []
-    with pytest.raises(InvalidSchedule):
-        d.set_schedule(db, TEAM, "C1", "hourly", now=NOW)
-    with pytest.raises(InvalidSchedule):
-        d.set_schedule(db, TEAM, "C1", "daily@08:00", "Mars/Olympus", now=NOW)
 
 
 def test_subscriptions_add_list_remove(db: Database) -> None:
@@ -76,33 +61,6 @@ def test_enqueue_is_idempotent_across_calls(db: Database) -> None:
     assert d.enqueue(db, TEAM, "C1", ids + ids, now=NOW) == 0
     assert d.enqueue(db, TEAM, "C2", ids[:1], now=NOW) == 1
     assert len(d.outbox_items(db)) == 3
-
-
-def test_new_subscription_backfills_at_most_the_setting(db: Database) -> None:
-    stories = add_stories(db, [f"Iran talks round {n}" for n in range(1, 7)] + ["Brexit vote"])
-    result = d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=3, stories=stories)
-    assert result.created and result.backfilled == 3
-    queued = [s.title for s in stories if s.id in {i.story_id for i in d.outbox_items(db)}]
-    assert queued == ["Iran talks round 4", "Iran talks round 5", "Iran talks round 6"]
-    again = d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=3, stories=stories)
-    assert not again.created and again.backfilled == 0
-    assert d.subscribe(db, TEAM, "C2", "iran", created_by="U1", now=NOW, backfill=0, stories=stories).backfilled == 0
-
-
-def test_new_stories_go_to_matching_running_channels_only(db: Database) -> None:
-    d.add_subscription(db, TEAM, "C_NK", "north korea", created_by="U1", now=NOW)
-    d.add_subscription(db, TEAM, "C_IRAN", "iran", created_by="U1", now=NOW)
-    d.add_subscription(db, TEAM, "C_PAUSED", "north korea", created_by="U1", now=NOW)
-    d.pause_channel(db, TEAM, "C_PAUSED", "not_in_channel")
-    d.set_schedule(db, TEAM, "C_IRAN", "daily@08:00", "UTC", now=NOW)
-    stories = add_stories(db, ["North Korea fires missile", "Iran deal talks", "Brexit vote"])
-    assert d.enqueue_stories(db, stories, now=NOW) == 2
-    assert d.enqueue_stories(db, stories, now=NOW) == 0
-    by_channel = {i.channel_id: i for i in d.outbox_items(db)}
-    assert set(by_channel) == {"C_NK", "C_IRAN"}
-    assert by_channel["C_NK"].not_before is None
-    assert by_channel["C_IRAN"].not_before == datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
-    assert [i.channel_id for i in d.claim_due(db, now=NOW)] == ["C_NK"]
 
 
 def test_claim_moves_rows_to_sending_once(db: Database) -> None:
@@ -154,20 +112,6 @@ def test_pause_team_stops_every_channel_of_that_workspace(db: Database) -> None:
     assert [c.channel_id for c in d.list_channels(db, paused=False)] == ["C9"]
     d.unpause_team(db, TEAM, keep_latest=3, now=NOW)
     assert d.list_channels(db, paused=True) == []
-
-
-def test_subscribing_again_resumes_a_channel_paused_by_a_channel_error(db: Database) -> None:
-    stories = add_stories(db, ["Iran talks 1", "Iran talks 2", "Iran talks 3"])
-    d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=0, stories=stories)
-    d.enqueue(db, TEAM, "C1", [s.id for s in stories], now=NOW)
-    d.pause_channel(db, TEAM, "C1", "not_in_channel")
-    result = d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=1, stories=stories)
-    assert result.resumed and not result.created
-    assert not d.get_channel(db, TEAM, "C1").paused
-    assert len(d.outbox_items(db, states=["pending"])) == 1  # only the newest of the backlog goes out
-    d.pause_team(db, TEAM, "workspace token refused: token_revoked")
-    assert not d.subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=1, stories=stories).resumed
-    assert d.get_channel(db, TEAM, "C1").paused
 
 
 def test_rows_of_one_message_are_claimed_and_marked_sent_together(db: Database) -> None:

@@ -3,10 +3,12 @@
 from datetime import UTC, datetime
 
 from bot.app.ingest import add_feeds, analyze_articles, feed_urls_from_file, run_cycle
+from bot.app.subscriptions import subscribe
+from bot.domain.schedule import ASAP
 from bot.feeds.poll import poll_feeds
 from bot.storage import Database
 from bot.storage.articles import list_feeds, unanalyzed_articles
-from bot.storage.delivery import ensure_channel, outbox_items, subscribe
+from bot.storage.delivery import ensure_channel, outbox_items
 from bot.storage.stories import load_stories
 from tests.conftest import Route
 
@@ -32,7 +34,7 @@ def test_cycle_stores_analyzes_and_queues_matching_stories(db: Database, setting
     feed_server.routes["/wire.xml"] = Route(body=RSS.encode(), etag='"v1"',
                                             headers={"Content-Type": "application/rss+xml"})
     add_feeds(db, settings, [feed_server.url("/wire.xml")], NOW)
-    ensure_channel(db, "T1", "C1", now=NOW, schedule="asap")
+    ensure_channel(db, "T1", "C1", now=NOW, schedule=ASAP)
     subscribe(db, "T1", "C1", "iran", created_by="U1", now=NOW, backfill=3)
 
     report = run_cycle(settings, lambda: nlp, db=db, force=True, now=NOW)

@@ -6,6 +6,8 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.analysis.records import Quote
+from bot.app.subscriptions import change_schedule, enqueue_stories, subscribe
+from bot.domain.schedule import parse_schedule
 from bot.domain.stories import Story, StorySource
 from bot.slack.outbox import poster as poster_module
 from bot.slack.outbox.poster import DIGEST_EVENT, QUOTES_EVENT, STORY_EVENT, Poster, story_ids_listed
@@ -327,9 +329,9 @@ def test_stored_stories_flow_from_subscription_to_slack_once(db, slack_api, slac
     save_article_analysis(db, articles[0], korea, now)
     save_article_analysis(db, articles[1], Analysis(summary=["The vote was delayed."]), now)
 
-    result = d.subscribe(db, TEAM, "C1", "north korea", created_by="U1", now=now, backfill=3)
+    result = subscribe(db, TEAM, "C1", "north korea", created_by="U1", now=now, backfill=3)
     assert result.backfilled == 1
-    assert d.enqueue_stories(db, load_stories(db), now=now) == 0  # already queued by the back-fill
+    assert enqueue_stories(db, load_stories(db), now=now) == 0  # already queued by the back-fill
     poster = Poster(db, slack_settings, min_interval=0.05)
     assert poster.send_due().sent == 1
     assert Poster(db, slack_settings, min_interval=0.05).send_due().sent == 0
@@ -452,8 +454,8 @@ MORNING = datetime(2026, 11, 28, 7, 0, 30, tzinfo=UTC)  # just after 08:00 in Be
 def queue_daily(db: Database, channel: str, stories: list[Story]) -> None:
     """A channel on "daily@08:00" Berlin time whose stories arrived in the evening."""
     d.add_subscription(db, TEAM, channel, "geneva", created_by="U1", now=EVENING)
-    d.set_schedule(db, TEAM, channel, "daily@08:00", "Europe/Berlin", now=EVENING)
-    assert d.enqueue_stories(db, stories, now=EVENING) == len(stories)
+    change_schedule(db, TEAM, channel, parse_schedule("daily@08:00"), "Europe/Berlin", now=EVENING)
+    assert enqueue_stories(db, stories, now=EVENING) == len(stories)
 
 
 def top_messages(slack_api, channel: str) -> list[dict]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from bot.app.jobs import ChannelJob, FeedJob, build_scheduler, sync_channel_jobs, sync_feed_jobs
-from bot.domain.schedule import DeliverySchedule, InvalidSchedule, next_delivery, parse_schedule
+from bot.domain.schedule import ASAP, DeliverySchedule, InvalidSchedule, next_delivery, parse_schedule
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -62,7 +62,7 @@ def scheduler_for_test(settings, calls: list, feeds=FEEDS, channels=()):
 
 def test_scheduler_has_a_job_per_feed_daily_channel_sender_and_reminder(settings) -> None:
     calls: list = []
-    channels = [ChannelJob("T1", "C_DAILY", "daily@08:00", "Asia/Tokyo"), ChannelJob("T1", "C_LIVE", "asap")]
+    channels = [ChannelJob("T1", "C_DAILY", parse_schedule("daily@08:00"), "Asia/Tokyo"), ChannelJob("T1", "C_LIVE", ASAP)]
     scheduler = scheduler_for_test(settings.model_copy(update={"poll_jitter_seconds": 30}), calls, channels=channels)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"feed:1", "feed:2", "send-due", "digest:T1:C_DAILY", "deadline-reminders"}
@@ -92,10 +92,10 @@ def test_a_failing_job_is_logged_and_does_not_raise(settings, caplog) -> None:
 
 def test_sync_adds_changes_and_drops_jobs(settings) -> None:
     calls: list = []
-    scheduler = scheduler_for_test(settings, calls, channels=[ChannelJob("T1", "C1", "daily@08:00", "UTC")])
+    scheduler = scheduler_for_test(settings, calls, channels=[ChannelJob("T1", "C1", parse_schedule("daily@08:00"), "UTC")])
     sync_feed_jobs(scheduler, [FeedJob(2, 120), FeedJob(3, 60)], lambda f: None, jitter_seconds=0)
-    sync_channel_jobs(scheduler, [ChannelJob("T1", "C2", "daily@09:00", "UTC"),
-                                  ChannelJob("T1", "C3", "whenever", "UTC")], lambda t, c: None)
+    sync_channel_jobs(scheduler, [ChannelJob("T1", "C2", parse_schedule("daily@09:00"), "UTC"),
+                                  ChannelJob("T1", "C3", parse_schedule("daily@09:00"), "Mars/Olympus")], lambda t, c: None)
     ids = {job.id for job in scheduler.get_jobs()}
     assert ids == {"feed:2", "feed:3", "send-due", "digest:T1:C2", "deadline-reminders"}
     assert scheduler.get_job("feed:2").trigger.interval.total_seconds() == 120

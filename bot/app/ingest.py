@@ -11,13 +11,13 @@ from pathlib import Path
 from spacy.language import Language
 
 from bot.analysis.pipeline import ArticleText, analyze_texts
+from bot.app.subscriptions import enqueue_stories
 from bot.config import Settings
 from bot.feeds.addresses import FeedURLRefused, check_feed_url
 from bot.feeds.pages import PageRequest, PageText, fetch_pages, is_teaser
 from bot.feeds.poll import PollReport, poll_feeds
 from bot.storage import Database
 from bot.storage.articles import Article, add_feed, feed_by_url, unanalyzed_articles
-from bot.storage.delivery import enqueue_stories
 from bot.storage.stories import (
     load_stories,
     mark_queued,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class ChannelJob:
 
     team_id: str
     channel_id: str
-    schedule: str
+    schedule: DeliverySchedule
     timezone: str = "UTC"
 
 
@@ -85,21 +85,21 @@ def sync_channel_jobs(scheduler: BackgroundScheduler, channels: Iterable[Channel
     """One cron job per daily channel at its time in its time zone; "asap" channels need none."""
     from apscheduler.triggers.cron import CronTrigger
 
-    wanted: dict[str, tuple[ChannelJob, DeliverySchedule]] = {}
+    wanted: dict[str, tuple[ChannelJob, time]] = {}
     for channel in channels:
+        if channel.schedule.at is None:
+            continue
         try:
-            schedule = parse_schedule(channel.schedule)
             zone(channel.timezone)
         except InvalidSchedule as exc:
             log.error("channel %s/%s: %s", channel.team_id, channel.channel_id, exc)
             continue
-        if schedule.kind == "daily":
-            wanted[f"{CHANNEL_JOB_PREFIX}{channel.team_id}:{channel.channel_id}"] = (channel, schedule)
+        wanted[f"{CHANNEL_JOB_PREFIX}{channel.team_id}:{channel.channel_id}"] = (channel, channel.schedule.at)
     for job in scheduler.get_jobs():
         if job.id.startswith(CHANNEL_JOB_PREFIX) and job.id not in wanted:
             job.remove()
-    for job_id, (channel, schedule) in wanted.items():
-        trigger = CronTrigger(hour=schedule.at.hour, minute=schedule.at.minute, timezone=zone(channel.timezone))
+    for job_id, (channel, at) in wanted.items():
+        trigger = CronTrigger(hour=at.hour, minute=at.minute, timezone=zone(channel.timezone))
         existing = scheduler.get_job(job_id)
         if existing is not None and str(existing.trigger) == str(trigger):
             continue

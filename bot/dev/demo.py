@@ -16,14 +16,16 @@ from rich.table import Table
 from spacy.language import Language
 
 from bot.app.ingest import CycleReport, add_feeds, run_cycle
+from bot.app.subscriptions import subscribe
 from bot.config import Settings
 from bot.dev.demo_server import DemoPortInUse, demo_feed_files, serve_demo_feeds
 from bot.dev.terminal import render_blocks
 from bot.domain.articles import Entry
+from bot.domain.schedule import ASAP
 from bot.feeds.parse import parse_feed
 from bot.slack.digest import build_digest
 from bot.storage import Database
-from bot.storage.delivery import claim_due, ensure_channel, interrupted, mark_sent, subscribe
+from bot.storage.delivery import claim_due, ensure_channel, interrupted, mark_sent
 from bot.storage.stories import load_stories
 
 DEMO_TEAM = "local"
@@ -78,7 +80,7 @@ def run_demo(settings: Settings, nlp_loader: Callable[[], Language], console: Co
     db = Database.connect(settings.database_url)
     db.upgrade()
     console.print(f"[bold]diplobot demo[/] — database {db.engine.url.render_as_string(hide_password=True)}")
-    ensure_channel(db, DEMO_TEAM, DEMO_CHANNEL, now=now, schedule="asap", timezone=settings.timezone)
+    ensure_channel(db, DEMO_TEAM, DEMO_CHANNEL, now=now, schedule=ASAP, timezone=settings.timezone)
     subscribe(db, DEMO_TEAM, DEMO_CHANNEL, "*", created_by="demo", now=now, backfill=settings.backfill_stories)
     try:
         with serve_demo_feeds(settings.demo_port) as urls:

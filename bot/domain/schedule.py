@@ -26,11 +26,14 @@ class DeliverySchedule:
         return "asap" if self.kind == "asap" else f"daily@{self.at:%H:%M}"
 
 
+ASAP = DeliverySchedule("asap")
+
+
 def parse_schedule(text: str, default_time: str = "08:00") -> DeliverySchedule:
     """Read "asap", "daily" (at `default_time`) or "daily@08:30"."""
     value = " ".join((text or "").strip().lower().split())
     if value in ("asap", "as it happens", "now", "live"):
-        return DeliverySchedule("asap")
+        return ASAP
     found = _DAILY.match(value)
     if not found:
         raise InvalidSchedule(f'Schedule {text!r} is not "asap" or "daily@HH:MM" (for example daily@08:00).')

@@ -5,36 +5,9 @@ The outbox holds one row per (team, channel, story), its memory of what was post
 pending → sending → sent (with the message ts), or → failed / skipped; a row left in "sending" by a crash is
 resolved by the poster, which looks for its own message before sending again.
 
-Records: `Channel`, `Subscription`, `OutboxItem`, `SubscribeResult`.
-Channels:
-- `ensure_channel(db, team_id, channel_id, *, now, schedule=None, timezone=None) -> Channel`
-- `get_channel(db, team_id, channel_id) -> Channel | None`
-- `list_channels(db, *, team_id=None, paused=None) -> list[Channel]`
-- `set_schedule(db, team_id, channel_id, schedule, timezone=None, *, now, default_time="08:00") -> Channel`
-- `pause_channel(db, team_id, channel_id, reason) -> bool`; `pause_team(db, team_id, reason) -> list[str]`
-- `unpause_channel(db, team_id, channel_id, *, keep_latest, now) -> int`;
-  `unpause_team(db, team_id, *, keep_latest, now) -> int` (older pending rows become skipped: no flood)
-Subscriptions:
-- `add_subscription(db, team_id, channel_id, topic, *, created_by, now) -> tuple[Subscription, bool]`
-- `subscribe(db, team_id, channel_id, topic, *, created_by, now, backfill, stories=None) -> SubscribeResult`
-  (also resumes a channel paused by a channel error such as `not_in_channel`)
-- `remove_subscription(db, team_id, channel_id, topic) -> bool`;
-  `remove_subscription_by_id(db, team_id, subscription_id) -> Subscription | None`
-- `list_subscriptions(db, *, team_id=None, channel_id=None) -> list[Subscription]`
-- `subscribers(db, team_id, channel_id) -> list[str]` (user ids that subscribed the channel)
-Outbox:
-- `enqueue(db, team_id, channel_id, story_ids, *, now, not_before=None) -> int` (rows added)
-- `enqueue_stories(db, stories, *, now) -> int`: new stories to every channel whose subscriptions match
-- `backfill_subscription(db, subscription, *, limit, now, stories=None) -> int`
-- `due_items(db, *, now, limit=100, team_id=None, channel_id=None) -> list[OutboxItem]` (pending and due)
-- `claim(db, item_id) -> OutboxItem | None` (pending → sending, just before sending);
-  `claim_all(db, item_ids) -> list[OutboxItem]` (the rows of one message, together);
-  `claim_due(db, *, now, limit=100, team_id=None, channel_id=None) -> list[OutboxItem]` (claims all due)
-- `interrupted(db, *, team_id=None, channel_id=None) -> list[OutboxItem]` (rows left in "sending")
-- `record_message(db, item_id, ts)`, `mark_sent(db, item_id, ts, *, now)`,
-  `mark_all_sent(db, item_ids, ts, *, now)` (the rows of one digest message), `mark_failed(db, item_id, error)`,
-  `mark_skipped(db, item_id, reason)`, `release(db, item_id, *, not_before, error=None)` (back to pending)
-- `outbox_items(db, *, team_id=None, channel_id=None, states=None) -> list[OutboxItem]`
+Which channel gets which story is decided above storage (`bot.domain.routing`, `bot.app.subscriptions`);
+this module reads channels and subscriptions and writes what it is told. Schedules are `DeliverySchedule`
+values here and text in the database.
 """
 
 from __future__ import annotations
@@ -48,9 +21,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.domain.schedule import next_delivery, parse_schedule, zone
-from bot.domain.stories import Story
-from bot.domain.topics import InvalidTopic, Topic, parse_topic, story_matches, topic_from_terms
+from bot.domain.channels import Channel, Delivery, Subscription
+from bot.domain.schedule import ASAP, DeliverySchedule, InvalidSchedule, parse_schedule, zone
+from bot.domain.topics import InvalidTopic, Topic, parse_topic, topic_from_terms
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage.models import ChannelRow, OutboxRow, SubscriptionRow
@@ -58,38 +31,10 @@ from bot.storage.models import ChannelRow, OutboxRow, SubscriptionRow
 log = logging.getLogger(__name__)
 
 STATES = ("pending", "sending", "sent", "failed", "skipped")
-# Slack errors that pause one channel (the poster stores the error as the reason); `subscribe` resumes them.
-CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "channel_is_archived"})
-# How many recent stories a new subscription looks through for its back-fill.
-BACKFILL_WINDOW = 200
 
 
 class UnknownChannel(LookupError):
     """diplobot does not know that channel yet (no subscription was ever made there)."""
-
-
-@dataclass
-class Channel:
-    team_id: str
-    channel_id: str
-    schedule: str  # "asap" or "daily@HH:MM"
-    timezone: str
-    paused: bool
-    paused_reason: str | None
-
-
-@dataclass
-class Subscription:
-    id: int
-    team_id: str
-    channel_id: str
-    topic: Topic
-    created_by: str | None
-    created_at: datetime
-
-    @property
-    def text(self) -> str:
-        return self.topic.text
 
 
 @dataclass
@@ -107,16 +52,18 @@ class OutboxItem:
     sent_at: datetime | None
 
 
-@dataclass
-class SubscribeResult:
-    subscription: Subscription
-    created: bool  # False when the channel already had this topic
-    backfilled: int  # stories queued for the channel right away
-    resumed: bool = False  # the channel had been paused by a channel error and delivers again
+def _schedule(row: ChannelRow) -> DeliverySchedule:
+    """The channel's stored schedule text as a value; an unreadable one (never written by diplobot) is logged
+    and read as "asap", so that one bad row does not stop delivery to every channel."""
+    try:
+        return parse_schedule(row.schedule)
+    except InvalidSchedule as exc:
+        log.error("channel %s/%s: %s; delivering as stories come in", row.team_id, row.channel_id, exc)
+        return ASAP
 
 
 def _channel(row: ChannelRow) -> Channel:
-    return Channel(row.team_id, row.channel_id, row.schedule, row.timezone, bool(row.paused), row.paused_reason)
+    return Channel(row.team_id, row.channel_id, _schedule(row), row.timezone, bool(row.paused), row.paused_reason)
 
 
 def _subscription(row: SubscriptionRow) -> Subscription:
@@ -141,14 +88,14 @@ def _channel_row(session: Session, team_id: str, channel_id: str) -> ChannelRow 
                                                    ChannelRow.channel_id == channel_id))
 
 
-def ensure_channel(db: Database, team_id: str, channel_id: str, *, now: datetime, schedule: str | None = None,
-                   timezone: str | None = None) -> Channel:
+def ensure_channel(db: Database, team_id: str, channel_id: str, *, now: datetime,
+                   schedule: DeliverySchedule | None = None, timezone: str | None = None) -> Channel:
     """The channel's record, created ("asap", UTC unless given) when diplobot has not seen it yet."""
     with db.session() as session:
         insert = _insert(session)
         session.execute(insert(ChannelRow).values(
             team_id=team_id, channel_id=channel_id,
-            schedule=parse_schedule(schedule).text if schedule else "asap",
+            schedule=(schedule or ASAP).text,
             timezone=zone(timezone).key if timezone else "UTC",
             paused=False, created_at=now.astimezone(UTC),
         ).on_conflict_do_nothing(index_elements=["team_id", "channel_id"]))
@@ -171,23 +118,21 @@ def list_channels(db: Database, *, team_id: str | None = None, paused: bool | No
         return [_channel(row) for row in session.scalars(query)]
 
 
-def set_schedule(db: Database, team_id: str, channel_id: str, schedule: str, timezone: str | None = None, *,
-                 now: datetime, default_time: str = "08:00") -> Channel:
-    """Change when a channel gets its stories; pending rows move to the new schedule.
+def set_schedule(db: Database, team_id: str, channel_id: str, schedule: DeliverySchedule, timezone: str, *,
+                 now: datetime, pending_not_before: datetime) -> Channel:
+    """Change when a channel gets its stories, and move its pending rows to `pending_not_before`, together.
 
-    Raises `InvalidSchedule` for an unreadable schedule or time zone.
+    Raises `InvalidSchedule` for an unknown time zone.
     """
-    parsed = parse_schedule(schedule, default_time)
+    timezone = zone(timezone).key
     ensure_channel(db, team_id, channel_id, now=now)
     with db.session() as session:
         row = _channel_row(session, team_id, channel_id)
-        row.schedule = parsed.text
-        if timezone:
-            row.timezone = zone(timezone).key
-        due = next_delivery(parsed, row.timezone, now)
+        row.schedule = schedule.text
+        row.timezone = timezone
         session.execute(update(OutboxRow).where(
             OutboxRow.team_id == team_id, OutboxRow.channel_id == channel_id, OutboxRow.state == "pending",
-        ).values(not_before=due))
+        ).values(not_before=pending_not_before.astimezone(UTC)))
         return _channel(row)
 
 
@@ -196,7 +141,7 @@ def pause_channel(db: Database, team_id: str, channel_id: str, reason: str) -> b
     with db.session() as session:
         row = _channel_row(session, team_id, channel_id)
         if row is None:
-            row = ChannelRow(team_id=team_id, channel_id=channel_id, schedule="asap", timezone="UTC",
+            row = ChannelRow(team_id=team_id, channel_id=channel_id, schedule=ASAP.text, timezone="UTC",
                              created_at=datetime.now(UTC))
             session.add(row)
         was_running = not row.paused
@@ -345,73 +290,13 @@ def enqueue(db: Database, team_id: str, channel_id: str, story_ids: Iterable[int
         return _enqueue(session, team_id, channel_id, story_ids, now=now, not_before=not_before)
 
 
-def enqueue_stories(db: Database, stories: Sequence[Story], *, now: datetime) -> int:
-    """Queue newly stored stories for every channel with a matching subscription, timed by its schedule.
-
-    Paused channels get nothing. Calling this again with the same stories adds nothing.
-    """
-    if not stories:
-        return 0
-    channels = {(c.team_id, c.channel_id): c for c in list_channels(db)}
-    wanted: dict[tuple[str, str], list[int]] = {}
-    for sub in list_subscriptions(db):
-        key = (sub.team_id, sub.channel_id)
-        channel = channels.get(key)
-        if channel is not None and channel.paused:
-            continue
-        for story in stories:
-            if story_matches(story, sub.topic):
-                wanted.setdefault(key, []).append(story.id)
+def enqueue_deliveries(db: Database, deliveries: Iterable[Delivery], *, now: datetime) -> int:
+    """Queue each delivery's stories for its channel, all in one transaction; the number of rows added."""
     added = 0
     with db.session() as session:
-        for (team_id, channel_id), story_ids in wanted.items():
-            channel = channels.get((team_id, channel_id))
-            due = None
-            if channel is not None and channel.schedule != "asap":
-                due = next_delivery(parse_schedule(channel.schedule), channel.timezone, now)
-            added += _enqueue(session, team_id, channel_id, story_ids, now=now, not_before=due)
+        for d in deliveries:
+            added += _enqueue(session, d.team_id, d.channel_id, d.story_ids, now=now, not_before=d.not_before)
     return added
-
-
-def backfill_subscription(db: Database, subscription: Subscription, *, limit: int, now: datetime,
-                          stories: Sequence[Story] | None = None) -> int:
-    """Queue at most `limit` of the newest stories matching a new subscription, to go out now.
-
-    Args:
-        subscription: the subscription just made.
-        limit: `settings.backfill_stories`; 0 turns back-fill off.
-        stories: candidates; by default the newest stored stories.
-    """
-    if limit <= 0:
-        return 0
-    if stories is None:
-        from bot.storage.stories import load_stories
-
-        stories = load_stories(db, limit=BACKFILL_WINDOW)
-    matching = sorted((s for s in stories if story_matches(s, subscription.topic)),
-                      key=lambda s: (s.published, s.id), reverse=True)[:limit]
-    # Oldest first, so the channel reads them in the order they happened.
-    return enqueue(db, subscription.team_id, subscription.channel_id, [s.id for s in reversed(matching)],
-                   now=now, not_before=now)
-
-
-def subscribe(db: Database, team_id: str, channel_id: str, topic: str | Topic, *, created_by: str | None,
-              now: datetime, backfill: int, stories: Sequence[Story] | None = None) -> SubscribeResult:
-    """`/subscribe`: add the topic and, when it is new, back-fill at most `backfill` recent stories.
-
-    Raises `InvalidTopic` with a message fit for the user.
-    """
-    subscription, created = add_subscription(db, team_id, channel_id, topic, created_by=created_by, now=now)
-    channel = get_channel(db, team_id, channel_id)
-    resumed = False
-    if channel is not None and channel.paused and channel.paused_reason in CHANNEL_ERRORS:
-        # Someone works with this channel again (after inviting diplobot back): try delivering again.
-        unpause_channel(db, team_id, channel_id, keep_latest=backfill, now=now)
-        channel, resumed = get_channel(db, team_id, channel_id), True
-    queued = 0
-    if created and channel is not None and not channel.paused:
-        queued = backfill_subscription(db, subscription, limit=backfill, now=now, stories=stories)
-    return SubscribeResult(subscription, created, queued, resumed)
 
 
 def _due_query(now: datetime, limit: int, team_id: str | None, channel_id: str | None):  # noqa: ANN202

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.app.subscriptions import change_schedule
 from bot.config import Settings
-from bot.domain.schedule import InvalidSchedule, parse_schedule
+from bot.domain.schedule import DeliverySchedule, InvalidSchedule, parse_schedule
 from bot.slack.blocks import SlackMessage
 from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import safe
 from bot.storage import Database
-from bot.storage.delivery import get_channel, set_schedule, unpause_channel
+from bot.storage.delivery import get_channel, unpause_channel
 
 USAGE = "Try `/diplo schedule daily 08:00` (your time zone) or `/diplo schedule asap` (as stories come)."
 
@@ -34,10 +35,10 @@ def parse_schedule_args(text: str, default_time: str = "08:00") -> ScheduleArgs:
         raise UsageError(f"{safe(str(exc))} {USAGE}") from exc
 
 
-def describe(schedule: str, timezone: str) -> str:
-    if schedule == "asap":
+def describe(schedule: DeliverySchedule, timezone: str) -> str:
+    if schedule.at is None:
         return "as stories come in"
-    return f"once a day at {schedule.split('@', 1)[1]} ({timezone})"
+    return f"once a day at {schedule.at:%H:%M} ({timezone})"
 
 
 def answer_schedule(db: Database, settings: Settings, args: ScheduleArgs, ctx: CommandContext) -> SlackMessage:
@@ -47,8 +48,8 @@ def answer_schedule(db: Database, settings: Settings, args: ScheduleArgs, ctx: C
             return plain_answer(f"This channel gets no stories yet: `/subscribe &lt;topic&gt;` first. {USAGE}")
         paused = f" Delivery is paused: {safe(channel.paused_reason or 'unknown reason')}." if channel.paused else ""
         return plain_answer(f"This channel gets its stories {describe(channel.schedule, channel.timezone)}.{paused}")
-    channel = set_schedule(db, ctx.team_id, ctx.channel_id, args.schedule, ctx.timezone, now=ctx.now,
-                           default_time=settings.digest_time)
+    channel = change_schedule(db, ctx.team_id, ctx.channel_id, parse_schedule(args.schedule, settings.digest_time),
+                              ctx.timezone, now=ctx.now)
     return plain_answer(f"This channel now gets its stories {describe(channel.schedule, channel.timezone)}.")
 
 

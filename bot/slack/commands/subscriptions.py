@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.app.subscriptions import subscribe
 from bot.config import Settings
+from bot.domain.channels import Subscription
 from bot.domain.topics import InvalidTopic, Topic, parse_topic
 from bot.slack.blocks import SlackMessage, button, context, section
 from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import code, fallback, safe
 from bot.storage import Database
-from bot.storage.delivery import (
-    Subscription,
-    list_subscriptions,
-    remove_subscription,
-    remove_subscription_by_id,
-    subscribe,
-)
+from bot.storage.delivery import list_subscriptions, remove_subscription, remove_subscription_by_id
 
 REMOVE_ACTION = "subscription_remove"
 SYNTAX = "Example: `/subscribe north korea, iran -sports` (commas between alternatives, `-` to leave words out)."

@@ -48,7 +48,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.domain.schedule import zone
+from bot.domain.channels import CHANNEL_ERRORS
+from bot.domain.schedule import ASAP, zone
 from bot.domain.stories import Story
 from bot.slack.blocks import SlackMessage
 from bot.slack.digest import build_digest, quotes_reply, story_message
@@ -62,7 +63,7 @@ STORY_EVENT = "diplobot_story"  # one story: {"story_id": id}
 DIGEST_EVENT = "diplobot_digest"  # several stories: {"story_ids": [id, ...]}
 QUOTES_EVENT = "diplobot_story_quotes"
 REMINDER_EVENT = "diplobot_deadline_reminder"
-CHANNEL_GONE = delivery.CHANNEL_ERRORS
+CHANNEL_GONE = CHANNEL_ERRORS
 WORKSPACE_GONE = {"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired",
                   "team_access_not_granted", "org_login_required"}
 CHANNEL_GONE_WHY = {
@@ -451,7 +452,7 @@ class Poster:
 
     def _is_daily(self, team_id: str, channel_id: str) -> bool:
         channel = self._channels.get((team_id, channel_id))
-        return channel is not None and channel.schedule != "asap"
+        return channel is not None and channel.schedule != ASAP
 
     def _send(self, items: list[OutboxItem], report: DeliveryReport) -> None:
         stories = {s.id: s for s in self._load_stories(self.db, story_ids=sorted({i.story_id for i in items}))}
@@ -558,7 +559,7 @@ class Poster:
         if not rest:
             return parcels
         channel = self._channels.get(key)
-        if channel is not None and channel.schedule != "asap":
+        if channel is not None and channel.schedule != ASAP:
             today = self._now().astimezone(zone(channel.timezone)).date()
             return parcels + self._digest_parcels(rest, f"Daily digest, {today:%d %b %Y}")
         if len(rest) == 1:
