@@ -8,10 +8,15 @@ from bot.domain.grouping import (
     DEFAULT_RULES,
     ArticleFacts,
     LeadCandidate,
+    TermStats,
+    article_terms,
     choose_lead,
+    choose_story,
     group,
+    story_facts,
     words,
 )
+from bot.domain.stories import StoryArticle
 from tests.test_demo_feeds import SAME_EVENT_PAIRS
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -72,6 +77,26 @@ def test_lead_is_the_fullest_text_then_the_earliest() -> None:
     assert choose_lead([teaser, page, same_length_later]) == "page"
     assert choose_lead([LeadCandidate("failed", T0, 5000, has_summary=False), teaser]) == "teaser"
     assert choose_lead([]) is None
+
+
+def test_a_new_article_counts_once_in_the_frequencies_it_is_compared_under() -> None:
+    article = facts("new", 0, "Grain corridor extended", GRAIN_WIRE, ["Turkey"], "wire")
+    stats = TermStats(10, {"grain": 3}).counting(article)
+    assert stats.documents == 11
+    assert stats.frequencies["grain"] == 4 and stats.frequencies["actor:Turkey"] == 1
+    assert stats.frequencies["corridor"] == 1
+
+
+def test_stored_articles_become_stories_and_the_retelling_joins_its_own() -> None:
+    stored = [StoryArticle(1, 7, 1, T0, "Grain corridor extended", GRAIN_WIRE, None, ("Ukraine", "Turkey")),
+              StoryArticle(2, 8, 1, T0, "Haiti mission", "The council renewed the Haiti mission.",
+                           article_terms("Haiti mission", "The council renewed the Haiti mission."))]
+    stories = story_facts(stored)
+    assert [(s.story_id, [a.key for a in s.articles]) for s in stories] == [(7, [1]), (8, [2])]
+    assert stories[0].articles[0].terms == article_terms("Grain corridor extended", GRAIN_WIRE)
+    retold = facts("retold", 2, "Grain deal rolled over", GRAIN_WIRE, ["Ukraine", "Turkey"], "ledger")
+    stats = TermStats(60, {}).counting(retold)
+    assert choose_story(retold, stories, stats) == 7
 
 
 def test_pair_scores_count_pairs_within_stories() -> None:

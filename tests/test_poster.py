@@ -307,8 +307,9 @@ def test_messages_are_real_block_kit_for_the_web_client(slack_api, slack_setting
 
 def test_stored_stories_flow_from_subscription_to_slack_once(db, slack_api, slack_settings) -> None:
     from bot.analysis.records import Actor, Analysis
+    from bot.app.stories import store_analysis
     from bot.storage.models import ArticleRow, FeedRow
-    from bot.storage.stories import load_stories, save_article_analysis
+    from bot.storage.stories import load_stories
 
     now = datetime.now(UTC)
     with db.session() as session:
@@ -326,8 +327,8 @@ def test_stored_stories_flow_from_subscription_to_slack_once(db, slack_api, slac
             articles.append(article.id)
     korea = Analysis(actors=[Actor("North Korea", "country", 2, ["Pyongyang"])],
                      summary=["North Korea agreed to a new round of talks."])
-    save_article_analysis(db, articles[0], korea, now)
-    save_article_analysis(db, articles[1], Analysis(summary=["The vote was delayed."]), now)
+    store_analysis(db, articles[0], korea, now)
+    store_analysis(db, articles[1], Analysis(summary=["The vote was delayed."]), now)
 
     result = subscribe(db, TEAM, "C1", "north korea", created_by="U1", now=now, backfill=3)
     assert result.backfilled == 1

@@ -1,13 +1,15 @@
-"""Saving an analysis and reading it back as a story, on SQLite and PostgreSQL."""
+"""Saving an analysis with its story (`bot.app.stories` over `bot.storage.stories`) and reading it back, on SQLite
+and PostgreSQL."""
 
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
+from bot.app.stories import store_analysis
 from bot.storage import Database
 from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow, TermDocumentsRow
-from bot.storage.stories import load_stories, record_analysis_failure, save_article_analysis, unique_quotes
+from bot.storage.stories import load_stories, record_analysis_failure, unique_quotes
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -40,7 +42,7 @@ ANALYSIS = Analysis(
 
 def test_saved_analysis_comes_back_as_a_story(db: Database) -> None:
     article_id = add_article(db)
-    story_id = save_article_analysis(db, article_id, ANALYSIS, NOW)
+    story_id = store_analysis(db, article_id, ANALYSIS, NOW)
     [story] = load_stories(db)
     assert story.id == story_id
     assert story.title == "Talks resume in Geneva"
@@ -51,22 +53,22 @@ def test_saved_analysis_comes_back_as_a_story(db: Database) -> None:
 
 
 def test_deadline_due_date_is_queryable(db: Database) -> None:
-    save_article_analysis(db, add_article(db), ANALYSIS, NOW)
+    store_analysis(db, add_article(db), ANALYSIS, NOW)
     with db.session() as session:
         assert session.scalar(select(DeadlineRow.due_date)) == date(2021, 1, 31)
 
 
 def test_analysing_again_replaces_rather_than_duplicates(db: Database) -> None:
     article_id = add_article(db)
-    first = save_article_analysis(db, article_id, ANALYSIS, NOW)
-    second = save_article_analysis(db, article_id, ANALYSIS, NOW)
+    first = store_analysis(db, article_id, ANALYSIS, NOW)
+    second = store_analysis(db, article_id, ANALYSIS, NOW)
     assert first == second
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(QuoteRow)) == 1
 
 
 def test_stories_are_newest_first_and_limited(db: Database) -> None:
-    ids = [save_article_analysis(db, add_article(db, f"Story {i}", f"g{i}"), ANALYSIS, NOW) for i in range(3)]
+    ids = [store_analysis(db, add_article(db, f"Story {i}", f"g{i}"), ANALYSIS, NOW) for i in range(3)]
     assert [s.id for s in load_stories(db, limit=2)] == [ids[2], ids[1]]
     assert [s.id for s in load_stories(db, story_ids=[ids[0]])] == [ids[0]]
 
@@ -124,9 +126,9 @@ def test_retelling_from_another_feed_joins_the_story_with_sources_quotes_and_dea
     first = add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, sunday)
     second = add_report(db, "ledger", "l1", "Kim offers inspectors a look during Pompeo visit", TRIP_RETOLD,
                         sunday + timedelta(hours=4))
-    story_id = save_article_analysis(db, first, report_analysis(
+    story_id = store_analysis(db, first, report_analysis(
         "We made real progress", "Mike Pompeo", "before the end of the year", "Teaser summary."), NOW)
-    joined = save_article_analysis(db, second, report_analysis(
+    joined = store_analysis(db, second, report_analysis(
         "We made real progress,", None, "before the end of the year", "Fuller summary."), NOW)
 
     assert joined == story_id
@@ -143,29 +145,29 @@ def test_retelling_from_another_feed_joins_the_story_with_sources_quotes_and_dea
 def test_the_same_trip_a_month_later_is_a_new_story(db: Database) -> None:
     october = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
     analysis = report_analysis("We made real progress", "Mike Pompeo", "by December 31", "Summary.")
-    first = save_article_analysis(db, add_report(db, "meridian", "m1", "Pompeo in Pyongyang", TRIP, october),
-                                  analysis, NOW)
-    second = save_article_analysis(db, add_report(db, "ledger", "l1", "Pompeo back in Pyongyang", TRIP_RETOLD,
-                                                  october + timedelta(days=33)), analysis, NOW)
+    first = store_analysis(db, add_report(db, "meridian", "m1", "Pompeo in Pyongyang", TRIP, october),
+                           analysis, NOW)
+    second = store_analysis(db, add_report(db, "ledger", "l1", "Pompeo back in Pyongyang", TRIP_RETOLD,
+                                           october + timedelta(days=33)), analysis, NOW)
     assert first != second
     assert len(load_stories(db)) == 2
 
 
 def test_unrelated_report_the_same_day_is_its_own_story(db: Database) -> None:
     sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
-    first = save_article_analysis(db, add_report(db, "meridian", "m1", "Pompeo in Pyongyang", TRIP, sunday),
-                                  report_analysis("We made real progress", "Mike Pompeo", "by May", "S."), NOW)
+    first = store_analysis(db, add_report(db, "meridian", "m1", "Pompeo in Pyongyang", TRIP, sunday),
+                           report_analysis("We made real progress", "Mike Pompeo", "by May", "S."), NOW)
     grain = add_report(db, "ledger", "l1", "Black Sea grain corridor extended", "Russia, Ukraine and Turkey agreed "
                        "in Istanbul to extend the Black Sea grain corridor for six months and widen insurance cover "
                        "for ships calling at Odesa.", sunday + timedelta(hours=2))
-    assert save_article_analysis(db, grain, Analysis(actors=[Actor("Turkey", "country", 2)]), NOW) != first
+    assert store_analysis(db, grain, Analysis(actors=[Actor("Turkey", "country", 2)]), NOW) != first
 
 
 def test_page_text_is_stored_with_its_source_and_a_failed_page_is_marked(db: Database) -> None:
     page_id, teaser_id = add_article(db, guid="p1"), add_article(db, "Another story entirely", guid="p2")
-    save_article_analysis(db, page_id, ANALYSIS, NOW, text="The full text from the page.", text_source="page")
-    save_article_analysis(db, teaser_id, ANALYSIS, NOW, text="Body.", text_source="feed",
-                          page_error="FeedHTTPError: HTTP 404")
+    store_analysis(db, page_id, ANALYSIS, NOW, text="The full text from the page.", text_source="page")
+    store_analysis(db, teaser_id, ANALYSIS, NOW, text="Body.", text_source="feed",
+                   page_error="FeedHTTPError: HTTP 404")
     with db.session() as session:
         page, teaser = session.get(ArticleRow, page_id), session.get(ArticleRow, teaser_id)
         assert (page.text, page.text_source, page.page_error) == ("The full text from the page.", "page", None)
@@ -174,8 +176,8 @@ def test_page_text_is_stored_with_its_source_and_a_failed_page_is_marked(db: Dat
 
 def test_analysing_again_counts_an_article_once_in_the_word_frequencies(db: Database) -> None:
     article_id = add_article(db)
-    save_article_analysis(db, article_id, ANALYSIS, NOW)
-    save_article_analysis(db, article_id, ANALYSIS, NOW)
+    store_analysis(db, article_id, ANALYSIS, NOW)
+    store_analysis(db, article_id, ANALYSIS, NOW)
     with db.session() as session:
         documents = dict(session.execute(select(TermDocumentsRow.term, TermDocumentsRow.documents)).all())
     assert documents[""] == 1 and documents["talk"] == 1 and documents["actor:Heather Nauert"] == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from bot.analysis.pipeline import ArticleText, analyze_texts
+from bot.app.stories import store_analysis
 from bot.app.subscriptions import enqueue_stories
 from bot.config import Settings
 from bot.feeds.addresses import FeedURLRefused, check_feed_url
@@ -18,13 +19,7 @@ from bot.feeds.pages import PageRequest, PageText, fetch_pages, is_teaser
 from bot.feeds.poll import PollReport, poll_feeds
 from bot.storage import Database
 from bot.storage.articles import Article, add_feed, feed_by_url, unanalyzed_articles
-from bot.storage.stories import (
-    load_stories,
-    mark_queued,
-    record_analysis_failure,
-    save_article_analysis,
-    unqueued_story_ids,
-)
+from bot.storage.stories import load_stories, mark_queued, record_analysis_failure, unqueued_story_ids
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +111,7 @@ def analyze_articles(db: Database, nlp: Language, articles: list[Article], setti
             done += 1
             page = pages.get(article.id)
             try:
-                story_ids.append(save_article_analysis(
+                story_ids.append(store_analysis(
                     db, article.id, next(results), now, text=page.text if page else None,
                     text_source=page.source if page else None, page_error=page.error if page else None))
             except Exception as exc:  # noqa: BLE001 - contained to this article

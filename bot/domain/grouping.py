@@ -1,7 +1,8 @@
 """Which story an analysed article joins: word overlap (TF-IDF cosine), shared actors, and time.
 
-Pure: records in, a story id (or None) out. The document frequencies that weigh words and actors come from
-every article seen so far (`TermStats`, kept by `bot/storage/stories.py`), so a word that every story uses
+Pure: records in, a story id (or None) out (`bot.app.stories` reads the records and saves the choice). The
+document frequencies that weigh words and actors come from every article seen so far (`TermStats`, counted in
+the database by `bot/storage/stories.py`), so a word that every story uses
 ("talks", "minister") counts for little and a rare one ("Essequibo", "transshipment") for much.
 
 Two articles tell the same event when they were published close together (`Rules.window`), their words are
@@ -21,13 +22,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from bot.domain.stories import LeadCandidate, StoryArticle
+
 ACTOR_PREFIX = "actor:"  # actors share the frequency table with words, under this prefix
 TITLE_WEIGHT = 2
 MAX_TERM_LENGTH = 60
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
-# English function words: they say nothing about which event an article tells. Our own list, so that storage
-# (which groups) does not have to import spaCy.
+# English function words: they say nothing about which event an article tells. Our own list, so that grouping
+# does not have to import spaCy.
 STOP_WORDS = frozenset(
     """
     a about above across after afterwards again against all almost alone along already also although always am
@@ -128,6 +131,13 @@ class TermStats:
     def idf(self, term: str, prior: int) -> float:
         return math.log((self.documents + prior) / (self.frequencies.get(term, 0) + 1))
 
+    def counting(self, article: ArticleFacts) -> TermStats:
+        """These frequencies with one more article counted: the table as it is once `article` is stored."""
+        frequencies = dict(self.frequencies)
+        for term in document_terms(article):
+            frequencies[term] = frequencies.get(term, 0) + 1
+        return TermStats(self.documents + 1, frequencies)
+
 
 def _stem(word: str) -> str:
     """A light plural and possessive fold, enough for "sanctions"/"sanction" and "Iran's"/"Iran"."""
@@ -168,6 +178,17 @@ def article_terms(title: str, text: str) -> dict[str, int]:
 def document_terms(facts: ArticleFacts) -> set[str]:
     """The entries an article adds to the frequency table: each word and actor once."""
     return set(facts.terms) | {ACTOR_PREFIX + actor for actor in facts.actors}
+
+
+def story_facts(articles: Iterable[StoryArticle]) -> list[StoryFacts]:
+    """Stored stories as grouping sees them, from their articles (word counts rebuilt where none were kept)."""
+    stories: dict[int, StoryFacts] = {}
+    for article in articles:
+        story = stories.setdefault(article.story_id, StoryFacts(article.story_id))
+        terms = article.terms if isinstance(article.terms, Mapping) else article_terms(article.title, article.text)
+        story.articles.append(ArticleFacts(article.id, article.published, terms,
+                                           frozenset(a for a in article.actors if a), article.feed_id))
+    return list(stories.values())
 
 
 def _vector(terms: Mapping[str, int], idf: Callable[[str], float]) -> dict[str, float]:
@@ -290,17 +311,6 @@ def group(articles: Sequence[ArticleFacts], rules: Rules = DEFAULT_RULES) -> lis
 # Text beyond this many characters does not make an article a better lead; lengths count in steps of this.
 LEAD_FULL_CHARS = 3000
 LEAD_LENGTH_STEP = 300
-
-
-@dataclass(frozen=True)
-class LeadCandidate:
-    """What choosing a story's lead article looks at."""
-
-    key: Hashable
-    published: datetime
-    text_length: int
-    has_summary: bool = True
-    quotes: int = 0
 
 
 def choose_lead(candidates: Sequence[LeadCandidate]) -> Hashable | None:

@@ -1,11 +1,8 @@
 """Saving analyses and reading stories.
 
-- `save_article_analysis(db, article_id, analysis, now, *, text=None, ...)`: replace the article's actors, quotes,
-  dates and deadlines, store its summary (and the page text it was read from, if any), and give it a story: the
-  story `bot.domain.grouping` says it tells, or a new one. Returns the story id.
-- `record_analysis_failure(db, article_id, error, now)`: mark an article whose analysis failed.
-- `load_stories(db, *, story_ids=None, since=None, limit=None)`: `Story` records, newest first, each with all
-  its articles' sources, their actors merged, and their quotes and deadlines without repeats.
+Which story an article joins, and which article leads a story, are decided above storage (`bot.domain.grouping`
+called by `bot.app.stories`): this module reads what grouping compares (the articles of nearby stories, the
+document frequencies of words) and saves an analysis together with the story it was told to join.
 """
 
 from __future__ import annotations
@@ -13,27 +10,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Analysis, Deadline, Quote
-from bot.domain.grouping import (
-    DEFAULT_RULES,
-    ArticleFacts,
-    LeadCandidate,
-    Rules,
-    StoryFacts,
-    TermStats,
-    article_terms,
-    choose_lead,
-    choose_story,
-    document_terms,
-)
-from bot.domain.stories import Story, StorySource
+from bot.domain.stories import LeadCandidate, Story, StoryArticle, StoryChoice, StorySource
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage import in_chunks as _chunks
@@ -57,20 +42,21 @@ MAX_CANDIDATE_STORIES = 500
 # --- saving ---------------------------------------------------------------------------------------------
 
 
-def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,
-                          text: str | None = None, text_source: str | None = None, page_error: str | None = None,
-                          rules: Rules = DEFAULT_RULES) -> int:
-    """Store one article's analysis in one transaction and return its story id.
+def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, choice: StoryChoice, *,
+                          text: str | None = None, text_source: str | None = None,
+                          page_error: str | None = None) -> int:
+    """Store one article's analysis and its story in one transaction; returns the story id.
 
     Args:
         db: the database.
         article_id: the analysed article.
         analysis: what the analysis found in `text` (or in the stored text when `text` is None).
         now: the time of the analysis.
+        choice: the story the article joins (or a new one) and that story's lead; an article that has a story
+            already keeps it, and its words are counted in the document frequencies only the first time.
         text, text_source: the text that was analysed when it is not the stored one (the article page's text,
             source "page"); it replaces the stored text, so every offset points into what is stored.
         page_error: why the article's page was not used (the teaser was kept), or None.
-        rules: story grouping thresholds (`bot.domain.grouping`).
     """
     with db.session() as session:
         article = session.get(ArticleRow, article_id)
@@ -86,9 +72,11 @@ def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now
         article.analyzed_at = now
         article.analysis_error = None
         if article.story_id is None:
-            article.story_id = _story_for(session, article, analysis, now, rules)
+            article.terms = dict(choice.terms)
+            _count_documents(session, choice.document_terms)
+            article.story_id = choice.story_id if choice.story_id is not None else _new_story(session, article, now)
             session.flush()
-        _refresh_story(session, article.story_id, now)
+        _update_story(session, article.story_id, choice.lead_article_id, now)
         return article.story_id
 
 
@@ -109,17 +97,7 @@ def _replace_analysis(session: Session, article_id: int, analysis: Analysis) -> 
                                 actor=d.actor[:300] if d.actor else None) for d in analysis.deadlines)
 
 
-def _story_for(session: Session, article: ArticleRow, analysis: Analysis, now: datetime, rules: Rules) -> int:
-    """The story a newly analysed article joins (grouping), or a new one; counts its terms for later IDF."""
-    facts = ArticleFacts.of(article.id, article.title, article.text, _utc(article.published_at),
-                            [a.name for a in analysis.actors], article.feed_id)
-    article.terms = dict(facts.terms)
-    _count_documents(session, document_terms(facts))
-    candidates = _candidate_stories(session, facts, rules)
-    stats = _term_stats(session, [facts, *(a for story in candidates for a in story.articles)])
-    chosen = choose_story(facts, candidates, stats, rules)
-    if chosen is not None:
-        return int(chosen)
+def _new_story(session: Session, article: ArticleRow, now: datetime) -> int:
     story = StoryRow(title=article.title, lead_article_id=article.id,
                      first_published_at=article.published_at, updated_at=now)
     session.add(story)
@@ -127,7 +105,7 @@ def _story_for(session: Session, article: ArticleRow, analysis: Analysis, now: d
     return story.id
 
 
-def _count_documents(session: Session, terms: set[str]) -> None:
+def _count_documents(session: Session, terms: Iterable[str]) -> None:
     """Add one article to the document frequencies of its terms (and to the article count)."""
     table = TermDocumentsRow.__table__
     rows = [{"term": term, "documents": 1} for term in sorted({t[:MAX_TERM_LENGTH] for t in terms} | {DOCUMENTS_TERM})]
@@ -148,68 +126,85 @@ def _count_documents(session: Session, terms: set[str]) -> None:
     session.flush()
 
 
-def _term_stats(session: Session, articles: Sequence[ArticleFacts]) -> TermStats:
-    """Document frequencies of every term the given articles use."""
-    terms = sorted({t[:MAX_TERM_LENGTH] for facts in articles for t in document_terms(facts)} | {DOCUMENTS_TERM})
-    frequencies: dict[str, int] = {}
-    for chunk in _chunks(terms):
-        frequencies.update(session.execute(
-            select(TermDocumentsRow.term, TermDocumentsRow.documents).where(TermDocumentsRow.term.in_(chunk))).all())
-    return TermStats(frequencies.pop(DOCUMENTS_TERM, 0), frequencies)
+def _update_story(session: Session, story_id: int, lead_article_id: int, now: datetime) -> None:
+    """Give the story its lead article (whose title and summary lead the story) and its first publication time.
 
-
-def _candidate_stories(session: Session, facts: ArticleFacts, rules: Rules) -> list[StoryFacts]:
-    """Stories with an article published within the grouping window of `facts`, with all their articles."""
-    story_ids = list(session.scalars(
-        select(ArticleRow.story_id)
-        .where(ArticleRow.story_id.is_not(None), ArticleRow.id != facts.key,
-               ArticleRow.published_at >= facts.published - rules.window,
-               ArticleRow.published_at <= facts.published + rules.window)
-        .group_by(ArticleRow.story_id)
-        .order_by(func.max(ArticleRow.published_at).desc())
-        .limit(MAX_CANDIDATE_STORIES)))
-    if not story_ids:
-        return []
-    rows = []
-    for chunk in _chunks(story_ids):
-        rows += session.execute(
-            select(ArticleRow.id, ArticleRow.story_id, ArticleRow.feed_id, ArticleRow.title, ArticleRow.text,
-                   ArticleRow.published_at, ArticleRow.terms)
-            .where(ArticleRow.story_id.in_(chunk), ArticleRow.id != facts.key)
-            .order_by(ArticleRow.published_at, ArticleRow.id)).all()
-    actors: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks([row.id for row in rows]):
-        for article_id, name in session.execute(
-                select(ActorRow.article_id, ActorRow.name).where(ActorRow.article_id.in_(chunk))):
-            actors[article_id].append(name)
-    stories: dict[int, StoryFacts] = {}
-    for row in rows:
-        story = stories.setdefault(row.story_id, StoryFacts(row.story_id))
-        terms = row.terms if isinstance(row.terms, dict) else article_terms(row.title, row.text)
-        story.articles.append(ArticleFacts(row.id, _utc(row.published_at), terms,
-                                           frozenset(a for a in actors[row.id] if a), row.feed_id))
-    return list(stories.values())
-
-
-def _refresh_story(session: Session, story_id: int, now: datetime) -> None:
-    """Pick the story's lead article (its title and summary lead the story) and its first publication time."""
+    A lead that is not (or no longer) one of the story's articles is ignored: the story keeps its lead.
+    """
     story = session.get(StoryRow, story_id)
-    articles = list(session.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id)))
-    if story is None or not articles:
+    if story is None:
         return
-    quotes = dict(session.execute(
-        select(QuoteRow.article_id, func.count(QuoteRow.id))
-        .where(QuoteRow.article_id.in_([a.id for a in articles])).group_by(QuoteRow.article_id)).all())
-    lead_id = choose_lead([
-        LeadCandidate(a.id, _utc(a.published_at), len(a.text or ""),
-                      has_summary=a.analyzed_at is not None and not a.analysis_error and bool(a.summary),
-                      quotes=quotes.get(a.id, 0))
-        for a in articles])
-    lead = next(a for a in articles if a.id == lead_id)
-    story.lead_article_id = lead.id
-    story.title = lead.title
-    story.first_published_at = min(_utc(a.published_at) for a in articles)
+    lead = session.get(ArticleRow, lead_article_id)
+    if lead is not None and lead.story_id == story_id:
+        story.lead_article_id = lead.id
+        story.title = lead.title
+    first = session.scalar(select(func.min(ArticleRow.published_at)).where(ArticleRow.story_id == story_id))
+    if first is not None:
+        story.first_published_at = _utc(first)
     story.updated_at = now
+
+
+# --- what grouping reads ----------------------------------------------------------------------------------
+
+
+def term_documents(db: Database, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """How many articles were counted, and in how many of them each of `terms` appears (terms never seen are
+    left out)."""
+    wanted = sorted({t[:MAX_TERM_LENGTH] for t in terms} | {DOCUMENTS_TERM})
+    frequencies: dict[str, int] = {}
+    with db.session() as session:
+        for chunk in _chunks(wanted):
+            frequencies.update(session.execute(
+                select(TermDocumentsRow.term, TermDocumentsRow.documents)
+                .where(TermDocumentsRow.term.in_(chunk))).all())
+    return frequencies.pop(DOCUMENTS_TERM, 0), frequencies
+
+
+def nearby_story_articles(db: Database, article_id: int, published: datetime, window: timedelta, *,
+                          limit: int = MAX_CANDIDATE_STORIES) -> list[StoryArticle]:
+    """The articles (but `article_id`) of the at most `limit` most recent stories with an article published within
+    `window` of `published`, oldest first."""
+    with db.session() as session:
+        story_ids = list(session.scalars(
+            select(ArticleRow.story_id)
+            .where(ArticleRow.story_id.is_not(None), ArticleRow.id != article_id,
+                   ArticleRow.published_at >= published - window,
+                   ArticleRow.published_at <= published + window)
+            .group_by(ArticleRow.story_id)
+            .order_by(func.max(ArticleRow.published_at).desc())
+            .limit(limit)))
+        if not story_ids:
+            return []
+        rows: list[Row] = []
+        for chunk in _chunks(story_ids):
+            rows += session.execute(
+                select(ArticleRow.id, ArticleRow.story_id, ArticleRow.feed_id, ArticleRow.title, ArticleRow.text,
+                       ArticleRow.published_at, ArticleRow.terms)
+                .where(ArticleRow.story_id.in_(chunk), ArticleRow.id != article_id)
+                .order_by(ArticleRow.published_at, ArticleRow.id)).all()
+        actors: dict[int, list[str]] = defaultdict(list)
+        for chunk in _chunks([row.id for row in rows]):
+            for actor_article, name in session.execute(
+                    select(ActorRow.article_id, ActorRow.name).where(ActorRow.article_id.in_(chunk))):
+                actors[actor_article].append(name)
+    return [StoryArticle(row.id, row.story_id, row.feed_id, _utc(row.published_at), row.title, row.text,
+                         row.terms if isinstance(row.terms, dict) else None, tuple(actors[row.id]))
+            for row in rows]
+
+
+def story_lead_candidates(db: Database, story_id: int) -> list[LeadCandidate]:
+    """The story's articles as the choice of its lead reads them (keyed by article id)."""
+    with db.session() as session:
+        articles = list(session.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id)))
+        if not articles:
+            return []
+        quotes = dict(session.execute(
+            select(QuoteRow.article_id, func.count(QuoteRow.id))
+            .where(QuoteRow.article_id.in_([a.id for a in articles])).group_by(QuoteRow.article_id)).all())
+        return [LeadCandidate(a.id, _utc(a.published_at), len(a.text or ""),
+                              has_summary=a.analyzed_at is not None and not a.analysis_error and bool(a.summary),
+                              quotes=quotes.get(a.id, 0))
+                for a in articles]
 
 
 def record_analysis_failure(db: Database, article_id: int, error: str, now: datetime, *,
