@@ -65,3 +65,13 @@ def test_subscribing_again_resumes_a_channel_paused_by_a_channel_error(db: Datab
     d.pause_team(db, TEAM, "workspace token refused: token_revoked")
     assert not subscribe(db, TEAM, "C1", "iran", created_by="U1", now=NOW, backfill=1, stories=stories).resumed
     assert d.get_channel(db, TEAM, "C1").paused
+
+
+def test_a_schedule_change_without_a_zone_keeps_the_channels_own(db: Database) -> None:
+    [story] = add_stories(db, ["Talks resume"])
+    change_schedule(db, TEAM, "C1", parse_schedule("daily@08:30"), "Europe/Berlin", now=NOW)
+    d.enqueue(db, TEAM, "C1", [story.id], now=NOW)
+    channel = change_schedule(db, TEAM, "C1", parse_schedule("daily@09:00"), now=NOW)
+    assert (channel.schedule.text, channel.timezone) == ("daily@09:00", "Europe/Berlin")
+    [item] = d.outbox_items(db)
+    assert item.not_before == datetime(2026, 11, 28, 8, 0, tzinfo=UTC)  # 09:00 in Berlin

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _DAILY = re.compile(r"^daily(?:\s*[@ ]\s*(\d{1,2}):(\d{2}))?$")
@@ -18,7 +19,7 @@ class InvalidSchedule(ValueError):
 class DeliverySchedule:
     """"asap": each story as it comes; "daily": stories wait for `at` in the channel's time zone."""
 
-    kind: str  # asap | daily
+    kind: Literal["asap", "daily"]
     at: time | None = None
 
     @property
