@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -175,7 +176,7 @@ def nearby_story_articles(db: Database, article_id: int, published: datetime, wi
             .limit(limit)))
         if not story_ids:
             return []
-        rows: list[Row] = []
+        rows: list[Row[Any]] = []
         for chunk in _chunks(story_ids):
             rows += session.execute(
                 select(ArticleRow.id, ArticleRow.story_id, ArticleRow.feed_id, ArticleRow.title, ArticleRow.text,
