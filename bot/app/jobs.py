@@ -138,6 +138,8 @@ def build_scheduler(*, poll_feed: Callable[[int], object], feeds: Iterable[FeedJ
                       id="send-due", max_instances=1, coalesce=True, replace_existing=True)
     sync_channel_jobs(scheduler, channels, deliver_channel)
     reminder_at = parse_schedule(f"daily@{settings.digest_time}").at
+    if reminder_at is None:  # a "daily@" schedule always has its time; this tells the type checker so
+        raise InvalidSchedule(f"DIGEST_TIME {settings.digest_time!r} is not a time of day")
     scheduler.add_job(
         _logged("deadline reminders", remind_deadlines),
         CronTrigger(hour=reminder_at.hour, minute=reminder_at.minute, timezone=zone(settings.timezone)),
