@@ -26,6 +26,7 @@ from bot.storage.delivery import (
     set_schedule,
     unpause_channel,
 )
+from bot.storage.stories import load_stories
 
 # How many recent stories a new subscription looks through for its back-fill.
 BACKFILL_WINDOW = 200
@@ -62,8 +63,6 @@ def backfill_subscription(db: Database, subscription: Subscription, *, limit: in
     if limit <= 0:
         return 0
     if stories is None:
-        from bot.storage.stories import load_stories
-
         stories = load_stories(db, limit=BACKFILL_WINDOW)
     return enqueue(db, subscription.team_id, subscription.channel_id, routing.backfill(stories, subscription.topic, limit),
                    now=now, not_before=now)
