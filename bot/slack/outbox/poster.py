@@ -48,7 +48,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.domain.channels import CHANNEL_ERRORS
+from bot.domain.channels import CHANNEL_ERRORS, Channel
 from bot.domain.schedule import ASAP, zone
 from bot.domain.stories import Story
 from bot.slack.blocks import SlackMessage
@@ -224,7 +224,7 @@ class Poster:
         self._next_post: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
         self._recovered_once = False
-        self._channels: dict[tuple[str, str], delivery.Channel] = {}
+        self._channels: dict[tuple[str, str], Channel] = {}
         # Stories Slack refused inside a batch: from then on each goes alone, so only a bad one fails.
         self._alone: set[int] = set()
 
