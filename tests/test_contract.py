@@ -60,3 +60,10 @@ def test_missing_model_names_the_setting(monkeypatch) -> None:
 def test_rss_style_published_date_is_accepted() -> None:
     result = run_analyze(json.dumps({**ARTICLE, "published": "Thu, 26 Nov 2026 08:00:00 GMT"}) + "\n")
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_line_separator_inside_the_text_keeps_one_output_line_per_article() -> None:
+    odd = {**ARTICLE, "id": "odd", "text": ARTICLE["text"].replace(" spoke", "\u2028spoke\x85")}
+    result = run_analyze(json.dumps(odd, ensure_ascii=False) + "\n" + json.dumps(ARTICLE) + "\n")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["odd", "a1"]

@@ -17,6 +17,14 @@ from bot.analysis.records import Analysis
 
 log = logging.getLogger(__name__)
 
+# Characters that str.splitlines() and many readers take for a line end; JSON escapes them so one line stays one.
+_LINE_BREAKS = {code: f"\\u{code:04x}" for code in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+
+
+def json_line(record: object) -> str:
+    """One JSON Lines record: non-ASCII kept readable, every character a reader could split a line at escaped."""
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
+
 
 @dataclass
 class InputLine:
@@ -113,7 +121,7 @@ def run_contract(nlp: Language, lines: Iterable[InputLine], out: IO[str], err: I
             run.problems.append(message)
             print(message, file=err, flush=True)
             line = {**Analysis().to_json(article_id), "error": message}
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        out.write(json_line(line))
         out.flush()
         run.answered += 1
     return run
