@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -241,3 +243,28 @@ def page_server() -> Iterator[PageServer]:
     yield state
     httpd.shutdown()
     httpd.server_close()
+
+
+class ListenerWork(ThreadPoolExecutor):
+    """Bolt's listener pool, able to say when everything submitted so far has finished."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=5, thread_name_prefix="listener")
+        self._submitted: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        self._submitted.append(future)
+        return future
+
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until every listener started so far has returned (a lazy listener runs after the answer)."""
+        _, pending = wait(list(self._submitted), timeout=timeout)
+        assert not pending, f"{len(pending)} listener(s) still running after {timeout} s"
+
+
+@pytest.fixture
+def listener_work() -> Iterator[ListenerWork]:
+    pool = ListenerWork()
+    yield pool
+    pool.shutdown(wait=True)

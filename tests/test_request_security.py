@@ -25,7 +25,7 @@ from bot.slack.app import build_app
 from bot.slack.server import SlackHTTPServer
 from bot.storage import Database
 from bot.storage.delivery import list_subscriptions
-from tests.conftest import SIGNING_SECRET
+from tests.conftest import SIGNING_SECRET, ListenerWork
 from tests.stored_news import add_demo_news
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -44,9 +44,10 @@ def app_db(slack_settings: Settings) -> Iterator[Database]:
 
 
 @pytest.fixture
-def server(slack_settings: Settings, app_db: Database) -> Iterator[str]:
+def server(slack_settings: Settings, app_db: Database, listener_work: ListenerWork) -> Iterator[str]:
     """The real HTTP front on a free port of 127.0.0.1; its events URL."""
-    running = SlackHTTPServer(build_app(slack_settings, app_db), "127.0.0.1", 0).start()
+    app = build_app(slack_settings, app_db, listener_executor=listener_work)
+    running = SlackHTTPServer(app, "127.0.0.1", 0).start()
     yield f"http://127.0.0.1:{running.port}/slack/events"
     running.stop()
 
@@ -113,24 +114,26 @@ def test_a_correctly_signed_request_gets_in(kind: str, server: str, slack_api, s
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_unsigned_stale_or_forged_request_gets_401_and_runs_nothing(kind: str, server: str, slack_api, signed,
-                                                                       app_db: Database) -> None:
+                                                                       app_db: Database,
+        listener_work: ListenerWork) -> None:
     body, content_type = request_kinds(slack_api)[kind]
     forgeries = forged(signed, body)
     answers = {name: post(server, body, {**content_type, **forgeries[name]}) for name in FORGERIES}
     assert {name: r.status_code for name, r in answers.items()} == dict.fromkeys(FORGERIES, 401)
     assert not any("c-123" in r.text for r in answers.values())
-    time.sleep(0.3)  # lazy listeners run after the answer: one started wrongly would show itself now
+    listener_work.settle()  # lazy listeners run after the answer: one started wrongly has shown itself now
     assert list_subscriptions(app_db) == []
     assert [c.method for c in slack_api.calls if c.method != "auth.test"] == []  # Bolt's own start-up check
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_timestamp_that_is_not_a_number_gets_401_and_no_request_goes_out(kind: str, server: str, slack_api,
-                                                                          signed) -> None:
+                                                                          signed,
+        listener_work: ListenerWork) -> None:
     body, content_type = request_kinds(slack_api)[kind]
     headers = {**signed(body), "x-slack-request-timestamp": "yesterday"}
     status = post(server, body, {**content_type, **headers}).status_code
-    time.sleep(0.3)
+    listener_work.settle()
     sent = [c.method for c in slack_api.calls if c.method != "auth.test"]
     assert (status, sent) == (401, [])
 
@@ -146,7 +149,8 @@ def test_an_unsigned_request_leaves_no_trace_after_its_listener_could_have_run(s
 
 def test_a_request_captured_and_replayed_after_5_minutes_gets_401(server: str, slack_api, signed,
                                                                  app_db: Database,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                 monkeypatch: pytest.MonkeyPatch,
+        listener_work: ListenerWork) -> None:
     body = slash_body(slack_api, "/who-said", "Pompeo")
     headers = {**FORM, **signed(body)}
     assert post(server, body, headers).status_code == 200  # the original, as Slack sent it
@@ -154,7 +158,7 @@ def test_a_request_captured_and_replayed_after_5_minutes_gets_401(server: str, s
     later = time.time() + 5 * 60 + 1
     monkeypatch.setattr(slack_sdk.signature.Clock, "now", lambda self: later)
     assert post(server, body, headers).status_code == 401  # the same bytes, byte for byte, too late
-    time.sleep(0.3)
+    listener_work.settle()
     assert len(slack_api.calls_to("response_url:/response/T0001/B0001/" + RESPONSE_SECRET)) == 1
 
 
@@ -240,12 +244,13 @@ def test_a_full_cycle_logged_at_debug_never_shows_a_secret(slack_settings: Setti
         assert secret not in logged  # ...and no secret with them
 
 
-def test_response_urls_never_reach_the_debug_logs(server: str, slack_api, signed, caplog) -> None:
+def test_response_urls_never_reach_the_debug_logs(server: str, slack_api, signed, caplog,
+        listener_work: ListenerWork) -> None:
     body = slash_body(slack_api, "/who-said", "Pompeo")
     with caplog.at_level(logging.DEBUG):
         assert post(server, body, {**FORM, **signed(body)}).status_code == 200
         assert slack_api.wait_for("response_url:/response/T0001/B0001/" + RESPONSE_SECRET, 1)
-        time.sleep(0.2)  # the answer's own log lines
+        listener_work.settle()  # the answer's own log lines are written
     assert RESPONSE_SECRET not in caplog.text
 
 

@@ -33,8 +33,8 @@ def app_db(slack_settings):
 
 
 @pytest.fixture
-def app(slack_settings, app_db):
-    return build_app(slack_settings, app_db)
+def app(slack_settings, app_db, listener_work):
+    return build_app(slack_settings, app_db, listener_executor=listener_work)
 
 
 def dispatch(app, body: str, headers: dict[str, str]):
@@ -57,22 +57,22 @@ def all_text(message: dict) -> str:
 # --- signatures --------------------------------------------------------------------------------------------
 
 
-def test_bad_signature_is_rejected_and_no_listener_runs(app, slack_api, signed) -> None:
+def test_bad_signature_is_rejected_and_no_listener_runs(app, slack_api, signed, listener_work) -> None:
     body = slash(slack_api, "/who-said", "Pompeo")
     headers = {**FORM, **signed(body, secret="not-the-signing-secret")}
     assert dispatch(app, body, headers).status == 401
     assert dispatch(app, body, FORM).status == 401  # no signature at all
-    time.sleep(0.3)  # give a wrongly started lazy listener the chance to show itself
+    listener_work.settle()  # a wrongly started lazy listener would have answered by now
     assert slack_api.calls_to("response_url:/response/r1") == []
 
 
-def test_stale_signature_is_rejected(app, slack_api, signed) -> None:
+def test_stale_signature_is_rejected(app, slack_api, signed, listener_work) -> None:
     body = slash(slack_api, "/who-said", "Pompeo")
     six_minutes_ago = int(time.time()) - 6 * 60
     assert dispatch(app, body, {**FORM, **signed(body, timestamp=six_minutes_ago)}).status == 401
     six_minutes_ahead = int(time.time()) + 6 * 60
     assert dispatch(app, body, {**FORM, **signed(body, timestamp=six_minutes_ahead)}).status == 401
-    time.sleep(0.3)
+    listener_work.settle()
     assert slack_api.calls_to("response_url:/response/r1") == []
 
 

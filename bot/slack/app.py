@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App
@@ -38,7 +39,7 @@ def oauth_enabled(settings: Settings) -> bool:
 
 
 def build_app(settings: Settings, db: Database, *, client: WebClient | None = None,
-              socket_mode: bool = False) -> App:
+              socket_mode: bool = False, listener_executor: Executor | None = None) -> App:
     """The Bolt app with every listener registered.
 
     Args:
@@ -46,6 +47,7 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
         db: the database the commands read and where OAuth installations and states are kept.
         client: a Web API client to use instead of one built from the settings (tests).
         socket_mode: requests arrive over Socket Mode, so no HTTP signature to check when no secret is set.
+        listener_executor: where lazy listeners run after the answer (Bolt's own thread pool when None).
     """
     # slack_sdk's WebhookClient logs each response_url at DEBUG: a 30-minute capability to post in the channel.
     webhook_log = logging.getLogger("slack_sdk.webhook")
@@ -58,7 +60,7 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
         installation_store, state_store = oauth_stores(settings, db)
         app = App(
             signing_secret=secret,
-            request_verification_enabled=bool(secret),
+            request_verification_enabled=bool(secret), listener_executor=listener_executor,
             client=client or WebClient(base_url=base_url),
             oauth_settings=OAuthSettings(
                 client_id=settings.slack_client_id,
@@ -75,7 +77,8 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
         token = settings.slack_bot_token.get_secret_value()
         if client is None or client.token is None:
             client = WebClient(token=token, base_url=base_url)
-        app = App(signing_secret=secret, request_verification_enabled=bool(secret), client=client)
+        app = App(signing_secret=secret, request_verification_enabled=bool(secret), client=client,
+                  listener_executor=listener_executor)
     register_handlers(app, db, settings)
     app.error(report_error)
     return app
