@@ -8,6 +8,7 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+import sqlalchemy
 from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
 from sqlalchemy import inspect, select
