@@ -19,6 +19,7 @@ demo: $(STAMP)
 ## Run every test, on SQLite and on PostgreSQL (127.0.0.1:5432, database test).
 test: $(STAMP)
 	$(BIN)/ruff check bot handlers tests
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 ## Throughput and peak memory of the analysis against raw spaCy.
