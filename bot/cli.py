@@ -177,13 +177,16 @@ def ask(command_line: str) -> None:
 
 
 @cli.command("eval")
-@click.argument("what", type=click.Choice(["quotes", "dates", "deadlines", "stories", "summaries", "all"]))
+@click.argument("what", type=click.Choice(["quotes", "dates", "deadlines", "stories", "summaries", "identity", "all"]))
 @click.option("--split", default=None, help="Corpus split (default: the tuning splits of each corpus).")
 @click.option("--release", is_flag=True, help="Allow the reserved splits (release checks only).")
 def eval_command(what: str, split: str | None, release: bool) -> None:
     """Print quality figures on the evaluation corpora and our own labelled sets.
 
-    Corpora are located through POLNEAR_GIT, TE3_GIT and REALSUMM_GIT (see ../shared/EVAL.md).
+    Corpora are located through POLNEAR_GIT, TE3_GIT and REALSUMM_GIT (see ../shared/EVAL.md). `identity`
+    scores speakers on eval/identity.jsonl and asks its `/who-said` queries end to end (`diplobot poll` and
+    `diplobot ask` on the set's articles served as local feeds, into a scratch database: a temporary SQLite,
+    or a schema of its own when DATABASE_URL is PostgreSQL).
 
     Example: POLNEAR_GIT=/path/to/PolNeAR/.git diplobot eval quotes
     """

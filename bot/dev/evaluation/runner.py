@@ -90,7 +90,7 @@ def pooled_dates(results: dict[str, dict]) -> dict:
 def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader: Callable,
                     release: bool = False) -> int:
     console = Console()
-    wanted = ["quotes", "dates", "deadlines", "stories", "summaries"] if what == "all" else [what]
+    wanted = ["quotes", "dates", "deadlines", "stories", "summaries", "identity"] if what == "all" else [what]
     nlp = nlp_loader()
     status = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -106,6 +106,11 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
 
                 console.print("[bold]stories[/] (eval/stories.jsonl, our own labelled set: pairwise clustering)")
                 console.print_json(json.dumps(evaluate_stories(nlp)))
+                continue
+            if name == "identity":
+                from bot.dev.evaluation.identity import evaluate as evaluate_identity
+
+                status = max(status, evaluate_identity(settings, lambda: nlp, console))
                 continue
             corpus = CORPORA[name]
             if not os.environ.get(corpus.variable):
