@@ -569,9 +569,9 @@ def print_speakers(console, scores: SpeakerScores, texts: Mapping[str, str], sho
                   f"found {scores.found}; strict {_ratio(scores.strict, scores.total)}, "
                   f"lenient {_ratio(scores.lenient, scores.total)} "
                   f"(of found: strict {scores.strict / max(scores.found, 1):.3f}, "
-                  f"lenient {scores.lenient / max(scores.found, 1):.3f})")
+                  f"lenient {scores.lenient / max(scores.found, 1):.3f})", soft_wrap=True)
     console.print("  strict, by how the article names the speaker: " + ", ".join(
-        f"{kind} {right}/{n}" for kind, (n, right) in sorted(scores.by_mention.items())))
+        f"{kind} {right}/{n}" for kind, (n, right) in sorted(scores.by_mention.items())), soft_wrap=True)
     for quote, predicted in scores.wrong[:show]:
         said = " ".join(texts[quote.article][quote.start:quote.end].split())
         said = said if len(said) <= 60 else said[:57] + "…"
@@ -609,7 +609,7 @@ def evaluate(settings, nlp_loader, console, git_dir: str | None = None, set_path
         console.print(f"[red]identity: {exc}[/]", highlight=False)
         return 1
     console.print(f"[bold]identity[/] ({set_path.name}: {len(identity_set.quotes)} quotes, "
-                  f"{len(identity_set.queries)} queries, {len(texts)} PolNeAR train/dev articles)")
+                  f"{len(identity_set.queries)} queries, {len(texts)} PolNeAR train/dev articles)", soft_wrap=True)
     nlp = nlp_loader()
     predictions = analyze_texts(nlp, texts, settings.analysis_batch_size)
     print_speakers(console, score_speakers(identity_set.quotes, predictions), texts, show)
@@ -623,7 +623,7 @@ def evaluate(settings, nlp_loader, console, git_dir: str | None = None, set_path
         database = "PostgreSQL (scratch schema)" if url.startswith("postgres") else "SQLite (temporary)"
         console.print(f"[bold]/who-said[/] end to end on {database}: {report.served} articles served as "
                       f"{len({a.feed for a in articles})} feeds, `diplobot poll` stored {report.stored}, analysed "
-                      f"{report.analysed}, {report.quotes} quotes", highlight=False)
+                      f"{report.analysed}, {report.quotes} quotes", highlight=False, soft_wrap=True)
         for problem in report.problems:
             console.print(f"  [red]poll: {problem}[/]", highlight=False)
             status = 1
