@@ -25,15 +25,21 @@ import tempfile
 import threading
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from spacy.language import Language
+
+    from bot.config import Settings
 
 REPO = Path(__file__).resolve().parents[3]
 LABELLED_SET = REPO / "eval" / "identity.jsonl"
@@ -289,7 +295,7 @@ def score_speakers(quotes: Iterable[LabelledQuote],
     return scores
 
 
-def analyze_texts(nlp, texts: Mapping[str, str], batch_size: int) -> dict[str, list[dict[str, Any]]]:  # noqa: ANN001
+def analyze_texts(nlp: Language, texts: Mapping[str, str], batch_size: int) -> dict[str, list[dict[str, Any]]]:
     """The quotes of each text through the analyze contract (the product's own analysis)."""
     from bot.dev.evaluation.contract import lines_of, run_contract
 
@@ -564,7 +570,7 @@ def _ratio(n: int, of: int) -> str:
     return f"{n}/{of} = {n / of:.3f}" if of else "0/0"
 
 
-def print_speakers(console, scores: SpeakerScores, texts: Mapping[str, str], show: int) -> None:  # noqa: ANN001
+def print_speakers(console: Console, scores: SpeakerScores, texts: Mapping[str, str], show: int) -> None:
     console.print(f"[bold]speakers[/] on {scores.total} labelled direct quotes in {len(texts)} articles: "
                   f"found {scores.found}; strict {_ratio(scores.strict, scores.total)}, "
                   f"lenient {_ratio(scores.lenient, scores.total)} "
@@ -581,7 +587,7 @@ def print_speakers(console, scores: SpeakerScores, texts: Mapping[str, str], sho
         console.print(f"  … and {len(scores.wrong) - show} more wrong (--show N lists more)")
 
 
-def print_query(console, result: QueryResult, answer_lines: int = 2) -> None:  # noqa: ANN001
+def print_query(console: Console, result: QueryResult, answer_lines: int = 2) -> None:
     mark = "✓" if result.right else "✗"
     returned = ", ".join(result.returned) or "nobody"
     line = f"  {mark} /who-said {result.query.query} → {returned}"
@@ -594,8 +600,8 @@ def print_query(console, result: QueryResult, answer_lines: int = 2) -> None:  #
             console.print(f"      {shown}", markup=False, highlight=False, soft_wrap=True)
 
 
-def evaluate(settings, nlp_loader, console, git_dir: str | None = None, set_path: Path = LABELLED_SET,  # noqa: ANN001
-             show: int = 15, queries: bool = True) -> int:
+def evaluate(settings: Settings, nlp_loader: Callable[[], Language], console: Console, git_dir: str | None = None,
+             set_path: Path = LABELLED_SET, show: int = 15, queries: bool = True) -> int:
     """Print speaker accuracy on the set's quotes and the result of each `/who-said` query; 1 when it could not run."""
     git_dir = git_dir or os.environ.get("POLNEAR_GIT")
     if not git_dir:
