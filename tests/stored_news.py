@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from bot.storage import Database
 from bot.storage.models import ActorRow, ArticleRow, DeadlineRow, FeedRow, QuoteRow, StoryRow
+from bot.storage.people import link_article_speakers
 
 NOW = datetime(2018, 10, 20, 9, 0, tzinfo=UTC)
 
@@ -49,6 +50,7 @@ def add_article(db: Database, feed_id: int, title: str, published: datetime, *,
                                     kind=d.get("kind", "date"), action=d.get("action"), actor=d.get("actor")))
         for name, kind, aliases in actors:
             session.add(ActorRow(article_id=article.id, name=name, kind=kind, mentions=1, aliases=aliases))
+        link_article_speakers(session, article.id)
         return article.id
 
 

@@ -25,7 +25,7 @@ def test_pompeo_spellings_find_the_same_person(db) -> None:
 
 def test_quotes_come_newest_first_across_spellings(db) -> None:
     add_demo_news(db)
-    hits = quotes_by_speaker(db, ["Mike Pompeo", "Pompeo"], limit=10)
+    hits = quotes_by_speaker(db, match_speaker(db, "Pompeo").person_ids, limit=10)
     assert [h.text for h in hits] == ["It was a good, productive meeting", "the talks would continue at a working level",
                                       "We are making progress on denuclearization"]
     assert hits[0].source == "Capital Dispatch"
@@ -34,7 +34,7 @@ def test_quotes_come_newest_first_across_spellings(db) -> None:
 
 def test_since_drops_older_quotes_and_paging_continues(db) -> None:
     add_demo_news(db)
-    names = ["Mike Pompeo", "Pompeo"]
+    names = match_speaker(db, "Mike Pompeo").person_ids
     assert len(quotes_by_speaker(db, names, since=date(2018, 10, 6))) == 2
     assert [h.text for h in quotes_by_speaker(db, names, limit=1, offset=2)] == [
         "We are making progress on denuclearization"]

@@ -115,6 +115,51 @@ class QuoteRow(Base):
     speaker_start: Mapped[int | None] = mapped_column(Integer)
     speaker_end: Mapped[int | None] = mapped_column(Integer)
     cue: Mapped[str | None] = mapped_column(String(100))
+    # The person the speaker is across articles (`bot.storage.people`), and the article's publication time,
+    # copied so that a person's quotes page through one index.
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_quotes_speaker_published", QuoteRow.speaker_id, QuoteRow.published_at.desc(), QuoteRow.id)
+
+
+class PersonRow(Base):
+    """One person across articles: a full name (or a surname that could not be told apart) and what
+    disambiguates it (role, organisation, country)."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # The name's words without titles or middle initials ("george bush"): where linking and exact lookups start.
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)  # spellings seen on quotes and actors
+    role: Mapped[str | None] = mapped_column(String(300))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(100))
+    quote_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+
+
+class PersonTokenRow(Base):
+    """Name-token index: each word of a person's names (and `role:` office words) → the person."""
+
+    __tablename__ = "person_name_tokens"
+
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+
+
+class TokenGramRow(Base):
+    """3-grams of the indexed name words, for spelling mistakes where PostgreSQL's pg_trgm is not there."""
+
+    __tablename__ = "person_token_grams"
+
+    gram: Mapped[str] = mapped_column(String(12), primary_key=True)
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
 class DateMentionRow(Base):

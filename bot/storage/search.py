@@ -1,46 +1,37 @@
-"""Read queries behind the slash commands: quotes by speaker (names matched loosely), deadlines, feeds.
+"""Read queries behind the slash commands: quotes by person (names looked up in the people index), deadlines, feeds.
 
 Every function takes the `Database` first and returns records; nothing here writes.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from rapidfuzz import fuzz
 from sqlalchemy import and_, exists, func, or_, select
 
+from bot.domain.people import Choice, Directory, Query, Speaker, choose, name_tokens
 from bot.storage import Database
 from bot.storage import as_utc as _utc
-from bot.storage.models import ActorRow, ArticleRow, DeadlineRow, FeedRow, QuoteRow
+from bot.storage.models import ActorRow, ArticleRow, DeadlineRow, FeedRow, PersonRow, QuoteRow
+from bot.storage.people import PersonSummary, candidates_for, count_quotes_of, person_summaries, quote_ids_of
 
-# Words that say what a person is, not who: "Secretary Pompeo" is Pompeo.
-TITLE_WORDS = frozenset("""
-    mr mrs ms miss dr sir dame lord lady prof professor rev
-    president vice prime minister ministers secretary deputy under assistant general chief
-    foreign defence defense state interior finance trade home affairs
-    ambassador envoy special spokesman spokeswoman spokesperson representative rep senator sen
-    chancellor king queen prince princess crown emperor premier leader chairman chairwoman chair
-    commissioner director head high undersecretary governor mayor supreme acting former
-    of the for
-""".split())
-
-FUZZY_TOKEN_SCORE = 85  # one name token against another, typo tolerant ("Pompei" ~ "Pompeo")
-SUGGESTION_SCORE = 60
-
+MAX_QUERY_CHARS = 200
 
 @dataclass
 class SpeakerMatch:
-    """What a typed name resolved to: one person (with every spelling of them) or suggestions."""
+    """What a typed name resolved to: one person (with every spelling of them), people sharing the name to
+    choose from, or suggestions for a misspelt name."""
 
     query: str
     name: str | None = None
+    role: str | None = None
     names: list[str] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    choices: list[PersonSummary] = field(default_factory=list)
+    shared: bool = False  # the choices share the typed name (not spelling suggestions)
 
 
 @dataclass
@@ -83,135 +74,124 @@ class FeedInfo:
     articles: int
 
 
-# --- names -----------------------------------------------------------------------------------------
+# --- names ----------------------------------------------------------------------------------------
 
 
-def name_tokens(name: str) -> tuple[str, ...]:
-    """Lower-case name words without accents, punctuation or titles ("Secretary Pompeo" → ("pompeo",))."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    words = [w for w in re.split(r"[^\w]+", folded.replace("'s ", " ")) if w]
-    kept = tuple(w for w in words if w not in TITLE_WORDS)
-    return kept or tuple(words)
-
-
-def _token_found(token: str, candidates: Iterable[str]) -> bool:
-    return any(token == c or (len(token) >= 4 and fuzz.ratio(token, c) >= FUZZY_TOKEN_SCORE) for c in candidates)
+def _match(query: str, choice: Choice) -> SpeakerMatch:
+    match = SpeakerMatch(query=query)
+    if choice.chosen:
+        head = choice.chosen[0]
+        match.name, match.role = head.name, head.role
+        match.person_ids = [p.id for p in choice.chosen if p.id is not None]
+        match.names = sorted({alias for p in choice.chosen for alias in (p.aliases or [p.name])})
+        return match
+    match.suggestions = [p.name for p in choice.choices]
+    match.shared = bool(choice.choices) and not choice.close
+    return match
 
 
 def resolve_speaker(query: str, speakers: Iterable[str], aliases: dict[str, Iterable[str]] | None = None,
                     ) -> SpeakerMatch:
-    """Find the one person `query` means among `speakers` (names seen on quotes).
+    """Find the person `query` means among speaker names, linked into people as analyses link them.
 
     Args:
         query: what the user typed: "Pompeo", "mike pompeo", "Secretary Pompeo".
-        speakers: distinct speaker names stored on quotes.
+        speakers: speaker names as stored on quotes.
         aliases: person name → other names the analysis saw for them ("Heather Nauert" → ["Nauert"]).
     """
-    match = SpeakerMatch(query=query)
-    wanted = name_tokens(query)
-    spoken = set(s for s in speakers if s and s.strip())
-    if not wanted or not spoken:
-        return match
-    alias_of: dict[str, set[str]] = {}
-    for person, other_names in (aliases or {}).items():
-        for alias in other_names:
-            if alias != person and alias in spoken:
-                alias_of.setdefault(alias, set()).add(person)
-    # Everyone a typed name could mean: the speakers, and the full names behind speakers' aliases.
-    universe = sorted(spoken | set().union(*alias_of.values()) if alias_of else spoken)
-    tokens = {s: set(name_tokens(s)) for s in universe}
-
-    def spelling_of(short: str, full: str) -> bool:
-        """`short` is another way of naming `full` ("Pompeo" of "Mike Pompeo")."""
-        if short == full:
-            return False
-        return tokens[short] < tokens[full] or (full in alias_of.get(short, ()) and not tokens[full] < tokens[short])
-
-    heads = [s for s in universe if not any(spelling_of(s, other) for other in universe)]
-    members = {h: [s for s in universe if s == h or spelling_of(s, h)] for h in heads}
-    known_words = {h: set().union(*(tokens[m] for m in members[h])) for h in heads}
-    hit_heads = [h for h in heads if all(_token_found(t, known_words[h]) for t in wanted)]
-    exact = [s for s in universe if tokens[s] == set(wanted)]
-    if exact:
-        owners = [h for h in heads if exact[0] in members[h]]
-        if len(owners) == 1:
-            hit_heads = owners
-    if len(hit_heads) == 1:
-        head = hit_heads[0]
-        match.name = head
-        match.names = sorted(s for s in members[head] if s in spoken)
-        return match
-    if hit_heads:
-        match.suggestions = hit_heads[:5]
-        return match
-    # Close names: each typed word against the nearest word of the name, averaged.
-    scores = {h: sum(max(fuzz.ratio(t, w) for w in known_words[h]) for t in wanted) / len(wanted) for h in heads}
-    close = sorted((h for h in heads if scores[h] >= SUGGESTION_SCORE), key=lambda h: (-scores[h], h))
-    match.suggestions = close[:5]
-    return match
-
-
-# --- quotes ----------------------------------------------------------------------------------------
-
-
-def known_speakers(db: Database) -> list[str]:
-    """Every distinct speaker name on a stored quote, sorted."""
-    with db.session() as session:
-        rows = session.scalars(select(QuoteRow.speaker).where(QuoteRow.speaker.is_not(None)).distinct())
-        return sorted(set(rows))
-
-
-def person_aliases(db: Database) -> dict[str, set[str]]:
-    """Person actor name → other names the analysis saw for them, over all articles."""
-    found: dict[str, set[str]] = {}
-    with db.session() as session:
-        for name, aliases in session.execute(select(ActorRow.name, ActorRow.aliases)
-                                             .where(ActorRow.kind == "person")):
-            found.setdefault(name, set()).update(a for a in (aliases or []) if isinstance(a, str))
-    return found
+    spoken = sorted({s for s in speakers if s and s.strip()}, key=lambda s: (-len(name_tokens(s)), s))
+    owner = {alias: person for person, others in (aliases or {}).items() for alias in others if alias != person}
+    directory = Directory()
+    for name in spoken:
+        person, is_new, _ = directory.link(Speaker(owner.get(name, name)))
+        if is_new:
+            person.id = len(directory.people)
+            person.aliases = []
+        if name not in person.aliases:
+            person.aliases.append(name)
+    return _match(query, choose(Query.of(query), directory.people))
 
 
 def match_speaker(db: Database, query: str) -> SpeakerMatch:
-    """Resolve a typed name against the stored speakers and person aliases."""
-    return resolve_speaker(query, known_speakers(db), person_aliases(db))
+    """Resolve a typed name against the stored people, through the name index."""
+    wanted = Query.of(query[:MAX_QUERY_CHARS])
+    with db.session() as session:
+        choice = choose(wanted, candidates_for(session, wanted))
+        match = _match(query, choice)
+        if choice.choices:
+            match.choices = person_summaries(session, [p.id for p in choice.choices if p.id is not None])
+        return match
+
+
+def people_by_ids(db: Database, person_ids: Iterable[int]) -> SpeakerMatch:
+    """The people a button chose, as one match (the first named)."""
+    ids = list(person_ids)
+    with db.session() as session:
+        people = list(session.scalars(select(PersonRow).where(PersonRow.id.in_(ids))))
+    people.sort(key=lambda p: ids.index(p.id))
+    match = SpeakerMatch(query=people[0].name if people else "")
+    if people:
+        match.name, match.role = people[0].name, people[0].role
+        match.person_ids = [p.id for p in people]
+        match.names = sorted({alias for p in people for alias in (p.aliases or [p.name])})
+    return match
+
+
+def any_speaker(db: Database) -> bool:
+    """Whether any stored quote has a known speaker."""
+    with db.session() as session:
+        return session.scalar(select(PersonRow.id).limit(1)) is not None
+
+
+def known_speakers(db: Database, limit: int = 100) -> list[str]:
+    """Names of the most quoted people, sorted (empty when no quote has a speaker yet)."""
+    with db.session() as session:
+        return sorted(session.scalars(select(PersonRow.name).where(PersonRow.quote_count > 0)
+                                      .order_by(PersonRow.quote_count.desc()).limit(limit)))
 
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def quotes_by_speaker(db: Database, names: Iterable[str], *, since: date | None = None, limit: int = 5,
-                      offset: int = 0) -> list[QuoteHit]:
-    """Quotes whose speaker is one of `names`, newest article first."""
-    names = list(names)
-    if not names:
+def quotes_by_speaker(db: Database, person_ids: Iterable[int], *, since: date | None = None, limit: int = 5,
+                      offset: int = 0, after: tuple[datetime, int] | None = None) -> list[QuoteHit]:
+    """Quotes of these people, newest first (a page starts `offset` quotes in, or after the quote `after` =
+    (published, id) of the previous page)."""
+    ids = list(person_ids)
+    if not ids:
         return []
-    query = (select(QuoteRow, ArticleRow.published_at, ArticleRow.title, ArticleRow.url, FeedRow.title,
-                    FeedRow.url)
-             .join(ArticleRow, ArticleRow.id == QuoteRow.article_id)
-             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-             .where(QuoteRow.speaker.in_(names))
-             .order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc(), QuoteRow.start)
-             .offset(max(offset, 0)).limit(max(limit, 0)))
-    if since is not None:
-        query = query.where(ArticleRow.published_at >= _start_of(since))
     with db.session() as session:
-        return [QuoteHit(id=q.id, text=q.text, direct=q.direct, speaker=q.speaker or "", published=_utc(published),
-                         title=title, url=url, source=feed_title or feed_url)
-                for q, published, title, url, feed_title, feed_url in session.execute(query)]
+        page = quote_ids_of(session, ids, since=_start_of(since) if since else None, after=after, offset=offset,
+                            limit=limit)
+        if not page:
+            return []
+        rows = session.execute(
+            select(QuoteRow, ArticleRow.title, ArticleRow.url, FeedRow.title, FeedRow.url)
+            .join(ArticleRow, ArticleRow.id == QuoteRow.article_id)
+            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+            .where(QuoteRow.id.in_([quote_id for quote_id, _ in page]))).all()
+        found = {q.id: QuoteHit(id=q.id, text=q.text, direct=q.direct, speaker=q.speaker or "",
+                                published=published, title=title, url=url, source=feed_title or feed_url)
+                 for (q, title, url, feed_title, feed_url), published
+                 in ((row, dict(page)[row[0].id]) for row in rows)}
+        return [found[quote_id] for quote_id, _ in page if quote_id in found]
 
 
-def count_quotes_by_speaker(db: Database, names: Iterable[str], *, since: date | None = None) -> int:
-    names = list(names)
-    if not names:
-        return 0
-    query = (select(func.count(QuoteRow.id)).join(ArticleRow, ArticleRow.id == QuoteRow.article_id)
-             .where(QuoteRow.speaker.in_(names)))
-    if since is not None:
-        query = query.where(ArticleRow.published_at >= _start_of(since))
+@dataclass
+class QuoteTotal:
+    count: int
+    more: bool = False  # counting stopped at `count`: there are more
+
+
+def count_quotes_by_speaker(db: Database, person_ids: Iterable[int], *, since: date | None = None) -> QuoteTotal:
+    """How many quotes these people have: the stored counts, or (since a day) counted up to a bound."""
+    ids = list(person_ids)
+    if not ids:
+        return QuoteTotal(0)
     with db.session() as session:
-        return int(session.scalar(query) or 0)
+        count, more = count_quotes_of(session, ids, since=_start_of(since) if since else None)
+        return QuoteTotal(count, more)
 
 
 # --- deadlines -------------------------------------------------------------------------------------

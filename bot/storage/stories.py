@@ -33,6 +33,7 @@ from bot.storage.models import (
     StoryRow,
     TermDocumentsRow,
 )
+from bot.storage.people import forget_article_speakers, link_article_speakers
 
 DOCUMENTS_TERM = ""  # the term_documents row counting the articles themselves
 MAX_TERM_LENGTH = 320
@@ -68,7 +69,9 @@ def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now
             article.text_source = text_source or "feed"
         if text is not None or page_error is not None:
             article.page_error = page_error[:2000] if page_error else None
+        forget_article_speakers(session, article_id)
         _replace_analysis(session, article_id, analysis)
+        link_article_speakers(session, article_id)
         article.summary = list(analysis.summary)
         article.analyzed_at = now
         article.analysis_error = None

@@ -14,10 +14,13 @@ from bot.slack.commands.feedtext import fallback, link, safe
 from bot.slack.quote_text import quoted
 from bot.storage import Database
 from bot.storage.search import (
+    PersonSummary,
     QuoteHit,
+    SpeakerMatch,
+    any_speaker,
     count_quotes_by_speaker,
-    known_speakers,
     match_speaker,
+    people_by_ids,
     quotes_by_speaker,
 )
 
@@ -26,6 +29,7 @@ PAGE_SIZE = 5
 PAGE_ACTION = "who_said_page"
 MAX_NAME_CHARS = 200
 MAX_OFFSET = 100_000
+MAX_BUTTON_IDS = 10
 
 
 @dataclass
@@ -33,6 +37,8 @@ class WhoSaidArgs:
     person: str
     since: date | None = None
     offset: int = 0
+    person_ids: tuple[int, ...] = ()  # the people a button already chose
+    after: tuple[datetime, int] | None = None  # (published, quote id) of the last quote shown
 
 
 def parse(text: str, today: date) -> WhoSaidArgs:
@@ -72,35 +78,68 @@ def parse_day(words: str, today: date) -> date:
 
 
 def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandContext) -> SlackMessage:
-    """One page of the person's quotes, or close names when the name is unknown."""
-    match = match_speaker(db, args.person)
+    """One page of the person's quotes, people who share the name to choose from, or close names."""
+    match = people_by_ids(db, args.person_ids) if args.person_ids else match_speaker(db, args.person)
     asked = safe(args.person)
     if match.name is None:
+        if match.shared:
+            return _choice_answer(args, match)
         if match.suggestions:
-            choices = [button(name, f"{PAGE_ACTION}:{i}", _page_value(name, args.since, 0))
+            choices = [button(name, f"{PAGE_ACTION}:{i}", _page_value(name, args.since, 0, _ids_of(match, i)))
                        for i, name in enumerate(match.suggestions)]
             text = f"I have no quotes from *{asked}*. Did you mean one of these?"
             said = f"No quotes from {args.person}. Did you mean: {', '.join(match.suggestions)}?"
             return SlackMessage(text=fallback(said), blocks=[section(text), actions(*choices)])
-        if not known_speakers(db):
+        if not any_speaker(db):
             return plain_answer("No quotes are stored yet: diplobot has not read an article with a quote.")
         return plain_answer(f"I have no quotes from *{asked}*, and no name close to it. "
                             "Check the spelling, or try a surname.")
-    total = count_quotes_by_speaker(db, match.names, since=args.since)
-    hits = quotes_by_speaker(db, match.names, since=args.since, limit=PAGE_SIZE, offset=args.offset)
-    name = safe(match.name)
+    total = count_quotes_by_speaker(db, match.person_ids, since=args.since)
+    hits = quotes_by_speaker(db, match.person_ids, since=args.since, limit=PAGE_SIZE, offset=args.offset,
+                             after=args.after)
+    name = safe(match.name) + (f" ({safe(match.role)})" if match.role else "")
     since_words = f" since {args.since.isoformat()}" if args.since else ""
     if not hits:
         return plain_answer(f"No {'more ' if args.offset else ''}quotes from *{name}*{since_words}.")
     first, last = args.offset + 1, args.offset + len(hits)
-    heading = f"*{name}* — quotes {first}–{last} of {total}{since_words}, newest first"
+    of = f"more than {total.count:,}" if total.more else f"{total.count:,}"
+    heading = f"*{name}* — quotes {first}–{last} of {of}{since_words}, newest first"
     blocks = [section(heading)]
     for hit in hits:
         blocks.extend(_quote_blocks(hit))
-    if last < total:
-        blocks.append(actions(button("Show more", f"{PAGE_ACTION}:more", _page_value(match.name, args.since, last))))
+    if last < total.count or total.more:
+        cursor = (hits[-1].published, hits[-1].id)
+        blocks.append(actions(button("Show more", f"{PAGE_ACTION}:more",
+                                     _page_value(match.name, args.since, last, match.person_ids, cursor))))
     said = " | ".join(f"“{h.text}” ({h.published.date().isoformat()})" for h in hits)
     return SlackMessage(text=fallback(f"{match.name}: {said}"), blocks=blocks)
+
+
+def _ids_of(match: SpeakerMatch, index: int) -> list[int]:
+    return [match.choices[index].id] if index < len(match.choices) else []
+
+
+def _described(person: PersonSummary) -> str:
+    """ "Bill Clinton (President) — 12 quotes, latest 2018-10-05: <story>" """
+    role = f" ({person.role})" if person.role else ""
+    count = f"{person.quote_count:,} quote{'s' if person.quote_count != 1 else ''}"
+    latest = ""
+    if person.last_story:
+        when = f" {person.last_published.date().isoformat()}" if person.last_published else ""
+        latest = f", latest{when}: _{safe(person.last_story[:120])}_"
+    return f"• *{safe(person.name)}*{safe(role)} — {count}{latest}"
+
+
+def _choice_answer(args: WhoSaidArgs, match: SpeakerMatch) -> SlackMessage:
+    """Several people share the typed name: each with role and most recent story, one button each."""
+    asked = safe(args.person)
+    lines = "\n".join(_described(p) for p in match.choices)
+    choices = [button(p.name + (f" ({p.role})" if p.role else ""), f"{PAGE_ACTION}:{i}",
+                      _page_value(p.name, args.since, 0, [p.id]))
+               for i, p in enumerate(match.choices)]
+    names = ", ".join(p.name + (f" ({p.role})" if p.role else "") for p in match.choices)
+    return SlackMessage(text=fallback(f"Several people match {args.person}: {names}. Which one?"),
+                  blocks=[section(f"Several people match *{asked}*. Which one?\n{lines}"), actions(*choices)])
 
 
 def _quote_blocks(hit: QuoteHit) -> list[Block]:
@@ -112,16 +151,28 @@ def _quote_blocks(hit: QuoteHit) -> list[Block]:
     return [section(body), context(where)]
 
 
-def _page_value(name: str, since: date | None, offset: int) -> str:
-    return json.dumps({"person": name, "since": since.isoformat() if since else None, "offset": offset})
+def _page_value(name: str, since: date | None, offset: int, person_ids: list[int] | None = None,
+                after: tuple[datetime, int] | None = None) -> str:
+    value: dict = {"person": name, "since": since.isoformat() if since else None, "offset": offset}
+    if person_ids:
+        value["ids"] = list(person_ids)[:MAX_BUTTON_IDS]
+    if after is not None:
+        value["after"] = [after[0].isoformat(), after[1]]
+    return json.dumps(value)
 
 
 def args_from_button(value: str) -> WhoSaidArgs:
-    """The page a "Show more" or suggestion button asks for."""
+    """The page a "Show more" or choice button asks for."""
     try:
         data = json.loads(value)
         since = date.fromisoformat(data["since"]) if data.get("since") else None
         offset = min(max(int(data.get("offset", 0)), 0), MAX_OFFSET)
-        return WhoSaidArgs(person=str(data["person"])[:MAX_NAME_CHARS], since=since, offset=offset)
+        ids = tuple(int(i) for i in (data.get("ids") or [])[:MAX_BUTTON_IDS])
+        after = None
+        if data.get("after"):
+            published, quote_id = data["after"]
+            after = (datetime.fromisoformat(published), int(quote_id))
+        return WhoSaidArgs(person=str(data["person"])[:MAX_NAME_CHARS], since=since, offset=offset,
+                           person_ids=ids, after=after)
     except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as exc:
         raise UsageError(f"That button is out of date. {USAGE}") from exc

@@ -1,0 +1,354 @@
+"""People across articles: quotes linked to stored persons when an analysis is saved, and names looked up
+through the name-token index (pg_trgm or stored 3-grams for spelling mistakes) so that a lookup compares a
+few dozen people, never every name."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rapidfuzz import fuzz
+from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.domain.people import (
+    SUGGESTION_SCORE,
+    Directory,
+    Person,
+    Query,
+    Speaker,
+    index_tokens,
+    is_person_name,
+    lookup_token,
+    name_key,
+    trigrams,
+)
+from bot.storage import as_utc as _utc
+from bot.storage import in_chunks as _chunks
+from bot.storage.models import (
+    ActorRow,
+    ArticleRow,
+    PersonRow,
+    PersonTokenRow,
+    QuoteRow,
+    StoryRow,
+    TokenGramRow,
+)
+
+MAX_CANDIDATES = 60  # people compared with a typed name
+MAX_SIMILAR_TOKENS = 30  # index words taken as possible misspellings of one typed word
+TRIGRAM_THRESHOLD = 0.25  # pg_trgm similarity of a misspelt word ("mogreni" ~ "mogherini" is 0.29)
+MAX_TOKEN = 100
+
+_trigram_schemas: dict[str, str | None] = {}
+
+
+# --- linking speakers when an analysis is saved ----------------------------------------------------------
+
+
+def speaker_of(quote: QuoteRow, actors: Sequence[ActorRow]) -> Speaker | None:
+    """Who a stored quote's speaker is, with the role the article's actor record gives them (rows or
+    result rows with the same attribute names)."""
+    name = quote.speaker
+    if not is_person_name(name):
+        return None
+    actor = next((a for a in actors if a.name == name), None)
+    if actor is None:
+        holders = [a for a in actors if a.kind == "person" and name in (a.aliases or [])]
+        if len(holders) == 1:
+            actor = holders[0]
+            name = actor.name
+    role = getattr(quote, "speaker_role", None) or (actor.role if actor is not None else None)
+    return Speaker(name=name[:300], role=role[:300] if role else None,
+                   organisation=getattr(actor, "organisation", None), country=getattr(actor, "country", None))
+
+
+def forget_article_speakers(session: Session, article_id: int) -> None:
+    """Take the article's stored quotes out of their people's counts (before the quotes are replaced)."""
+    counts = session.execute(select(QuoteRow.speaker_id, func.count(QuoteRow.id))
+                             .where(QuoteRow.article_id == article_id, QuoteRow.speaker_id.is_not(None))
+                             .group_by(QuoteRow.speaker_id)).all()
+    for person_id, count in counts:
+        session.execute(update(PersonRow).where(PersonRow.id == person_id)
+                        .values(quote_count=func.greatest(PersonRow.quote_count - count, 0)
+                                if session.get_bind().dialect.name == "postgresql"
+                                else func.max(PersonRow.quote_count - count, 0)))
+
+
+def link_article_speakers(session: Session, article_id: int) -> None:
+    """Link each stored quote of the article to its person (found by name and role, or new) and copy the
+    article's publication time onto it."""
+    session.flush()
+    article = session.get(ArticleRow, article_id)
+    if article is None:
+        return
+    quotes = list(session.scalars(select(QuoteRow).where(QuoteRow.article_id == article_id).order_by(QuoteRow.id)))
+    if not quotes:
+        return
+    actors = list(session.scalars(select(ActorRow).where(ActorRow.article_id == article_id)))
+    speakers = {q.id: speaker_of(q, actors) for q in quotes}
+    tokens = {lookup_token(s) for s in speakers.values() if s is not None}
+    directory = Directory(load_people_sharing(session, [t for t in tokens if t]))
+    known = {id(p): (p.role, p.organisation, p.country, list(p.aliases)) for p in directory.people}
+    counts: dict[int, int] = defaultdict(int)
+    linked: dict[int, Person] = {}
+    for quote in quotes:
+        quote.published_at = article.published_at
+        speaker = speakers[quote.id]
+        if speaker is None:
+            quote.speaker_id = None
+            continue
+        person, is_new, _ = directory.link(speaker)
+        if is_new:
+            person.id = _insert_person(session, person)
+        linked[person.id] = person
+        quote.speaker_id = person.id
+        counts[person.id] += 1
+    for person_id, count in counts.items():
+        person = linked[person_id]
+        values = {"quote_count": PersonRow.quote_count + count}
+        previous = known.get(id(person))
+        if previous is not None and previous != (person.role, person.organisation, person.country, person.aliases):
+            values.update(role=person.role, organisation=person.organisation, country=person.country,
+                          aliases=list(person.aliases))
+            _index_person(session, person)
+        session.execute(update(PersonRow).where(PersonRow.id == person_id).values(**values))
+        session.execute(update(PersonRow).where(PersonRow.id == person_id,
+                                                (PersonRow.last_published_at.is_(None))
+                                                | (PersonRow.last_published_at <= article.published_at))
+                        .values(last_published_at=article.published_at, last_article_id=article.id))
+    session.flush()
+
+
+def _insert_person(session: Session, person: Person) -> int:
+    row = PersonRow(name=person.name, name_key=name_key(person.tokens)[:300], aliases=list(person.aliases),
+                    role=person.role, organisation=person.organisation, country=person.country, quote_count=0)
+    session.add(row)
+    session.flush()
+    person.id = row.id
+    _index_person(session, person)
+    return row.id
+
+
+def _index_person(session: Session, person: Person) -> None:
+    """Add the person's words (and their 3-grams where pg_trgm is missing) to the name index."""
+    tokens = sorted(t[:MAX_TOKEN] for t in index_tokens(person))
+    if not tokens or person.id is None:
+        return
+    insert_ignoring(session, PersonTokenRow.__table__, [{"token": t, "person_id": person.id} for t in tokens])
+    if trigram_schema(session) is None:
+        insert_ignoring(session, TokenGramRow.__table__,
+                        [{"gram": g, "token": t} for t in tokens if not t.startswith("role:") for g in trigrams(t)])
+
+
+def insert_ignoring(session: Session, table, rows: list[dict]) -> None:  # noqa: ANN001 - a Table
+    """Insert rows, skipping those whose key is already stored."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).on_conflict_do_nothing()
+    for chunk in _chunks(rows):
+        session.execute(statement, list(chunk))
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(id=row.id, name=row.name, role=row.role, organisation=row.organisation, country=row.country,
+                  aliases=list(row.aliases or []), quote_count=row.quote_count or 0)
+
+
+def load_people_sharing(session: Session, tokens: Sequence[str]) -> list[Person]:
+    """Every stored person with one of these name words."""
+    if not tokens:
+        return []
+    ids = select(PersonTokenRow.person_id).where(PersonTokenRow.token.in_([t[:MAX_TOKEN] for t in tokens]))
+    return [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))]
+
+
+# --- looking a typed name up -------------------------------------------------------------------------------
+
+
+def trigram_schema(session: Session | Connection) -> str | None:
+    """The schema of PostgreSQL's pg_trgm extension, or None (SQLite, or not installed)."""
+    connection = session.connection() if isinstance(session, Session) else session
+    if connection.dialect.name != "postgresql":
+        return None
+    key = connection.engine.url.render_as_string(hide_password=True)
+    if key not in _trigram_schemas:
+        _trigram_schemas[key] = connection.scalar(text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"))
+    return _trigram_schemas[key]
+
+
+def similar_tokens(session: Session, token: str) -> list[str]:
+    """Index words spelt like `token` (a misspelling of it), closest first."""
+    token = token[:MAX_TOKEN]
+    if len(token) < 3:
+        return []
+    schema = trigram_schema(session)
+    if schema is not None:
+        session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD}"))
+        quoted = '"' + schema.replace('"', '""') + '"'
+        found = session.scalars(text(
+            f"SELECT DISTINCT token, {quoted}.similarity(token, :t) AS s FROM person_name_tokens "
+            f"WHERE token OPERATOR({quoted}.%) :t AND token NOT LIKE 'role:%' ORDER BY s DESC LIMIT :n"),
+            {"t": token, "n": MAX_SIMILAR_TOKENS}).all()
+        return list(found)
+    grams = sorted(trigrams(token))
+    shared = func.count(TokenGramRow.gram)
+    rows = session.execute(select(TokenGramRow.token, shared).where(TokenGramRow.gram.in_(grams))
+                           .group_by(TokenGramRow.token).having(shared >= max(2, len(grams) // 3))
+                           .order_by(shared.desc()).limit(MAX_SIMILAR_TOKENS * 4)).all()
+    scored = sorted(((fuzz.ratio(token, t), t) for t, _ in rows), reverse=True)
+    return [t for score, t in scored if score >= SUGGESTION_SCORE][:MAX_SIMILAR_TOKENS]
+
+
+def candidates_for(session: Session, query: Query) -> list[Person]:
+    """The few dozen people a typed name may mean: sharing its words, or, when a word matches no one, words
+    spelt like it; a bare title ("the spokeswoman") gives the people with that office."""
+    words = [t[:MAX_TOKEN] for t in query.tokens] or [f"role:{w}" for w in sorted(query.offices)]
+    if not words:
+        return []
+    found = _people_with_tokens(session, words)
+    exact_words = set()
+    for person in found:
+        exact_words |= person.alias_tokens()
+    missing = [w for w in query.tokens if w not in exact_words]
+    if missing:
+        similar = [t for w in missing for t in similar_tokens(session, w)]
+        known = {p.id for p in found}
+        found += [p for p in _people_with_tokens(session, similar) if p.id not in known]
+    return found
+
+
+def _people_with_tokens(session: Session, tokens: Sequence[str]) -> list[Person]:
+    if not tokens:
+        return []
+    matched = (select(PersonTokenRow.person_id, func.count().label("words"))
+               .where(PersonTokenRow.token.in_(sorted(set(tokens)))).group_by(PersonTokenRow.person_id).subquery())
+    rows = session.scalars(select(PersonRow).join(matched, matched.c.person_id == PersonRow.id)
+                           .order_by(matched.c.words.desc(), PersonRow.quote_count.desc(), PersonRow.id)
+                           .limit(MAX_CANDIDATES))
+    return [_person(row) for row in rows]
+
+
+@dataclass
+class PersonSummary:
+    """A person as a choice list shows them: name, role, quotes and the most recent story."""
+
+    id: int
+    name: str
+    role: str | None
+    country: str | None
+    quote_count: int
+    last_published: datetime | None
+    last_story: str | None
+
+
+def person_summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary]:
+    """Summaries of these people, in the order given."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(PersonRow, ArticleRow.title, StoryRow.title)
+        .outerjoin(ArticleRow, ArticleRow.id == PersonRow.last_article_id)
+        .outerjoin(StoryRow, StoryRow.id == ArticleRow.story_id)
+        .where(PersonRow.id.in_(list(ids)))).all()
+    found = {p.id: PersonSummary(p.id, p.name, p.role, p.country, p.quote_count or 0, _utc(p.last_published_at),
+                                 story_title or article_title)
+             for p, article_title, story_title in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def quote_ids_of(session: Session, person_ids: Iterable[int], *, since: date | datetime | None = None,
+                 after: tuple[datetime, int] | None = None, offset: int = 0, limit: int = 5,
+                 ) -> list[tuple[int, datetime]]:
+    """(quote id, published) of these people's quotes, newest first, each person read through the
+    (speaker_id, published_at desc, id) index and merged."""
+    found: list[tuple[datetime, int]] = []
+    for person_id in person_ids:
+        query = select(QuoteRow.id, QuoteRow.published_at).where(QuoteRow.speaker_id == person_id)
+        if since is not None:
+            query = query.where(QuoteRow.published_at >= since)
+        if after is not None:
+            published, quote_id = after
+            query = query.where((QuoteRow.published_at < published)
+                                | ((QuoteRow.published_at == published) & (QuoteRow.id > quote_id)))
+        query = (query.order_by(QuoteRow.published_at.desc(), QuoteRow.id)
+                 .limit(max(limit, 0) + (0 if after is not None else max(offset, 0))))
+        found += [(_utc(published), quote_id) for quote_id, published in session.execute(query)]
+    found.sort(key=lambda pair: (-pair[0].timestamp(), pair[1]))
+    start = 0 if after is not None else max(offset, 0)
+    return [(quote_id, published) for published, quote_id in found[start:start + max(limit, 0)]]
+
+
+def count_quotes_of(session: Session, person_ids: Sequence[int], *, since: date | datetime | None = None,
+                    cap: int = 1000) -> tuple[int, bool]:
+    """How many quotes these people have (from the stored counts; with `since`, counted up to `cap`):
+    (count, whether the count stopped at the cap)."""
+    if since is None:
+        return int(session.scalar(select(func.coalesce(func.sum(PersonRow.quote_count), 0))
+                                  .where(PersonRow.id.in_(list(person_ids)))) or 0), False
+    total = 0
+    for person_id in person_ids:
+        bounded = (select(QuoteRow.id).where(QuoteRow.speaker_id == person_id, QuoteRow.published_at >= since)
+                   .limit(cap + 1 - total).subquery())
+        total += int(session.scalar(select(func.count()).select_from(bounded)) or 0)
+        if total > cap:
+            return cap, True
+    return total, False
+
+
+@dataclass
+class Tally:
+    """What a person's row counts: quotes, and the newest article quoting them."""
+
+    quotes: int = 0
+    last_published: datetime | None = None
+    last_article_id: int | None = None
+
+    def add(self, published: datetime | None, article_id: int) -> None:
+        self.quotes += 1
+        if published is not None and (self.last_published is None or published >= self.last_published):
+            self.last_published, self.last_article_id = published, article_id
+
+
+def insert_people(connection: Connection, people: Sequence[Person], tallies: dict[int, Tally]) -> None:
+    """Bulk-write people linked in memory (ids already given) with their name index: for migrations and the
+    benchmark, which link many quotes at once."""
+    with_grams = trigram_schema(connection) is None
+    person_rows, token_rows, gram_rows = [], [], set()
+    for person in people:
+        tally = tallies.get(person.id or 0, Tally())
+        person_rows.append({"id": person.id, "name": person.name[:300], "name_key": name_key(person.tokens)[:300],
+                            "aliases": list(person.aliases), "role": person.role, "organisation": person.organisation,
+                            "country": person.country, "quote_count": tally.quotes,
+                            "last_published_at": tally.last_published, "last_article_id": tally.last_article_id})
+        for token in sorted({t[:MAX_TOKEN] for t in index_tokens(person)}):
+            token_rows.append({"token": token, "person_id": person.id})
+            if with_grams and not token.startswith("role:"):
+                gram_rows.update((g, token) for g in trigrams(token))
+    for table, rows in ((PersonRow.__table__, person_rows), (PersonTokenRow.__table__, token_rows),
+                        (TokenGramRow.__table__, [{"gram": g, "token": t} for g, t in sorted(gram_rows)])):
+        for chunk in _chunks(rows, 5000):
+            connection.execute(table.insert(), list(chunk))
+
+
+def any_person(session: Session) -> bool:
+    return session.scalar(select(PersonRow.id).limit(1)) is not None
+
+
+def rebuild_people(session: Session) -> int:
+    """Link every stored quote again from scratch, oldest article first; returns how many people there are."""
+    session.execute(update(QuoteRow).values(speaker_id=None))
+    for table in (TokenGramRow, PersonTokenRow, PersonRow):
+        session.execute(delete(table))
+    article_ids = list(session.scalars(select(ArticleRow.id).where(
+        ArticleRow.id.in_(select(QuoteRow.article_id))).order_by(ArticleRow.published_at, ArticleRow.id)))
+    for article_id in article_ids:
+        link_article_speakers(session, article_id)
+    return int(session.scalar(select(func.count(PersonRow.id))) or 0)
