@@ -1,0 +1,244 @@
+"""People across articles: name rules (no database), linking when analyses are saved, the name index, and
+/who-said answering the person meant, on SQLite and PostgreSQL."""
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from bot.analysis.records import Actor, Analysis, Quote
+from bot.domain.people import (
+    Directory,
+    Person,
+    Query,
+    Speaker,
+    choose,
+    name_key,
+    name_tokens,
+    person_for,
+    same_name,
+)
+from bot.slack.commands.answer import CommandContext
+from bot.slack.commands.who_said import WhoSaidArgs, answer, args_from_button
+from bot.storage import Database
+from bot.storage.models import ArticleRow, FeedRow, PersonRow, QuoteRow
+from bot.storage.search import match_speaker
+from bot.storage.stories import save_article_analysis
+from tests.conftest import POSTGRES_URL
+
+NOW = datetime(2000, 1, 20, 9, tzinfo=UTC)
+CTX = CommandContext(now=NOW)
+
+
+# --- name rules ------------------------------------------------------------------------------------------
+
+
+def test_spellings_of_one_name_fold_together() -> None:
+    assert name_tokens("Kim Jong-un") == name_tokens("Kim Jong Un") == ("kim", "jong", "un")
+    assert name_tokens("José Núñez") == ("jose", "nunez")
+    assert name_tokens("Secretary of State Madeleine Albright") == ("madeleine", "albright")
+    assert name_tokens("O'Brien") == name_tokens("OBrien")
+    assert name_key(name_tokens("George W. Bush")) == "george bush"
+
+
+def test_middle_names_and_initials_are_optional_but_must_agree() -> None:
+    assert same_name(name_tokens("George W. Bush"), name_tokens("George Bush"))
+    assert same_name(name_tokens("George W. Bush"), name_tokens("George Walker Bush"))
+    assert not same_name(name_tokens("George W. Bush"), name_tokens("George H. W. Bush"))
+    assert not same_name(name_tokens("Jeb Bush"), name_tokens("George Bush"))
+    assert not same_name(name_tokens("Bush"), name_tokens("George Bush"))
+
+
+def people(*specs: tuple[str, str | None]) -> list[Person]:
+    return [Person(id=i + 1, name=name, role=role) for i, (name, role) in enumerate(specs)]
+
+
+def test_a_surname_joins_the_one_compatible_full_name_only() -> None:
+    clintons = people(("Bill Clinton", "President"), ("Hillary Clinton", "Secretary of State"))
+    assert person_for(Speaker("Clinton"), clintons) is None  # two Clintons: stays its own entry
+    assert person_for(Speaker("Clinton", role="President"), clintons).name == "Bill Clinton"
+    assert person_for(Speaker("President Clinton"), clintons).name == "Bill Clinton"
+    husseins = people(("Saddam Hussein", "President"))
+    assert person_for(Speaker("Hussein", role="King"), husseins) is None
+    assert person_for(Speaker("Hussein"), husseins).name == "Saddam Hussein"
+
+
+def test_same_full_name_with_another_role_or_country_is_another_person() -> None:
+    known = [Person(id=1, name="Ahmed Khan", role="Foreign Minister", country="Pakistan")]
+    assert person_for(Speaker("Ahmed Khan", role="Minister", country="Pakistan"), known) is known[0]
+    assert person_for(Speaker("Ahmed Khan", country="India"), known) is None
+    assert person_for(Speaker("Ahmed Khan", role="Governor"), known) is None
+    assert person_for(Speaker("Kim Jong-un"), [Person(id=2, name="Kim Jong Un")]).id == 2
+
+
+def test_linking_in_any_order_keeps_people_apart() -> None:
+    directory = Directory()
+    for speaker in (Speaker("Hussein", role="King"), Speaker("Saddam Hussein", role="President"),
+                    Speaker("King Hussein"), Speaker("Saddam Hussein"), Speaker("Hussein", role="President")):
+        person, is_new, _ = directory.link(speaker)
+        if is_new:
+            person.id = len(directory.people)
+    assert sorted((p.name, p.role) for p in directory.people) == [("Hussein", "King"),
+                                                                   ("Saddam Hussein", "President")]
+
+
+def test_typed_names_choose_the_person_meant() -> None:
+    known = people(("Bill Clinton", "President"), ("Hillary Clinton", "Secretary of State"),
+                   ("Madeleine Albright", "Secretary of State"), ("Hussein", "King"),
+                   ("Saddam Hussein", "President"), ("Heather Nauert", "State Department spokeswoman"))
+    assert [p.name for p in choose(Query.of("President Clinton"), known).chosen] == ["Bill Clinton"]
+    assert [p.name for p in choose(Query.of("Hillary Clinton"), known).chosen] == ["Hillary Clinton"]
+    assert {p.name for p in choose(Query.of("Clinton"), known).choices} == {"Bill Clinton", "Hillary Clinton"}
+    assert [(p.name, p.role) for p in choose(Query.of("King Hussein"), known).chosen] == [("Hussein", "King")]
+    assert [p.name for p in choose(Query.of("Secretary Albright"), known).chosen] == ["Madeleine Albright"]
+    assert [p.name for p in choose(Query.of("the spokeswoman"), known).chosen] == ["Heather Nauert"]
+    assert [p.name for p in choose(Query.of("Albrite"), known).choices] == ["Madeleine Albright"]
+
+
+# --- stored people ---------------------------------------------------------------------------------------
+
+
+def _article(db: Database, guid: str, published: datetime, title: str = "Talks in Amman") -> int:
+    with db.session() as session:
+        feed = session.scalar(select(FeedRow).where(FeedRow.url == "http://127.0.0.1/wire.xml"))
+        if feed is None:
+            feed = FeedRow(url="http://127.0.0.1/wire.xml", title="Meridian Wire", created_at=NOW,
+                           consecutive_failures=0, retired=False)
+            session.add(feed)
+            session.flush()
+        article = ArticleRow(feed_id=feed.id, guid=guid, url=f"https://meridian.example/{guid}", title=title,
+                             published_at=published, fetched_at=published, text="Body.", text_source="feed",
+                             content_hash=guid)
+        session.add(article)
+        session.flush()
+        return article.id
+
+
+def _save(db: Database, guid: str, day: int, title: str, said: list[tuple[str, str, str | None]]) -> int:
+    """An analysed article whose quotes are (words, speaker, speaker's role)."""
+    published = datetime(2000, 1, day, 12, tzinfo=UTC)
+    article_id = _article(db, guid, published, title)
+    actors = [Actor(speaker, "person", 1, [], role) for _, speaker, role in said]
+    quotes = [Quote(words, i * 40, i * 40 + len(words), True, speaker, speaker, None, None, "said")
+              for i, (words, speaker, _) in enumerate(said)]
+    save_article_analysis(db, article_id, Analysis(actors=actors, quotes=quotes, summary=[title]), published)
+    return article_id
+
+
+def _wire(db: Database) -> None:
+    _save(db, "a1", 3, "Clinton meets Arafat", [("We will not give up on peace", "Bill Clinton", "President")])
+    _save(db, "a2", 4, "Senate race in New York", [("I am listening to New Yorkers", "Hillary Clinton", "First Lady")])
+    _save(db, "a3", 5, "Jordan's king in hospital", [("I am feeling better", "Hussein", "King")])
+    _save(db, "a4", 6, "Baghdad defiant", [("We will fight", "Saddam Hussein", "President"),
+                                           ("The embargo is a crime", "Saddam Hussein", "President")])
+    _save(db, "a5", 7, "Albright in Cairo", [("Progress is possible", "Madeleine Albright", "Secretary of State")])
+
+
+def test_saved_quotes_are_linked_and_counted_once(db: Database) -> None:
+    _wire(db)
+    article = _save(db, "a6", 8, "Baghdad again", [("No inspectors", "Saddam Hussein", "President")])
+    save_article_analysis(db, article, Analysis(quotes=[Quote("No inspectors", 0, 13, True, "Saddam Hussein")],
+                                                actors=[Actor("Saddam Hussein", "person", 1, [], "President")]),
+                          NOW)  # analysed again: replaced, not added
+    with db.session() as session:
+        counts = dict(session.execute(select(PersonRow.name, PersonRow.quote_count)).all())
+        linked = session.scalars(select(QuoteRow.speaker_id).where(QuoteRow.speaker_id.is_(None))).all()
+    assert counts == {"Bill Clinton": 1, "Hillary Clinton": 1, "Hussein": 1, "Saddam Hussein": 3,
+                      "Madeleine Albright": 1}
+    assert linked == []
+
+
+def test_a_shared_surname_answers_with_a_choice_of_people(settings, db: Database) -> None:
+    _wire(db)
+    result = answer(db, settings, WhoSaidArgs("Clinton"), CTX)
+    shown = json.dumps(result.blocks, ensure_ascii=False)
+    assert "no quotes" not in result.text.casefold()
+    assert "Bill Clinton (President)" in shown and "Hillary Clinton (First Lady)" in shown
+    assert "Clinton meets Arafat" in shown and "Senate race in New York" in shown  # most recent story of each
+    hillary = next(b for b in result.blocks[-1]["elements"] if b["text"]["text"].startswith("Hillary"))
+    page = answer(db, settings, args_from_button(hillary["value"]), CTX)
+    assert "listening to New Yorkers" in json.dumps(page.blocks) and "give up on peace" not in json.dumps(page.blocks)
+
+
+def test_title_and_full_name_find_the_right_hussein(settings, db: Database) -> None:
+    _wire(db)
+    king = json.dumps(answer(db, settings, WhoSaidArgs("King Hussein"), CTX).blocks)
+    assert "feeling better" in king and "We will fight" not in king
+    saddam = json.dumps(answer(db, settings, WhoSaidArgs("Saddam Hussein"), CTX).blocks)
+    assert "We will fight" in saddam and "feeling better" not in saddam
+    assert "give up on peace" in json.dumps(answer(db, settings, WhoSaidArgs("President Clinton"), CTX).blocks)
+
+
+def test_misspelt_names_still_find_the_person(db: Database) -> None:
+    _wire(db)
+    assert match_speaker(db, "Madeleine Albrigt").name == "Madeleine Albright"
+    assert "Madeleine Albright" in match_speaker(db, "Albrite").suggestions
+    assert match_speaker(db, "Zzyzx Qwv").name is None
+
+
+def test_quotes_page_newest_first_across_days(settings, db: Database) -> None:
+    for day in range(1, 13):
+        _save(db, f"b{day}", day, f"Briefing {day}", [(f"Remark {day}", "Jamie Rubin", "spokesman")])
+    first = answer(db, settings, WhoSaidArgs("Rubin"), CTX)
+    assert "quotes 1–5 of 12" in json.dumps(first.blocks, ensure_ascii=False)
+    second = answer(db, settings, args_from_button(first.blocks[-1]["elements"][0]["value"]), CTX)
+    third = answer(db, settings, args_from_button(second.blocks[-1]["elements"][0]["value"]), CTX)
+    shown = [json.dumps(a.blocks, ensure_ascii=False) for a in (first, second, third)]
+    said = [re.findall(r"Remark \d+", page) for page in shown]
+    assert said == [[f"Remark {d}" for d in range(12, 7, -1)], [f"Remark {d}" for d in range(7, 2, -1)],
+                    ["Remark 2", "Remark 1"]]
+    assert "quotes 11–12 of 12" in shown[2]
+    since = answer(db, settings, WhoSaidArgs("Rubin", since=date(2000, 1, 10)), CTX)
+    assert "quotes 1–3 of 3" in json.dumps(since.blocks, ensure_ascii=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def old_db(request, tmp_path) -> Iterator[Database]:
+    """A database migrated only up to 0004, before people were stored."""
+    if request.param == "sqlite":
+        database = Database.connect(f"sqlite:///{tmp_path / 'old.db'}")
+        database.upgrade("0004")
+        yield database
+        database.dispose()
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = Database(create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}))
+    try:
+        database.upgrade("0004")
+        yield database
+    finally:
+        database.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_migration_links_the_quotes_already_stored(old_db: Database) -> None:
+    with old_db.engine.begin() as conn:
+        feed = conn.scalar(text("INSERT INTO feeds (url, created_at, consecutive_failures, retired) "
+                                "VALUES ('http://127.0.0.1/wire.xml', '2000-01-01 00:00:00', 0, false) RETURNING id"))
+        for day, speaker in ((2, "Madeleine Albright"), (3, "Albright"), (4, None)):
+            article_id = conn.scalar(text(
+                "INSERT INTO articles (feed_id, guid, title, published_at, fetched_at, text, text_source, "
+                "content_hash) VALUES (:f, :g, 't', :p, :p, 'x', 'feed', :g) RETURNING id"),
+                {"f": feed, "g": f"g{day}", "p": datetime(2000, 1, day, 12, tzinfo=UTC)})
+            conn.execute(text("INSERT INTO quotes (article_id, text, start, \"end\", direct, speaker) "
+                              "VALUES (:a, 'We are ready', 0, 12, true, :s)"), {"a": article_id, "s": speaker})
+    old_db.upgrade()
+    with old_db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT q.speaker_id, q.published_at, p.name, p.quote_count FROM quotes q "
+                                 "LEFT JOIN people p ON p.id = q.speaker_id ORDER BY q.id")).all()
+    assert [(r.name, r.quote_count) for r in rows] == [("Madeleine Albright", 2), ("Madeleine Albright", 2),
+                                                       (None, None)]
+    assert all(r.published_at for r in rows)
+    assert match_speaker(old_db, "Albright").name == "Madeleine Albright"
+    assert match_speaker(old_db, "Albrigth").name == "Madeleine Albright"  # the misspelling index is filled too
+    _save(old_db, "new", 9, "Albright again", [("Still ready", "Madeleine Albright", None)])  # ids carry on
+    assert match_speaker(old_db, "Albright").person_ids == [1]
