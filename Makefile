@@ -26,6 +26,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/diplobot bench
+	$(BIN)/diplobot bench who-said --quotes 20000 --queries 30
 
 ## Quality figures on the evaluation corpora (see ../shared/EVAL.md) and our own labelled sets.
 eval: $(STAMP)

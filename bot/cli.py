@@ -196,17 +196,37 @@ def eval_command(what: str, split: str | None, release: bool) -> None:
     sys.exit(run_evaluations(settings, what, split, lambda: _load_nlp(settings), release=release))
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--articles", default=300, show_default=True, help="How many texts to run through each pipeline.")
 @click.option("--input", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSON Lines articles to use instead of the bundled demo articles.")
 @click.option("--rounds", default=3, show_default=True, help="Runs of each pipeline; the median is shown.")
-def bench(articles: int, source: Path | None, rounds: int) -> None:
+@click.pass_context
+def bench(ctx: click.Context, articles: int, source: Path | None, rounds: int) -> None:
     """Analysis throughput (words/s) and peak memory against raw spaCy `nlp.pipe`, on the same texts.
 
     Example: diplobot bench --articles 200
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from bot.dev.bench import run_bench
 
     settings = load_settings()
     sys.exit(run_bench(settings, articles, source, rounds))
+
+
+@bench.command("who-said")
+@click.option("--quotes", default=100_000, show_default=True, help="Quotes in the synthetic database.")
+@click.option("--queries", default=100, show_default=True, help="Typed names timed for each kind of query.")
+@click.option("--database-url", default=None,
+              help="PostgreSQL to build in (a new schema, dropped afterwards); default: a temporary SQLite file.")
+@click.option("--keep", is_flag=True, help="Keep the synthetic database (and schema) afterwards.")
+def bench_who_said(quotes: int, queries: int, database_url: str | None, keep: bool) -> None:
+    """/who-said latency (p50/p95/max) for exact, surname, title + name, typo and absent names, on a synthetic
+    database of realistic shape (Zipf-distributed speakers over 50k names sharing surnames).
+
+    Example: diplobot bench who-said --quotes 1000000 --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    """
+    from bot.dev.bench import run_who_said_bench
+
+    sys.exit(run_who_said_bench(quotes, database_url, queries, keep=keep))

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -47,11 +48,13 @@ def words_of(text: str) -> list[str]:
     return [w for w in re.split(r"[\W_]+", fold(text)) if w]
 
 
+@lru_cache(maxsize=200_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The name words without titles: "Secretary Mike Pompeo" → ("mike", "pompeo"); "Kim Jong-un" → 3 words."""
     return tuple(w for w in words_of(name) if w not in TITLE_WORDS)
 
 
+@lru_cache(maxsize=20_000)
 def office_words(text: str | None) -> frozenset[str]:
     """The office words of a role or of a typed title: "U.S. Secretary of State" → {"secretary"}."""
     if not text:

@@ -225,15 +225,21 @@ def candidates_for(session: Session, query: Query) -> list[Person]:
     return found
 
 
+_PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.role, PersonRow.organisation, PersonRow.country,
+                   PersonRow.aliases, PersonRow.quote_count)
+
+
 def _people_with_tokens(session: Session, tokens: Sequence[str]) -> list[Person]:
     if not tokens:
         return []
     matched = (select(PersonTokenRow.person_id, func.count().label("words"))
                .where(PersonTokenRow.token.in_(sorted(set(tokens)))).group_by(PersonTokenRow.person_id).subquery())
-    rows = session.scalars(select(PersonRow).join(matched, matched.c.person_id == PersonRow.id)
+    rows = session.execute(select(*_PERSON_COLUMNS).join(matched, matched.c.person_id == PersonRow.id)
                            .order_by(matched.c.words.desc(), PersonRow.quote_count.desc(), PersonRow.id)
                            .limit(MAX_CANDIDATES))
-    return [_person(row) for row in rows]
+    return [Person(id=i, name=name, role=role, organisation=organisation, country=country,
+                   aliases=list(aliases or []), quote_count=count or 0)
+            for i, name, role, organisation, country, aliases, count in rows]
 
 
 @dataclass
