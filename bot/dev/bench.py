@@ -238,7 +238,7 @@ def build_quotes_database(db, quotes: int, *, people: int = 50_000, seed: int = 
     import numpy as np
     from sqlalchemy import text
 
-    from bot.domain.people import Directory, Speaker
+    from bot.domain.people import Directory, Person, Speaker
     from bot.storage.people import Tally, insert_people
 
     rng = np.random.default_rng(seed)
@@ -254,7 +254,9 @@ def build_quotes_database(db, quotes: int, *, people: int = 50_000, seed: int = 
     def stamp(moment: datetime):  # noqa: ANN202 - what the driver stores for a DateTime(timezone=True)
         return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
 
-    directory, tallies, cache = Directory(), {}, {}
+    directory = Directory()
+    tallies: dict[int, Tally] = {}
+    cache: dict[Speaker, Person] = {}
     started = time.perf_counter()
     # Who says each quote, linked as saving an analysis links them: (name written, person id) or None.
     said: list[tuple[str, int] | None] = []
@@ -270,6 +272,7 @@ def build_quotes_database(db, quotes: int, *, people: int = 50_000, seed: int = 
             if is_new:
                 linked.id = len(directory.people)
             cache[speaker] = linked
+        assert linked.id is not None
         said.append((speaker.name, linked.id))
         article = min(q // 5, articles - 1)
         tallies.setdefault(linked.id, Tally()).add(start + timedelta(minutes=int(minutes[article])), article + 1)
@@ -277,7 +280,10 @@ def build_quotes_database(db, quotes: int, *, people: int = 50_000, seed: int = 
     echo(f"  {len(directory.people):,} people linked ({time.perf_counter() - started:.0f} s)")
     feed_rows = [(i + 1, f"http://feeds.example/{i + 1}.xml", f"Wire {i + 1}", 0, False, stamp(start))
                  for i in range(1000)]
-    article_rows, story_rows, actor_rows, quote_rows = [], [], [], []
+    article_rows: list[tuple] = []
+    story_rows: list[tuple] = []
+    actor_rows: list[tuple] = []
+    quote_rows: list[tuple] = []
     with db.engine.begin() as connection:
         _bulk(connection, "feeds", ("id", "url", "title", "consecutive_failures", "retired", "created_at"), feed_rows)
         # People first (quotes point at them), their newest article once the articles are there.
@@ -396,7 +402,7 @@ def run_who_said_bench(quotes: int, database_url: str | None = None, queries: in
         db.upgrade()
         console.print(f"building {quotes:,} quotes in {where}")
         cast = build_quotes_database(db, quotes, seed=seed, echo=console.print)
-        settings = Settings(_env_file=None, database_url=db.url)
+        settings = Settings(_env_file=None, database_url=db.url)  # type: ignore[call-arg]
         ctx = CommandContext()
         table = Table(title=f"/who-said over {quotes:,} quotes ({where}); {os.cpu_count()} CPUs; "
                             f"{queries} queries each, ms")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,7 +53,7 @@ def speaker_of(quote: QuoteRow, actors: Sequence[ActorRow]) -> Speaker | None:
     """Who a stored quote's speaker is, with the role the article's actor record gives them (rows or
     result rows with the same attribute names)."""
     name = quote.speaker
-    if not is_person_name(name):
+    if name is None or not is_person_name(name):
         return None
     actor = next((a for a in actors if a.name == name), None)
     if actor is None:
@@ -102,14 +102,13 @@ def link_article_speakers(session: Session, article_id: int) -> None:
             quote.speaker_id = None
             continue
         person, is_new, _ = directory.link(speaker)
-        if is_new:
-            person.id = _insert_person(session, person)
-        linked[person.id] = person
-        quote.speaker_id = person.id
-        counts[person.id] += 1
+        person_id = _insert_person(session, person) if is_new or person.id is None else person.id
+        linked[person_id] = person
+        quote.speaker_id = person_id
+        counts[person_id] += 1
     for person_id, count in counts.items():
         person = linked[person_id]
-        values = {"quote_count": PersonRow.quote_count + count}
+        values: dict[str, object] = {"quote_count": PersonRow.quote_count + count}
         previous = known.get(id(person))
         if previous is not None and previous != (person.role, person.organisation, person.country, person.aliases):
             values.update(role=person.role, organisation=person.organisation, country=person.country,
@@ -286,7 +285,8 @@ def quote_ids_of(session: Session, person_ids: Iterable[int], *, since: date | d
                                 | ((QuoteRow.published_at == published) & (QuoteRow.id > quote_id)))
         query = (query.order_by(QuoteRow.published_at.desc(), QuoteRow.id)
                  .limit(max(limit, 0) + (0 if after is not None else max(offset, 0))))
-        found += [(_utc(published), quote_id) for quote_id, published in session.execute(query)]
+        found += [(when, quote_id) for quote_id, published in session.execute(query)
+                  if (when := _utc(published)) is not None]
     found.sort(key=lambda pair: (-pair[0].timestamp(), pair[1]))
     start = 0 if after is not None else max(offset, 0)
     return [(quote_id, published) for published, quote_id in found[start:start + max(limit, 0)]]
@@ -327,7 +327,9 @@ def insert_people(connection: Connection, people: Sequence[Person], tallies: dic
     """Bulk-write people linked in memory (ids already given) with their name index: for migrations and the
     benchmark, which link many quotes at once."""
     with_grams = trigram_schema(connection) is None
-    person_rows, token_rows, gram_rows = [], [], set()
+    person_rows: list[dict] = []
+    token_rows: list[dict] = []
+    gram_rows: set[tuple[str, str]] = set()
     for person in people:
         tally = tallies.get(person.id or 0, Tally())
         person_rows.append({"id": person.id, "name": person.name[:300], "name_key": name_key(person.tokens)[:300],
@@ -338,10 +340,10 @@ def insert_people(connection: Connection, people: Sequence[Person], tallies: dic
             token_rows.append({"token": token, "person_id": person.id})
             if with_grams and not token.startswith("role:"):
                 gram_rows.update((g, token) for g in trigrams(token))
-    for table, rows in ((PersonRow.__table__, person_rows), (PersonTokenRow.__table__, token_rows),
-                        (TokenGramRow.__table__, [{"gram": g, "token": t} for g, t in sorted(gram_rows)])):
+    for table, rows in ((PersonRow, person_rows), (PersonTokenRow, token_rows),
+                        (TokenGramRow, [{"gram": g, "token": t} for g, t in sorted(gram_rows)])):
         for chunk in _chunks(rows, 5000):
-            connection.execute(table.insert(), list(chunk))
+            connection.execute(insert(table), list(chunk))
 
 
 def any_person(session: Session) -> bool:
