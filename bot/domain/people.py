@@ -158,12 +158,6 @@ def compatible(speaker: Speaker, person: Person) -> bool:
     return True
 
 
-def lookup_token(speaker: Speaker) -> str | None:
-    """The word whose people may be this speaker: the surname (last name word)."""
-    tokens = speaker.tokens
-    return tokens[-1] if tokens else None
-
-
 def person_for(speaker: Speaker, candidates: Iterable[Person]) -> Person | None:
     """The known person this speaker is, or None when it is someone new (or cannot be told apart).
 
@@ -337,6 +331,7 @@ class Directory:
     def __init__(self, people: Iterable[Person] = ()) -> None:
         self.people: list[Person] = []
         self._by_token: dict[str, list[Person]] = {}
+        self._by_ends: dict[tuple[str, str], list[Person]] = {}
         self._ids: set[int] = set()
         for person in people:
             self.add(person)
@@ -354,14 +349,26 @@ class Directory:
             found = self._by_token.setdefault(token, [])
             if all(p is not person for p in found):
                 found.append(person)
+        tokens = person.tokens
+        if tokens:
+            ends = self._by_ends.setdefault((tokens[0], tokens[-1]), [])
+            if all(p is not person for p in ends):
+                ends.append(person)
 
     def sharing(self, token: str) -> list[Person]:
         return list(self._by_token.get(token, ()))
 
+    def candidates(self, speaker: Speaker) -> list[Person]:
+        """The people `person_for` needs to see: same first and last word for a full name, the surname's
+        people for a surname alone."""
+        tokens = speaker.tokens
+        if len(tokens) >= 2:
+            return list(self._by_ends.get((tokens[0], tokens[-1]), ()))
+        return self.sharing(tokens[0]) if tokens else []
+
     def link(self, speaker: Speaker) -> tuple[Person, bool, bool]:
         """The person of this speaker, created when new: (person, is_new, changed)."""
-        token = lookup_token(speaker)
-        found = person_for(speaker, self.sharing(token)) if token else None
+        found = person_for(speaker, self.candidates(speaker))
         if found is None:
             person = new_person(speaker)
             self.add(person)

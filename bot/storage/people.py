@@ -22,7 +22,6 @@ from bot.domain.people import (
     Speaker,
     index_tokens,
     is_person_name,
-    lookup_token,
     name_key,
     trigrams,
 )
@@ -90,8 +89,7 @@ def link_article_speakers(session: Session, article_id: int) -> None:
         return
     actors = list(session.scalars(select(ActorRow).where(ActorRow.article_id == article_id)))
     speakers = {q.id: speaker_of(q, actors) for q in quotes}
-    tokens = {lookup_token(s) for s in speakers.values() if s is not None}
-    directory = Directory(load_people_sharing(session, [t for t in tokens if t]))
+    directory = Directory(load_candidates(session, [s for s in speakers.values() if s is not None]))
     known = {id(p): (p.role, p.organisation, p.country, list(p.aliases)) for p in directory.people}
     counts: dict[int, int] = defaultdict(int)
     linked: dict[int, Person] = {}
@@ -159,12 +157,22 @@ def _person(row: PersonRow) -> Person:
                   aliases=list(row.aliases or []), quote_count=row.quote_count or 0)
 
 
-def load_people_sharing(session: Session, tokens: Sequence[str]) -> list[Person]:
-    """Every stored person with one of these name words."""
-    if not tokens:
-        return []
-    ids = select(PersonTokenRow.person_id).where(PersonTokenRow.token.in_([t[:MAX_TOKEN] for t in tokens]))
-    return [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(ids)))]
+def load_candidates(session: Session, speakers: Sequence[Speaker]) -> list[Person]:
+    """The stored people these speakers may be: those with a full name's first and last words, and those
+    with a lone surname's word."""
+    ids: set[int] = set()
+    for speaker in set(speakers):
+        tokens = [t[:MAX_TOKEN] for t in speaker.tokens]
+        if not tokens:
+            continue
+        wanted = sorted({tokens[0], tokens[-1]})
+        ids.update(session.scalars(select(PersonTokenRow.person_id).where(PersonTokenRow.token.in_(wanted))
+                                   .group_by(PersonTokenRow.person_id)
+                                   .having(func.count() == len(wanted))))
+    people = []
+    for chunk in _chunks(sorted(ids)):
+        people += [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(chunk)))]
+    return people
 
 
 # --- looking a typed name up -------------------------------------------------------------------------------
