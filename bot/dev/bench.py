@@ -13,15 +13,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+    from sqlalchemy import Connection
+
+    from bot.storage import Database
 
 PIPELINES = {
     "analyze": "diplobot analyze (all fields, nlp.pipe, only the components it needs)",
@@ -190,7 +197,7 @@ class SyntheticPerson:
         return f"{self.first} {self.surname}"
 
 
-def synthetic_people(count: int, rng) -> list[SyntheticPerson]:  # noqa: ANN001 - numpy Generator
+def synthetic_people(count: int, rng: np.random.Generator) -> list[SyntheticPerson]:
     """Invented people whose surnames are shared Zipf-wise (a few very common, most rare)."""
     import random
 
@@ -211,7 +218,7 @@ def synthetic_people(count: int, rng) -> list[SyntheticPerson]:  # noqa: ANN001 
             for s, r in zip(surname_picks, role_picks, strict=True)]
 
 
-def _bulk(connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:  # noqa: ANN001
+def _bulk(connection: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """COPY on PostgreSQL, executemany elsewhere."""
     if not rows:
         return
@@ -226,8 +233,8 @@ def _bulk(connection, table: str, columns: Sequence[str], rows: list[tuple]) -> 
     raw.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
 
 
-def build_quotes_database(db, quotes: int, *, people: int = 50_000, seed: int = 7,  # noqa: ANN001 - Database
-                          echo=print) -> list[SyntheticPerson]:  # noqa: ANN001
+def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, seed: int = 7,
+                          echo: Callable[[str], object] = print) -> list[SyntheticPerson]:
     """Fill a migrated, empty database with `quotes` quotes shaped like the product's: five to an article,
     Zipf-distributed speakers over `people` invented names, 20% unattributed, 3% named by surname only.
 
@@ -251,7 +258,7 @@ def build_quotes_database(db, quotes: int, *, people: int = 50_000, seed: int = 
     minutes = np.sort(rng.integers(0, 60 * 24 * 365 * 3, size=articles))
     sqlite = db.engine.dialect.name == "sqlite"
 
-    def stamp(moment: datetime):  # noqa: ANN202 - what the driver stores for a DateTime(timezone=True)
+    def stamp(moment: datetime) -> datetime | str:  # what the driver stores for a DateTime(timezone=True)
         return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
 
     directory = Directory()
@@ -280,10 +287,10 @@ def build_quotes_database(db, quotes: int, *, people: int = 50_000, seed: int = 
     echo(f"  {len(directory.people):,} people linked ({time.perf_counter() - started:.0f} s)")
     feed_rows = [(i + 1, f"http://feeds.example/{i + 1}.xml", f"Wire {i + 1}", 0, False, stamp(start))
                  for i in range(1000)]
-    article_rows: list[tuple] = []
-    story_rows: list[tuple] = []
-    actor_rows: list[tuple] = []
-    quote_rows: list[tuple] = []
+    article_rows: list[tuple[Any, ...]] = []
+    story_rows: list[tuple[Any, ...]] = []
+    actor_rows: list[tuple[Any, ...]] = []
+    quote_rows: list[tuple[Any, ...]] = []
     with db.engine.begin() as connection:
         _bulk(connection, "feeds", ("id", "url", "title", "consecutive_failures", "retired", "created_at"), feed_rows)
         # People first (quotes point at them), their newest article once the articles are there.

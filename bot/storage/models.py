@@ -134,7 +134,7 @@ class PersonRow(Base):
     name: Mapped[str] = mapped_column(String(300))
     # The name's words without titles or middle initials ("george bush"): where linking and exact lookups start.
     name_key: Mapped[str] = mapped_column(String(300), index=True)
-    aliases: Mapped[list] = mapped_column(JSON, default=list)  # spellings seen on quotes and actors
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)  # spellings seen on quotes and actors
     role: Mapped[str | None] = mapped_column(String(300))
     organisation: Mapped[str | None] = mapped_column(String(300))
     country: Mapped[str | None] = mapped_column(String(100))

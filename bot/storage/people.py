@@ -8,9 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -48,7 +49,7 @@ _trigram_schemas: dict[str, str | None] = {}
 # --- linking speakers when an analysis is saved ----------------------------------------------------------
 
 
-def speaker_of(quote: QuoteRow, actors: Sequence[ActorRow]) -> Speaker | None:
+def speaker_of(quote: QuoteRow | Any, actors: Sequence[ActorRow | Any]) -> Speaker | None:
     """Who a stored quote's speaker is, with the role the article's actor record gives them (rows or
     result rows with the same attribute names)."""
     name = quote.speaker
@@ -141,7 +142,7 @@ def _index_person(session: Session, person: Person) -> None:
                         [{"gram": g, "token": t} for t in tokens if not t.startswith("role:") for g in trigrams(t)])
 
 
-def insert_ignoring(session: Session, table, rows: list[dict]) -> None:  # noqa: ANN001 - a Table
+def insert_ignoring(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert rows, skipping those whose key is already stored."""
     if not rows:
         return
@@ -335,8 +336,8 @@ def insert_people(connection: Connection, people: Sequence[Person], tallies: dic
     """Bulk-write people linked in memory (ids already given) with their name index: for migrations and the
     benchmark, which link many quotes at once."""
     with_grams = trigram_schema(connection) is None
-    person_rows: list[dict] = []
-    token_rows: list[dict] = []
+    person_rows: list[dict[str, Any]] = []
+    token_rows: list[dict[str, Any]] = []
     gram_rows: set[tuple[str, str]] = set()
     for person in people:
         tally = tallies.get(person.id or 0, Tally())

@@ -13,8 +13,8 @@ from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
 from bot.slack.commands.feedtext import fallback, link, safe
 from bot.slack.quote_text import quoted
 from bot.storage import Database
+from bot.storage.people import PersonSummary
 from bot.storage.search import (
-    PersonSummary,
     QuoteHit,
     SpeakerMatch,
     any_speaker,
@@ -153,7 +153,7 @@ def _quote_blocks(hit: QuoteHit) -> list[Block]:
 
 def _page_value(name: str, since: date | None, offset: int, person_ids: list[int] | None = None,
                 after: tuple[datetime, int] | None = None) -> str:
-    value: dict = {"person": name, "since": since.isoformat() if since else None, "offset": offset}
+    value: dict[str, object] = {"person": name, "since": since.isoformat() if since else None, "offset": offset}
     if person_ids:
         value["ids"] = list(person_ids)[:MAX_BUTTON_IDS]
     if after is not None:

@@ -97,7 +97,7 @@ def _link_existing_quotes() -> None:
         .order_by(articles.c.published_at, articles.c.id)))
     directory = Directory()
     tallies: dict[int, Tally] = defaultdict(Tally)
-    links: list[dict] = []
+    links: list[dict[str, int]] = []
     for start in range(0, len(article_ids), LINK_CHUNK):
         chunk = article_ids[start:start + LINK_CHUNK]
         actors_of = defaultdict(list)
@@ -116,7 +116,7 @@ def _link_existing_quotes() -> None:
                 if speaker is None:
                     continue
                 person, is_new, _ = directory.link(speaker)
-                if is_new:
+                if is_new or person.id is None:
                     person.id = len(directory.people)
                 tallies[person.id].add(published.get(article_id), article_id)
                 links.append({"quote_id": row.id, "person_id": person.id})
