@@ -223,6 +223,7 @@ def _bulk(connection: Connection, table: str, columns: Sequence[str], rows: list
     if not rows:
         return
     raw = connection.connection.driver_connection
+    assert raw is not None
     if connection.dialect.name == "postgresql":
         with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:

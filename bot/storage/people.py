@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from bot.storage import in_chunks as _chunks
 from bot.storage.models import (
     ActorRow,
     ArticleRow,
+    Base,
     PersonRow,
     PersonTokenRow,
     QuoteRow,
@@ -136,13 +137,13 @@ def _index_person(session: Session, person: Person) -> None:
     tokens = sorted(t[:MAX_TOKEN] for t in index_tokens(person))
     if not tokens or person.id is None:
         return
-    insert_ignoring(session, PersonTokenRow.__table__, [{"token": t, "person_id": person.id} for t in tokens])
+    insert_ignoring(session, PersonTokenRow, [{"token": t, "person_id": person.id} for t in tokens])
     if trigram_schema(session) is None:
-        insert_ignoring(session, TokenGramRow.__table__,
+        insert_ignoring(session, TokenGramRow,
                         [{"gram": g, "token": t} for t in tokens if not t.startswith("role:") for g in trigrams(t)])
 
 
-def insert_ignoring(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def insert_ignoring(session: Session, table: type[Base], rows: list[dict[str, Any]]) -> None:
     """Insert rows, skipping those whose key is already stored."""
     if not rows:
         return
