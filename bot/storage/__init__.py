@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 IN_LIST_CHUNK = 500  # bound on IN (...) lists, well under every driver's parameter limit
+_session_factories: weakref.WeakKeyDictionary[Engine, sessionmaker[Session]] = weakref.WeakKeyDictionary()
 _Value = TypeVar("_Value")
 
 
@@ -81,7 +83,9 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed on success and rolled back on error."""
-        factory = sessionmaker(self.engine, expire_on_commit=False)
+        factory = _session_factories.get(self.engine)
+        if factory is None:  # one per engine: making a sessionmaker registers events, too slow per query
+            factory = _session_factories[self.engine] = sessionmaker(self.engine, expire_on_commit=False)
         with factory() as session:
             try:
                 yield session
