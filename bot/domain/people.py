@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -102,11 +102,11 @@ class Speaker:
     organisation: str | None = None
     country: str | None = None
 
-    @property
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
         return name_tokens(self.name)
 
-    @property
+    @cached_property
     def title(self) -> str | None:
         """The role, or the title written in the name ("President Bush" → "President")."""
         if self.role:

@@ -40,7 +40,7 @@ from bot.storage.models import (
 )
 
 MAX_CANDIDATES = 60  # people compared with a typed name
-MAX_SIMILAR_TOKENS = 30  # index words taken as possible misspellings of one typed word
+MAX_SIMILAR_TOKENS = 10  # index words taken as possible misspellings of one typed word
 TRIGRAM_THRESHOLD = 0.25  # pg_trgm similarity of a misspelt word ("mogreni" ~ "mogherini" is 0.29)
 MAX_TOKEN = 100
 
