@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from bot.analysis.records import Actor, Analysis, Quote
+from bot.app.stories import store_analysis
 from bot.domain.people import (
     Directory,
     Person,
@@ -27,7 +28,6 @@ from bot.slack.commands.who_said import WhoSaidArgs, answer, args_from_button
 from bot.storage import Database
 from bot.storage.models import ArticleRow, FeedRow, PersonRow, QuoteRow
 from bot.storage.search import match_speaker
-from bot.storage.stories import save_article_analysis
 from tests.conftest import POSTGRES_URL
 
 NOW = datetime(2000, 1, 20, 9, tzinfo=UTC)
@@ -125,7 +125,7 @@ def _save(db: Database, guid: str, day: int, title: str, said: list[tuple[str, s
     actors = [Actor(speaker, "person", 1, [], role) for _, speaker, role in said]
     quotes = [Quote(words, i * 40, i * 40 + len(words), True, speaker, speaker, None, None, "said")
               for i, (words, speaker, _) in enumerate(said)]
-    save_article_analysis(db, article_id, Analysis(actors=actors, quotes=quotes, summary=[title]), published)
+    store_analysis(db, article_id, Analysis(actors=actors, quotes=quotes, summary=[title]), published)
     return article_id
 
 
@@ -141,7 +141,7 @@ def _wire(db: Database) -> None:
 def test_saved_quotes_are_linked_and_counted_once(db: Database) -> None:
     _wire(db)
     article = _save(db, "a6", 8, "Baghdad again", [("No inspectors", "Saddam Hussein", "President")])
-    save_article_analysis(db, article, Analysis(quotes=[Quote("No inspectors", 0, 13, True, "Saddam Hussein")],
+    store_analysis(db, article, Analysis(quotes=[Quote("No inspectors", 0, 13, True, "Saddam Hussein")],
                                                 actors=[Actor("Saddam Hussein", "person", 1, [], "President")]),
                           NOW)  # analysed again: replaced, not added
     with db.session() as session:
