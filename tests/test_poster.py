@@ -127,11 +127,14 @@ def test_quotes_go_to_a_thread_reply_and_survive_a_crash_between_the_two(db, sla
     stories = add_stories(db, 1, quotes=3)
     queue(db, "C1", stories)
 
-    def die(*_args, **_kwargs) -> None:
+    record_message = d.record_message
+
+    def record_then_die(*args, **kwargs) -> None:
+        record_message(*args, **kwargs)
         raise Crash
 
     # Crash after the story's message was recorded, before the thread reply.
-    monkeypatch.setattr(poster_module, "quotes_reply", die)
+    monkeypatch.setattr(poster_module.delivery, "record_message", record_then_die)
     with pytest.raises(Crash):
         make_poster(db, slack_settings, stories).send_due()
     monkeypatch.undo()

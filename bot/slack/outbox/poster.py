@@ -1,32 +1,14 @@
-"""The poster: sends due outbox rows to Slack, each story once, whatever Slack or a crash does meanwhile.
+"""The poster: the outbox state machine that sends due rows to Slack, each story once, whatever Slack or a
+crash does meanwhile.
 
-What a channel sees: on a daily schedule, at its time, one digest of every due story, newest first (several
-messages only when Block Kit limits need them); "asap", a story that comes alone as its own message with a
-thread reply holding all its quotes, and stories due together in balanced batches of at most
-`BATCH_STORIES` per message (7 go as 4 + 3). Digests and batches carry no quotes threads.
-
-Public names:
-- `Poster(db, settings, *, load_stories=None, token_for_team=None, sleep=time.sleep, clock=time.monotonic,
-  now=None, min_interval=1.0, max_attempts=4, backoff_base=1.0, max_backoff=30.0, max_inline_wait=10.0,
-  max_claims=8, batch=100, timeout=15.0)`
-  - `Poster.send_due(*, team_id=None, channel_id=None) -> DeliveryReport`: one pass over due rows.
-  - `Poster.recover() -> int`: settle rows a crash left in "sending" (done by the first `send_due`).
-  - `Poster.remind_deadlines(*, days=7, lookback_days=90) -> int`: the daily deadline-reminder job's body.
-  - `Poster.post_message(team_id, channel_id, message, event_type=REMINDER_EVENT) -> str | None`: one paced
-    message outside the outbox (reminders).
-- `DeliveryReport`: counts of what one pass did.
-- `story_ids_listed(message) -> list[int]`: the story ids one of our Slack messages shows, from its metadata.
-- Our message metadata types: `STORY_EVENT = "diplobot_story"` (`{story_id}`), `DIGEST_EVENT =
-  "diplobot_digest"` (`{story_ids: [...]}`), `QUOTES_EVENT = "diplobot_story_quotes"` (`{story_id}`).
-
-Rules it keeps: the rows of one message are claimed together ("sending") just before it is sent and marked
-sent with its ts after; at most one message a second per channel; 429 → wait `Retry-After` (or defer the
-rows when the wait is long); connection errors and 5xx → bounded exponential backoff, and before any retry,
-and before sending rows claimed in an earlier pass (a crash, a deferral), it looks in conversations.history
-for its own messages by their metadata, so an ambiguous failure or a crash never posts a story twice. Slack
-refusing a batch (invalid_blocks, say) sends its stories one by one, so only a bad one fails. `channel_not_found`, `not_in_channel`,
-`is_archived` pause that channel and DM whoever subscribed it; `invalid_auth`, `token_revoked` stop the
-workspace. None of these stops other channels.
+How stories are grouped into messages is `batching`; the Web API calls, pacing and Slack's errors are
+`transport`; which deadlines a channel is reminded of is `reminders`. Here: the rows of one message are
+claimed together ("sending") just before it is sent and marked sent with its ts after; before any retry, and
+before sending rows claimed in an earlier pass (a crash, a deferral), it looks in conversations.history for
+its own messages by their metadata, so an ambiguous failure or a crash never posts a story twice. Slack
+refusing a batch (invalid_blocks, say) sends its stories one by one, so only a bad one fails. A channel gone
+(`channel_not_found`, `not_in_channel`, `is_archived`) is paused and whoever subscribed it gets a DM; a
+workspace token refused stops that workspace. None of these stops other channels.
 
 Run one poster per database: its first pass puts rows left in "sending" back in the queue, which is only
 right when no other poster is sending at that moment.
@@ -41,67 +23,48 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.client import HTTPException
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.domain.channels import CHANNEL_ERRORS, Channel
+from bot.domain.channels import Channel
 from bot.domain.schedule import ASAP, zone
 from bot.domain.stories import Story
 from bot.slack.blocks import SlackMessage
-from bot.slack.digest import build_digest, quotes_reply, story_message
 from bot.slack.mrkdwn import code
+from bot.slack.outbox.batching import (
+    BATCH_STORIES,
+    DIGEST_EVENT,
+    DIGEST_MOST,
+    QUOTES_EVENT,
+    REMINDER_EVENT,
+    STORY_EVENT,
+    MessagePlan,
+    plan_messages,
+    quotes_metadata,
+    quotes_reply_of,
+    story_ids_listed,
+    story_plan,
+)
+from bot.slack.outbox.reminders import deadline_reminders
+from bot.slack.outbox.transport import (
+    CHANNEL_GONE_WHY,
+    ChannelGone,
+    ChannelKey,
+    Deferred,
+    Rejected,
+    SlackTransport,
+    WorkspaceGone,
+)
 from bot.storage import Database, delivery
 from bot.storage.delivery import OutboxItem
 
 log = logging.getLogger(__name__)
 
-STORY_EVENT = "diplobot_story"  # one story: {"story_id": id}
-DIGEST_EVENT = "diplobot_digest"  # several stories: {"story_ids": [id, ...]}
-QUOTES_EVENT = "diplobot_story_quotes"
-REMINDER_EVENT = "diplobot_deadline_reminder"
-CHANNEL_GONE = CHANNEL_ERRORS
-WORKSPACE_GONE = {"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired",
-                  "team_access_not_granted", "org_login_required"}
-CHANNEL_GONE_WHY = {
-    "channel_not_found": "the channel no longer exists or diplobot cannot see it",
-    "not_in_channel": "diplobot is not a member of the channel",
-    "is_archived": "the channel is archived",
-    "channel_is_archived": "the channel is archived",
-}
+__all__ = ["BATCH_STORIES", "DIGEST_EVENT", "DIGEST_MOST", "QUOTES_EVENT", "REMINDER_EVENT", "STORY_EVENT",
+           "DeliveryReport", "Poster", "story_ids_listed"]
 HISTORY_PAGES = 5
-# "asap" channels: stories due together share a message, at most this many to one message.
-BATCH_STORIES = 5
-# Daily channels: at most this many stories in one pass's digest (the rest follow in the next pass).
-DIGEST_MOST = 200
-
-
-class _ChannelGone(Exception):
-    """Slack says this channel cannot receive our messages."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-class _WorkspaceGone(Exception):
-    """Slack no longer accepts this workspace's token."""
-
-
-class _Deferred(Exception):
-    """Try this row again later: Slack asked us to wait, or kept failing."""
-
-    def __init__(self, wait_seconds: float, error: str) -> None:
-        super().__init__(error)
-        self.wait_seconds = wait_seconds
-        self.error = error
-
-
-class _Rejected(Exception):
-    """Slack refused this message for good (bad blocks, too long, restricted)."""
 
 
 @dataclass
@@ -118,46 +81,6 @@ class DeliveryReport:
     stopped_teams: list[str] = field(default_factory=list)
 
 
-def _header(response: Any, name: str) -> str | None:
-    headers = getattr(response, "headers", None) or {}
-    for key, value in headers.items():
-        if key.lower() == name.lower():
-            return value[0] if isinstance(value, list) else value
-    return None
-
-
-def _retry_after(value: str | None) -> float:
-    """Seconds from a Retry-After header; 1 when missing or unreadable, at most an hour."""
-    try:
-        return min(3600.0, max(0.0, float(value))) if value else 1.0
-    except ValueError:
-        return 1.0
-
-
-def _story_id_of(message: dict[str, Any], event_type: str) -> int | None:
-    metadata = message.get("metadata") or {}
-    if metadata.get("event_type") != event_type:
-        return None
-    try:
-        return int((metadata.get("event_payload") or {}).get("story_id"))
-    except (TypeError, ValueError):
-        return None
-
-
-def story_ids_listed(message: dict[str, Any]) -> list[int]:
-    """The story ids a Slack message of ours shows, read from its metadata (story or digest); [] for others."""
-    metadata = message.get("metadata") or {}
-    payload = metadata.get("event_payload") or {}
-    try:
-        if metadata.get("event_type") == STORY_EVENT:
-            return [int(payload.get("story_id"))]
-        if metadata.get("event_type") == DIGEST_EVENT:
-            return [int(story_id) for story_id in payload.get("story_ids") or []]
-    except (TypeError, ValueError):
-        pass
-    return []
-
-
 @dataclass
 class _Found:
     """Where a story already is in Slack: the message's ts, and whether that message is a digest."""
@@ -168,11 +91,10 @@ class _Found:
 
 @dataclass
 class _Parcel:
-    """The outbox rows one message carries, their stories, and the message (None: one story with its thread)."""
+    """The outbox rows one message carries, in the order its plan shows their stories."""
 
     items: list[OutboxItem]
-    stories: list[Story]
-    message: SlackMessage | None
+    plan: MessagePlan
     found: bool = False  # the story's message was found in Slack before this pass: only its thread may be missing
 
 
@@ -193,13 +115,11 @@ class Poster:
             load_stories: `load_stories(db, story_ids=...)`; by default `bot.storage.stories.load_stories`.
             token_for_team: the bot token of a workspace (multi-workspace mode); default: the settings' token.
             sleep, clock, now: injectable for tests.
-            min_interval: seconds between two messages to one channel (Slack allows about one a second).
-            max_attempts: tries of one call within a pass for connection errors, 5xx and short 429s.
-            backoff_base, max_backoff: exponential backoff between those tries, in seconds.
-            max_inline_wait: a longer Retry-After defers the row to a later pass instead of waiting.
+            min_interval, max_attempts, backoff_base, max_backoff, max_inline_wait, timeout: the transport's
+                pacing and retries (see `SlackTransport`); a longer Retry-After than `max_inline_wait` defers
+                the rows to a later pass.
             max_claims: a row claimed this many times without success is marked failed.
             batch: rows claimed per pass.
-            timeout: seconds to wait for one Web API answer.
         """
         if load_stories is None:
             from bot.storage.stories import load_stories as stored
@@ -208,100 +128,22 @@ class Poster:
         self.db = db
         self.settings = settings
         self._load_stories = load_stories
-        self._token_for_team = token_for_team or self._settings_token
-        self._sleep = sleep
-        self._clock = clock
         self._now = now or (lambda: datetime.now(UTC))
-        self.min_interval = min_interval
-        self.max_attempts = max_attempts
-        self.backoff_base = backoff_base
-        self.max_backoff = max_backoff
-        self.max_inline_wait = max_inline_wait
         self.max_claims = max_claims
         self.batch = batch
-        self.timeout = timeout
-        self._clients: dict[str, WebClient] = {}
-        self._next_post: dict[tuple[str, str], float] = {}
+        self.transport = SlackTransport(
+            settings.slack_api_url, token_for_team or self._settings_token, sleep=sleep, clock=clock,
+            min_interval=min_interval, max_attempts=max_attempts, backoff_base=backoff_base,
+            max_backoff=max_backoff, max_inline_wait=max_inline_wait, timeout=timeout)
         self._lock = threading.Lock()
         self._recovered_once = False
-        self._channels: dict[tuple[str, str], Channel] = {}
+        self._channels: dict[ChannelKey, Channel] = {}
         # Stories Slack refused inside a batch: from then on each goes alone, so only a bad one fails.
         self._alone: set[int] = set()
-
-    # --- Slack clients ---------------------------------------------------------------------------------------
 
     def _settings_token(self, team_id: str) -> str | None:
         token = self.settings.slack_bot_token
         return token.get_secret_value() if token else None
-
-    def _client(self, team_id: str) -> WebClient | None:
-        token = self._token_for_team(team_id)
-        if not token:
-            return None
-        if token not in self._clients:
-            # No retry handlers: a blind retry of chat.postMessage could post twice; we retry ourselves.
-            self._clients[token] = WebClient(token=token, base_url=self.settings.slack_api_url,
-                                             timeout=self.timeout,
-                                             retry_handlers=[])
-        return self._clients[token]
-
-    # --- one Slack call, with pacing and the error rules -------------------------------------------------------
-
-    def _pace(self, key: tuple[str, str]) -> None:
-        wait = self._next_post.get(key, 0.0) - self._clock()
-        if wait > 0:
-            self._sleep(wait)
-
-    def _call(self, key: tuple[str, str] | None, call: Callable[[], Any],
-              before_retry: Callable[[], Any] | None = None) -> Any:
-        """Run one Web API call: pace it, retry what can be retried, turn the rest into our exceptions.
-
-        `before_retry` runs before each retry that follows an ambiguous failure; a result other than None
-        means the first try did reach Slack, and is returned instead of calling again.
-        """
-        ambiguous = False
-        last_error = ""
-        for attempt in range(self.max_attempts):
-            if ambiguous and before_retry is not None:
-                found = before_retry()
-                if found is not None:
-                    return found
-            if key is not None:
-                self._pace(key)
-            try:
-                try:
-                    return call()
-                finally:
-                    # Counted from Slack's answer, so two messages never reach Slack closer than min_interval.
-                    if key is not None:
-                        self._next_post[key] = self._clock() + self.min_interval
-            except SlackApiError as exc:
-                response = exc.response
-                status = getattr(response, "status_code", 200)
-                error = (response.get("error") if hasattr(response, "get") else None) or f"HTTP {status}"
-                if status == 429 or error == "ratelimited":
-                    wait = _retry_after(_header(response, "Retry-After"))
-                    last_error = f"rate limited (Retry-After {wait:g} s)"
-                    if wait > self.max_inline_wait or attempt == self.max_attempts - 1:
-                        raise _Deferred(wait, last_error) from exc
-                    log.info("Slack asked us to wait %g s (channel %s)", wait, key[1] if key else "-")
-                    self._sleep(wait)
-                    continue
-                if error in CHANNEL_GONE:
-                    raise _ChannelGone(error) from exc
-                if error in WORKSPACE_GONE:
-                    raise _WorkspaceGone(error) from exc
-                if status >= 500 or error in ("internal_error", "fatal_error", "service_unavailable",
-                                              "request_timeout"):
-                    ambiguous, last_error = True, f"Slack error {error} (HTTP {status})"
-                else:
-                    raise _Rejected(error) from exc
-            except (OSError, ValueError, HTTPException) as exc:  # URLError, timeouts, resets, a garbled body
-                ambiguous, last_error = True, f"connection error: {exc}"
-            delay = min(self.max_backoff, self.backoff_base * 2 ** attempt)
-            log.warning("%s; trying again in %.1f s", last_error, delay)
-            self._sleep(delay)
-        raise _Deferred(self.backoff_base * 2 ** self.max_attempts, last_error)
 
     # --- finding our own messages ------------------------------------------------------------------------------
 
@@ -313,12 +155,10 @@ class Poster:
         cursor = None
         for _ in range(HISTORY_PAGES):
             try:
-                response = self._call(None, lambda c=cursor: client.conversations_history(
-                    channel=channel_id, oldest=f"{oldest:.6f}", limit=200, include_all_metadata=True,
-                    cursor=c))
-            except _Rejected as exc:
+                response = self.transport.history(client, channel_id, oldest=oldest, cursor=cursor)
+            except Rejected as exc:
                 # Without the history (missing_scope, say) we cannot know: wait rather than risk a double.
-                raise _Deferred(300, f"cannot look for our earlier message: {exc}") from exc
+                raise Deferred(300, f"cannot look for our earlier message: {exc}") from exc
             for message in response.get("messages") or []:
                 event_type = (message.get("metadata") or {}).get("event_type")
                 for story_id in story_ids_listed(message):
@@ -330,23 +170,14 @@ class Poster:
         return found
 
     def _find_quotes_reply(self, client: WebClient, item: OutboxItem, thread_ts: str) -> bool:
-        response = self._call(None, lambda: client.conversations_replies(
-            channel=item.channel_id, ts=thread_ts, limit=200, include_all_metadata=True))
-        return any(_story_id_of(m, QUOTES_EVENT) == item.story_id for m in response.get("messages") or [])
+        response = self.transport.replies(client, item.channel_id, thread_ts)
+        return any(quotes_reply_of(m) == item.story_id for m in response.get("messages") or [])
 
     # --- one message -------------------------------------------------------------------------------------------
 
-    def _post(self, client: WebClient, item: OutboxItem, message: SlackMessage, metadata: dict[str, Any],
-              thread_ts: str | None = None, before_retry: Callable[[], Any] | None = None) -> Any:
-        return self._call(
-            (item.team_id, item.channel_id),
-            lambda: client.chat_postMessage(channel=item.channel_id, thread_ts=thread_ts, metadata=metadata,
-                                            unfurl_links=False, unfurl_media=False, **message.payload()),
-            before_retry,
-        )
-
-    def _deliver_story(self, client: WebClient, item: OutboxItem, story: Story) -> bool:
+    def _deliver_story(self, client: WebClient, item: OutboxItem, plan: MessagePlan) -> bool:
         """Post one story and its quotes thread; True when the story's message was already in Slack."""
+        key = (item.team_id, item.channel_id)
         ts = item.message_ts
         already_there = ts is not None
         if ts is None:
@@ -354,35 +185,32 @@ class Poster:
                 found = self._find_posted(client, item.channel_id, [item]).get(item.story_id)
                 return {"ts": found.ts, "found": True} if found else None
 
-            metadata = {"event_type": STORY_EVENT, "event_payload": {"story_id": item.story_id}}
-            response = self._post(client, item, story_message(story), metadata, before_retry=find_after_failure)
+            response = self.transport.post(client, key, plan.message, plan.metadata, before_retry=find_after_failure)
             ts = response["ts"]
             already_there = bool(response.get("found"))
         delivery.record_message(self.db, item.id, ts)
-        reply = quotes_reply(story)
         # The thread reply can only have gone out if the main message had been recorded before: look then.
         try:
-            if reply is not None and not (item.message_ts and self._find_quotes_reply(client, item, ts)):
-                metadata = {"event_type": QUOTES_EVENT, "event_payload": {"story_id": item.story_id}}
-                self._post(client, item, reply, metadata, thread_ts=ts,
-                           before_retry=lambda: True if self._find_quotes_reply(client, item, ts) else None)
-        except _Rejected as exc:
+            if plan.reply is not None and not (item.message_ts and self._find_quotes_reply(client, item, ts)):
+                self.transport.post(client, key, plan.reply, quotes_metadata(item.story_id), thread_ts=ts,
+                                    before_retry=lambda: True if self._find_quotes_reply(client, item, ts) else None)
+        except Rejected as exc:
             # The story itself is posted; a refused quotes thread must not make it look unsent.
             log.warning("Slack refused the quotes thread of story %s in %s: %s", item.story_id, item.channel_id, exc)
         delivery.mark_sent(self.db, item.id, ts, now=self._now())
         return already_there
 
-    def _deliver_digest(self, client: WebClient, items: list[OutboxItem], message: SlackMessage,
+    def _deliver_digest(self, client: WebClient, items: list[OutboxItem], plan: MessagePlan,
                         report: DeliveryReport) -> None:
         """Post one message of several stories and mark all its rows sent with its ts."""
         first = items[0]
-        metadata = {"event_type": DIGEST_EVENT, "event_payload": {"story_ids": [i.story_id for i in items]}}
 
         def find_after_failure() -> dict[str, Any] | None:
             found = self._find_posted(client, first.channel_id, items)
             return {"found": found} if found else None
 
-        response = self._post(client, first, message, metadata, before_retry=find_after_failure)
+        response = self.transport.post(client, (first.team_id, first.channel_id), plan.message, plan.metadata,
+                                       before_retry=find_after_failure)
         if "found" not in response:
             delivery.mark_all_sent(self.db, [i.id for i in items], response["ts"], now=self._now())
             report.sent += len(items)
@@ -410,7 +238,7 @@ class Poster:
                 f"{code('/diplo resume')} (or {code('/subscribe <topic>')}) there.")
         for user in delivery.subscribers(self.db, team_id, channel_id):
             try:
-                client.chat_postMessage(channel=user, text=text)
+                self.transport.tell(client, user, text)
             except Exception as exc:  # one unreachable user does not stop the others
                 log.warning("could not tell %s that channel %s is paused: %s", user, channel_id, exc)
 
@@ -456,10 +284,10 @@ class Poster:
 
     def _send(self, items: list[OutboxItem], report: DeliveryReport) -> None:
         stories = {s.id: s for s in self._load_stories(self.db, story_ids=sorted({i.story_id for i in items}))}
-        rows: OrderedDict[tuple[str, str], list[OutboxItem]] = OrderedDict()
+        rows: OrderedDict[ChannelKey, list[OutboxItem]] = OrderedDict()
         for item in items:
             rows.setdefault((item.team_id, item.channel_id), []).append(item)
-        queues: OrderedDict[tuple[str, str], deque[_Parcel]] = OrderedDict()
+        queues: OrderedDict[ChannelKey, deque[_Parcel]] = OrderedDict()
         stopped_teams: set[str] = set()
         for key, channel_items in rows.items():
             if key[0] in stopped_teams:
@@ -478,8 +306,8 @@ class Poster:
                 queues[key] = deque(parcels)
         while queues:
             # Round-robin over channels: the one allowed to post soonest goes next.
-            key = min(queues, key=lambda k: self._next_post.get(k, 0.0))
-            if self._next_post.get(key, 0.0) - self._clock() > self.max_inline_wait:
+            key = min(queues, key=self.transport.ready_at)
+            if self.transport.wait_left(key) > self.transport.max_inline_wait:
                 del queues[key]  # Slack asked this channel to wait long: its rows go in a later pass
                 continue
             parcel = queues[key].popleft()
@@ -494,16 +322,16 @@ class Poster:
                 for other in [k for k in queues if k[0] == key[0]]:
                     del queues[other]
 
-    # --- grouping a channel's due rows into messages -----------------------------------------------------------
+    # --- a channel's due rows as messages ----------------------------------------------------------------------
 
-    def _parcels(self, key: tuple[str, str], items: list[OutboxItem], stories: dict[int, Story],
+    def _parcels(self, key: ChannelKey, items: list[OutboxItem], stories: dict[int, Story],
                  report: DeliveryReport) -> tuple[list[_Parcel], str]:
         """The messages that carry a channel's due rows, after settling rows that may already be in Slack.
 
         Returns the parcels and "ok", or "channel"/"team" when that channel/team must wait (nothing claimed).
         """
         team_id, channel_id = key
-        client = self._client(team_id)
+        client = self.transport.client(team_id)
         if client is None:
             log.error("no bot token for workspace %s: %d stories for %s wait", team_id, len(items), channel_id)
             return [], "team"
@@ -516,7 +344,7 @@ class Poster:
             elif not self._renders(story, item):
                 self._settle_unsendable(item, "unexpected error, see the log", report, skip=False)
             elif item.message_ts is not None:
-                parcels.append(_Parcel([item], [story], None))  # its message is there; the thread may be not
+                parcels.append(_Parcel([item], story_plan(story)))  # its message is there; the thread may be not
             else:
                 fresh.append((item, story))
         # A row claimed before (attempts > 0) may have reached Slack last time: look before posting it again.
@@ -524,13 +352,13 @@ class Poster:
         if again:
             try:
                 found = self._find_posted(client, channel_id, again)
-            except _Deferred as exc:
+            except Deferred as exc:
                 self._defer(again, exc, report)
                 return [], "channel"
-            except _ChannelGone as exc:
+            except ChannelGone as exc:
                 self._channel_gone(client, key, exc, report)
                 return [], "channel"
-            except _WorkspaceGone as exc:
+            except WorkspaceGone as exc:
                 self._workspace_gone(team_id, exc, report)
                 return [], "team"
             single = {sid for sid, where in found.items() if not where.digest}
@@ -544,46 +372,26 @@ class Poster:
             for item, story in fresh:
                 if item.story_id in single:
                     item.message_ts = found[item.story_id].ts
-                    parcels.append(_Parcel([item], [story], None, found=True))
+                    parcels.append(_Parcel([item], story_plan(story), found=True))
             fresh = [(i, s) for i, s in fresh if i.story_id not in found]
         return parcels + self._group(key, fresh), "ok"
 
-    def _group(self, key: tuple[str, str], fresh: list[tuple[OutboxItem, Story]]) -> list[_Parcel]:
-        """Daily: one digest of everything due, newest first; asap: a lone story alone, else small batches."""
+    def _group(self, key: ChannelKey, fresh: list[tuple[OutboxItem, Story]]) -> list[_Parcel]:
+        """The channel's fresh rows in the messages `plan_messages` groups their stories into."""
         if not fresh:
             return []
-        newest_first = sorted(fresh, key=lambda pair: (pair[1].published, pair[1].id), reverse=True)
-        alone = [pair for pair in newest_first if pair[1].id in self._alone]
-        rest = [pair for pair in newest_first if pair[1].id not in self._alone]
-        parcels = [_Parcel([item], [story], None) for item, story in alone]
-        if not rest:
-            return parcels
         channel = self._channels.get(key)
+        digest_day = None
         if channel is not None and channel.schedule != ASAP:
-            today = self._now().astimezone(zone(channel.timezone)).date()
-            return parcels + self._digest_parcels(rest, f"Daily digest, {today:%d %b %Y}")
-        if len(rest) == 1:
-            return parcels + [_Parcel([rest[0][0]], [rest[0][1]], None)]
-        # Balanced batches of at most BATCH_STORIES: 7 stories go as 4 + 3, 6 as 3 + 3 (never 5 + a lone 1).
-        count = -(-len(rest) // BATCH_STORIES)
-        size = -(-len(rest) // count)
-        for start in range(0, len(rest), size):
-            parcels += self._digest_parcels(rest[start:start + size], "New stories")
-        return parcels
-
-    @staticmethod
-    def _digest_parcels(pairs: list[tuple[OutboxItem, Story]], title: str) -> list[_Parcel]:
-        by_story = {story.id: (item, story) for item, story in pairs}
-        parcels = []
-        for message in build_digest([story for _, story in pairs], title=title):
-            shown = [by_story[sid] for sid in message.story_ids]
-            parcels.append(_Parcel([i for i, _ in shown], [s for _, s in shown], message))
-        return parcels
+            digest_day = self._now().astimezone(zone(channel.timezone)).date()
+        item_of = {story.id: item for item, story in fresh}
+        plans = plan_messages([story for _, story in fresh], digest_day=digest_day, alone=self._alone)
+        return [_Parcel([item_of[sid] for sid in plan.story_ids], plan) for plan in plans]
 
     def _renders(self, story: Story, item: OutboxItem) -> bool:
         """Whether the story can be drawn at all; a broken one must not take its batch down with it."""
         try:
-            story_message(story)
+            story_plan(story)
             return True
         except Exception:
             log.exception("could not draw story %s for %s/%s; trying again later", story.id, item.team_id,
@@ -609,7 +417,7 @@ class Poster:
         key = (first.team_id, first.channel_id)
         where = (f"story {first.story_id}" if len(parcel.items) == 1 else
                  f"{len(parcel.items)} stories") + f" to {first.team_id}/{first.channel_id}"
-        client = self._client(first.team_id)
+        client = self.transport.client(first.team_id)
         if client is None:
             log.error("no bot token for workspace %s: %s waits", first.team_id, where)
             return "team", []
@@ -622,38 +430,38 @@ class Poster:
             for item, was in zip(claimed, parcel.items, strict=True):
                 item.message_ts = was.message_ts
         try:
-            if parcel.message is None:
-                if self._deliver_story(client, claimed[0], parcel.stories[0]) or parcel.found:
+            if not parcel.plan.digest:
+                if self._deliver_story(client, claimed[0], parcel.plan) or parcel.found:
                     report.recovered += 1
                     log.info("%s was already in Slack; recorded it without sending again", where)
                 else:
                     report.sent += 1
                     report.messages += 1
             else:
-                self._deliver_digest(client, claimed, parcel.message, report)
+                self._deliver_digest(client, claimed, parcel.plan, report)
             return "ok", []
-        except _Deferred as exc:
+        except Deferred as exc:
             self._defer(claimed, exc, report)
             return "channel", []
-        except _Rejected as exc:
+        except Rejected as exc:
             if len(claimed) > 1:
                 # One story may hold what Slack refuses: send them one by one so only that one fails.
                 for item in claimed:
                     delivery.release(self.db, item.id, not_before=self._now(), error=f"batch refused: {exc}")
                     self._alone.add(item.story_id)
                 log.warning("Slack refused a batch of %s: %s; sending them one by one", where, exc)
-                return "ok", [_Parcel([item], [story], None)
-                              for item, story in zip(claimed, parcel.stories, strict=True)]
+                return "ok", [_Parcel([item], story_plan(story))
+                              for item, story in zip(claimed, parcel.plan.stories, strict=True)]
             delivery.mark_failed(self.db, claimed[0].id, f"Slack refused the message: {exc}")
             report.failed += 1
             log.error("Slack refused %s: %s", where, exc)
             return "ok", []
-        except _ChannelGone as exc:
+        except ChannelGone as exc:
             for item in claimed:
                 delivery.release(self.db, item.id, not_before=self._now(), error=exc.error)
             self._channel_gone(client, key, exc, report)
             return "channel", []
-        except _WorkspaceGone as exc:
+        except WorkspaceGone as exc:
             for item in claimed:
                 delivery.release(self.db, item.id, not_before=self._now(), error=str(exc))
             self._workspace_gone(first.team_id, exc, report)
@@ -667,7 +475,7 @@ class Poster:
             report.deferred += len(claimed)
             return "ok", []
 
-    def _defer(self, items: list[OutboxItem], exc: _Deferred, report: DeliveryReport) -> None:
+    def _defer(self, items: list[OutboxItem], exc: Deferred, report: DeliveryReport) -> None:
         """Slack asked to wait or kept failing: back to the queue, or failed after `max_claims` claims."""
         for item in items:
             # A row seen before this pass's claim counts the claim it is about to need.
@@ -685,19 +493,21 @@ class Poster:
                 report.deferred += 1
                 log.warning("%s deferred by %.0f s: %s", where, exc.wait_seconds, exc.error)
         if items:
-            self._next_post[(items[0].team_id, items[0].channel_id)] = self._clock() + exc.wait_seconds
+            self.transport.hold((items[0].team_id, items[0].channel_id), exc.wait_seconds)
 
-    def _channel_gone(self, client: WebClient, key: tuple[str, str], exc: _ChannelGone,
-                      report: DeliveryReport) -> None:
+    def _channel_gone(self, client: WebClient, key: ChannelKey, exc: ChannelGone,
+                      report: DeliveryReport | None = None) -> None:
         team_id, channel_id = key
         if delivery.pause_channel(self.db, team_id, channel_id, exc.error):
             log.warning("paused channel %s/%s: %s", team_id, channel_id, exc.error)
-            report.paused_channels.append(channel_id)
+            if report is not None:
+                report.paused_channels.append(channel_id)
             self._notify_paused(client, team_id, channel_id, exc.error)
 
-    def _workspace_gone(self, team_id: str, exc: _WorkspaceGone, report: DeliveryReport) -> None:
+    def _workspace_gone(self, team_id: str, exc: WorkspaceGone, report: DeliveryReport | None = None) -> None:
         delivery.pause_team(self.db, team_id, f"workspace token refused: {exc}")
-        report.stopped_teams.append(team_id)
+        if report is not None:
+            report.stopped_teams.append(team_id)
         log.error("stopped delivery to workspace %s: %s", team_id, exc)
 
     # --- messages outside the outbox: deadline reminders ----------------------------------------------------
@@ -705,23 +515,18 @@ class Poster:
     def post_message(self, team_id: str, channel_id: str, message: SlackMessage,
                      event_type: str = REMINDER_EVENT) -> str | None:
         """Post one message with the same pacing and error rules, without outbox memory; its ts, or None."""
-        client = self._client(team_id)
+        client = self.transport.client(team_id)
         if client is None:
             log.error("no bot token for workspace %s: message to %s not sent", team_id, channel_id)
             return None
         metadata = {"event_type": event_type, "event_payload": {"story_ids": message.story_ids}}
         try:
-            response = self._call((team_id, channel_id), lambda: client.chat_postMessage(
-                channel=channel_id, metadata=metadata, unfurl_links=False, unfurl_media=False, **message.payload()))
-            return response["ts"]
-        except _ChannelGone as exc:
-            if delivery.pause_channel(self.db, team_id, channel_id, exc.error):
-                log.warning("paused channel %s/%s: %s", team_id, channel_id, exc.error)
-                self._notify_paused(client, team_id, channel_id, exc.error)
-        except _WorkspaceGone as exc:
-            delivery.pause_team(self.db, team_id, f"workspace token refused: {exc}")
-            log.error("stopped delivery to workspace %s: %s", team_id, exc)
-        except (_Deferred, _Rejected) as exc:
+            return self.transport.post(client, (team_id, channel_id), message, metadata)["ts"]
+        except ChannelGone as exc:
+            self._channel_gone(client, (team_id, channel_id), exc)
+        except WorkspaceGone as exc:
+            self._workspace_gone(team_id, exc)
+        except (Deferred, Rejected) as exc:
             log.error("message to %s/%s not sent: %s", team_id, channel_id, exc)
         return None
 
@@ -731,24 +536,9 @@ class Poster:
         Deadlines come from stories of the last `lookback_days` days; "today" is the channel's own date.
         Returns the number of reminders posted.
         """
-        from bot.domain.schedule import zone
-        from bot.slack.digest import choose_stories, deadline_reminder, upcoming_deadlines
-
         with self._lock:
             now = self._now()
             stories = self._load_stories(self.db, since=now - timedelta(days=lookback_days))
-            channels = {(c.team_id, c.channel_id): c for c in delivery.list_channels(self.db)}
-            topics: dict[tuple[str, str], list] = {}
-            for sub in delivery.list_subscriptions(self.db):
-                topics.setdefault((sub.team_id, sub.channel_id), []).append(sub.topic)
-            posted = 0
-            for (team_id, channel_id), channel_topics in topics.items():
-                channel = channels.get((team_id, channel_id))
-                if channel is None or channel.paused:
-                    continue
-                today = now.astimezone(zone(channel.timezone)).date()
-                items = upcoming_deadlines(choose_stories(stories, channel_topics), today=today, days=days)
-                message = deadline_reminder(items, today=today, days=days)
-                if message is not None and self.post_message(team_id, channel_id, message):
-                    posted += 1
-            return posted
+            reminders = deadline_reminders(stories, delivery.list_channels(self.db),
+                                           delivery.list_subscriptions(self.db), now=now, days=days)
+            return sum(1 for r in reminders if self.post_message(r.team_id, r.channel_id, r.message))

@@ -1,0 +1,126 @@
+"""How a channel's due stories become messages: pure, no Slack, no database, no clock.
+
+A daily channel gets, at its time, one digest of every due story, newest first (several messages only when
+Block Kit limits need them). An "asap" channel gets a story that comes alone as its own message with a thread
+reply holding all its quotes, and stories due together in balanced batches of at most `BATCH_STORIES` per
+message (7 go as 4 + 3). Digests and batches carry no quotes threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.domain.stories import Story
+from bot.slack.blocks import SlackMessage
+from bot.slack.digest import build_digest, quotes_reply, story_message
+
+# The metadata our messages carry, so the poster can find them again in the channel's history.
+STORY_EVENT = "diplobot_story"  # one story: {"story_id": id}
+DIGEST_EVENT = "diplobot_digest"  # several stories: {"story_ids": [id, ...]}
+QUOTES_EVENT = "diplobot_story_quotes"  # the quotes thread under a one-story message: {"story_id": id}
+REMINDER_EVENT = "diplobot_deadline_reminder"
+
+# "asap" channels: stories due together share a message, at most this many to one message.
+BATCH_STORIES = 5
+# Daily channels: at most this many stories in one pass's digest (the rest follow in the next pass).
+DIGEST_MOST = 200
+
+
+@dataclass(frozen=True)
+class MessagePlan:
+    """One message to post: the stories it shows, in order, and for a lone story its quotes thread reply."""
+
+    stories: tuple[Story, ...]
+    message: SlackMessage
+    digest: bool  # a digest or batch message (DIGEST_EVENT); otherwise one story's own message (STORY_EVENT)
+    reply: SlackMessage | None = None
+
+    @property
+    def story_ids(self) -> list[int]:
+        return [story.id for story in self.stories]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The message metadata that names the stories shown, as `story_ids_listed` reads it back."""
+        if self.digest:
+            return {"event_type": DIGEST_EVENT, "event_payload": {"story_ids": self.story_ids}}
+        return {"event_type": STORY_EVENT, "event_payload": {"story_id": self.stories[0].id}}
+
+
+def quotes_metadata(story_id: int) -> dict[str, Any]:
+    """The metadata of a story's quotes thread reply."""
+    return {"event_type": QUOTES_EVENT, "event_payload": {"story_id": story_id}}
+
+
+def story_ids_listed(message: dict[str, Any]) -> list[int]:
+    """The story ids a Slack message of ours shows, read from its metadata (story or digest); [] for others."""
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    try:
+        if metadata.get("event_type") == STORY_EVENT:
+            return [int(payload.get("story_id"))]
+        if metadata.get("event_type") == DIGEST_EVENT:
+            return [int(story_id) for story_id in payload.get("story_ids") or []]
+    except (TypeError, ValueError):
+        pass
+    return []
+
+
+def quotes_reply_of(message: dict[str, Any]) -> int | None:
+    """The story id whose quotes a Slack thread reply of ours holds; None for other messages."""
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != QUOTES_EVENT:
+        return None
+    try:
+        return int((metadata.get("event_payload") or {}).get("story_id"))
+    except (TypeError, ValueError):
+        return None
+
+
+def story_plan(story: Story) -> MessagePlan:
+    """A story's own message and, when it has quotes to show, their thread reply."""
+    return MessagePlan((story,), story_message(story), digest=False, reply=quotes_reply(story))
+
+
+def batch_sizes(count: int, most: int = BATCH_STORIES) -> list[int]:
+    """Balanced batch sizes of at most `most`: 7 go as 4 + 3, 6 as 3 + 3 (never 5 + a lone 1)."""
+    if count <= 0:
+        return []
+    batches = -(-count // most)
+    size = -(-count // batches)
+    return [min(size, count - start) for start in range(0, count, size)]
+
+
+def digest_plans(stories: Sequence[Story], title: str) -> list[MessagePlan]:
+    """The stories as one digest message, or several when Block Kit limits need them, in the given order."""
+    by_id = {story.id: story for story in stories}
+    return [MessagePlan(tuple(by_id[sid] for sid in message.story_ids), message, digest=True)
+            for message in build_digest(list(stories), title=title)]
+
+
+def plan_messages(stories: Sequence[Story], *, digest_day: date | None,
+                  alone: Collection[int] = ()) -> list[MessagePlan]:
+    """The messages that show a channel's due stories, each story in exactly one.
+
+    Args:
+        stories: the channel's due stories, in any order.
+        digest_day: the channel's own date when it takes a daily digest; None for an "asap" channel.
+        alone: ids of stories Slack refused inside a batch: each goes as its own message from then on.
+    """
+    newest_first = sorted(stories, key=lambda story: (story.published, story.id), reverse=True)
+    plans = [story_plan(story) for story in newest_first if story.id in alone]
+    rest = [story for story in newest_first if story.id not in alone]
+    if not rest:
+        return plans
+    if digest_day is not None:
+        return plans + digest_plans(rest, f"Daily digest, {digest_day:%d %b %Y}")
+    if len(rest) == 1:
+        return plans + [story_plan(rest[0])]
+    start = 0
+    for size in batch_sizes(len(rest)):
+        plans += digest_plans(rest[start:start + size], "New stories")
+        start += size
+    return plans
