@@ -61,10 +61,10 @@ def story_ids_listed(message: dict[str, Any]) -> list[int]:
     payload = metadata.get("event_payload") or {}
     try:
         if metadata.get("event_type") == STORY_EVENT:
-            return [int(payload.get("story_id"))]
+            return [int(payload["story_id"])]
         if metadata.get("event_type") == DIGEST_EVENT:
             return [int(story_id) for story_id in payload.get("story_ids") or []]
-    except (TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         pass
     return []
 
@@ -75,8 +75,8 @@ def quotes_reply_of(message: dict[str, Any]) -> int | None:
     if metadata.get("event_type") != QUOTES_EVENT:
         return None
     try:
-        return int((metadata.get("event_payload") or {}).get("story_id"))
-    except (TypeError, ValueError):
+        return int((metadata.get("event_payload") or {})["story_id"])
+    except (KeyError, TypeError, ValueError):
         return None
 
 
@@ -86,12 +86,13 @@ def story_plan(story: Story) -> MessagePlan:
 
 
 def batch_sizes(count: int, most: int = BATCH_STORIES) -> list[int]:
-    """Balanced batch sizes of at most `most`: 7 go as 4 + 3, 6 as 3 + 3 (never 5 + a lone 1)."""
+    """Balanced batch sizes of at most `most`, differing by one at most: 7 go as 4 + 3, 6 as 3 + 3, 21 as
+    5 + 4 + 4 + 4 + 4 (never 5 + a lone 1)."""
     if count <= 0:
         return []
     batches = -(-count // most)
-    size = -(-count // batches)
-    return [min(size, count - start) for start in range(0, count, size)]
+    size, larger = divmod(count, batches)
+    return [size + 1 if n < larger else size for n in range(batches)]
 
 
 def digest_plans(stories: Sequence[Story], title: str) -> list[MessagePlan]:

@@ -116,7 +116,9 @@ class SlackTransport:
             return None
         if token not in self._clients:
             # No retry handlers: a blind retry of chat.postMessage could post twice; we retry ourselves.
-            self._clients[token] = WebClient(token=token, base_url=self.api_url, timeout=self.timeout,
+            # slack_sdk annotates `timeout` as int; it goes to urllib, which takes fractions of a second.
+            self._clients[token] = WebClient(token=token, base_url=self.api_url,
+                                             timeout=self.timeout,  # type: ignore[arg-type]
                                              retry_handlers=[])
         return self._clients[token]
 
