@@ -521,7 +521,7 @@ class Poster:
             return None
         metadata = {"event_type": event_type, "event_payload": {"story_ids": message.story_ids}}
         try:
-            return self.transport.post(client, (team_id, channel_id), message, metadata)["ts"]
+            return str(self.transport.post(client, (team_id, channel_id), message, metadata)["ts"])
         except ChannelGone as exc:
             self._channel_gone(client, (team_id, channel_id), exc)
         except WorkspaceGone as exc:

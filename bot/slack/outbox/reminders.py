@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.channels import Channel, Subscription
 from bot.domain.schedule import zone
 from bot.domain.stories import Story
+from bot.domain.topics import Topic
 from bot.slack.blocks import SlackMessage
 from bot.slack.digest import choose_stories, deadline_reminder, upcoming_deadlines
 
@@ -30,7 +31,7 @@ def deadline_reminders(stories: Sequence[Story], channels: Iterable[Channel],
     "Today" is the channel's own date at `now`.
     """
     by_key = {(c.team_id, c.channel_id): c for c in channels}
-    topics: dict[tuple[str, str], list] = {}
+    topics: dict[tuple[str, str], list[Topic]] = {}
     for sub in subscriptions:
         topics.setdefault((sub.team_id, sub.channel_id), []).append(sub.topic)
     reminders = []

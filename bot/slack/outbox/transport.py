@@ -66,7 +66,7 @@ def _header(response: Any, name: str) -> str | None:
     headers = getattr(response, "headers", None) or {}
     for key, value in headers.items():
         if key.lower() == name.lower():
-            return value[0] if isinstance(value, list) else value
+            return str(value[0] if isinstance(value, list) else value)
     return None
 
 
