@@ -6,7 +6,8 @@ import pytest
 
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.domain.stories import Story, StorySource
-from bot.slack.digest import build_digest, limit_problems
+from bot.slack.blocks import limit_problems
+from bot.slack.digest import build_digest
 from bot.slack.outbox.batching import (
     BATCH_STORIES,
     DIGEST_EVENT,
