@@ -3,16 +3,17 @@
 from datetime import UTC, datetime, timedelta
 
 from bot.analysis.records import Deadline
+from bot.domain.channels import Channel, Subscription
+from bot.domain.schedule import ASAP
 from bot.domain.stories import Story
 from bot.domain.topics import parse_topic
 from bot.slack.outbox.reminders import deadline_reminders
-from bot.storage.delivery import Channel, Subscription
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
 def channel(channel_id: str, *, paused: bool = False, timezone: str = "UTC") -> Channel:
-    return Channel("T1", channel_id, "asap", timezone, paused, "not_in_channel" if paused else None)
+    return Channel("T1", channel_id, ASAP, timezone, paused, "not_in_channel" if paused else None)
 
 
 def subscription(channel_id: str, topic: str) -> Subscription:
