@@ -142,3 +142,88 @@ def test_name_with_a_ministers_title_is_a_person_even_if_tagged_organization(nlp
     ayrault = by_name(extract_actors(doc))["Jean-Marc Ayrault"]
     assert ayrault.kind == "person"
     assert ayrault.role == "foreign minister of France"
+
+
+# --- the parties to the news, not its newsroom ---------------------------------------------------------
+
+
+def test_dateline_and_agency_credit_are_not_actors(nlp):
+    doc = nlp("NICOSIA, Cyprus (AP) _ The Turkish envoy, Mehmet Aksoy, said on Tuesday that talks with "
+              "Greece would resume next month.")
+    actors = by_name(extract_actors(doc))
+    assert "Mehmet Aksoy" in actors
+    assert "Greece" in actors
+    assert not {"NICOSIA", "Nicosia", "Cyprus", "AP", "Associated Press"} & set(actors)
+
+
+def test_dateline_with_a_dash_is_not_an_actor(nlp):
+    doc = nlp("JOHANNESBURG \u2014 South Africa's foreign minister, Thandi Mokoena, said on Friday that the "
+              "border with Zimbabwe would reopen.")
+    actors = by_name(extract_actors(doc))
+    assert "South Africa" in actors and "Zimbabwe" in actors
+    assert not {"JOHANNESBURG", "Johannesburg"} & set(actors)
+
+
+def test_byline_reporters_and_photo_credits_are_not_actors(nlp):
+    doc = nlp("By PETER LANG and MARIA SOTO, Associated Press Writers\n\n"
+              "Ukraine's president, Olena Marchenko, met Hungary's prime minister in Vienna on Monday. "
+              "(AP Photo/Karl Brandt)\n\nJonas Weber in Berlin contributed reporting.")
+    names = set(by_name(extract_actors(doc)))
+    assert "Olena Marchenko" in names and "Ukraine" in names
+    assert not {"Peter Lang", "PETER LANG", "Maria Soto", "MARIA SOTO", "Karl Brandt", "Jonas Weber"} & names
+
+
+def test_agency_as_source_is_not_an_actor_but_as_a_party_it_is(nlp):
+    doc = nlp("Xinhua reported that the talks had ended. Foreign Minister Li Wei told Reuters the deal was "
+              "close, according to AFP.")
+    names = set(by_name(extract_actors(doc)))
+    assert "Li Wei" in names
+    assert not {"Xinhua", "Reuters", "AFP", "Agence France-Presse"} & names
+    doc = nlp("The president sued CNN on Monday over its coverage of the summit.")
+    assert by_name(extract_actors(doc))["CNN"].kind == "organization"
+
+
+def test_tv_anchor_is_not_an_actor(nlp):
+    doc = nlp("Senator Ruth Calder told CNN anchor Wolf Harlan that the treaty would pass. "
+              "Calder said the vote would come in June.")
+    names = set(by_name(extract_actors(doc)))
+    assert "Ruth Calder" in names
+    assert "Wolf Harlan" not in names
+
+
+def test_a_country_is_a_country_in_every_mention(nlp):
+    doc = nlp("Kenya and Tanzania agreed on Friday to reopen their border. Tanzania said the crossing at "
+              "Namanga would open next week, and Kenya welcomed the deal.")
+    actors = by_name(extract_actors(doc))
+    assert actors["Kenya"].kind == "country"
+    assert actors["Tanzania"].kind == "country"
+
+
+def test_acronym_is_expanded_only_when_the_article_supports_it(nlp):
+    doc = nlp("The ICC fined the Pakistan captain for a slow over rate in the third Test against England. "
+              "The ICC said the fine was final.")
+    names = set(by_name(extract_actors(doc)))
+    assert "International Criminal Court" not in names
+    assert "ICC" in names
+    doc = nlp("The International Criminal Court issued a warrant on Monday. The ICC said the suspect must "
+              "surrender to the court.")
+    assert by_name(extract_actors(doc))["International Criminal Court"].mentions == 2
+
+
+def test_capital_is_its_government_only_where_it_acts(nlp):
+    doc = nlp("Washington said on Monday it would lift the sanctions. Beijing warned against the move. "
+              "The next round of talks will be held in Nairobi.")
+    actors = by_name(extract_actors(doc))
+    assert actors["United States"].kind == "country"
+    assert actors["China"].kind == "country"
+    assert actors["Nairobi"].kind == "place"
+    assert "Kenya" not in actors
+
+
+def test_brussels_is_the_eu_in_a_sentence_about_the_eu(nlp):
+    doc = nlp("Brussels warned London that the EU would not reopen the withdrawal agreement. "
+              "Belgian police closed the streets of Brussels for the summit.")
+    actors = by_name(extract_actors(doc))
+    assert actors["European Union"].mentions == 2
+    assert actors["United Kingdom"].kind == "country"
+    assert actors["Brussels"].kind == "place"

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from bot.analysis.organizations import organization_for
+from bot.analysis.newsroom import credit_spans, in_spans, is_source_credit, newsroom_role, outlet_for
+from bot.analysis.organizations import organization_in
 from bot.analysis.places import NON_COUNTRY_REGIONS, country_for
 from bot.analysis.records import Actor
 
@@ -200,7 +201,7 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
     kinds: list[tuple[Mention, str]] = []
     for m in mentions:
         key = _name_key(m.text)
-        if organization_for(m.text) and m.label != "SPLIT":
+        if (organization_in(m.text, doc.text) or outlet_for(m.text)) and m.label != "SPLIT":
             kinds.append((m, "organization"))  # "U.N." tagged PERSON, "NATO" tagged GPE
             continue
         if key in NON_COUNTRY_REGIONS:
@@ -219,8 +220,9 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
         if m.label == "SPLIT":
             kinds.append((m, "country" if country_for(m.text) else "person"))
             continue
-        if country_for(m.text) and m.label != "LOC":
-            kinds.append((m, "country"))
+        place_kind = _place_kind(doc, m)
+        if place_kind is not None:
+            kinds.append((m, place_kind))
             continue
         kinds.append((m, ENTITY_KINDS[m.label]))
     return kinds
@@ -336,7 +338,7 @@ def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, 
 
 def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: classify, group, name the groups
     """Find, classify and merge the actors of one parsed article."""
-    mentions, title_genders = _raw_mentions(doc)
+    mentions, title_genders = _without_newsroom(doc, *_raw_mentions(doc))
     kinds = _classify(doc, mentions)
     person_words: set[str] = set()
     for m, kind in kinds:
@@ -381,7 +383,7 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
         if kind == "person":
             continue
         compass = compass_country.get(_name_key(m.text)) if kind in ("place", "country", "group") else None
-        body = organization_for(m.text) if kind == "organization" else None
+        body = _body_named(doc, m) if kind == "organization" else None
         if compass is not None:  # "the North" in a Korea story
             g = group_for("country", compass)
             g.canonical = compass
@@ -447,6 +449,7 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
     for name, gender in learned.items():
         index.gender.setdefault(name, gender)
     index.actors.sort(key=lambda a: -a.mentions)
+    index.actors = [a for a in index.actors if not _is_newsroom_person(doc, a, index)]
     return index
 
 
@@ -473,3 +476,129 @@ def extract_actors(doc: Doc) -> list[Actor]:
     index = build_index(doc)
     doc._.diplobot_actors = index
     return index.actors
+
+
+# --- places, countries, organisations and the newsroom (not persons) ------------------------------------
+
+# Prepositions after which a capital is where something happens, not who acts: "talks in Nairobi".
+LOCATIVE_PREPOSITIONS = frozenset({
+    "in", "at", "to", "from", "near", "into", "outside", "inside", "around", "across", "via", "through", "toward",
+    "towards", "within", "of", "for", "over", "on", "out", "past", "beyond", "throughout",
+})
+# Verbs whose object is a place one goes to or acts upon physically: "visited Beijing", "shelled Kabul".
+PLACE_VERBS = frozenset({
+    "visit", "visited", "visits", "visiting", "leave", "left", "leaves", "leaving", "reach", "reached", "enter",
+    "entered", "tour", "toured", "flee", "fled", "attack", "attacked", "bomb", "bombed", "shell", "shelled",
+    "capture", "captured", "seize", "seized", "arrive", "arrived", "host", "hosted", "hosts", "hit", "struck",
+    "rocked", "surround", "surrounded",
+})
+# Nouns a capital modifies when it stands for its government: "Beijing officials", "the Washington administration".
+GOVERNMENT_NOUNS = frozenset({
+    "official", "officials", "government", "authorities", "leadership", "regime", "administration", "leaders",
+    "diplomats", "negotiators",
+})
+# Cities that host an international body: the city stands for the body in a sentence about it.
+BODY_SEATS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "brussels": (("European Union", ("eu", "e.u.", "european", "bloc", "eurozone", "commission", "brexit")),
+                 ("NATO", ("nato", "alliance"))),
+    "the hague": (("International Criminal Court", ("court", "tribunal", "icc")),),
+    "new york": (("United Nations", ("u.n.", "un", "united nations", "security council")),),
+    "vienna": (("International Atomic Energy Agency", ("iaea", "atomic", "nuclear watchdog")),),
+    "geneva": (("United Nations", ("u.n.", "un", "united nations")),),
+}
+
+
+def _without_newsroom(doc: Doc, mentions: list[Mention], genders: dict[int, str]
+                      ) -> tuple[list[Mention], dict[int, str]]:
+    """Mentions that are not the story's newsroom: none inside a dateline, byline or credit line, and no news
+    outlet named as the story's source ("(AP)", "told Reuters", "Xinhua reported")."""
+    spans = credit_spans(doc.text)
+    person_words = {w for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2
+                    for w in _person_key(m.text)}  # "Bloomberg" is a person where Michael Bloomberg is
+    kept: list[Mention] = []
+    kept_genders: dict[int, str] = {}
+    for pos, m in enumerate(mentions):
+        if in_spans(spans, m.start_char, m.end_char):
+            continue
+        if (outlet_for(m.text) and _name_key(m.text) not in person_words and not organization_in(m.text, doc.text)
+                and is_source_credit(doc, m.start, m.end)):
+            continue
+        if pos in genders:
+            kept_genders[len(kept)] = genders[pos]
+        kept.append(m)
+    return kept, kept_genders
+
+
+def _place_kind(doc: Doc, m: Mention) -> str | None:
+    """ "country" or "place" for a name of the country table, None for other names.
+
+    A country's name, demonym or seat of government is the country everywhere in the article, whatever the
+    model tagged it; a capital city is its government only where it acts ("Washington said", "Beijing's
+    warning"), and a place where things happen in it ("talks in Nairobi"). A city that hosts an international
+    body is that body in a sentence about it (`_body_named`).
+    """
+    match = country_for(m.text)
+    if match is None:
+        return None
+    if match.how != "capital" or not doc.has_annotation("DEP"):
+        return "country"
+    if not _acts(doc, m):
+        return "place"
+    return "organization" if _seat_body(doc, m) else "country"
+
+
+def _acts(doc: Doc, m: Mention) -> bool:
+    """The name is an agent in its sentence: subject, possessor, the one a verb addresses, or a party to talks."""
+    token = doc[m.start:m.end].root
+    for _ in range(3):
+        dep = token.dep_
+        if dep in ("nsubj", "nsubjpass", "poss", "agent", "npadvmod"):
+            return True
+        if dep == "compound":
+            return token.head.lower_ in GOVERNMENT_NOUNS
+        if dep == "dobj":
+            return token.head.lower_ not in PLACE_VERBS
+        if dep == "pobj":
+            return token.head.lower_ not in LOCATIVE_PREPOSITIONS or (
+                token.head.lower_ in ("to", "on", "for") and token.head.head.pos_ == "NOUN"
+                and token.head.head.lower_ not in ("trip", "visit", "flight", "journey", "road", "return"))
+        if dep not in ("conj", "appos") or token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+def _seat_body(doc: Doc, m: Mention) -> str | None:
+    """The international body a host city stands for in this sentence ("Brussels" in a sentence on the EU)."""
+    bodies = BODY_SEATS.get(" ".join(m.text.lower().split()))
+    if not bodies:
+        return None
+    lo, hi = sentence_bounds(doc, m.start)
+    words = {t.lower_ for t in doc[lo:hi] if not m.start <= t.i < m.end}
+    for body, cues in bodies:
+        if words & set(cues):
+            return body
+    return None
+
+
+def _body_named(doc: Doc, m: Mention) -> str | None:
+    """The canonical organisation a mention names: a table body the article supports, a news outlet that is a
+    party to the story, or the body a host city stands for."""
+    return organization_in(m.text, doc.text) or outlet_for(m.text) or _seat_body(doc, m)
+
+
+def _is_newsroom_person(doc: Doc, actor: Actor, index: ActorIndex) -> bool:
+    """A journalist of the story rather than a party: "CNN anchor Jake Tapper", "Reuters' Jane Doe"."""
+    if actor.kind != "person":
+        return False
+    if newsroom_role(actor.role):
+        return True
+    for m, a in index.mentions:
+        if a is not actor or m.start == 0:
+            continue
+        before = doc[m.start - 1]
+        if before.lower_ in ("anchor", "host", "correspondent", "reporter", "columnist", "moderator"):
+            return True
+        if before.tag_ == "POS" and m.start >= 2 and outlet_for(doc[m.start - 2].text):
+            return True
+    return False

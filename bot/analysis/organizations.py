@@ -44,6 +44,13 @@ ORGANIZATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Short or generic forms that also name other bodies ("ICC" is the International Cricket Council too, "the
+# Commission" any commission): they stand for the body only when the article names it in another way.
+NEEDS_SUPPORT = frozenset({
+    "icc", "icj", "au", "ec", "is", "nsa", "dod", "commission", "fund", "general assembly", "world court",
+})
+
+
 def _key(text: str) -> str:
     key = " ".join(text.replace("\u2019", "'").replace(".", "").split()).lower()
     return key[4:] if key.startswith("the ") else key
@@ -66,3 +73,21 @@ def organization_for(text: str) -> str | None:
     if text.islower():  # "who", "us", "is": words, not acronyms
         return None
     return _INDEX.get(_key(text))
+
+
+def _other_forms(canonical: str) -> list[str]:
+    return [form for form in (canonical, *ORGANIZATIONS.get(canonical, ())) if _key(form) not in NEEDS_SUPPORT]
+
+
+def organization_in(text: str, article: str) -> str | None:
+    """Like `organization_for`, but a form that also names other bodies ("ICC") counts only when `article`
+    names the body in another way ("International Criminal Court")."""
+    body = organization_for(text)
+    if body is None or _key(text) not in NEEDS_SUPPORT:
+        return body
+    lowered = article.lower()
+    for form in _other_forms(body):
+        plain = form.removeprefix("the ").lower()
+        if len(plain) > 3 and plain in lowered or len(plain) <= 3 and plain.upper() in article.split():
+            return body
+    return None

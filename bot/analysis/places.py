@@ -113,7 +113,126 @@ COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] =
     "Australia": ((), ("Canberra",), ("Australian", "Australians")),
     "New Zealand": ((), ("Wellington",), ("New Zealander", "New Zealanders")),
     "Vatican": (("Holy See", "Vatican City"), (), ()),
+    # The other sovereign states, so that every country of a story is a country.
+    "Albania": ((), ("Tirana",), ("Albanian", "Albanians")),
+    "Andorra": ((), ("Andorra la Vella",), ("Andorran",)),
+    "Angola": ((), ("Luanda",), ("Angolan", "Angolans")),
+    "Antigua and Barbuda": ((), ("St. John's",), ("Antiguan",)),
+    "Bahamas": (("The Bahamas",), ("Nassau",), ("Bahamian", "Bahamians")),
+    "Bahrain": ((), ("Manama",), ("Bahraini", "Bahrainis")),
+    "Barbados": ((), ("Bridgetown",), ("Barbadian", "Barbadians")),
+    "Belize": ((), ("Belmopan",), ("Belizean",)),
+    "Benin": ((), ("Porto-Novo", "Cotonou"), ("Beninese",)),
+    "Bhutan": ((), ("Thimphu",), ("Bhutanese",)),
+    "Bolivia": ((), ("La Paz", "Sucre"), ("Bolivian", "Bolivians")),
+    "Bosnia and Herzegovina": (("Bosnia", "Bosnia-Herzegovina"), ("Sarajevo",), ("Bosnian", "Bosnians")),
+    "Botswana": ((), ("Gaborone",), ("Botswanan", "Batswana")),
+    "Brunei": ((), ("Bandar Seri Begawan",), ("Bruneian",)),
+    "Burkina Faso": ((), ("Ouagadougou",), ("Burkinabe",)),
+    "Burundi": ((), ("Gitega", "Bujumbura"), ("Burundian", "Burundians")),
+    "Cambodia": ((), ("Phnom Penh",), ("Cambodian", "Cambodians")),
+    "Cameroon": ((), ("Yaounde", "Yaoundé"), ("Cameroonian", "Cameroonians")),
+    "Cape Verde": (("Cabo Verde",), ("Praia",), ("Cape Verdean",)),
+    "Central African Republic": ((), ("Bangui",), ()),
+    "Chad": ((), ("N'Djamena",), ("Chadian", "Chadians")),
+    "Comoros": ((), ("Moroni",), ("Comorian",)),
+    "Congo": (("Republic of Congo", "Congo-Brazzaville"), ("Brazzaville",), ("Congolese",)),
+    "Democratic Republic of Congo": (("DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa",
+                                      "Zaire"), ("Kinshasa",), ()),
+    "Costa Rica": ((), ("San Jose", "San José"), ("Costa Rican", "Costa Ricans")),
+    "Croatia": ((), ("Zagreb",), ("Croatian", "Croatians", "Croat", "Croats")),
+    "Cyprus": ((), ("Nicosia",), ("Cypriot", "Cypriots")),
+    "Djibouti": ((), (), ("Djiboutian",)),
+    "Dominica": ((), ("Roseau",), ()),
+    "Dominican Republic": ((), ("Santo Domingo",), ("Dominican", "Dominicans")),
+    "East Timor": (("Timor-Leste",), ("Dili",), ("East Timorese", "Timorese")),
+    "Ecuador": ((), ("Quito",), ("Ecuadorian", "Ecuadoreans", "Ecuadorians")),
+    "El Salvador": ((), ("San Salvador",), ("Salvadoran", "Salvadorans")),
+    "Equatorial Guinea": ((), ("Malabo",), ("Equatoguinean",)),
+    "Eritrea": ((), ("Asmara",), ("Eritrean", "Eritreans")),
+    "Estonia": ((), ("Tallinn",), ("Estonian", "Estonians")),
+    "Eswatini": (("Swaziland",), ("Mbabane",), ("Swazi",)),
+    "Fiji": ((), ("Suva",), ("Fijian", "Fijians")),
+    "Gabon": ((), ("Libreville",), ("Gabonese",)),
+    "Gambia": (("The Gambia",), ("Banjul",), ("Gambian", "Gambians")),
+    "Ghana": ((), ("Accra",), ("Ghanaian", "Ghanaians")),
+    "Grenada": ((), ("St. George's",), ("Grenadian",)),
+    "Guatemala": ((), ("Guatemala City",), ("Guatemalan", "Guatemalans")),
+    "Guinea": ((), ("Conakry",), ("Guinean", "Guineans")),
+    "Guinea-Bissau": ((), ("Bissau",), ()),
+    "Guyana": ((), ("Georgetown",), ("Guyanese",)),
+    "Haiti": ((), ("Port-au-Prince",), ("Haitian", "Haitians")),
+    "Honduras": ((), ("Tegucigalpa",), ("Honduran", "Hondurans")),
+    "Iceland": ((), ("Reykjavik", "Reykjavík"), ("Icelandic", "Icelanders")),
+    "Ivory Coast": (("Cote d'Ivoire", "Côte d'Ivoire"), ("Yamoussoukro", "Abidjan"), ("Ivorian", "Ivorians")),
+    "Jamaica": ((), ("Kingston",), ("Jamaican", "Jamaicans")),
+    "Kiribati": ((), ("Tarawa",), ()),
+    "Kyrgyzstan": ((), ("Bishkek",), ("Kyrgyz",)),
+    "Laos": ((), ("Vientiane",), ("Laotian", "Lao")),
+    "Latvia": ((), ("Riga",), ("Latvian", "Latvians")),
+    "Lesotho": ((), ("Maseru",), ()),
+    "Liberia": ((), ("Monrovia",), ("Liberian", "Liberians")),
+    "Liechtenstein": ((), ("Vaduz",), ()),
+    "Lithuania": ((), ("Vilnius",), ("Lithuanian", "Lithuanians")),
+    "Luxembourg": ((), (), ("Luxembourger", "Luxembourgers")),
+    "Madagascar": ((), ("Antananarivo",), ("Malagasy",)),
+    "Malawi": ((), ("Lilongwe",), ("Malawian", "Malawians")),
+    "Maldives": ((), ("Malé",), ("Maldivian", "Maldivians")),
+    "Mali": ((), ("Bamako",), ("Malian", "Malians")),
+    "Malta": ((), ("Valletta",), ("Maltese",)),
+    "Marshall Islands": ((), ("Majuro",), ()),
+    "Mauritania": ((), ("Nouakchott",), ("Mauritanian", "Mauritanians")),
+    "Mauritius": ((), ("Port Louis",), ("Mauritian", "Mauritians")),
+    "Micronesia": ((), ("Palikir",), ("Micronesian",)),
+    "Moldova": ((), ("Chisinau", "Chișinău"), ("Moldovan", "Moldovans")),
+    "Monaco": ((), (), ("Monegasque",)),
+    "Montenegro": ((), ("Podgorica",), ("Montenegrin", "Montenegrins")),
+    "Mozambique": ((), ("Maputo",), ("Mozambican", "Mozambicans")),
+    "Namibia": ((), ("Windhoek",), ("Namibian", "Namibians")),
+    "Nauru": ((), (), ("Nauruan",)),
+    "Nepal": ((), ("Kathmandu",), ("Nepali", "Nepalese")),
+    "Niger": ((), ("Niamey",), ("Nigerien", "Nigeriens")),
+    "North Macedonia": (("Macedonia",), ("Skopje",), ("Macedonian", "Macedonians")),
+    "Palau": ((), ("Ngerulmud",), ("Palauan",)),
+    "Panama": ((), ("Panama City",), ("Panamanian", "Panamanians")),
+    "Papua New Guinea": ((), ("Port Moresby",), ("Papua New Guinean",)),
+    "Paraguay": ((), ("Asuncion", "Asunción"), ("Paraguayan", "Paraguayans")),
+    "Rwanda": ((), ("Kigali",), ("Rwandan", "Rwandans")),
+    "Saint Kitts and Nevis": ((), ("Basseterre",), ()),
+    "Saint Lucia": ((), ("Castries",), ()),
+    "Saint Vincent and the Grenadines": ((), ("Kingstown",), ()),
+    "Samoa": ((), ("Apia",), ("Samoan", "Samoans")),
+    "San Marino": ((), (), ()),
+    "Sao Tome and Principe": (("São Tomé and Príncipe",), (), ()),
+    "Senegal": ((), ("Dakar",), ("Senegalese",)),
+    "Seychelles": ((), (), ("Seychellois",)),
+    "Sierra Leone": ((), ("Freetown",), ("Sierra Leonean", "Sierra Leoneans")),
+    "Slovakia": ((), ("Bratislava",), ("Slovak", "Slovaks", "Slovakian")),
+    "Slovenia": ((), ("Ljubljana",), ("Slovenian", "Slovenians", "Slovene", "Slovenes")),
+    "Solomon Islands": ((), ("Honiara",), ()),
+    "South Sudan": ((), ("Juba",), ("South Sudanese",)),
+    "Sri Lanka": ((), ("Colombo",), ("Sri Lankan", "Sri Lankans")),
+    "Suriname": ((), ("Paramaribo",), ("Surinamese",)),
+    "Tajikistan": ((), ("Dushanbe",), ("Tajik", "Tajiks")),
+    "Tanzania": ((), ("Dodoma", "Dar es Salaam"), ("Tanzanian", "Tanzanians")),
+    "Togo": ((), ("Lome", "Lomé"), ("Togolese",)),
+    "Tonga": ((), ("Nuku'alofa",), ("Tongan", "Tongans")),
+    "Trinidad and Tobago": (("Trinidad",), ("Port of Spain",), ("Trinidadian", "Trinidadians")),
+    "Turkmenistan": ((), ("Ashgabat",), ("Turkmen",)),
+    "Tuvalu": ((), ("Funafuti",), ()),
+    "Uganda": ((), ("Kampala",), ("Ugandan", "Ugandans")),
+    "Uruguay": ((), ("Montevideo",), ("Uruguayan", "Uruguayans")),
+    "Vanuatu": ((), ("Port Vila",), ()),
+    "Zambia": ((), ("Lusaka",), ("Zambian", "Zambians")),
+    "Zimbabwe": ((), ("Harare",), ("Zimbabwean", "Zimbabweans")),
 }
+
+# Seats of government that are not cities: they stand for the government wherever they are named.
+SEATS_OF_GOVERNMENT = frozenset({
+    "white house", "foggy bottom", "oval office", "kremlin", "zhongnanhai", "blue house", "downing street",
+    "whitehall", "number 10", "élysée", "elysee", "élysée palace", "elysee palace", "quai d'orsay", "chancellery",
+    "palazzo chigi", "moncloa", "malacañang", "malacanang",
+})
 
 # Other GPE and LOC names that are not countries but often sit next to them.
 NON_COUNTRY_REGIONS = frozenset({
@@ -128,7 +247,7 @@ class CountryMatch:
     """A surface form resolved to its country, and how it names it."""
 
     country: str
-    how: str  # name | capital | demonym
+    how: str  # name | capital (a city) | seat (a seat of government that is not a city) | demonym
 
 
 def _key(text: str) -> str:
@@ -148,7 +267,8 @@ def _build_index() -> dict[str, CountryMatch]:
         for name in names:
             index.setdefault(_key(name), CountryMatch(country, "name"))
         for capital in capitals:
-            index.setdefault(_key(capital), CountryMatch(country, "capital"))
+            how = "seat" if _key(capital) in SEATS_OF_GOVERNMENT else "capital"
+            index.setdefault(_key(capital), CountryMatch(country, how))
         for demonym in demonyms:
             index.setdefault(_key(demonym), CountryMatch(country, "demonym"))
     return index
