@@ -227,3 +227,8 @@ def test_brussels_is_the_eu_in_a_sentence_about_the_eu(nlp):
     assert actors["European Union"].mentions == 2
     assert actors["United Kingdom"].kind == "country"
     assert actors["Brussels"].kind == "place"
+
+
+def test_a_talk_show_host_quoted_as_a_commentator_stays_an_actor(nlp):
+    doc = nlp("Conservative radio host Dale Pruitt said the treaty was a mistake. Pruitt has opposed it for years.")
+    assert "Dale Pruitt" in by_name(extract_actors(doc))

@@ -597,7 +597,7 @@ def _is_newsroom_person(doc: Doc, actor: Actor, index: ActorIndex) -> bool:
         if a is not actor or m.start == 0:
             continue
         before = doc[m.start - 1]
-        if before.lower_ in ("anchor", "host", "correspondent", "reporter", "columnist", "moderator"):
+        if before.lower_ in ("anchor", "correspondent", "reporter", "columnist", "moderator"):
             return True
         if before.tag_ == "POS" and m.start >= 2 and outlet_for(doc[m.start - 2].text):
             return True
