@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from bot.analysis.first_names import first_name_gender
 from bot.analysis.newsroom import credit_spans, in_spans, is_source_credit, newsroom_role, outlet_for
 from bot.analysis.organizations import organization_in
 from bot.analysis.places import NON_COUNTRY_REGIONS, country_for
@@ -159,31 +160,127 @@ class _Group:
     canonical: str | None = None
 
 
-def _group_people(mentions: list[Mention]) -> dict[int, tuple[str, str]]:
-    """Map each person mention (by position in `mentions`) to the (first, last) key of its person."""
-    full: Counter[tuple[str, str]] = Counter()
+# Titles only a royal has: "King Hussein" is never the Saddam Hussein whom the article calls president.
+ROYAL_TITLES = frozenset({"king", "queen", "prince", "princess", "sheikh", "emir", "sultan", "crown"})
+GENDERED_TITLES = {**GENDER_TITLES, "king": "m", "queen": "f", "prince": "m", "princess": "f"}
+DOMINANT_RATIO = 2  # a shared surname goes to the person named this many times more often than the next
+
+
+def _titles_before(doc: Doc, start: int) -> list[str]:
+    """The titles written right before a name ("Retired Lt. Gen.", "Mr.", "King"), lower-cased, no dots."""
+    titles: list[str] = []
+    i = start - 1
+    while i >= 0 and start - i <= 4:
+        word = doc[i].lower_.rstrip(".")
+        if word not in ROLE_TITLES and word not in GENDER_TITLES or not (doc[i].is_title or doc[i].is_upper):
+            break
+        titles.append(word)
+        i -= 1
+    return titles
+
+
+@dataclass
+class _PersonCandidate:
+    """A person a surname may stand for: one full name, or a surname introduced with a title."""
+
+    key: tuple[str, str]
+    first_at: int  # token index of its first mention
+    gender: str | None = None
+    titles: set[str] = field(default_factory=set)
+    count: int = 0
+
+
+def _title_gender(titles: list[str]) -> str | None:
+    return next((GENDERED_TITLES[t] for t in titles if t in GENDERED_TITLES), None)
+
+
+def _compatible(candidate: _PersonCandidate, gender: str | None, titles: list[str]) -> bool:
+    """A surname mention with these titles may name this person: no gender clash, no royal/office clash."""
+    if gender and candidate.gender and gender != candidate.gender:
+        return False
+    royal = {t for t in titles if t in ROYAL_TITLES}
+    office = {t for t in titles if t in ROLE_TITLES and t not in ROYAL_TITLES and t != "former"}
+    their_royal = {t for t in candidate.titles if t in ROYAL_TITLES}
+    their_office = {t for t in candidate.titles if t in ROLE_TITLES and t not in ROYAL_TITLES and t != "former"}
+    if royal and (their_office and not their_royal or their_royal and not royal & their_royal):
+        return False
+    return not (office and their_royal and not their_office)
+
+
+def _group_people(mentions: list[Mention], doc: Doc | None = None) -> dict[int, tuple[str, str]]:
+    """Map each person mention (by position in `mentions`) to the (first, last) key of its person.
+
+    A full name ("Hillary Clinton") names a person. A surname or title + surname goes to the one person of the
+    article it is compatible with (gender from Mr./Mrs. and the first name, royal titles); when several share
+    it, to the one named far more often, else it stays a person of its own ("Clinton"). A titled surname
+    before any compatible full name ("President Obama" … "Michelle Obama") introduces its own person.
+    """
+    full: dict[tuple[str, str], _PersonCandidate] = {}
     for m in mentions:
         key = _person_key(m.text)
         if len(m.text.split()) >= 2 and key[0] != key[1]:
-            full[key] += 1
-    by_last: dict[str, list[tuple[str, str]]] = {}
-    by_first: dict[str, list[tuple[str, str]]] = {}
-    for key in full:
-        by_last.setdefault(key[1], []).append(key)
-        by_first.setdefault(key[0], []).append(key)
+            titles = _titles_before(doc, m.start) if doc is not None else []
+            cand = full.setdefault(key, _PersonCandidate(key, m.start))
+            cand.count += 1
+            cand.titles.update(titles)
+            cand.gender = cand.gender or _title_gender(titles)
+    for cand in full.values():
+        cand.gender = cand.gender or first_name_gender(cand.key[0])
+    by_last: dict[str, list[_PersonCandidate]] = {}
+    by_first: dict[str, list[_PersonCandidate]] = {}
+    for cand in full.values():
+        by_last.setdefault(cand.key[1], []).append(cand)
+        by_first.setdefault(cand.key[0], []).append(cand)
+    solo: dict[str, list[_PersonCandidate]] = {}  # surnames introduced with a title, no full name yet
     assigned: dict[int, tuple[str, str]] = {}
     for pos, m in enumerate(mentions):
         key = _person_key(m.text)
         if key in full or ("." in m.text and len(m.text) <= 5):  # "U.N." is not Kim Jong Un
             assigned[pos] = key
             continue
-        word = key[1]
-        candidates = by_last.get(word) or by_first.get(word) or []
-        if candidates:
-            assigned[pos] = max(candidates, key=lambda k: full[k])
-        else:
-            assigned[pos] = key
+        titles = _titles_before(doc, m.start) if doc is not None else []
+        chosen = _person_for_surname(key[1], m.start, titles, by_last, by_first, solo)
+        assigned[pos] = (key[1], key[1]) if chosen.key[0] == "" else chosen.key
     return assigned
+
+
+def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str, list[_PersonCandidate]],
+                        by_first: dict[str, list[_PersonCandidate]],
+                        solo: dict[str, list[_PersonCandidate]]) -> _PersonCandidate:
+    """The person a one-word name at token `at` stands for; a new surname-only person when none fits."""
+    gender = _title_gender(titles)
+    surname_of = [c for c in by_last.get(word, []) if _compatible(c, gender, titles)]
+    offices = {t for t in titles if t not in GENDER_TITLES and t != "former"}
+    if offices and by_last.get(word) and not any(c.first_at < at or c.titles & offices for c in surname_of):
+        surname_of = []  # named by title before any full name it could be: a person of its own
+    candidates = surname_of + [c for c in solo.get(word, []) if _compatible(c, gender, titles)]
+    if not candidates and not by_last.get(word):
+        candidates = [c for c in by_first.get(word, []) if _compatible(c, gender, titles)]
+    chosen = _dominant(candidates)
+    if chosen is None and (titles or not candidates):
+        own = ("", word) if not candidates else ("?", word)
+        chosen = next((c for c in solo.get(word, []) if c.key == own), None)
+        if chosen is None:
+            chosen = _PersonCandidate(own, at, gender, set(titles))
+            solo.setdefault(word, []).append(chosen)
+    elif chosen is None:
+        chosen = _PersonCandidate(("?", word), at)  # shared surname, no one stands out
+    chosen.count += 1
+    chosen.titles.update(titles)
+    chosen.gender = chosen.gender or gender
+    return chosen
+
+
+def _dominant(candidates: list[_PersonCandidate]) -> _PersonCandidate | None:
+    """The one candidate, or the one named at least DOMINANT_RATIO times as often as any other."""
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        return None
+    ranked = sorted(candidates, key=lambda c: -c.count)
+    if ranked[0].count >= DOMINANT_RATIO * max(ranked[1].count, 1):
+        return ranked[0]
+    return None
 
 
 def _is_person_name_token(word: str, person_words: set[str]) -> bool:
@@ -361,7 +458,7 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
         return groups[gkey]
 
     people = [m for m, kind in kinds if kind == "person"]
-    person_keys = _group_people(people)
+    person_keys = _group_people(people, doc)
     mention_group: list[tuple[Mention, _Group]] = []
     for pos, m in enumerate(people):
         g = group_for("person", " ".join(person_keys[pos]))
@@ -427,7 +524,8 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
                 actor.role = role_of(doc, m.start, m.end)
                 if actor.role:
                     break
-            gender = genders_by_group.get(id(g)) or _role_gender(actor.role)
+            gender = genders_by_group.get(id(g)) or _role_gender(actor.role) or (
+                first_name_gender(_person_key(actor.name)[0]) if len(actor.name.split()) >= 2 else None)
             if gender:
                 index.gender[actor.name] = gender
         actors_by_group[id(g)] = actor

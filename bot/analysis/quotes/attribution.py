@@ -43,6 +43,8 @@ DASHES = "\u2015\u2014\u2013-"
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they", "we"})
 TITLE_WORDS_SKIP = frozenset({"official", "officials", "source", "sources", "aide", "aides", "person", "people"})
+PRONOUN_REACH = 250  # tokens back a pronoun may look for the person it stands for
+PRONOUN_NEAR = 40  # a person named this close may be meant even when not a subject
 
 
 
@@ -67,7 +69,9 @@ class _Resolver:
         self.person_starts = [m.start for m, a in index.mentions if a.kind == "person"]
         self.persons = [(m, a) for m, a in index.mentions if a.kind == "person"]
         self.person_is_subject = [any(t.dep_ in SUBJECT_DEPS for t in doc[m.start:m.end]) for m, _ in self.persons]
-        self.last_speaker: Actor | None = None
+        self.in_quote: list[bool] = [False] * len(doc)
+        self.resolved_at: list[int] = []  # token positions of speakers already resolved, sorted
+        self.resolved_actor: list[Actor] = []
 
     def mention_span(self, token: Token) -> tuple[int, int, Actor | None]:
         """The mention a subject token stands in, widened to the whole name, with its actor."""
@@ -106,31 +110,44 @@ class _Resolver:
         return None
 
     def _pronoun(self, token: Token) -> Actor | None:
-        """The nearest person before `token` whose gender does not contradict the pronoun.
+        """The person "he"/"she" most likely stands for, or None.
 
-        A person who was the subject of a clause wins over one only mentioned in passing; a known gender
-        that fits wins over an unknown one.
+        News copy goes on about the subject of the sentence before, or the speaker of the last attribution:
+        the nearest such person whose gender does not contradict the pronoun wins. Without one, a fitting
+        person named just before (same or previous sentence) is taken; names inside quotation marks are
+        words of a speaker, not antecedents.
         """
         want = PRONOUN_GENDER[token.lower_]
         pos = bisect.bisect_left(self.person_starts, token.i)
-        fitting: Actor | None = None
-        unknown: Actor | None = None
-        unknown_subject: Actor | None = None
+        found: list[tuple[int, Actor, bool]] = []
         for k in range(pos - 1, max(-1, pos - 40), -1):
             mention, actor = self.persons[k]
+            if token.i - mention.start > PRONOUN_REACH:
+                break
+            if not self.in_quote[mention.start]:
+                found.append((mention.start, actor, self.person_is_subject[k]))
+        lo = bisect.bisect_left(self.resolved_at, token.i - PRONOUN_REACH)
+        hi = bisect.bisect_left(self.resolved_at, token.i)
+        found.extend((self.resolved_at[j], self.resolved_actor[j], True) for j in range(lo, hi))
+        found.sort(key=lambda f: -f[0])
+        nearby: Actor | None = None
+        for start, actor, is_subject in found:
             gender = self.index.gender.get(actor.name)
             if gender is not None and gender != want:
                 continue
-            distance = token.i - mention.start
-            if self.person_is_subject[k] and gender == want and distance < 150:
+            if is_subject:
                 return actor
-            if self.person_is_subject[k] and unknown_subject is None and distance < 50:
-                unknown_subject = actor
-            if gender == want and fitting is None:
-                fitting = actor
-            if gender is None and unknown is None:
-                unknown = actor
-        return unknown_subject or fitting or unknown
+            if nearby is None and token.i - start <= PRONOUN_NEAR:
+                nearby = actor
+        return nearby
+
+    def remember(self, start: int, actor: Actor | None) -> None:
+        """A speaker found at token `start`: later pronouns may go on about them."""
+        if actor is None or actor.kind != "person":
+            return
+        k = bisect.bisect_left(self.resolved_at, start)
+        self.resolved_at.insert(k, start)
+        self.resolved_actor.insert(k, actor)
 
     def _by_role(self, token: Token, start: int) -> Actor | None:
         """ "the spokeswoman" -> the person whose role says spokeswoman; the most recent such person wins."""
@@ -228,6 +245,7 @@ def extract_quotes(doc: Doc, actors: list[Actor], *, reported: bool = True) -> l
         token_ranges.append((first, last))
         for i in range(first, last):
             in_quote[i] = True
+    resolver.in_quote = in_quote
     context = _Context(doc, text, token_starts, in_quote, resolver)
     quotes: list[Quote] = []
     previous: _Found | None = None
@@ -330,7 +348,10 @@ def _attribution_sentence(ctx: _Context, start: int) -> bool:
     return False
 
 
-def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor | None) -> None:
+def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor | None,
+                    resolver: _Resolver | None = None) -> None:
+    if resolver is not None:
+        resolver.remember(start, actor)
     quote.speaker_start = doc[start].idx
     quote.speaker_end = doc[end - 1].idx + len(doc[end - 1])
     quote.speaker_text = doc[start:end].text
@@ -509,7 +530,7 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         return None  # a scare quote or a title
     quote = Quote(text=text[start:end], start=start, end=end, direct=True, cue=cue.text if cue else None)
     if speaker is not None:
-        _speaker_fields(doc, quote, *speaker)
+        _speaker_fields(doc, quote, *speaker, resolver=resolver)
     elif continues:
         # The quote goes on after its attribution: '"…," she said. "…"'
         for name in ("speaker", "speaker_text", "speaker_start", "speaker_end", "cue"):
@@ -522,7 +543,7 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         # A quote paragraph after a paragraph about someone: 'Valastro praised Christie. ¶ "We need…"'
         subject = _last_person_subject(ctx, paragraph[0])
         if subject is not None:
-            _speaker_fields(doc, quote, *resolver.mention_span(subject))
+            _speaker_fields(doc, quote, *resolver.mention_span(subject), resolver=resolver)
     cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
     return _Found(quote, cue_i, paragraph, continues)
 
