@@ -232,3 +232,49 @@ def test_brussels_is_the_eu_in_a_sentence_about_the_eu(nlp):
 def test_a_talk_show_host_quoted_as_a_commentator_stays_an_actor(nlp):
     doc = nlp("Conservative radio host Dale Pruitt said the treaty was a mistake. Pruitt has opposed it for years.")
     assert "Dale Pruitt" in by_name(extract_actors(doc))
+
+
+# --- people who share a name stay apart (invented text) --------------------------------------------
+
+
+def test_king_and_president_sharing_a_surname_stay_two_people(nlp):
+    doc = nlp(
+        "King Hussein met envoys on Tuesday as Iraqi President Saddam Hussein massed troops.\n\n"
+        "Saddam Hussein spoke on television. King Hussein left for London."
+    )
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert set(people) == {"Hussein", "Saddam Hussein"}
+    assert people["Hussein"].role == "King"
+    assert "Hussein" not in people["Saddam Hussein"].aliases
+
+
+def test_relatives_with_one_surname_keep_their_own_names(nlp):
+    doc = nlp(
+        "Juan Miguel Gonzalez said on Wednesday he wanted his son back. Lazaro Gonzalez, the boy's "
+        "great-uncle, refused. Elian Gonzalez, 6, played in the yard."
+    )
+    people = {a.name for a in extract_actors(doc) if a.kind == "person"}
+    assert {"Juan Miguel Gonzalez", "Lazaro Gonzalez", "Elian Gonzalez"} <= people
+
+
+def test_bare_shared_surname_goes_to_the_person_named_far_more_often(nlp):
+    doc = nlp(
+        "Hillary Clinton campaigned in Ohio. Her husband, Bill Clinton, stayed home. Hillary Clinton "
+        "spoke in Columbus and Hillary Clinton spoke in Dayton. Clinton then flew to Iowa."
+    )
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Hillary Clinton"].mentions == 4
+    assert people["Bill Clinton"].mentions == 1
+
+
+def test_titled_surname_is_not_widened_to_a_relative_of_the_other_gender(nlp):
+    doc = nlp("President Obama spoke at the dinner on Saturday. Michelle Obama introduced him. Mr. Obama smiled.")
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Michelle Obama"].mentions == 1
+    assert people["Obama"].mentions == 2
+    assert people["Obama"].role == "President"
+
+
+def test_a_model_number_is_never_a_person(nlp):
+    doc = nlp("The deputy fired an X26 Taser at the man, the sheriff said.")
+    assert not [a for a in extract_actors(doc) if a.kind == "person" and "26" in a.name]

@@ -249,3 +249,64 @@ def test_quoted_subheading_is_not_a_quote(nlp):
     text = ("\"The talks will resume,\" said Omar Haddad, the Jordanian negotiator.\n\n"
             "'All Bets Are Off'\n\nThe next round opens in Amman on Monday.")
     assert [q.text for q in direct_quotes_of(nlp, text)] == ["The talks will resume,"]
+
+
+# --- who said it: people who share a name, pronouns, roles (invented text) -------------------------
+
+
+def test_quote_of_the_king_is_not_given_to_the_president_with_his_surname(nlp):
+    text = (
+        "King Hussein met envoys on Tuesday as Iraqi President Saddam Hussein massed troops.\n\n"
+        "\u201cWe will not allow a war on our soil,\u201d King Hussein said.\n\n"
+        "Saddam Hussein told Iraqi television: \u201cKuwait is our province.\u201d"
+    )
+    first, second = direct_quotes_of(nlp, text)
+    assert first.speaker == "Hussein"
+    assert second.speaker == "Saddam Hussein"
+
+
+def test_pronoun_goes_to_the_subject_not_to_a_person_named_in_passing(nlp):
+    text = (
+        "FBI Director Louis Freeh briefed senators on the embassy bombings, which officials blamed on "
+        "Osama bin Laden.\n\n\u201cHundreds of people have been interviewed,\u201d he said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Louis Freeh"
+    assert quote.speaker_text == "he"
+
+
+def test_pronoun_skips_a_person_of_the_other_gender(nlp):
+    text = (
+        "Betty Shelby was placed on leave on Monday. Donald Trump visited the city on Wednesday.\n\n"
+        "\u201cI am very, very troubled by that,\u201d he said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Donald Trump"
+
+
+def test_each_relative_keeps_their_own_quote(nlp):
+    text = (
+        "Juan Miguel Gonzalez said on Wednesday he wanted his son back. Lazaro Gonzalez, the boy's "
+        "great-uncle, refused.\n\n"
+        "\u201cMy son belongs with me and with his father,\u201d Juan Miguel Gonzalez said.\n\n"
+        "\u201cThe boy is staying here with his family,\u201d Lazaro Gonzalez told reporters."
+    )
+    first, second = direct_quotes_of(nlp, text)
+    assert first.speaker == "Juan Miguel Gonzalez"
+    assert second.speaker == "Lazaro Gonzalez"
+
+
+def test_role_with_another_country_is_not_resolved_to_an_envoy(nlp):
+    text = (
+        "The Soviet envoy Yuri Petrov met officials in Athens on Monday.\n\n"
+        "\u201cWe have nothing to discuss with them,\u201d the Iraqi ambassador said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker is None
+    assert quote.speaker_text == "the Iraqi ambassador"
+
+
+def test_unresolved_pronoun_leaves_the_speaker_empty(nlp):
+    text = "\u201cWe will be back next year with more money,\u201d she said."
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker is None

@@ -124,7 +124,7 @@ def _raw_mentions(doc: Doc) -> tuple[list[Mention], dict[int, str]]:
         if ent.label_ not in ENTITY_KINDS:
             continue
         start, end, gender = _clean_span(doc, ent.start, ent.end, ent.label_)
-        if start >= end:
+        if start >= end or ent.label_ == "PERSON" and _is_object_name(doc, start, end):
             continue
         if end - start == 1 and doc[start].lower_ in ROLE_TITLES and start > 0 and doc[start - 1].lower_ == "of":
             continue  # "State" in "Secretary of State"
@@ -137,6 +137,11 @@ def _raw_mentions(doc: Doc) -> tuple[list[Mention], dict[int, str]]:
             genders[len(mentions)] = gender
         mentions.append(_mention(doc, start, end, ent.label_))
     return mentions, genders
+
+
+def _is_object_name(doc: Doc, start: int, end: int) -> bool:
+    """A model number tagged as a person ("X26 Taser", "AR-15"): people's names have no digits."""
+    return any(any(ch.isdigit() for ch in t.text) for t in doc[start:end])
 
 
 def _mention(doc: Doc, start: int, end: int, label: str) -> Mention:

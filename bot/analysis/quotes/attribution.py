@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
+from bot.analysis.places import country_for
 from bot.analysis.quotes.marks import (
     MAX_QUOTE_CHARS,
     QUOTE_MARK_CHARS,
@@ -80,7 +81,8 @@ class _Resolver:
             return mention.start, mention.end, self.index.actor_at(token.i)
         lower = token.lower_
         if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
-            return self.mention_span(token.head.head)  # "Murphy, who said": the one "who" stands for
+            # "Murphy, who said": the mention is "who", the speaker the one it stands for.
+            return token.i, token.i + 1, self.mention_span(token.head.head)[2]
         if lower in PERSON_PRONOUNS:
             return token.i, token.i + 1, self._pronoun(token)
         if lower in GROUP_PRONOUNS or token.tag_ == "PRP":
@@ -150,19 +152,49 @@ class _Resolver:
         self.resolved_actor.insert(k, actor)
 
     def _by_role(self, token: Token, start: int) -> Actor | None:
-        """ "the spokeswoman" -> the person whose role says spokeswoman; the most recent such person wins."""
+        """ "the spokeswoman" -> the person whose role says spokeswoman; the most recent such person wins.
+
+        Every qualifier of the role must fit too: "the Iraqi ambassador to Greece" is never an envoy whose
+        role names another country.
+        """
         word = token.lower_
         if word in TITLE_WORDS_SKIP:
             return None
+        qualifiers = _role_qualifiers(token)
         pos = bisect.bisect_left(self.person_starts, token.i)
-        for k in range(pos - 1, -1, -1):
+        for k in [*range(pos - 1, -1, -1), *range(pos, len(self.persons))]:
             actor = self.persons[k][1]
-            if actor.role and word in actor.role.lower().split():
-                return actor
-        for _mention, actor in self.persons[pos:]:
-            if actor.role and word in actor.role.lower().split():
+            if actor.role and word in actor.role.lower().split() and _role_fits(actor.role, qualifiers):
                 return actor
         return None
+
+
+ROLE_QUALIFIERS_IGNORED = frozenset({"former", "top", "senior", "new", "then", "current", "longtime", "chief",
+                                     "the", "a", "an", "its", "his", "her", "their"})
+
+
+def _role_qualifiers(token: Token) -> list[str]:
+    """The words that narrow a role noun: "Iraqi" and "Greece" in "the Iraqi ambassador to Greece"."""
+    words = [c.text for c in token.lefts if c.dep_ in ("amod", "compound", "nmod", "poss")
+             and c.lower_ not in ROLE_QUALIFIERS_IGNORED and c.is_alpha]
+    for prep in token.rights:
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "of", "for", "at", "in"):
+            words.extend(g.text for g in prep.children if g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS"))
+    return words
+
+
+def _role_fits(role: str, qualifiers: list[str]) -> bool:
+    """Each qualifier is in the role, or names the same country as a word of it ("Iraqi" ~ "Iraq's")."""
+    words = role.replace("\u2019", "'").replace("'s", "").split()
+    lower = {w.lower() for w in words}
+    countries = {c.country for c in (country_for(w) for w in words) if c is not None}
+    for q in qualifiers:
+        if q.lower() in lower:
+            continue
+        country = country_for(q)
+        if country is None or country.country not in countries:
+            return False
+    return True
 
 
 def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
