@@ -68,7 +68,7 @@ class _Resolver:
             for i in range(mention.start, mention.end):
                 self.mention_at[i] = mention
         self.person_starts = [m.start for m, a in index.mentions if a.kind == "person"]
-        self.persons = [(m, a) for m, a in index.mentions if a.kind == "person"]
+        self.persons: list[tuple[Mention, Actor]] = [(m, a) for m, a in index.mentions if a.kind == "person"]
         self.person_is_subject = [any(t.dep_ in SUBJECT_DEPS for t in doc[m.start:m.end]) for m, _ in self.persons]
         self.in_quote: list[bool] = [False] * len(doc)
         self.resolved_at: list[int] = []  # token positions of speakers already resolved, sorted
