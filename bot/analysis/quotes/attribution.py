@@ -163,7 +163,7 @@ class _Resolver:
         qualifiers = _role_qualifiers(token)
         pos = bisect.bisect_left(self.person_starts, token.i)
         for k in [*range(pos - 1, -1, -1), *range(pos, len(self.persons))]:
-            actor = self.persons[k][1]
+            actor: Actor = self.persons[k][1]
             if actor.role and word in actor.role.lower().split() and _role_fits(actor.role, qualifiers):
                 return actor
         return None
