@@ -8,12 +8,13 @@ people). The mentions behind the actors are kept on the Doc (`doc._.diplobot_act
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from bot.analysis.first_names import first_name_gender
+from bot.analysis.first_names import first_name_gender, same_given_name
 from bot.analysis.newsroom import credit_spans, in_spans, is_source_credit, newsroom_role, outlet_for
 from bot.analysis.organizations import organization_in
 from bot.analysis.places import NON_COUNTRY_REGIONS, country_for
@@ -139,6 +140,28 @@ def _raw_mentions(doc: Doc) -> tuple[list[Mention], dict[int, str]]:
     return mentions, genders
 
 
+# Words that describe a person and open some PERSON entities: "Billionaire Donald Trump", "Rabbi Rick Jacobs".
+PERSON_DESCRIPTORS = frozenset({
+    "billionaire", "founder", "co-founder", "rabbi", "archbishop", "bishop", "cardinal", "pastor", "imam",
+    "reverend", "sheriff", "officer", "detective", "coach", "host", "anchor", "comedian", "activist",
+    "businessman", "businesswoman", "author", "actor", "actress", "singer", "rapper", "spokesperson",
+    "democrat", "republican", "pollster", "strategist", "adviser", "advisor", "economist", "lawyer",
+})
+
+
+def _trim_person_mention(doc: Doc, m: Mention) -> None:
+    """Leave only the name in a person mention: no leading dash, title, descriptor or owner ("Breitbart's")."""
+    start = m.start
+    while m.end - start > 2 and doc[start + 1].tag_ == "POS" or (
+            m.end - start > 1 and (doc[start].is_punct or doc[start].lower_.rstrip(".") in ROLE_TITLES
+                                   or doc[start].lower_ in PERSON_DESCRIPTORS
+                                   or doc[start].lower_.rstrip(".") in GENDER_TITLES)):
+        start += 2 if m.end - start > 2 and doc[start + 1].tag_ == "POS" else 1
+    if start != m.start:
+        span = doc[start:m.end]
+        m.start, m.start_char, m.text = start, span.start_char, span.text
+
+
 def _is_object_name(doc: Doc, start: int, end: int) -> bool:
     """A model number tagged as a person ("X26 Taser", "AR-15"): people's names have no digits."""
     return any(any(ch.isdigit() for ch in t.text) for t in doc[start:end])
@@ -151,7 +174,9 @@ def _mention(doc: Doc, start: int, end: int, label: str) -> Mention:
 
 def _person_key(text: str) -> tuple[str, str]:
     """First and last name of a person's name, lower-cased, suffixes and initials left out."""
-    parts = [p for p in _name_key(text).replace(",", " ").split() if p not in NAME_SUFFIXES]
+    folded = unicodedata.normalize("NFKD", _name_key(text))
+    parts = [p for p in "".join(ch for ch in folded if not unicodedata.combining(ch)).replace(",", " ").split()
+             if p not in NAME_SUFFIXES]
     if not parts:
         return ("", "")
     return (parts[0], parts[-1])
@@ -231,9 +256,12 @@ def _group_people(mentions: list[Mention], doc: Doc | None = None) -> dict[int, 
             cand.gender = cand.gender or _title_gender(titles)
     for cand in full.values():
         cand.gender = cand.gender or first_name_gender(cand.key[0])
+    variant_of = _name_variants(full)
     by_last: dict[str, list[_PersonCandidate]] = {}
     by_first: dict[str, list[_PersonCandidate]] = {}
     for cand in full.values():
+        if cand.key in variant_of:
+            continue
         by_last.setdefault(cand.key[1], []).append(cand)
         by_first.setdefault(cand.key[0], []).append(cand)
     solo: dict[str, list[_PersonCandidate]] = {}  # surnames introduced with a title, no full name yet
@@ -241,12 +269,32 @@ def _group_people(mentions: list[Mention], doc: Doc | None = None) -> dict[int, 
     for pos, m in enumerate(mentions):
         key = _person_key(m.text)
         if key in full or ("." in m.text and len(m.text) <= 5):  # "U.N." is not Kim Jong Un
-            assigned[pos] = key
+            assigned[pos] = variant_of.get(key, key)
             continue
         titles = _titles_before(doc, m.start) if doc is not None else []
         chosen = _person_for_surname(key[1], m.start, titles, by_last, by_first, solo)
         assigned[pos] = (key[1], key[1]) if chosen.key[0] == "" else chosen.key
     return assigned
+
+
+def _name_variants(full: dict[tuple[str, str], _PersonCandidate]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Full names that are another's variant ("Ken Starr" of "Kenneth Starr"), mapped to the one named first;
+    the variant's counts and titles go to it. Different known genders keep them apart."""
+    variant_of: dict[tuple[str, str], tuple[str, str]] = {}
+    ordered = sorted(full.values(), key=lambda c: c.first_at)
+    for k, cand in enumerate(ordered):
+        for earlier in ordered[:k]:
+            if earlier.key in variant_of or earlier.key[1] != cand.key[1]:
+                continue
+            if cand.gender and earlier.gender and cand.gender != earlier.gender:
+                continue
+            if same_given_name(earlier.key[0], cand.key[0]):
+                variant_of[cand.key] = earlier.key
+                earlier.count += cand.count
+                earlier.titles |= cand.titles
+                earlier.gender = earlier.gender or cand.gender
+                break
+    return variant_of
 
 
 def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str, list[_PersonCandidate]],
@@ -442,6 +490,9 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
     """Find, classify and merge the actors of one parsed article."""
     mentions, title_genders = _without_newsroom(doc, *_raw_mentions(doc))
     kinds = _classify(doc, mentions)
+    for m, kind in kinds:
+        if kind == "person":
+            _trim_person_mention(doc, m)
     person_words: set[str] = set()
     for m, kind in kinds:
         if kind == "person" and len(m.text.split()) >= 2:

@@ -21,7 +21,7 @@ melanie melissa michelle mildred miriam monica nadia nancy natalie natasha nicol
 patricia paula pauline peggy penelope penny phyllis priscilla rachel rebecca regina rita roberta rosa rosalind
 rose ruth sabrina samantha sandra sara sarah sharon sheila shirley silvia sonia sophia sophie stephanie susan
 susanne suzanne sylvia tamara tammy teresa theresa tiffany tina tracy ursula valerie vanessa veronica victoria
-virginia vivian wendy yolanda yvonne zoe chelsea nikki kellyanne condoleezza madeline theresa angela ségolène
+virginia vivian wendy yolanda yvonne zoe chelsea lily chloe kate kimberly stacey tara huma nikki kellyanne condoleezza madeline theresa angela ségolène
 """.split())
 
 MALE_FIRST_NAMES = frozenset("""
@@ -39,7 +39,7 @@ norman oliver omar oscar patrick paul pedro peter phil philip pierre ralph randy
 richard rick rob robert rodrigo roger roland ron ronald ross roy rudy russell ryan sam samuel saddam scott
 sean sergei seth sidney simon stanley stephen steve steven stuart ted terry thomas tim timothy todd tom tony
 travis trent troy tyler vernon victor vincent vladimir walter warren wayne wesley william willie xi yusuf
-zachary mikhail dmitry abdullah hussein hamid hassan jean-claude jean-marc francois jacques juan-miguel
+zachary mikhail dmitry mitt newt rand jeh rush marco hugh abdullah hussein hamid hassan jean-claude jean-marc francois jacques juan-miguel
 """.split())
 
 
@@ -50,3 +50,29 @@ def first_name_gender(first: str) -> str | None:
     if first in MALE_FIRST_NAMES:
         return "m"
     return None
+
+
+# Short forms news copy uses for the same given name ("Ken Starr" is "Kenneth Starr").
+NICKNAMES = {
+    "bill": "william", "billy": "william", "will": "william", "bob": "robert", "bobby": "robert", "rob": "robert",
+    "chuck": "charles", "charlie": "charles", "mike": "michael", "jim": "james", "jimmy": "james",
+    "joe": "joseph", "tom": "thomas", "tommy": "thomas", "dick": "richard", "rick": "richard", "rich": "richard",
+    "ed": "edward", "ken": "kenneth", "kenny": "kenneth", "dave": "david", "steve": "steven", "sandy": "sandra",
+    "liz": "elizabeth", "beth": "elizabeth", "betsy": "elizabeth", "kathy": "katherine", "kate": "katherine",
+    "sue": "susan", "jen": "jennifer", "jenny": "jennifer", "alex": "alexander", "andy": "andrew",
+    "tony": "anthony", "nick": "nicholas", "matt": "matthew", "dan": "daniel", "danny": "daniel",
+    "don": "donald", "greg": "gregory", "jeff": "jeffrey", "larry": "lawrence", "jerry": "gerald",
+    "ron": "ronald", "sam": "samuel", "tim": "timothy", "peggy": "margaret", "maggie": "margaret",
+    "bernie": "bernard", "fred": "frederick", "hank": "henry", "jack": "john", "ben": "benjamin",
+}
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Two lower-cased, accent-folded given names that may be one person's: equal, a known short form, or
+    one the start of the other ("chris" / "christopher")."""
+    if a == b:
+        return True
+    if NICKNAMES.get(a, a) == NICKNAMES.get(b, b):
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 6
