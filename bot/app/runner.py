@@ -136,7 +136,8 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
 
         for problem in add_feeds(db, settings, feed_urls_from_file(settings.feeds_file), datetime.now(UTC)):
             log.error("FEEDS_FILE %s: %s", settings.feeds_file, problem)
-    socket_mode = settings.slack_app_token is not None
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token is not None else None
+    socket_mode = app_token is not None
     app = build_app(settings, db, socket_mode=socket_mode)
     token_for_team = _installation_token(app) if app.installation_store else _settings_token(settings)
     poster = Poster(db, settings, token_for_team=token_for_team)
@@ -158,10 +159,10 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     scheduler.start()
     running = Running(db=db, app=app, scheduler=scheduler, reader=reader)
     try:
-        if socket_mode:
+        if app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            running.socket = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            running.socket = SocketModeHandler(app, app_token)
             running.socket.connect()
             log.info("connected to Slack over Socket Mode")
         else:

@@ -34,8 +34,11 @@ class SlackNotConfigured(RuntimeError):
     """The Slack settings are incomplete: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or the OAuth pair)."""
 
 
-def oauth_enabled(settings: Settings) -> bool:
-    return bool(settings.slack_client_id and settings.slack_client_secret)
+def oauth_credentials(settings: Settings) -> tuple[str, str] | None:
+    """The OAuth client id and secret when both are set (installs in many workspaces), else None."""
+    if settings.slack_client_id and settings.slack_client_secret:
+        return settings.slack_client_id, settings.slack_client_secret.get_secret_value()
+    return None
 
 
 def build_app(settings: Settings, db: Database, *, client: WebClient | None = None,
@@ -56,15 +59,17 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
     if not secret and not socket_mode:
         raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set: it is needed to check that requests come from Slack")
     base_url = client.base_url if client is not None else settings.slack_api_url
-    if oauth_enabled(settings):
-        installation_store, state_store = oauth_stores(settings, db)
+    credentials = oauth_credentials(settings)
+    if credentials is not None:
+        client_id, client_secret = credentials
+        installation_store, state_store = oauth_stores(client_id, db)
         app = App(
             signing_secret=secret,
             request_verification_enabled=bool(secret), listener_executor=listener_executor,
             client=client or WebClient(base_url=base_url),
             oauth_settings=OAuthSettings(
-                client_id=settings.slack_client_id,
-                client_secret=settings.slack_client_secret.get_secret_value(),
+                client_id=client_id,
+                client_secret=client_secret,
                 scopes=BOT_SCOPES,
                 installation_store=installation_store,
                 state_store=state_store,
@@ -84,12 +89,12 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
     return app
 
 
-def oauth_stores(settings: Settings, db: Database) -> tuple[Any, Any]:
+def oauth_stores(client_id: str, db: Database) -> tuple[Any, Any]:
     """slack_sdk's SQLAlchemy installation and OAuth state stores on our engine, their tables created if missing."""
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-    installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+    installation_store = SQLAlchemyInstallationStore(client_id=client_id, engine=db.engine)
     state_store = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine)
     # metadata.create_all checks first, so this is safe on every start.
     installation_store.metadata.create_all(db.engine)
