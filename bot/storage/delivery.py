@@ -13,11 +13,12 @@ values here and text in the database.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -76,16 +77,25 @@ def _item(row: OutboxRow) -> OutboxItem:
                       row.last_error, _utc(row.not_before), _utc(row.created_at), _utc(row.sent_at))
 
 
-def _insert(session: Session):  # noqa: ANN202 - a dialect's insert construct
+def _insert(session: Session) -> Callable[[type[Any]], postgresql.Insert | sqlite.Insert]:
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING."""
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 # --- channels ----------------------------------------------------------------------------------------------
 
 
+def _channel_query(team_id: str, channel_id: str) -> Select[ChannelRow]:
+    return select(ChannelRow).where(ChannelRow.team_id == team_id, ChannelRow.channel_id == channel_id)
+
+
 def _channel_row(session: Session, team_id: str, channel_id: str) -> ChannelRow | None:
-    return session.scalar(select(ChannelRow).where(ChannelRow.team_id == team_id,
-                                                   ChannelRow.channel_id == channel_id))
+    return session.scalar(_channel_query(team_id, channel_id))
+
+
+def _stored_channel_row(session: Session, team_id: str, channel_id: str) -> ChannelRow:
+    """The channel's row where `ensure_channel` has just stored it (NoResultFound otherwise)."""
+    return session.scalars(_channel_query(team_id, channel_id)).one()
 
 
 def ensure_channel(db: Database, team_id: str, channel_id: str, *, now: datetime,
@@ -99,7 +109,7 @@ def ensure_channel(db: Database, team_id: str, channel_id: str, *, now: datetime
             timezone=zone(timezone).key if timezone else "UTC",
             paused=False, created_at=now.astimezone(UTC),
         ).on_conflict_do_nothing(index_elements=["team_id", "channel_id"]))
-        return _channel(_channel_row(session, team_id, channel_id))
+        return _channel(_stored_channel_row(session, team_id, channel_id))
 
 
 def get_channel(db: Database, team_id: str, channel_id: str) -> Channel | None:
@@ -127,7 +137,7 @@ def set_schedule(db: Database, team_id: str, channel_id: str, schedule: Delivery
     timezone = zone(timezone).key
     ensure_channel(db, team_id, channel_id, now=now)
     with db.session() as session:
-        row = _channel_row(session, team_id, channel_id)
+        row = _stored_channel_row(session, team_id, channel_id)
         row.schedule = schedule.text
         row.timezone = timezone
         session.execute(update(OutboxRow).where(
@@ -208,9 +218,9 @@ def add_subscription(db: Database, team_id: str, channel_id: str, topic: str | T
             exclude_terms=list(parsed.exclude), created_by=created_by, created_at=now.astimezone(UTC),
         ).on_conflict_do_nothing(index_elements=["team_id", "channel_id", "topic"]).returning(SubscriptionRow.id))
         created = len(result.all()) == 1
-        row = session.scalar(select(SubscriptionRow).where(
+        row = session.scalars(select(SubscriptionRow).where(
             SubscriptionRow.team_id == team_id, SubscriptionRow.channel_id == channel_id,
-            SubscriptionRow.topic == parsed.text))
+            SubscriptionRow.topic == parsed.text)).one()
         return _subscription(row), created
 
 
@@ -263,7 +273,7 @@ def subscribers(db: Database, team_id: str, channel_id: str) -> list[str]:
         rows = session.scalars(select(SubscriptionRow.created_by).where(
             SubscriptionRow.team_id == team_id, SubscriptionRow.channel_id == channel_id,
             SubscriptionRow.created_by.is_not(None)).order_by(SubscriptionRow.created_at, SubscriptionRow.id))
-        return list(dict.fromkeys(rows))
+        return [user for user in dict.fromkeys(rows) if user is not None]
 
 
 # --- outbox --------------------------------------------------------------------------------------------------
@@ -299,7 +309,7 @@ def enqueue_deliveries(db: Database, deliveries: Iterable[Delivery], *, now: dat
     return added
 
 
-def _due_query(now: datetime, limit: int, team_id: str | None, channel_id: str | None):  # noqa: ANN202
+def _due_query(now: datetime, limit: int, team_id: str | None, channel_id: str | None) -> Select[OutboxRow]:
     query = (
         select(OutboxRow)
         .outerjoin(ChannelRow, and_(ChannelRow.team_id == OutboxRow.team_id,
@@ -332,9 +342,9 @@ def claim(db: Database, item_id: int) -> OutboxItem | None:
     with db.session() as session:
         result = session.execute(update(OutboxRow).where(OutboxRow.id == item_id, OutboxRow.state == "pending")
                                  .values(state="sending", attempts=OutboxRow.attempts + 1))
-        if result.rowcount != 1:
+        if cast("CursorResult[Any]", result).rowcount != 1:
             return None
-        return _item(session.get(OutboxRow, item_id, populate_existing=True))
+        return _item(session.get_one(OutboxRow, item_id, populate_existing=True))
 
 
 def claim_all(db: Database, item_ids: Sequence[int]) -> list[OutboxItem]:

@@ -11,9 +11,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypeVar, cast
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -111,7 +111,7 @@ def _new_story(session: Session, article: ArticleRow, now: datetime) -> int:
 
 def _count_documents(session: Session, terms: Iterable[str]) -> None:
     """Add one article to the document frequencies of its terms (and to the article count)."""
-    table = TermDocumentsRow.__table__
+    table = cast(Table, TermDocumentsRow.__table__)
     rows = [{"term": term, "documents": 1} for term in sorted({t[:MAX_TERM_LENGTH] for t in terms} | {DOCUMENTS_TERM})]
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
@@ -179,7 +179,7 @@ def nearby_story_articles(db: Database, article_id: int, published: datetime, wi
             .limit(limit)))
         if not story_ids:
             return []
-        rows: list[Row[Any]] = []
+        rows: list[Row[int, int | None, int, str, str, datetime, dict[str, int] | None]] = []
         for chunk in _chunks(story_ids):
             rows += session.execute(
                 select(ArticleRow.id, ArticleRow.story_id, ArticleRow.feed_id, ArticleRow.title, ArticleRow.text,
@@ -193,7 +193,7 @@ def nearby_story_articles(db: Database, article_id: int, published: datetime, wi
                 actors[actor_article].append(name)
     return [StoryArticle(row.id, row.story_id, row.feed_id, _utc(row.published_at), row.title, row.text,
                          row.terms if isinstance(row.terms, dict) else None, tuple(actors[row.id]))
-            for row in rows]
+            for row in rows if row.story_id is not None]  # always: the query asked for these stories
 
 
 def story_lead_candidates(db: Database, story_id: int) -> list[LeadCandidate]:
@@ -247,7 +247,7 @@ def load_stories(db: Database, *, story_ids: Iterable[int] | None = None, since:
             .where(ArticleRow.story_id.in_(ids))
             .order_by(ArticleRow.published_at, ArticleRow.id)
         ).all()
-        articles_by_story: dict[int, list[tuple[ArticleRow, str]]] = defaultdict(list)
+        articles_by_story: dict[int | None, list[tuple[ArticleRow, str]]] = defaultdict(list)
         for article, feed_title, feed_url in rows:
             articles_by_story[article.story_id].append((article, feed_title or feed_url))
         article_ids = [article.id for article, _, _ in rows]
@@ -257,16 +257,21 @@ def load_stories(db: Database, *, story_ids: Iterable[int] | None = None, since:
         return [_story(s, articles_by_story[s.id], actors, quotes, deadlines) for s in stories]
 
 
-def _by_article(session, table, article_ids: Sequence[int]) -> dict[int, list]:  # noqa: ANN001
-    found: dict[int, list] = defaultdict(list)
+_AnalysisRow = TypeVar("_AnalysisRow", ActorRow, QuoteRow, DeadlineRow)
+
+
+def _by_article(
+    session: Session, table: type[_AnalysisRow], article_ids: Sequence[int]
+) -> dict[int, list[_AnalysisRow]]:
+    found: dict[int, list[_AnalysisRow]] = defaultdict(list)
     for chunk in _chunks(list(article_ids)):
         for row in session.scalars(select(table).where(table.article_id.in_(chunk)).order_by(table.id)):
             found[row.article_id].append(row)
     return found
 
 
-def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict, quotes: dict,
-           deadlines: dict) -> Story:
+def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[int, list[ActorRow]],
+           quotes: dict[int, list[QuoteRow]], deadlines: dict[int, list[DeadlineRow]]) -> Story:
     lead = next((a for a, _ in articles if a.id == row.lead_article_id), articles[0][0] if articles else None)
     story = Story(id=row.id, title=row.title, url=lead.url if lead else None, published=row.first_published_at,
                   summary=list(lead.summary or []) if lead else [], text=lead.text if lead else "")
@@ -327,8 +332,9 @@ def unique_quotes(quotes: Iterable[Quote]) -> list[Quote]:
 
 def unique_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
     """Deadlines without repeats: one per (kind, due date, actor) when a date is known, else per wording."""
-    kept: dict[tuple, Deadline] = {}
+    kept: dict[tuple[str, ...], Deadline] = {}
     for deadline in deadlines:
+        key: tuple[str, ...]
         if deadline.due:
             key = (deadline.kind, deadline.due, _fold(deadline.actor or ""))
         else:
