@@ -15,10 +15,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -43,20 +47,21 @@ def shared_eval_dir() -> Path:
     return Path(os.environ.get("DIPLOBOT_SHARED", REPO.parent / "shared")) / "eval"
 
 
-def analyze_file(nlp, source: Path, target: Path, batch_size: int) -> None:  # noqa: ANN001
+def analyze_file(nlp: Language, source: Path, target: Path, batch_size: int) -> None:
     from bot.dev.evaluation.contract import lines_of, run_contract
 
     with source.open(encoding="utf-8") as f, target.open("w", encoding="utf-8") as out:
         run_contract(nlp, lines_of([(source.name, f)]), out, io.StringIO(), batch_size=batch_size)
 
 
-def _score(scorer: Path, split: str, predicted: Path) -> dict:
+def _score(scorer: Path, split: str, predicted: Path) -> dict[str, Any]:
     out = subprocess.run([sys.executable, str(scorer), "score", split, str(predicted)], check=True,
                          capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    scores: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return scores
 
 
-def score_corpus(what: str, split: str, nlp, settings: Settings, workdir: Path) -> dict:  # noqa: ANN001
+def score_corpus(what: str, split: str, nlp: Language, settings: Settings, workdir: Path) -> dict[str, Any]:
     """Export the split, analyze it, and score it; summaries also score plain sumy methods on the same run."""
     corpus = CORPORA[what]
     scorer = shared_eval_dir() / corpus.scorer
@@ -74,7 +79,7 @@ def score_corpus(what: str, split: str, nlp, settings: Settings, workdir: Path) 
     return result
 
 
-def pooled_dates(results: dict[str, dict]) -> dict:
+def pooled_dates(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """TimeBank and AQUAINT scored as one set, recomputed from each set's (rounded) figures."""
     gold = sum(r["gold"] for r in results.values())
     system = sum(r["system"] for r in results.values())
@@ -87,7 +92,7 @@ def pooled_dates(results: dict[str, dict]) -> dict:
             "value_acc": round(100 * accuracy, 1), "value_F1": round(100 * accuracy * f1, 1)}
 
 
-def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader: Callable,
+def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader: Callable[[], Language],
                     release: bool = False) -> int:
     console = Console()
     wanted = ["quotes", "dates", "deadlines", "stories", "summaries", "identity"] if what == "all" else [what]
