@@ -278,3 +278,11 @@ def test_titled_surname_is_not_widened_to_a_relative_of_the_other_gender(nlp):
 def test_a_model_number_is_never_a_person(nlp):
     doc = nlp("The deputy fired an X26 Taser at the man, the sheriff said.")
     assert not [a for a in extract_actors(doc) if a.kind == "person" and "26" in a.name]
+
+
+def test_a_person_who_shares_a_name_with_a_news_outlet_stays_a_person(nlp):
+    doc = nlp("Former mayor Michael Bloomberg said on Monday that he would not run. Bloomberg said the "
+              "race was already decided.")
+    actors = by_name(extract_actors(doc))
+    assert actors["Michael Bloomberg"].kind == "person"
+    assert actors["Michael Bloomberg"].mentions == 2

@@ -351,7 +351,8 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
     kinds: list[tuple[Mention, str]] = []
     for m in mentions:
         key = _name_key(m.text)
-        if (organization_in(m.text, doc.text) or outlet_for(m.text)) and m.label != "SPLIT":
+        outlet = outlet_for(m.text) and key not in person_words  # "Bloomberg" where Michael Bloomberg is named
+        if (organization_in(m.text, doc.text) or outlet) and m.label != "SPLIT":
             kinds.append((m, "organization"))  # "U.N." tagged PERSON, "NATO" tagged GPE
             continue
         if key in NON_COUNTRY_REGIONS:
