@@ -90,6 +90,14 @@ class ActorIndex:
         return self.by_key.get(_name_key(country.country)) if country else None
 
 
+def text_of(doc: Doc) -> str:
+    """The Doc's text, built once: spaCy's `doc.text` joins every token again on each call."""
+    text = doc.user_data.get("diplobot_text")
+    if text is None:
+        text = doc.user_data["diplobot_text"] = doc.text
+    return str(text)
+
+
 def _name_key(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace(".", "").split()).lower()
 
@@ -352,7 +360,7 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
     for m in mentions:
         key = _name_key(m.text)
         outlet = outlet_for(m.text) and key not in person_words  # "Bloomberg" where Michael Bloomberg is named
-        if (organization_in(m.text, doc.text) or outlet) and m.label != "SPLIT":
+        if (organization_in(m.text, text_of(doc)) or outlet) and m.label != "SPLIT":
             kinds.append((m, "organization"))  # "U.N." tagged PERSON, "NATO" tagged GPE
             continue
         if key in NON_COUNTRY_REGIONS:
@@ -667,7 +675,7 @@ def _without_newsroom(doc: Doc, mentions: list[Mention], genders: dict[int, str]
                       ) -> tuple[list[Mention], dict[int, str]]:
     """Mentions that are not the story's newsroom: none inside a dateline, byline or credit line, and no news
     outlet named as the story's source ("(AP)", "told Reuters", "Xinhua reported")."""
-    spans = credit_spans(doc.text)
+    spans = credit_spans(text_of(doc))
     person_words = {w for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2
                     for w in _person_key(m.text)}  # "Bloomberg" is a person where Michael Bloomberg is
     kept: list[Mention] = []
@@ -675,7 +683,7 @@ def _without_newsroom(doc: Doc, mentions: list[Mention], genders: dict[int, str]
     for pos, m in enumerate(mentions):
         if in_spans(spans, m.start_char, m.end_char):
             continue
-        if (outlet_for(m.text) and _name_key(m.text) not in person_words and not organization_in(m.text, doc.text)
+        if (outlet_for(m.text) and _name_key(m.text) not in person_words and not organization_in(m.text, text_of(doc))
                 and is_source_credit(doc, m.start, m.end)):
             continue
         if pos in genders:
@@ -739,7 +747,7 @@ def _seat_body(doc: Doc, m: Mention) -> str | None:
 def _body_named(doc: Doc, m: Mention) -> str | None:
     """The canonical organisation a mention names: a table body the article supports, a news outlet that is a
     party to the story, or the body a host city stands for."""
-    return organization_in(m.text, doc.text) or outlet_for(m.text) or _seat_body(doc, m)
+    return organization_in(m.text, text_of(doc)) or outlet_for(m.text) or _seat_body(doc, m)
 
 
 def _is_newsroom_person(doc: Doc, actor: Actor, index: ActorIndex) -> bool:
