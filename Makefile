@@ -19,6 +19,7 @@ demo: $(STAMP)
 ## Run every test, on SQLite and on PostgreSQL (127.0.0.1:5432, database test).
 test: $(STAMP)
 	$(BIN)/ruff check bot handlers tests
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
@@ -34,6 +35,7 @@ eval: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) diplobot.db diplobot.db-wal diplobot.db-shm

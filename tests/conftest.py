@@ -43,7 +43,7 @@ def _postgres_schema_database() -> Iterator[Database]:
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # pragma: no cover - only when the server is down
+    except Exception as exc:  # noqa: BLE001  # pragma: no cover - only when the server is down
         admin.dispose()
         pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}")
     engine = create_engine(
@@ -110,7 +110,7 @@ def feed_server() -> Iterator[FeedServer]:
     server_state = FeedServer("127.0.0.1", 0)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             server_state.requests.append(("GET", self.path, dict(self.headers)))
             route = server_state.routes.get(self.path)
             if route is None:
@@ -218,7 +218,7 @@ def page_server() -> Iterator[PageServer]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             started = _time.monotonic()
             _time.sleep(state.delay)
             route = state.routes.get(self.path, Route(status=404))

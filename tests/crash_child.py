@@ -56,7 +56,7 @@ def serve_forks(nlp: Language) -> None:
         if pid == 0:
             try:
                 run_bot(nlp, int(argument or 0))
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - whatever stops the child is printed for the campaign
                 traceback.print_exc()
                 sys.stderr.flush()
                 os._exit(1)

@@ -122,11 +122,11 @@ class SlackStandIn:
             return {"ok": True, "channel": {"id": params.get("channel"), "name": "diplomacy"}}
         return {"ok": True}
 
-    def _handler_class(self):  # noqa: ANN202
+    def _handler_class(self):
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server API
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 if (self.headers.get("Content-Type") or "").startswith("application/json"):

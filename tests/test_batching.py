@@ -32,7 +32,7 @@ def stories(count: int, quotes: int = 1) -> list[Story]:
         sources=[StorySource("Meridian Wire", f"https://meridianwire.example/{n}")]) for n in range(count)]
 
 
-def shown(plans) -> list[int]:  # noqa: ANN001
+def shown(plans) -> list[int]:
     return [sid for plan in plans for sid in plan.story_ids]
 
 

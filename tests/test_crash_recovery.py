@@ -283,7 +283,7 @@ def test_a_kill_between_analysis_and_queueing_loses_no_story(tmp_path: Path, fee
     class Killed(BaseException):
         """Stands for SIGKILL: nothing after it runs, nothing catches it."""
 
-    def killed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def killed(*args, **kwargs):
         raise Killed
 
     with pytest.MonkeyPatch.context() as patch:

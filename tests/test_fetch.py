@@ -240,7 +240,7 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     context.load_cert_chain(cert, key)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Length", str(len(FEED)))
             self.end_headers()
@@ -266,7 +266,7 @@ def rude_server() -> Iterator[str]:
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             try:
                 if self.path == "/silent":
                     stop.wait(5)

@@ -67,7 +67,7 @@ def hostile() -> Iterator[HostileServer]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             state.hits[self.path] = state.hits.get(self.path, 0) + 1
             behaviour = state.paths.get(self.path, Behaviour(status=404, headers={}))
             try:
@@ -282,7 +282,7 @@ def self_signed_https(tmp_path: Path) -> Iterator[str]:
     context.load_cert_chain(cert, key)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Length", str(len(HEALTHY)))
             self.end_headers()

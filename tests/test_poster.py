@@ -413,7 +413,7 @@ def test_storm_of_errors_and_a_crash_still_delivers_every_story_to_every_channel
 
     calls_before_crash = 9
 
-    def or_die(record):  # noqa: ANN001, ANN202
+    def or_die(record):
         def record_or_die(*args, **kwargs) -> None:
             if len(slack_api.calls_to("chat.postMessage")) >= calls_before_crash:
                 raise Crash

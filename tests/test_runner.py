@@ -95,7 +95,7 @@ def test_oauth_install_page_is_served_over_http(settings, slack_api) -> None:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def redirect_request(self, *args, **kwargs):
         return None
 
 

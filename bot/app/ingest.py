@@ -82,7 +82,7 @@ def full_texts(articles: list[Article], settings: Settings) -> dict[int, PageTex
         return {}
     try:
         pages = fetch_pages(wanted, settings, min_delay=settings.page_min_delay_seconds)
-    except Exception:  # noqa: BLE001 - without pages the teasers are still analysed
+    except Exception:  # without pages the teasers are still analysed
         log.exception("fetching %d article page(s) failed; their teasers are analysed", len(wanted))
         return {}
     kept = sum(1 for page in pages.values() if page.error)
@@ -114,7 +114,7 @@ def analyze_articles(db: Database, nlp: Language, articles: list[Article], setti
                 story_ids.append(store_analysis(
                     db, article.id, next(results), now, text=page.text if page else None,
                     text_source=page.source if page else None, page_error=page.error if page else None))
-            except Exception as exc:  # noqa: BLE001 - contained to this article
+            except Exception as exc:  # contained to this article
                 message = f"article {article.id} ({article.url or article.guid}): {type(exc).__name__}: {exc}"
                 log.exception("analysis failed: %s", message)
                 failures.append(message)

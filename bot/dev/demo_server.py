@@ -28,7 +28,7 @@ def demo_feed_files() -> list[Path]:
 class _DemoFeeds(BaseHTTPRequestHandler):
     files: dict[str, Path] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         path = self.files.get(self.path.split("?")[0])
         if path is None:
             self._send(404, b"not found\n", {"Content-Type": "text/plain"})

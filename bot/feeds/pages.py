@@ -95,7 +95,7 @@ def main_text(html: bytes, url: str, title: str = "") -> str:
     try:
         extracted = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
                                         include_images=False, favor_precision=True, deduplicate=False)
-    except Exception as exc:  # noqa: BLE001 - the extractor's failures on hostile HTML are this page's problem
+    except Exception as exc:  # the extractor's failures on hostile HTML are this page's problem
         raise PageError(url, f"the page could not be read ({type(exc).__name__})") from exc
     if not extracted or not extracted.strip():
         raise PageError(url, "no article text found on the page")
@@ -203,7 +203,7 @@ def fetch_pages(requests: Iterable[PageRequest], settings: Settings, *, client: 
         except (PageError, FeedError, FeedURLRefused) as exc:
             error = _describe(exc)
             log.warning("Page %s not used, teaser kept: %s", request.url, error)
-        except Exception as exc:  # noqa: BLE001 - one page's failure never stops the others
+        except Exception as exc:  # one page's failure never stops the others
             error = _describe(exc)
             log.exception("Page %s failed unexpectedly, teaser kept: %s", request.url, error)
         return PageText(request.article_id, request.teaser, TEXT_FROM_FEED, error)

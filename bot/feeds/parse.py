@@ -105,7 +105,7 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
     for position, raw in enumerate(raw_entries, start=1):
         try:
             entry = entry_from_feedparser(raw, base_url=url, now=now)
-        except Exception as exc:  # one broken entry never costs the others
+        except Exception as exc:  # noqa: BLE001 - one broken entry never costs the others
             warnings.append(f"entry {position} skipped: {type(exc).__name__}: {exc}")
             continue
         if entry is None:

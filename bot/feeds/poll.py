@@ -143,7 +143,7 @@ def poll_feed(db: Database, settings: Settings, feed: Feed, now: datetime, clien
         )
         logger.info("Feed %s: %d entries, %d new", feed.url, len(parsed.entries), len(stored))
         return FeedOutcome(feed.id, feed.url, new_articles=stored, next_poll_at=next_poll)
-    except Exception as exc:  # one feed's failure, whatever it is, stays with that feed
+    except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
         return _record_failure(db, settings, feed, now, exc, rng)
 
 

@@ -34,5 +34,5 @@ def tell_user_it_failed(body: dict[str, Any], logger: logging.Logger) -> None:
 
     try:
         WebhookClient(url, timeout=5).send(text=FAILURE_LINE, response_type="ephemeral", replace_original=False)
-    except Exception as exc:  # the user cannot be told; the log still has the original failure
+    except Exception as exc:  # noqa: BLE001 - the user cannot be told; the log still has the original failure
         logger.warning("could not tell the user about the failure: %r", exc)

@@ -44,7 +44,7 @@ def _handler_class(app: App) -> type[BaseHTTPRequestHandler]:
         server_version = "diplobot"
         sys_version = ""
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             path, _, query = self.path.partition("?")
             flow = app.oauth_flow
             if path == HEALTH_PATH:
@@ -56,7 +56,7 @@ def _handler_class(app: App) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(BoltResponse(status=404, body="not found"))
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:
             path, _, query = self.path.partition("?")
             if path != EVENTS_PATH:
                 self._send(BoltResponse(status=404, body="not found"))

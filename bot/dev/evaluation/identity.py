@@ -436,7 +436,7 @@ def rss_document(feed: str, items: Sequence[FeedArticle], base_url: str) -> byte
 class _FeedHandler(BaseHTTPRequestHandler):
     documents: dict[str, bytes] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         body = self.documents.get(self.path.split("?", 1)[0])
         if body is None:
             self.send_response(404)
@@ -543,7 +543,7 @@ def poll_articles(articles: Sequence[FeedArticle], env: Mapping[str, str], workd
             analysed = conn.execute(text("SELECT count(*) FROM articles WHERE analyzed_at IS NOT NULL "
                                          "AND analysis_error IS NULL")).scalar_one()
             quotes = conn.execute(text("SELECT count(*) FROM quotes")).scalar_one()
-    except Exception as exc:  # no tables: the poll failed before migrating
+    except Exception as exc:  # noqa: BLE001 - no tables: the poll failed before migrating
         problems.append(f"cannot read the polled database ({type(exc).__name__}: {exc})")
         stored = analysed = quotes = 0
     finally:

@@ -67,9 +67,10 @@ def parse_day(words: str, today: date) -> date:
 
         settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
                     "PREFER_DAY_OF_MONTH": "first"}
+        found: datetime | None
         try:
             found = dateparser.parse(words, languages=["en"], settings=settings)
-        except Exception:  # dateparser raises assorted errors on odd input; all mean "not a date"
+        except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd input; all mean "not a date"
             found = None
         if found is not None:
             return min(found.date(), today)

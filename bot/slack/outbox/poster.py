@@ -239,7 +239,7 @@ class Poster:
         for user in delivery.subscribers(self.db, team_id, channel_id):
             try:
                 self.transport.tell(client, user, text)
-            except Exception as exc:  # one unreachable user does not stop the others
+            except Exception as exc:  # noqa: BLE001 - one unreachable user does not stop the others
                 log.warning("could not tell %s that channel %s is paused: %s", user, channel_id, exc)
 
     # --- passes --------------------------------------------------------------------------------------------------
