@@ -153,6 +153,14 @@ class PersonTokenRow(Base):
                                            index=True)
 
 
+class PersonWordRow(Base):
+    """Each indexed name word once: where a misspelt word is looked up (pg_trgm's index is on it)."""
+
+    __tablename__ = "person_words"
+
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
 class TokenGramRow(Base):
     """3-grams of the indexed name words, for spelling mistakes where PostgreSQL's pg_trgm is not there."""
 

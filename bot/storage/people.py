@@ -34,6 +34,7 @@ from bot.storage.models import (
     Base,
     PersonRow,
     PersonTokenRow,
+    PersonWordRow,
     QuoteRow,
     StoryRow,
     TokenGramRow,
@@ -138,6 +139,7 @@ def _index_person(session: Session, person: Person) -> None:
     if not tokens or person.id is None:
         return
     insert_ignoring(session, PersonTokenRow, [{"token": t, "person_id": person.id} for t in tokens])
+    insert_ignoring(session, PersonWordRow, [{"token": t} for t in tokens if not t.startswith("role:")])
     if trigram_schema(session) is None:
         insert_ignoring(session, TokenGramRow,
                         [{"gram": g, "token": t} for t in tokens if not t.startswith("role:") for g in trigrams(t)])
@@ -203,8 +205,8 @@ def similar_tokens(session: Session, token: str) -> list[str]:
         session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD}"))
         quoted = '"' + schema.replace('"', '""') + '"'
         found = session.scalars(text(
-            f"SELECT DISTINCT token, {quoted}.similarity(token, :t) AS s FROM person_name_tokens "
-            f"WHERE token OPERATOR({quoted}.%) :t AND token NOT LIKE 'role:%' ORDER BY s DESC LIMIT :n"),
+            f"SELECT token FROM person_words WHERE token OPERATOR({quoted}.%) :t "
+            f"ORDER BY {quoted}.similarity(token, :t) DESC, token LIMIT :n"),
             {"t": token, "n": MAX_SIMILAR_TOKENS}).all()
         return list(found)
     grams = sorted(trigrams(token))
@@ -333,13 +335,15 @@ class Tally:
             self.last_published, self.last_article_id = published, article_id
 
 
-def insert_people(connection: Connection, people: Sequence[Person], tallies: dict[int, Tally]) -> None:
+def insert_people(connection: Connection, people: Sequence[Person], tallies: dict[int, Tally], *,
+                  with_words: bool = True) -> None:
     """Bulk-write people linked in memory (ids already given) with their name index: for migrations and the
-    benchmark, which link many quotes at once."""
+    benchmark, which link many quotes at once (`with_words=False` before person_words exists)."""
     with_grams = trigram_schema(connection) is None
     person_rows: list[dict[str, Any]] = []
     token_rows: list[dict[str, Any]] = []
     gram_rows: set[tuple[str, str]] = set()
+    words: set[str] = set()
     for person in people:
         tally = tallies.get(person.id or 0, Tally())
         person_rows.append({"id": person.id, "name": person.name[:300], "name_key": name_key(person.tokens)[:300],
@@ -348,9 +352,12 @@ def insert_people(connection: Connection, people: Sequence[Person], tallies: dic
                             "last_published_at": tally.last_published, "last_article_id": tally.last_article_id})
         for token in sorted({t[:MAX_TOKEN] for t in index_tokens(person)}):
             token_rows.append({"token": token, "person_id": person.id})
+            if not token.startswith("role:"):
+                words.add(token)
             if with_grams and not token.startswith("role:"):
                 gram_rows.update((g, token) for g in trigrams(token))
     for table, rows in ((PersonRow, person_rows), (PersonTokenRow, token_rows),
+                        (PersonWordRow, [{"token": w} for w in sorted(words)] if with_words else []),
                         (TokenGramRow, [{"gram": g, "token": t} for g, t in sorted(gram_rows)])):
         for chunk in _chunks(rows, 5000):
             connection.execute(insert(table), list(chunk))
@@ -363,7 +370,7 @@ def any_person(session: Session) -> bool:
 def rebuild_people(session: Session) -> int:
     """Link every stored quote again from scratch, oldest article first; returns how many people there are."""
     session.execute(update(QuoteRow).values(speaker_id=None))
-    for table in (TokenGramRow, PersonTokenRow, PersonRow):
+    for table in (TokenGramRow, PersonWordRow, PersonTokenRow, PersonRow):
         session.execute(delete(table))
     article_ids = list(session.scalars(select(ArticleRow.id).where(
         ArticleRow.id.in_(select(QuoteRow.article_id))).order_by(ArticleRow.published_at, ArticleRow.id)))
