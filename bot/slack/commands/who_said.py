@@ -98,13 +98,14 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
     total = count_quotes_by_speaker(db, match.person_ids, since=args.since)
     hits = quotes_by_speaker(db, match.person_ids, since=args.since, limit=PAGE_SIZE, offset=args.offset,
                              after=args.after)
-    name = safe(match.name) + (f" ({safe(match.role)})" if match.role else "")
+    name = safe(match.name)
     since_words = f" since {args.since.isoformat()}" if args.since else ""
     if not hits:
         return plain_answer(f"No {'more ' if args.offset else ''}quotes from *{name}*{since_words}.")
     first, last = args.offset + 1, args.offset + len(hits)
     of = f"more than {total.count:,}" if total.more else f"{total.count:,}"
-    heading = f"*{name}* — quotes {first}–{last} of {of}{since_words}, newest first"
+    role = f" · {safe(match.role)}" if match.role else ""
+    heading = f"*{name}* — quotes {first}–{last} of {of}{since_words}, newest first{role}"
     blocks = [section(heading)]
     for hit in hits:
         blocks.extend(_quote_blocks(hit))
