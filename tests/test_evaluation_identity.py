@@ -110,6 +110,18 @@ def test_names_inside_the_quotes_and_source_lines_are_not_people_returned() -> N
     assert result.right, result.problems
 
 
+def test_a_heading_with_the_role_after_a_dot_names_the_person() -> None:
+    query = WhoSaidQuery("President Clinton", must=("Bill Clinton",), must_not=("Hillary Clinton",))
+    answer = ("Bill Clinton — quotes 1–1 of 1, newest first · former President\n"
+              "│ The deal is fair\n"
+              "2016-05-01 · Hillary Clinton answers · wire\n")
+
+    result = judge_answer(query, answer, PEOPLE, [BILL, HILLARY], ARTICLES)
+
+    assert result.right, result.problems
+    assert result.returned == ["Bill Clinton"]
+
+
 def test_a_right_heading_over_another_persons_quote_fails() -> None:
     query = WhoSaidQuery("Hillary Clinton", must=("Hillary Clinton",), must_not=("Bill Clinton",))
     answer = ("Hillary Clinton — quotes 1–2 of 2, newest first\n"

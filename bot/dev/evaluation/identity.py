@@ -309,6 +309,7 @@ def analyze_texts(nlp: Language, texts: Mapping[str, str], batch_size: int) -> d
 # --- judging /who-said answers ---------------------------------------------------------------------------------
 
 _BUTTON = re.compile(r"\[ (.+?) \]")
+_SOURCE_LINE = re.compile(r"\d{4}-\d{2}-\d{2} · ")
 _NO_QUOTES = re.compile(r"\bno (?:more )?quotes\b", re.IGNORECASE)
 
 
@@ -336,7 +337,7 @@ def _name_segments(answer: str) -> tuple[list[str], list[str]]:
         if stripped.startswith("│"):
             shown.append(stripped.lstrip("│ "))
             continue
-        if " · " in stripped:  # a quote's date · article · source line
+        if _SOURCE_LINE.match(stripped):  # a quote's "date · article · source" line
             continue
         for label in _BUTTON.findall(stripped):
             segments.append(label.split(" — ")[0])
