@@ -26,9 +26,10 @@ from bot.domain.people import (
 from bot.slack.commands.answer import CommandContext
 from bot.slack.commands.who_said import WhoSaidArgs, answer, args_from_button
 from bot.storage import Database
-from bot.storage.models import ArticleRow, FeedRow, PersonRow, QuoteRow
+from bot.storage.models import PersonRow, QuoteRow
 from bot.storage.search import match_speaker
 from tests.conftest import POSTGRES_URL
+from tests.test_storage_stories import add_article
 
 NOW = datetime(2000, 1, 20, 9, tzinfo=UTC)
 CTX = CommandContext(now=NOW)
@@ -102,26 +103,10 @@ def test_typed_names_choose_the_person_meant() -> None:
 # --- stored people ---------------------------------------------------------------------------------------
 
 
-def _article(db: Database, guid: str, published: datetime, title: str = "Talks in Amman") -> int:
-    with db.session() as session:
-        feed = session.scalar(select(FeedRow).where(FeedRow.url == "http://127.0.0.1/wire.xml"))
-        if feed is None:
-            feed = FeedRow(url="http://127.0.0.1/wire.xml", title="Meridian Wire", created_at=NOW,
-                           consecutive_failures=0, retired=False)
-            session.add(feed)
-            session.flush()
-        article = ArticleRow(feed_id=feed.id, guid=guid, url=f"https://meridian.example/{guid}", title=title,
-                             published_at=published, fetched_at=published, text="Body.", text_source="feed",
-                             content_hash=guid)
-        session.add(article)
-        session.flush()
-        return article.id
-
-
 def _save(db: Database, guid: str, day: int, title: str, said: list[tuple[str, str, str | None]]) -> int:
     """An analysed article whose quotes are (words, speaker, speaker's role)."""
     published = datetime(2000, 1, day, 12, tzinfo=UTC)
-    article_id = _article(db, guid, published, title)
+    article_id = add_article(db, title, guid, published)
     actors = [Actor(speaker, "person", 1, [], role) for _, speaker, role in said]
     quotes = [Quote(words, i * 40, i * 40 + len(words), True, speaker, speaker, None, None, "said")
               for i, (words, speaker, _) in enumerate(said)]

@@ -14,7 +14,8 @@ from bot.storage.stories import load_stories, record_analysis_failure, unique_qu
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
-def add_article(db: Database, title: str = "Talks resume in Geneva", guid: str = "g1") -> int:
+def add_article(db: Database, title: str = "Talks resume in Geneva", guid: str = "g1",
+                published: datetime = NOW) -> int:
     with db.session() as session:
         feed = session.scalar(select(FeedRow).where(FeedRow.url == "http://127.0.0.1/wire.xml"))
         if feed is None:
@@ -23,7 +24,7 @@ def add_article(db: Database, title: str = "Talks resume in Geneva", guid: str =
             session.add(feed)
             session.flush()
         article = ArticleRow(feed_id=feed.id, guid=guid, url=f"https://meridianwire.example/{guid}", title=title,
-                             published_at=NOW, fetched_at=NOW, text="Body.", text_source="feed",
+                             published_at=published, fetched_at=published, text="Body.", text_source="feed",
                              content_hash=guid)
         session.add(article)
         session.flush()
