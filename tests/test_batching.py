@@ -84,9 +84,25 @@ def test_a_story_without_quotes_gets_no_thread_reply() -> None:
     assert not plan.digest and plan.reply is None
 
 
-def test_a_daily_channel_gets_one_digest_of_everything_due_newest_first() -> None:
+def test_a_compact_daily_digest_is_one_message_of_every_story_the_most_important_first() -> None:
+    due = stories(18)
+    due[0].sources.append(StorySource("Harbour Gazette", "https://gazette.example/geneva"))  # told twice
+    [plan] = plan_messages(due, digest_day=DAY)
+    assert plan.digest and plan.reply is None and limit_problems(plan.message) == []
+    assert sorted(plan.story_ids) == sorted(s.id for s in due)  # every story covered, shown or behind a button
+    assert plan.story_ids[0] == due[0].id  # two sources outrank being newest
+    assert plan.story_ids[1:] == newest_first(due[1:])
+    blocks = plan.message.blocks
+    assert blocks[0]["text"]["text"] == "Daily digest, 28 Nov 2026 — 18 stories"
+    details = [b["accessory"] for b in blocks if b.get("accessory", {}).get("text", {}).get("text") == "Details"]
+    assert len(details) == 10
+    [paging] = [b for b in blocks if b["type"] == "actions"]
+    assert [e["text"]["text"] for e in paging["elements"]] == ["Show more (8)"]
+
+
+def test_a_full_daily_digest_shows_every_story_newest_first() -> None:
     due = stories(12)
-    plans = plan_messages(due, digest_day=DAY)
+    plans = plan_messages(due, digest_day=DAY, layout="full")
     # One digest, in as few parts as Block Kit limits allow (not a message per story, nor batches).
     assert len(plans) == len(build_digest(due)) <= 2
     assert all(plan.digest and plan.reply is None for plan in plans)
@@ -95,7 +111,7 @@ def test_a_daily_channel_gets_one_digest_of_everything_due_newest_first() -> Non
 
 
 def test_a_single_story_in_a_daily_channel_still_comes_as_the_digest() -> None:
-    [plan] = plan_messages(stories(1, quotes=2), digest_day=DAY)
+    [plan] = plan_messages(stories(1, quotes=2), digest_day=DAY, layout="full")
     assert plan.digest and plan.reply is None
     assert plan.metadata["event_type"] == DIGEST_EVENT
 
@@ -106,7 +122,7 @@ def test_a_digest_too_big_for_one_message_is_split_within_block_kit_limits_keepi
         story.summary = [f"Sentence {k} of a long summary about the Geneva round {n}. " * 12 for k in range(3)]
         story.actors = [Actor(f"Minister Number{k}", "person", 3, [], "foreign minister") for k in range(6)]
         story.deadlines = [Deadline("by March 1", 0, 1, "2027-03-01", "date", "sign the accord " * 20, "Lissa")]
-    plans = plan_messages(due, digest_day=DAY)
+    plans = plan_messages(due, digest_day=DAY, layout="full")
     assert 1 < len(plans) < 60
     assert shown(plans) == newest_first(due)
     for plan in plans:

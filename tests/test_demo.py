@@ -21,6 +21,12 @@ def test_demo_posts_every_story_once_and_the_second_run_gets_304(settings, nlp) 
     assert run_demo(settings, lambda: nlp, first) == 0
     first_text = first.export_text()
     assert "new article(s)" in first_text and "posted" in first_text and "#demo digest" in first_text
+    # The compact digest: one message, at most ten entries each with Details, the rest behind Show more.
+    panel = first_text[first_text.index("message 1 to #demo"):first_text.index("posted ")].splitlines()
+    assert "message 2 to #demo" not in first_text
+    assert len(panel) <= 45
+    assert 0 < sum(line.count("[ Details ]") for line in panel) <= 10
+    assert any("[ Show more (" in line for line in panel)
 
     db = Database.connect(settings.database_url)
     sent = outbox_items(db, team_id=DEMO_TEAM, channel_id=DEMO_CHANNEL, states=["sent"])

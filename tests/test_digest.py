@@ -3,22 +3,32 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.domain.stories import Story, StorySource
 from bot.domain.topics import parse_topic
-from bot.slack.blocks import MAX_BLOCKS, limit_problems
+from bot.slack.blocks import MAX_BLOCKS, SlackMessage, limit_problems
 from bot.slack.digest import (
+    GIST_CHARS,
     build_digest,
+    by_importance,
     choose_stories,
+    compact_digest,
+    compact_entry,
+    due_label,
+    gist,
     key_actors,
     notable_quote,
+    page_from_button,
     quotes_reply,
     story_blocks,
+    story_details,
     story_message,
 )
+from bot.slack.mrkdwn import escape
 
 WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -274,3 +284,99 @@ def test_a_group_named_once_is_not_a_key_actor() -> None:
                   actors=[Actor("Mexico", "country", 4), Actor("Asian", "group", 1),
                           Actor("Rapid Support Forces", "group", 3)])
     assert [a.name for a in key_actors(story)] == ["Mexico", "Rapid Support Forces"]
+
+
+# --- the compact layout ---------------------------------------------------------------------------------------
+
+
+def eighteen_stories() -> list[Story]:
+    return [talks_story(n, published=WHEN - timedelta(hours=n), title=f"Envoys meet in Geneva, round {n}")
+            for n in range(1, 19)]
+
+
+def entry_texts(blocks: list[dict]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b.get("accessory", {}).get("action_id", "").startswith("story_details")]
+
+
+def test_compact_digest_is_one_message_of_ten_entries_and_show_more() -> None:
+    message = compact_digest(eighteen_stories(), title="Daily digest, 20 Nov 2026")
+    assert limit_problems(message) == [] and len(message.blocks) <= MAX_BLOCKS
+    assert message.blocks[0]["text"]["text"] == "Daily digest, 20 Nov 2026 — 18 stories"
+    assert message.story_ids == list(range(1, 19))  # it covers every story, shown or behind the button
+    entries = entry_texts(message.blocks)
+    assert len(entries) == 10
+    assert entries[0].startswith("*<https://meridianwire.example/2026/11/geneva-talks|Envoys meet in Geneva, round 1>*")
+    [paging] = [b for b in message.blocks if b["type"] == "actions"]
+    [more] = paging["elements"]
+    assert more["text"]["text"] == "Show more (8)"
+    page = page_from_button(more["value"])
+    assert (page.start, page.story_ids, page.title) == (10, tuple(range(1, 19)), "Daily digest, 20 Nov 2026")
+
+
+def test_the_second_page_shows_the_rest_with_a_previous_button() -> None:
+    message = compact_digest(eighteen_stories(), title="Daily digest", start=10)
+    assert len(entry_texts(message.blocks)) == 8
+    assert "Stories 11–18 of 18" in all_text(message.blocks)
+    [paging] = [b for b in message.blocks if b["type"] == "actions"]
+    assert [e["text"]["text"] for e in paging["elements"]] == ["Previous"]
+    assert page_from_button(paging["elements"][0]["value"]).start == 0
+
+
+def test_an_entry_has_headline_gist_details_and_a_context_line_of_markers() -> None:
+    section_block, context_block = compact_entry(talks_story())
+    assert section_block["text"]["text"] == ("*<https://meridianwire.example/2026/11/geneva-talks|North Korea agrees to "
+                                             "resume denuclearisation talks in Geneva>*\nNorth Korea agreed on "
+                                             "Thursday to resume talks in Geneva.")
+    assert section_block["accessory"] == {"type": "button", "text": {"type": "plain_text", "text": "Details"},
+                                          "action_id": "story_details:1", "value": "1"}
+    markers = [e["text"] for e in context_block["elements"]]
+    assert markers == ["2 sources", "North Korea, Heather Nauert, United Nations", ":alarm_clock: Jan 2027",
+                       ":speech_balloon: 2 quotes"]
+
+
+def test_the_gist_drops_the_dateline_and_is_cut_between_words_never_inside_a_link_or_entity() -> None:
+    words = "The ministers said that talks & <b>progress</b> would continue " * 8
+    story = talks_story(summary=["WASHINGTON — " + words])
+    shown = gist(story)
+    assert len(shown) <= GIST_CHARS and shown.endswith("…") and not shown.startswith("WASHINGTON")
+    assert shown[:-1].rstrip() in escape(words)  # a prefix of the escaped words, ending at a word's end
+    assert escape(words)[len(shown[:-1].rstrip())] == " "
+
+
+def test_importance_puts_stories_told_by_more_sources_and_naming_the_topic_first() -> None:
+    lone_newest = talks_story(1, published=WHEN, title="Ministers meet", sources=[StorySource("Wire", None)])
+    told_twice = talks_story(2, published=WHEN - timedelta(hours=5), title="Ministers meet again")
+    on_topic = talks_story(3, published=WHEN - timedelta(hours=10), title="Iran talks resume",
+                           sources=[StorySource("Wire", None)])
+    ranked = by_importance([lone_newest, told_twice, on_topic], [parse_topic("iran")])
+    assert [s.id for s in ranked] == [2, 3, 1]
+
+
+def test_due_labels_read_as_people_write_dates() -> None:
+    assert [due_label(v) for v in ("2026-12-27", "2027-01", "2027-W05", "2027-02-30")] == [
+        "27 Dec 2026", "Jan 2027", "2027-W05", "2027-02-30"]
+
+
+def test_details_hold_the_whole_summary_every_quote_every_deadline_and_every_source() -> None:
+    story = talks_story(quotes=[Quote(f"We will keep talking, point {n}", 0, 1, True, "Heather Nauert")
+                                for n in range(30)],
+                        sources=[StorySource(f"Outlet {n}", f"https://outlet{n}.example/a") for n in range(12)])
+    blocks = story_details(story)
+    text = all_text(blocks)
+    assert "fourth sentence" in text and "denuclearisation of North Korea" in text
+    assert "point 0" in text and "Heather Nauert" in text and "and 10 more quotes" in text
+    assert "Outlet 11" in text and "12 sources" in text
+    assert limit_problems(SlackMessage("details", blocks)) == []
+
+
+def test_page_buttons_refuse_values_that_are_not_ours() -> None:
+    for value in ("", "{}", '{"ids": [1], "at": 5, "t": "x"}', '{"ids": "x", "at": 0, "t": "x"}', "[1]"):
+        with pytest.raises(ValueError):
+            page_from_button(value)
+
+
+def test_a_page_value_with_hundreds_of_stories_fits_a_button() -> None:
+    stories = [talks_story(100_000 + n) for n in range(400)]
+    message = compact_digest(stories, title="Daily digest")
+    [more] = [b for b in message.blocks if b["type"] == "actions"][0]["elements"]
+    assert len(more["value"]) <= 2000 and page_from_button(more["value"]).start == 10

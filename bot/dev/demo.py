@@ -23,7 +23,7 @@ from bot.dev.terminal import render_blocks
 from bot.domain.articles import Entry
 from bot.domain.schedule import ASAP
 from bot.feeds.parse import parse_feed
-from bot.slack.digest import build_digest
+from bot.slack.digest import by_importance, compact_digest
 from bot.storage import Database
 from bot.storage.delivery import claim_due, ensure_channel, interrupted, mark_sent
 from bot.storage.stories import load_stories
@@ -63,9 +63,10 @@ def deliver_to_terminal(db: Database, console: Console, now: datetime) -> int:
     if not items:
         return 0
     stories = load_stories(db, story_ids=[item.story_id for item in items])
-    for number, message in enumerate(build_digest(stories, title="#demo digest"), start=1):
-        console.print(Panel(render_blocks(message.blocks), title=f"message {number} to #demo",
-                            title_align="left", border_style="blue"))
+    # The compact layout every channel gets by default: one message, details and later pages on buttons.
+    message = compact_digest(by_importance(stories), title=f"#demo digest, {now:%d %b %Y}")
+    console.print(Panel(render_blocks(message.blocks), title="message 1 to #demo", title_align="left",
+                        border_style="blue"))
     for item in items:
         mark_sent(db, item.id, f"terminal-{item.id}", now=now)
     return len(stories)

@@ -20,6 +20,8 @@ class Channel:
     timezone: str
     paused: bool
     paused_reason: str | None
+    layout: str = "compact"  # how its digests look: "compact" (one line per story) or "full"
+    weekly_chart: bool = False  # a coverage chart with the Monday digest
 
 
 @dataclass

@@ -21,8 +21,21 @@ MAX_ACTION_ELEMENTS = 25
 MAX_TEXT_CHARS = 3000  # a message's plain `text` fallback: notifications show little of it anyway
 # Slack rejects very large block payloads (msg_blocks_too_long) well before 50 full sections.
 MAX_MESSAGE_CHARS = 12000
+MAX_MODAL_BLOCKS = 100
+MAX_MODAL_TITLE_CHARS = 24
 
 Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SlackFile:
+    """A file an answer uploads with `files_upload_v2` (a chart): its bytes, name, title and the alt text that
+    describes it to people who cannot see it."""
+
+    filename: str
+    content: bytes
+    title: str
+    alt_text: str
 
 
 @dataclass
@@ -39,6 +52,7 @@ class SlackMessage:
     public: bool = False  # a command's reply posted to the channel, not shown to the asker alone
     replace_original: bool = False
     followups: list[SlackMessage] = field(default_factory=list)  # further messages when one is not enough
+    files: list[SlackFile] = field(default_factory=list)  # uploaded to the channel after the message
 
     def payload(self) -> dict[str, Any]:
         """Keyword arguments for chat.postMessage (without channel and metadata)."""
@@ -93,6 +107,12 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> B
 
 def actions(*elements: Block) -> Block:
     return {"type": "actions", "elements": list(elements)[:MAX_ACTION_ELEMENTS]}
+
+
+def modal(title: str, blocks: list[Block]) -> dict[str, Any]:
+    """A `views.open` modal: a short plain title (24 characters) and at most 100 blocks."""
+    return {"type": "modal", "title": {"type": "plain_text", "text": plain(title, MAX_MODAL_TITLE_CHARS)},
+            "close": {"type": "plain_text", "text": "Close"}, "blocks": blocks[:MAX_MODAL_BLOCKS]}
 
 
 def block_chars(block: Block) -> int:

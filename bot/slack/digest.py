@@ -5,9 +5,11 @@ Every feed string is escaped with `bot.slack.mrkdwn`; quotes are shown as `bot.s
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Deadline, Quote
@@ -15,13 +17,16 @@ from bot.domain.stories import Story
 from bot.domain.topics import Topic, matches_any
 from bot.slack.blocks import (
     MAX_BLOCKS,
+    MAX_BUTTON_VALUE_CHARS,
     MAX_HEADER_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_SECTION_CHARS,
     MAX_TEXT_CHARS,
     Block,
     SlackMessage,
+    actions,
     block_chars,
+    button,
     context,
     divider,
     header,
@@ -35,6 +40,15 @@ QUOTE_CHARS = 600
 SUMMARY_SENTENCES = 3
 MAX_DEADLINES = 3
 MAX_SOURCES = 5
+# The compact layout: one line of gist per story, at most this many stories before "Show more".
+GIST_CHARS = 200
+HEADLINE_CHARS = 150
+COMPACT_ACTORS = 3
+PAGE_STORIES = 10
+DETAILS_ACTION = "story_details"
+PAGE_ACTION = "digest_page"
+DETAILS_QUOTES = 20
+LAYOUTS = ("compact", "full")
 
 # --- choosing -----------------------------------------------------------------------------------------
 
@@ -50,6 +64,36 @@ def choose_stories(stories: Iterable[Story], topics: Sequence[Topic], *, limit: 
         chosen.append(story)
     chosen.sort(key=lambda s: (s.published, s.id), reverse=True)
     return chosen if limit is None else chosen[:limit]
+
+
+def importance(story: Story, topics: Sequence[Topic] = (), *, now: datetime | None = None) -> float:
+    """How much a story matters to a channel: more outlets telling it, newer, and its topic in the headline.
+
+    Each source counts 2 (capped at 5 sources), a story of the last hours up to 2 more (falling to 0 over
+    two days from `now`, the newest story's time by default), a channel topic named in the headline 2, and
+    what a reader can act on a little: a stated deadline 0.5, quotes up to 0.6.
+    """
+    score = 2.0 * min(max(len(story.sources), 1), 5)
+    if now is not None:
+        age_hours = max((now - story.published).total_seconds() / 3600, 0.0)
+        score += 2.0 * max(0.0, 1.0 - age_hours / 48)
+    if any(_in_headline(story, topic) for topic in topics):
+        score += 2.0
+    if story.deadlines:
+        score += 0.5
+    return score + 0.2 * min(len(story.quotes), 3)
+
+
+def _in_headline(story: Story, topic: Topic) -> bool:
+    headline = story.title.casefold()
+    return any(term != "*" and re.search(rf"\b{re.escape(term.casefold())}\b", headline) for term in topic.include)
+
+
+def by_importance(stories: Sequence[Story], topics: Sequence[Topic] = (), *,
+                  now: datetime | None = None) -> list[Story]:
+    """The stories most important first (`importance`), newer first among equals."""
+    newest = now or max((s.published for s in stories), default=None)
+    return sorted(stories, key=lambda s: (-importance(s, topics, now=newest), -s.published.timestamp(), -s.id))
 
 
 # --- one story ------------------------------------------------------------------------------------------
@@ -200,6 +244,186 @@ def quotes_reply(story: Story) -> SlackMessage | None:
         blocks.append(context(f"_and {left} more quotes; see the article_"))
     text = escape_within(f"{len(quotes)} quotes in: {_title(story)}", 500)
     return SlackMessage(text, blocks, [story.id])
+
+
+# --- the compact layout: one entry per story, details on demand ----------------------------------------------
+
+# A dateline opening a news summary ("WASHINGTON — ", "GENEVA, Nov 3 (Wire) - ") says where, not what.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{2,40}(?:,[^—–\n]{0,40})?\s+[—–-]{1,2}\s+")
+
+
+def gist(story: Story, limit: int | None = None) -> str:
+    """The story's first summary sentence without its dateline, escaped and cut between words to `limit`
+    (`GIST_CHARS` by default)."""
+    limit = GIST_CHARS if limit is None else limit
+    first = story.gist.strip()
+    return escape_within(_DATELINE.sub("", first) or first, limit)
+
+
+def due_label(due: str) -> str:
+    """A deadline's TIMEX value as people write it: "27 Dec 2026", "Jan 2027", or the value as stated."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", due):
+            return date.fromisoformat(due).strftime("%-d %b %Y")
+        if re.fullmatch(r"\d{4}-\d{2}", due):
+            return date.fromisoformat(due + "-01").strftime("%b %Y")
+    except ValueError:
+        pass
+    return due
+
+
+def _first_deadline(story: Story) -> Deadline | None:
+    """The story's deadline a reader meets first: the soonest dated one, else the first stated."""
+    dated = [(day, d) for d in story.deadlines if (day := last_day(d.due)) is not None]
+    if dated:
+        return min(dated, key=lambda pair: pair[0])[1]
+    return story.deadlines[0] if story.deadlines else None
+
+
+def markers(story: Story) -> list[str]:
+    """The context line of a compact entry: sources, up to three key actors, a deadline and the quotes."""
+    count = max(len(story.sources), 1)
+    found = [f"{count} source{'s' if count != 1 else ''}"]
+    names = [escape_within(actor.name, 60) for actor in key_actors(story, COMPACT_ACTORS)]
+    if names:
+        found.append(", ".join(names))
+    deadline = _first_deadline(story)
+    if deadline is not None:
+        when = escape_within(due_label(deadline.due), 30) if deadline.due else "no date"
+        found.append(f":alarm_clock: {when}")
+    quotes = len(_visible_quotes(story))
+    if quotes:
+        found.append(f":speech_balloon: {quotes} quote{'s' if quotes != 1 else ''}")
+    return found
+
+
+def compact_entry(story: Story) -> list[Block]:
+    """Two blocks: the headline linked to its best source with the gist and a Details button; the markers."""
+    headline = link(story.url, _title(story), HEADLINE_CHARS)
+    text = f"*{headline}*"
+    story_gist = gist(story)
+    if story_gist.strip():
+        text += f"\n{story_gist}"
+    details = button("Details", f"{DETAILS_ACTION}:{story.id}", str(story.id))
+    return [section(text, accessory=details), context(*markers(story))]
+
+
+def _page_value(title: str, ids: Sequence[int], start: int) -> str:
+    """What a paging button carries: the digest's title, its stories in order, and where the page starts.
+
+    Ids that do not fit Slack's 2,000 characters are left off the end (the list is most important first).
+    """
+    kept = list(ids)
+    while True:
+        value = json.dumps({"t": title[:MAX_HEADER_CHARS], "ids": kept, "at": start}, separators=(",", ":"))
+        if len(value) <= MAX_BUTTON_VALUE_CHARS or not kept:
+            return value
+        kept = kept[:-max(1, len(kept) // 10)]
+
+
+@dataclass(frozen=True)
+class DigestPage:
+    """Which page of a compact digest a paging button asks for."""
+
+    title: str
+    story_ids: tuple[int, ...]
+    start: int
+
+
+def page_from_button(value: str) -> DigestPage:
+    """The page a "Show more"/"Previous" button asks for; ValueError when the value is not one of ours."""
+    try:
+        data = json.loads(value)
+        ids = tuple(int(i) for i in data["ids"])
+        start = int(data["at"])
+        title = str(data["t"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError("not a digest page button") from exc
+    if start < 0 or start >= max(len(ids), 1):
+        raise ValueError("that page is out of range")
+    return DigestPage(title, ids, start)
+
+
+def compact_digest(stories: Sequence[Story], *, title: str, start: int = 0,
+                   per_page: int = PAGE_STORIES, empty: str | None = None) -> SlackMessage:
+    """One message: a header with the title and the count, one entry per story from `start` (at most
+    `per_page`), and paging buttons for the others. Its `story_ids` are every story it covers, shown or not.
+
+    Args:
+        stories: every story of the digest, most important first.
+        title: the header ("Daily digest, 28 Nov 2026"); the count is added.
+        start: the first story shown (a later page).
+        empty: what to say when there are no stories.
+    """
+    count = len(stories)
+    header_text = plain(f"{title} — {count} {'story' if count == 1 else 'stories'}", MAX_HEADER_CHARS)
+    if not stories:
+        note = section(empty or "No stories match this channel's subscriptions yet.")
+        return SlackMessage(escape_within(header_text, MAX_TEXT_CHARS), [header(header_text), note], [])
+    start = min(max(start, 0), count - 1)
+    shown = stories[start:start + per_page]
+    blocks: list[Block] = [header(header_text)]
+    if start:
+        blocks.append(context(f"Stories {start + 1}–{start + len(shown)} of {count}"))
+    for story in shown:
+        blocks.extend(compact_entry(story))
+    ids = [story.id for story in stories]
+    paging: list[Block] = []
+    if start:
+        paging.append(button("Previous", f"{PAGE_ACTION}:previous", _page_value(title, ids, max(start - per_page, 0))))
+    after = start + len(shown)
+    if after < count:
+        paging.append(button(f"Show more ({count - after})", f"{PAGE_ACTION}:more", _page_value(title, ids, after),
+                             style="primary"))
+    if paging:
+        blocks.append(actions(*paging))
+    titles = "; ".join(_title(story) for story in shown)
+    return SlackMessage(escape_within(f"{header_text}: {titles}", MAX_TEXT_CHARS), blocks, ids)
+
+
+def story_details(story: Story, *, max_blocks: int = MAX_BLOCKS) -> list[Block]:
+    """Everything about one story for its "Details" view: summary, quotes with speakers, deadlines with who set
+    them and their conditions, and every source; within `max_blocks` blocks."""
+    blocks: list[Block] = [section(f"*{link(story.url, _title(story), TITLE_CHARS)}*")]
+    summary = " ".join(s.strip() for s in story.summary if s and s.strip())
+    if summary.strip():
+        blocks.append(section(escape_within(summary, MAX_SECTION_CHARS)))
+    actors = _actors_line(story)
+    if actors:
+        blocks.append(context(actors))
+    if story.deadlines:
+        lines = [_deadline_line(d) for d in story.deadlines]
+        blocks.append(section("*Deadlines and conditions*\n" + "\n".join(lines)))
+    quotes = _visible_quotes(story)
+    room = max_blocks - len(blocks) - 3
+    if quotes:
+        blocks.append(section(f"*{len(quotes)} quote{'s' if len(quotes) != 1 else ''}*"))
+        for quote in quotes[:min(room, DETAILS_QUOTES)]:
+            blocks.append(section(_quote_line(quote)))
+        left = len(quotes) - min(room, DETAILS_QUOTES)
+        if left > 0:
+            blocks.append(context(f"_and {left} more quotes; see the articles_"))
+    published = story.published.strftime("%d %b %Y") if story.published else ""
+    blocks.append(context(*(t for t in (_all_sources_line(story), published) if t)))
+    return blocks[:max_blocks]
+
+
+def _all_sources_line(story: Story) -> str:
+    """Every source as a link, as many as fit one context element."""
+    sources = story.sources or []
+    if not sources:
+        return _sources_line(story)
+    line = f"{len(sources)} source{'s' if len(sources) != 1 else ''}: "
+    shown = 0
+    for source in sources:
+        piece = link(source.url, source.name or "source", 80)
+        if len(line) + len(piece) + 20 > MAX_SECTION_CHARS:
+            break
+        line += (", " if shown else "") + piece
+        shown += 1
+    if len(sources) > shown:
+        line += f" and {len(sources) - shown} more"
+    return line
 
 
 # --- a whole digest -------------------------------------------------------------------------------------

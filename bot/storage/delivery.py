@@ -64,7 +64,8 @@ def _schedule(row: ChannelRow) -> DeliverySchedule:
 
 
 def _channel(row: ChannelRow) -> Channel:
-    return Channel(row.team_id, row.channel_id, _schedule(row), row.timezone, bool(row.paused), row.paused_reason)
+    return Channel(row.team_id, row.channel_id, _schedule(row), row.timezone, bool(row.paused), row.paused_reason,
+                   row.layout or "compact", bool(row.weekly_chart))
 
 
 def _subscription(row: SubscriptionRow) -> Subscription:
@@ -143,6 +144,22 @@ def set_schedule(db: Database, team_id: str, channel_id: str, schedule: Delivery
         session.execute(update(OutboxRow).where(
             OutboxRow.team_id == team_id, OutboxRow.channel_id == channel_id, OutboxRow.state == "pending",
         ).values(not_before=pending_not_before.astimezone(UTC)))
+        return _channel(row)
+
+
+def set_display(db: Database, team_id: str, channel_id: str, *, now: datetime, layout: str | None = None,
+                weekly_chart: bool | None = None) -> Channel:
+    """Change how a channel's digests look (`layout`, "compact" or "full") and whether a weekly coverage chart
+    comes with its Monday digest; what is None stays as it was."""
+    if layout is not None and layout not in ("compact", "full"):
+        raise ValueError(f"unknown layout {layout!r}: 'compact' or 'full'")
+    ensure_channel(db, team_id, channel_id, now=now)
+    with db.session() as session:
+        row = _stored_channel_row(session, team_id, channel_id)
+        if layout is not None:
+            row.layout = layout
+        if weekly_chart is not None:
+            row.weekly_chart = weekly_chart
         return _channel(row)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -210,6 +211,8 @@ class ChannelRow(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    layout: Mapped[str] = mapped_column(String(20), default="compact", server_default="compact")  # or "full"
+    weekly_chart: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SubscriptionRow(Base):

@@ -1,9 +1,12 @@
 """How a channel's due stories become messages: pure, no Slack, no database, no clock.
 
-A daily channel gets, at its time, one digest of every due story, newest first (several messages only when
-Block Kit limits need them). An "asap" channel gets a story that comes alone as its own message with a thread
-reply holding all its quotes, and stories due together in balanced batches of at most `BATCH_STORIES` per
-message (7 go as 4 + 3). Digests and batches carry no quotes threads.
+A daily channel gets, at its time, one digest of every due story. In the channel's "compact" layout (the
+default) that is one message: the most important stories first, one short entry each with a "Details" button,
+at most ten before "Show more". In the "full" layout every story shows its summary, quote and deadlines,
+newest first, in several messages when Block Kit limits need them. An "asap" channel gets a story that comes
+alone as its own message with a thread reply holding all its quotes, and stories due together in balanced
+batches of at most `BATCH_STORIES` per message (7 go as 4 + 3), compact or full as the channel's layout says.
+Digests and batches carry no quotes threads.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from datetime import date
 from typing import Any
 
 from bot.domain.stories import Story
+from bot.domain.topics import Topic
 from bot.slack.blocks import SlackMessage
-from bot.slack.digest import build_digest, quotes_reply, story_message
+from bot.slack.digest import build_digest, by_importance, compact_digest, quotes_reply, story_message
 
 # The metadata our messages carry, so the poster can find them again in the channel's history.
 STORY_EVENT = "diplobot_story"  # one story: {"story_id": id}
@@ -95,21 +99,29 @@ def batch_sizes(count: int, most: int = BATCH_STORIES) -> list[int]:
     return [size + 1 if n < larger else size for n in range(batches)]
 
 
-def digest_plans(stories: Sequence[Story], title: str) -> list[MessagePlan]:
-    """The stories as one digest message, or several when Block Kit limits need them, in the given order."""
+def digest_plans(stories: Sequence[Story], title: str, *, layout: str = "full",
+                 topics: Sequence[Topic] = ()) -> list[MessagePlan]:
+    """The stories as one digest message ("compact": most important first, the rest behind "Show more"), or as
+    full stories in the given order, in several messages when Block Kit limits need them ("full")."""
     by_id = {story.id: story for story in stories}
+    if layout == "compact":
+        messages = [compact_digest(by_importance(stories, topics), title=title)]
+    else:
+        messages = build_digest(list(stories), title=title)
     return [MessagePlan(tuple(by_id[sid] for sid in message.story_ids), message, digest=True)
-            for message in build_digest(list(stories), title=title)]
+            for message in messages]
 
 
-def plan_messages(stories: Sequence[Story], *, digest_day: date | None,
-                  alone: Collection[int] = ()) -> list[MessagePlan]:
+def plan_messages(stories: Sequence[Story], *, digest_day: date | None, alone: Collection[int] = (),
+                  layout: str = "compact", topics: Sequence[Topic] = ()) -> list[MessagePlan]:
     """The messages that show a channel's due stories, each story in exactly one.
 
     Args:
         stories: the channel's due stories, in any order.
         digest_day: the channel's own date when it takes a daily digest; None for an "asap" channel.
         alone: ids of stories Slack refused inside a batch: each goes as its own message from then on.
+        layout: the channel's layout, "compact" or "full".
+        topics: the channel's topics (a story whose headline names one ranks higher in a compact digest).
     """
     newest_first = sorted(stories, key=lambda story: (story.published, story.id), reverse=True)
     plans = [story_plan(story) for story in newest_first if story.id in alone]
@@ -117,11 +129,11 @@ def plan_messages(stories: Sequence[Story], *, digest_day: date | None,
     if not rest:
         return plans
     if digest_day is not None:
-        return plans + digest_plans(rest, f"Daily digest, {digest_day:%d %b %Y}")
+        return plans + digest_plans(rest, f"Daily digest, {digest_day:%d %b %Y}", layout=layout, topics=topics)
     if len(rest) == 1:
         return plans + [story_plan(rest[0])]
     start = 0
     for size in batch_sizes(len(rest)):
-        plans += digest_plans(rest[start:start + size], "New stories")
+        plans += digest_plans(rest[start:start + size], "New stories", layout=layout, topics=topics)
         start += size
     return plans

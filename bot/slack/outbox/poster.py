@@ -385,7 +385,10 @@ class Poster:
         if channel is not None and channel.schedule != ASAP:
             digest_day = self._now().astimezone(zone(channel.timezone)).date()
         item_of = {story.id: item for item, story in fresh}
-        plans = plan_messages([story for _, story in fresh], digest_day=digest_day, alone=self._alone)
+        layout = channel.layout if channel is not None else "compact"
+        topics = [sub.topic for sub in delivery.list_subscriptions(self.db, team_id=key[0], channel_id=key[1])]
+        plans = plan_messages([story for _, story in fresh], digest_day=digest_day, alone=self._alone,
+                              layout=layout, topics=topics)
         return [_Parcel([item_of[sid] for sid in plan.story_ids], plan) for plan in plans]
 
     def _renders(self, story: Story, item: OutboxItem) -> bool:
