@@ -1,35 +1,50 @@
-"""/digest: this channel's subscriptions (or one topic) as a digest right now, split to fit Block Kit."""
+"""/digest: today's top stories (of this channel's topics) or one topic's, compact, ten at a time."""
 
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.slack.blocks import MAX_BLOCKS
+from bot.slack.blocks import limit_problems
 from bot.slack.commands.answer import CommandContext, UsageError
 from bot.slack.commands.digest import DigestArgs, answer, parse
+from bot.slack.commands.story_views import page_answer
+from bot.slack.digest import page_from_button
 from bot.storage.delivery import add_subscription
 from tests.stored_news import add_article, add_demo_news, add_feed
 
 CTX = CommandContext(team_id="T1", channel_id="C1", user_id="U1", now=datetime(2018, 10, 20, 9, tzinfo=UTC))
 
 
-def test_a_channel_without_topics_is_told_how_to_follow_one(settings, db) -> None:
+def text_of(message) -> str:
+    return json.dumps(message.blocks, ensure_ascii=False)
+
+
+def entries(message) -> int:
+    return sum(1 for b in message.blocks if b.get("accessory", {}).get("text", {}).get("text") == "Details")
+
+
+def test_without_a_topic_it_is_todays_top_stories_not_everything_stored(settings, db) -> None:
     add_demo_news(db)
-    assert "/subscribe" in answer(db, settings, DigestArgs(), CTX).text
+    feed = add_feed(db, "http://127.0.0.1/old.xml", "Old Wire")
+    add_article(db, feed, "Envoys met last month in Vienna", CTX.now - timedelta(days=30))
+    result = answer(db, settings, DigestArgs(), CTX)
+    assert "Top stories today, 20 Oct 2018" in text_of(result) or "Latest stories" in text_of(result)
+    assert "last month in Vienna" not in text_of(result)
+    assert entries(result) >= 1 and limit_problems(result) == []
 
 
 def test_digest_shows_only_the_channels_topics(settings, db) -> None:
     add_demo_news(db)
     add_subscription(db, "T1", "C1", "iran", created_by="U1", now=CTX.now)
-    text = json.dumps(answer(db, settings, DigestArgs(), CTX).blocks, ensure_ascii=False)
+    text = text_of(answer(db, settings, DigestArgs(), CTX))
     assert "EU sets Iran deadline" in text and "Pyongyang" not in text
 
 
 def test_a_topic_argument_gives_that_topics_digest(settings, db) -> None:
     add_demo_news(db)
     result = answer(db, settings, parse("pyongyang -iran"), CTX)
-    text = json.dumps(result.blocks, ensure_ascii=False)
+    text = text_of(result)
     assert "Pompeo heads to Pyongyang" in text and "EU sets Iran" not in text
 
 
@@ -38,14 +53,24 @@ def test_bad_topic_says_how_to_write_one() -> None:
         parse("-sports")
 
 
-def test_many_stories_are_split_into_messages_within_limits(settings, db) -> None:
+def test_many_stories_answer_one_screen_and_the_buttons_page_through_them(settings, db) -> None:
     feed = add_feed(db)
-    start = datetime(2018, 10, 1, tzinfo=UTC)
-    for i in range(12):
+    start = CTX.now - timedelta(hours=23)
+    for i in range(23):
         add_article(db, feed, f"Sanctions talks round {i}", start + timedelta(hours=i),
                     quotes=[(f"Round {i} was useful", "Jane Doe", True)], summary=["x" * 900, "y" * 900])
-    result = answer(db, settings, parse("sanctions"), CTX)
-    for message in result.messages():
-        assert len(message.blocks) <= MAX_BLOCKS
-        assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in message.blocks)
-    assert len(result.messages()) >= 1
+    first = answer(db, settings, parse("sanctions"), CTX)
+    assert first.followups == [] and limit_problems(first) == [] and entries(first) == 10
+    assert len(first.text) + len(text_of(first)) <= 8000
+    assert "round 22" in text_of(first)  # the newest first among equals
+
+    def buttons(message) -> dict[str, str]:
+        return {e["text"]["text"]: e["value"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]}
+
+    second = page_answer(db, buttons(first)["Show more (13)"])
+    assert entries(second) == 10 and "Stories 11–20 of 23" in text_of(second)
+    third = page_answer(db, buttons(second)["Show more (3)"])
+    assert entries(third) == 3 and set(buttons(third)) == {"Previous"}
+    back = page_answer(db, buttons(third)["Previous"])
+    assert page_from_button(buttons(back)["Previous"]).start == 0 and "Stories 11–20 of 23" in text_of(back)
+    assert "out of date" in page_answer(db, "not json").text

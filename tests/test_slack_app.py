@@ -147,6 +147,74 @@ def test_subscribe_then_remove_with_the_button(app, app_db, slack_api, signed) -
     assert list_subscriptions(app_db, team_id="T0001") == []
 
 
+def press(app, slack_api, signed, button: dict, *, reply: str, ephemeral: bool = True, trigger: bool = True) -> None:
+    payload = {**BLOCK_ACTION, "response_url": slack_api.response_url(reply),
+               "container": {**BLOCK_ACTION["container"], "is_ephemeral": ephemeral},
+               "actions": [{**button, "block_id": "b1", "action_ts": "1.2"}]}
+    if trigger:
+        payload["trigger_id"] = "1337.42.abcd"
+    action = "payload=" + json.dumps(payload)
+    assert dispatch(app, action, {**FORM, **signed(action)}).status == 200
+
+
+def buttons_named(message: dict, label: str) -> list[dict]:
+    found = [b["accessory"] for b in message["blocks"] if b.get("accessory", {}).get("text", {}).get("text") == label]
+    found += [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+              if e["text"]["text"].startswith(label)]
+    return found
+
+
+def test_details_opens_a_modal_with_the_storys_quotes_and_deadlines(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/digest", "iran")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [digest] = replies(slack_api)
+    [details] = buttons_named(digest, "Details")
+    press(app, slack_api, signed, details, reply="r2")
+    [opened] = slack_api.wait_for("views.open", 1)
+    assert opened.params["trigger_id"] == "1337.42.abcd"
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["type"] == "modal" and len(view["blocks"]) <= 100
+    shown = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "The special purpose vehicle will be ready" in shown and "Federica Mogherini" in shown
+    assert "set up the payment channel" in shown and "answer the inspectors" in shown and "keep talking" in shown
+    assert slack_api.calls_to("response_url:/response/r2") == []
+
+
+def test_details_come_as_a_private_message_where_no_modal_opens(app, slack_api, signed) -> None:
+    body = slash(slack_api, "/digest", "iran")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [details] = buttons_named(replies(slack_api)[0], "Details")
+    slack_api.script("views.open", body={"ok": False, "error": "expired_trigger_id"})
+    press(app, slack_api, signed, details, reply="r2")
+    [private] = replies(slack_api, "r2")
+    assert private["response_type"] == "ephemeral" and not private.get("replace_original")
+    assert "The special purpose vehicle will be ready" in all_text(private)
+
+
+def test_show_more_under_a_channel_digest_answers_privately_and_on_an_answer_pages_in_place(
+        app, app_db, slack_api, signed) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.stored_news import add_article, add_feed
+
+    feed = add_feed(app_db, "http://127.0.0.1/more.xml", "More Wire")
+    for i in range(14):
+        add_article(app_db, feed, f"Geneva round {i}", datetime(2018, 10, 19, tzinfo=UTC) + timedelta(hours=i))
+    body = slash(slack_api, "/digest", "geneva")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [first] = replies(slack_api)
+    assert len(buttons_named(first, "Details")) == 10
+    [more] = buttons_named(first, "Show more")
+    press(app, slack_api, signed, more, reply="r2", ephemeral=True)
+    [page] = replies(slack_api, "r2")
+    assert page["replace_original"] is True and len(buttons_named(page, "Details")) == 4
+    assert "Geneva round 0" in all_text(page) and "Geneva round 13" not in all_text(page)
+    press(app, slack_api, signed, more, reply="r3", ephemeral=False)  # under a digest everybody sees
+    [private] = replies(slack_api, "r3")
+    assert private["response_type"] == "ephemeral" and not private.get("replace_original")
+
+
 def test_only_admins_add_feeds(app, app_db, slack_api, signed) -> None:
     url = "http://127.0.0.1:9/world.rss"
     body = slash(slack_api, "/feeds", f"add {url}", user="U1")

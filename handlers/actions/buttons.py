@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.slack.commands import who_said
+from bot.slack.commands import story_views, who_said
 from bot.slack.commands.answer import UsageError, plain_answer
 from bot.slack.commands.subscriptions import remove_by_button
-from handlers.context import answer_or_apologise, command_context
+from handlers.context import answer_or_apologise, command_context, send
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -54,3 +56,51 @@ def remove_subscription_pressed(db: Database, settings: Settings) -> Callable[..
                             lambda: remove_by_button(db, _pressed_value(body), command_context(body)))
 
     return remove
+
+
+def _on_ephemeral(body: dict[str, Any]) -> bool:
+    """Whether the pressed button sits on a message only the user sees (a command's answer)."""
+    return bool((body.get("container") or {}).get("is_ephemeral"))
+
+
+def story_details_pressed(db: Database, settings: Settings) -> Callable[..., None]:
+    """"Details": the story's summary, quotes, deadlines and sources in a modal (views.open with the press's
+    trigger_id); where no modal opens (no trigger, or Slack refuses it), as a message only the user sees."""
+
+    def show_details(body: dict[str, Any], client: WebClient, respond: Callable[..., Any],
+                     logger: logging.Logger) -> None:
+        value = _pressed_value(body)
+        trigger_id = body.get("trigger_id")
+        if trigger_id:
+            try:
+                client.views_open(trigger_id=trigger_id, view=story_views.details_view(db, value))
+                return
+            except UsageError as exc:
+                send(respond, plain_answer(str(exc)))
+                return
+            except SlackApiError as exc:
+                logger.info("views.open failed (%s); showing the details as a message", exc.response.get("error"))
+
+        def make_answer() -> SlackMessage:
+            answer = story_views.details_message(db, value)
+            answer.replace_original = False
+            return answer
+
+        answer_or_apologise(body, logger, respond, make_answer)
+
+    return show_details
+
+
+def digest_page_pressed(db: Database, settings: Settings) -> Callable[..., None]:
+    """"Show more" / "Previous" on a compact digest: that page, in place on a private answer, or as a message
+    only the user sees under a digest posted to the channel (which stays as everybody saw it)."""
+
+    def show_page(body: dict[str, Any], respond: Callable[..., Any], logger: logging.Logger) -> None:
+        def make_answer() -> SlackMessage:
+            answer = story_views.page_answer(db, _pressed_value(body))
+            answer.replace_original = _on_ephemeral(body)
+            return answer
+
+        answer_or_apologise(body, logger, respond, make_answer)
+
+    return show_page

@@ -1,20 +1,27 @@
-"""`/digest [topic]`: the digest for this channel's subscriptions (or one topic), right now."""
+"""`/digest [topic]`: the most important stories right now, compact, ten at a time with paging buttons.
+
+Without a topic it is today's top stories (of this channel's topics when it follows some): the stories of
+the last 24 hours, or, when nothing came in that long, of the latest day with news.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
+from bot.domain.stories import Story
 from bot.domain.topics import InvalidTopic, Topic, parse_topic
 from bot.slack.blocks import SlackMessage
-from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
-from bot.slack.digest import build_digest, choose_stories
+from bot.slack.commands.answer import CommandContext, UsageError
+from bot.slack.commands.feedtext import safe
+from bot.slack.digest import by_importance, choose_stories, compact_digest
 from bot.storage import Database
 from bot.storage.delivery import list_subscriptions
 from bot.storage.stories import load_stories
 
-STORIES_SHOWN = 8
 STORIES_LOOKED_AT = 300
+DAY = timedelta(hours=24)
 
 
 @dataclass
@@ -31,16 +38,36 @@ def parse(text: str) -> DigestArgs:
         raise UsageError(f"{exc} Try `/digest` or `/digest north korea`.") from exc
 
 
+def latest_day(stories: list[Story], now: datetime) -> list[Story]:
+    """The stories of the 24 hours before `now`, or of the 24 hours before the newest one when none is that new."""
+    recent = [s for s in stories if now - DAY <= _aware(s.published) <= now + timedelta(minutes=5)]
+    if recent or not stories:
+        return recent
+    newest = max(_aware(s.published) for s in stories)
+    return [s for s in stories if newest - DAY <= _aware(s.published)]
+
+
+def _aware(when: datetime) -> datetime:
+    """A stored time in UTC (SQLite gives it back without its zone)."""
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def answer(db: Database, settings: Settings, args: DigestArgs, ctx: CommandContext) -> SlackMessage:
+    stored = load_stories(db, limit=STORIES_LOOKED_AT)
     if args.topic is not None:
-        topics, title = [args.topic], f"Digest: {args.topic.text}"
+        topics = [args.topic]
+        stories = choose_stories(stored, topics)
+        return compact_digest(by_importance(stories, topics), title=f"Digest: {args.topic.text}",
+                              empty=f"No stories about *{safe(args.topic.text)}* yet. Try another word or a country.")
+    topics = [s.topic for s in list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id)]
+    chosen = choose_stories(stored, topics) if topics else stored
+    today = latest_day(chosen, ctx.now)
+    if today and max(_aware(s.published) for s in today) < ctx.now - DAY:
+        title = f"Latest stories, {max(s.published for s in today):%d %b %Y}"
     else:
-        topics = [s.topic for s in list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id)]
-        title = "Digest for this channel"
-        if not topics:
-            return plain_answer("This channel follows no topics yet. Follow one with `/subscribe north korea`, "
-                                "or see one topic now with `/digest iran`.")
-    stories = choose_stories(load_stories(db, limit=STORIES_LOOKED_AT), topics, limit=STORIES_SHOWN)
-    first, *rest = build_digest(stories, title=title)
-    first.followups = rest
-    return first
+        title = f"Top stories today, {ctx.now:%d %b %Y}"
+    if topics:
+        title += " (this channel's topics)"
+    empty = ("No stories yet: diplobot has not read any articles." if not topics else
+             "No stories match this channel's topics yet. See `/subscriptions`, or try `/digest iran`.")
+    return compact_digest(by_importance(today, topics), title=title, empty=empty)
