@@ -623,3 +623,16 @@ def test_a_daily_digest_is_not_cut_by_the_rows_one_pass_takes(db, slack_api, sla
     assert (report.sent, report.messages) == (8, 1)
     [digest] = slack_api.messages["C_DAILY"]
     assert len(story_ids_listed(digest)) == 8
+
+
+def test_each_daily_channel_gets_its_digest_in_its_own_layout(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 14)
+    queue_daily(db, "C_COMPACT", stories)
+    queue_daily(db, "C_FULL", stories, "full")
+    report = make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()
+    assert report.sent == 28
+    [compact] = posts_to(slack_api, "C_COMPACT")
+    details = [b for b in compact.params["blocks"] if b.get("accessory", {}).get("text", {}).get("text") == "Details"]
+    assert len(details) == 10 and "Show more (4)" in str(compact.params["blocks"])
+    full = posts_to(slack_api, "C_FULL")
+    assert len(full) == 2 and "Details" not in str([c.params["blocks"] for c in full])

@@ -138,7 +138,8 @@ def test_subscribe_then_remove_with_the_button(app, app_db, slack_api, signed) -
     body = slash(slack_api, "/subscriptions", "", reply="r2")
     dispatch(app, body, {**FORM, **signed(body)})
     [listing] = replies(slack_api, "r2")
-    remove = listing["blocks"][-1]["accessory"]
+    [remove] = buttons_named(listing, "Remove")
+    assert "Layout: *compact*" in all_text(listing)
     action = "payload=" + json.dumps({**BLOCK_ACTION, "response_url": slack_api.response_url("r3"),
                                       "actions": [{**remove, "block_id": "b1", "action_ts": "1.2"}]})
     dispatch(app, action, {**FORM, **signed(action)})
@@ -213,6 +214,26 @@ def test_show_more_under_a_channel_digest_answers_privately_and_on_an_answer_pag
     press(app, slack_api, signed, more, reply="r3", ephemeral=False)  # under a digest everybody sees
     [private] = replies(slack_api, "r3")
     assert private["response_type"] == "ephemeral" and not private.get("replace_original")
+
+
+def test_layout_switches_per_channel_and_shows_in_subscriptions(app, app_db, slack_api, signed) -> None:
+    from bot.storage.delivery import get_channel
+
+    body = slash(slack_api, "/diplo", "layout full")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "now use the *full* layout" in all_text(replies(slack_api)[0])
+    other = urlencode({**SLASH_COMMAND, "command": "/diplo", "text": "layout", "channel_id": "C0002",
+                       "response_url": slack_api.response_url("r2")})
+    dispatch(app, other, {**FORM, **signed(other)})
+    assert "*compact* layout" in all_text(replies(slack_api, "r2")[0])
+    assert get_channel(app_db, "T0001", "C0001").layout == "full"
+    assert get_channel(app_db, "T0001", "C0002") is None  # asking changes nothing
+    body = slash(slack_api, "/subscriptions", "", reply="r3")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "Layout: *full*" in all_text(replies(slack_api, "r3")[0])
+    body = slash(slack_api, "/diplo", "layout sideways", reply="r4")
+    dispatch(app, body, {**FORM, **signed(body)})
+    assert "no layout `sideways`" in all_text(replies(slack_api, "r4")[0])
 
 
 def test_only_admins_add_feeds(app, app_db, slack_api, signed) -> None:
@@ -330,6 +351,7 @@ def test_app_home_shows_subscriptions_deadlines_and_latest_stories(app, app_db, 
     text = json.dumps(view)
     assert call.params["user_id"] == "U1" and view["type"] == "home"
     assert "`iran`" in text and "Upcoming deadlines" in text and "Latest digest" in text
+    assert "Layout: *compact*" in text and '"Details"' in text
     assert len(view["blocks"]) <= 100
 
 

@@ -9,16 +9,17 @@ from bot.config import Settings
 from bot.slack.blocks import MAX_BLOCKS, context, divider, header, section
 from bot.slack.commands import REGISTRY
 from bot.slack.commands.answer import CommandContext
+from bot.slack.commands.channel import describe_display
 from bot.slack.commands.deadlines import due_words
 from bot.slack.commands.feedtext import code, link, safe
-from bot.slack.digest import choose_stories, story_blocks
+from bot.slack.digest import by_importance, choose_stories, compact_entry
 from bot.storage import Database
-from bot.storage.delivery import list_subscriptions
+from bot.storage.delivery import list_channels, list_subscriptions
 from bot.storage.search import find_deadlines
 from bot.storage.stories import load_stories
 
 DEADLINES_SHOWN = 5
-STORIES_SHOWN = 3
+STORIES_SHOWN = 5
 
 
 def home_view(db: Database, settings: Settings, ctx: CommandContext) -> dict[str, Any]:
@@ -33,9 +34,10 @@ def home_view(db: Database, settings: Settings, ctx: CommandContext) -> dict[str
         by_channel: dict[str, list[str]] = defaultdict(list)
         for sub in subscriptions:
             by_channel[sub.channel_id].append(code(sub.text))
+        channels = {channel.channel_id: channel for channel in list_channels(db, team_id=ctx.team_id)}
         for channel_id, followed in list(by_channel.items())[:10]:
             where = f"<#{channel_id}>" if channel_id.isalnum() else safe(channel_id)
-            blocks.append(section(f"{where}: {', '.join(followed)}"))
+            blocks.append(section(f"{where}: {', '.join(followed)}\n{describe_display(channels.get(channel_id))}"))
     else:
         blocks.append(section("No channel follows a topic yet. In a channel, type `/subscribe north korea`."))
 
@@ -52,8 +54,8 @@ def home_view(db: Database, settings: Settings, ctx: CommandContext) -> dict[str
     stories = load_stories(db, limit=200)
     latest = choose_stories(stories, topics, limit=STORIES_SHOWN) if topics else stories[:STORIES_SHOWN]
     room = MAX_BLOCKS - len(blocks) - 1
-    for story in latest:
-        part = story_blocks(story)
+    for story in by_importance(latest, topics):
+        part = compact_entry(story)
         if len(part) > room:
             break
         blocks.extend(part)

@@ -10,9 +10,15 @@ from bot.domain.channels import Subscription
 from bot.domain.topics import InvalidTopic, Topic, parse_topic
 from bot.slack.blocks import SlackMessage, button, context, section
 from bot.slack.commands.answer import CommandContext, UsageError, plain_answer
+from bot.slack.commands.channel import describe_display
 from bot.slack.commands.feedtext import code, fallback, safe
 from bot.storage import Database
-from bot.storage.delivery import list_subscriptions, remove_subscription, remove_subscription_by_id
+from bot.storage.delivery import (
+    get_channel,
+    list_subscriptions,
+    remove_subscription,
+    remove_subscription_by_id,
+)
 
 REMOVE_ACTION = "subscription_remove"
 SYNTAX = "Example: `/subscribe north korea, iran -sports` (commas between alternatives, `-` to leave words out)."
@@ -63,14 +69,22 @@ def answer_unsubscribe(db: Database, settings: Settings, args: TopicArgs, ctx: C
 
 
 def answer_list(db: Database, settings: Settings, args: NoArgs, ctx: CommandContext) -> SlackMessage:
-    return subscriptions_answer(list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id))
+    return subscriptions_answer(list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id),
+                                display=_display(db, ctx))
 
 
-def subscriptions_answer(subscriptions: list[Subscription], note: str | None = None) -> SlackMessage:
-    """The channel's topics, each with a Remove button."""
+def _display(db: Database, ctx: CommandContext) -> str:
+    return describe_display(get_channel(db, ctx.team_id, ctx.channel_id)) + " (`/diplo layout`, `/diplo weekly-chart`)"
+
+
+def subscriptions_answer(subscriptions: list[Subscription], note: str | None = None,
+                         display: str | None = None) -> SlackMessage:
+    """The channel's topics, each with a Remove button, and how its digests look (`display`)."""
     blocks = [section(note)] if note else []
     if not subscriptions:
         blocks.append(section(f"This channel follows no topics. {SYNTAX}"))
+        if display:
+            blocks.append(context(display))
         return SlackMessage(text=(note + " " if note else "") + "This channel follows no topics.", blocks=blocks)
     blocks.append(section(f"*This channel follows {len(subscriptions)} "
                           f"topic{'s' if len(subscriptions) != 1 else ''}:*"))
@@ -80,6 +94,8 @@ def subscriptions_answer(subscriptions: list[Subscription], note: str | None = N
                               accessory=button("Remove", f"{REMOVE_ACTION}:{sub.id}", str(sub.id), style="danger")))
     if len(subscriptions) > 45:
         blocks.append(context(f"…and {len(subscriptions) - 45} more; remove one with `/unsubscribe &lt;topic&gt;`."))
+    if display:
+        blocks.append(context(display))
     text = fallback("This channel follows: " + ", ".join(s.text for s in subscriptions))
     return SlackMessage(text=text, blocks=blocks)
 
@@ -94,6 +110,7 @@ def remove_by_button(db: Database, value: str, ctx: CommandContext) -> SlackMess
     readable = value.isascii() and value.isdigit() and len(value) <= 9  # fits every database's integer
     removed = remove_subscription_by_id(db, ctx.team_id, int(value)) if readable else None
     note = f"Removed {topic_words(removed.text)}." if removed else "That topic was already removed."
-    answer = subscriptions_answer(list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id), note)
+    answer = subscriptions_answer(list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id), note,
+                                  display=_display(db, ctx))
     answer.replace_original = True
     return answer
