@@ -159,8 +159,11 @@ def run() -> None:
 
 @cli.command()
 @click.argument("command_line")
-def ask(command_line: str) -> None:
-    """Run a slash command against the local database and print the answer as Slack would show it.
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Where charts the answer uploads in Slack are written.")
+def ask(command_line: str, out_dir: Path) -> None:
+    """Run a slash command against the local database and print the answer as Slack would show it; a chart
+    (`/deadlines iran chart`) is written as a PNG file and its path printed.
 
     Example: diplobot ask "/who-said Nauert"
     """
@@ -173,7 +176,14 @@ def ask(command_line: str) -> None:
     settings = load_settings()
     database = Database.connect(settings.database_url)
     database.upgrade()
-    Console().print(render_answer(ask_command(settings, database, command_line)))
+    answer = ask_command(settings, database, command_line)
+    console = Console()
+    console.print(render_answer(answer))
+    for picture in answer.files:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = (out_dir / picture.filename).resolve()
+        path.write_bytes(picture.content)
+        console.print(f"chart written to {path}", soft_wrap=True, highlight=False)
 
 
 @cli.command("eval")

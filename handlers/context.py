@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.slack.blocks import SlackMessage
 from bot.slack.commands.answer import CommandContext
@@ -38,11 +38,35 @@ def send(respond: Callable[..., Any], answer: SlackMessage) -> None:
         respond(**message.as_message())
 
 
+def upload_files(client: WebClient, channel_id: str, answer: SlackMessage, respond: Callable[..., Any],
+                 logger: logging.Logger) -> None:
+    """Upload the answer's files (charts) to the channel with files_upload_v2, each described by its alt text;
+    when Slack refuses (the bot is not in the channel, say), tell the asker why in one line."""
+    for picture in answer.files:
+        try:
+            client.files_upload_v2(channel=channel_id, content=picture.content, filename=picture.filename,
+                                   title=picture.title, alt_txt=picture.alt_text,
+                                   initial_comment=picture.alt_text[:500])
+        except (SlackApiError, SlackRequestError) as exc:
+            response = getattr(exc, "response", None)
+            error = str(response.get("error") if response is not None else "upload_failed")
+            logger.warning("could not upload %s to %s: %s", picture.filename, channel_id, error)
+            hint = " Invite diplobot to the channel (`/invite @diplobot`) and ask again." if error in (
+                "not_in_channel", "channel_not_found") else ""
+            respond(text=f"I could not upload the chart here (`{error}`).{hint}", response_type="ephemeral",
+                    replace_original=False)
+
+
 def answer_or_apologise(body: dict[str, Any], logger: logging.Logger, respond: Callable[..., Any],
-                        make_answer: Callable[[], SlackMessage]) -> None:
-    """Send `make_answer()`; on any failure log it with the payload and tell the user in one line."""
+                        make_answer: Callable[[], SlackMessage], *,
+                        upload: Callable[[SlackMessage], None] | None = None) -> None:
+    """Send `make_answer()` (and `upload` its files); on any failure log it with the payload and tell the user
+    in one line."""
     try:
-        send(respond, make_answer())
+        answer = make_answer()
+        send(respond, answer)
+        if upload is not None and answer.files:
+            upload(answer)
     except Exception as exc:
         logger.error("answering failed: %r; payload: %s", exc, loggable(body), exc_info=exc)
         tell_user_it_failed(body, logger)

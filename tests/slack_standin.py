@@ -41,6 +41,7 @@ class SlackStandIn:
         self.scripts: dict[str, deque[ScriptedAnswer]] = defaultdict(deque)
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.admins: set[str] = {"UADMIN"}
+        self.uploads: dict[str, bytes] = {}  # file id → the bytes posted to its upload URL
         self._ts = 1_700_000_000
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -118,6 +119,14 @@ class SlackStandIn:
             user = params.get("user", "")
             return {"ok": True, "user": {"id": user, "is_admin": user in self.admins,
                                          "is_owner": False, "tz": "Europe/Berlin"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.uploads) + 1:04d}"
+            self.uploads.setdefault(file_id, b"")
+            return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": params.get("channel"), "name": "diplomacy"}}
         return {"ok": True}
@@ -128,6 +137,17 @@ class SlackStandIn:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
+                if self.path.startswith("/upload/"):  # a file's bytes, as files_upload_v2 sends them
+                    data = self.rfile.read(length)
+                    with standin._lock:
+                        standin.uploads[self.path[len("/upload/"):]] = data
+                        standin.calls.append(SlackCall("upload:" + self.path, {"bytes": len(data)},
+                                                       dict(self.headers), time.time()))
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 if (self.headers.get("Content-Type") or "").startswith("application/json"):
                     params = json.loads(raw) if raw else {}

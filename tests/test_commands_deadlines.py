@@ -3,8 +3,10 @@
 import json
 from datetime import UTC, datetime
 
-from bot.slack.commands.answer import CommandContext
-from bot.slack.commands.deadlines import SHOWN, DeadlinesArgs, answer, parse
+import pytest
+
+from bot.slack.commands.answer import CommandContext, UsageError
+from bot.slack.commands.deadlines import SHOWN, DeadlinesArgs, answer, args_from_button, parse
 from tests.stored_news import add_article, add_demo_news, add_feed
 
 CTX = CommandContext(now=datetime(2018, 10, 20, 9, tzinfo=UTC))
@@ -37,14 +39,37 @@ def test_filters_and_an_empty_result_say_what_was_asked(settings, db) -> None:
     assert "No deadlines about *Antarctica*" in nothing.text
 
 
-def test_long_lists_are_cut_with_a_hint(settings, db) -> None:
+def test_long_lists_answer_ten_with_paging_buttons(settings, db) -> None:
     feed = add_feed(db)
     add_article(db, feed, "Many deadlines", datetime(2018, 10, 1, tzinfo=UTC),
                 deadlines=[{"text": f"by day {i}", "due": f"2018-11-{i:02d}", "action": f"step {i}"}
                            for i in range(1, 21)])
     result = answer(db, settings, DeadlinesArgs(), CTX)
-    assert len(result.blocks) == 1 + 2 * SHOWN + 1
-    assert "Showing the first" in str(result.blocks[-1])
+    assert SHOWN == 10 and len(result.blocks) == 1 + 2 * SHOWN + 1
+    [following] = result.blocks[-1]["elements"]
+    assert following["text"]["text"] == "Next"
+    second = answer(db, settings, args_from_button(following["value"]), CTX)
+    assert "step 11" in str(second.blocks) and "step 10" not in str(second.blocks)
+    assert [e["text"]["text"] for e in second.blocks[-1]["elements"]] == ["Previous"]
+
+
+def test_chart_word_asks_for_a_timeline_png_of_passed_and_coming_deadlines(settings, db) -> None:
+    assert parse("iran chart") == DeadlinesArgs("iran", None, chart=True)
+    assert parse("iran upcoming chart") == DeadlinesArgs("iran", "upcoming", chart=True)
+    add_demo_news(db)
+    result = answer(db, settings, parse("chart"), CTX)
+    [picture] = result.files
+    assert picture.content.startswith(b"\x89PNG") and picture.filename == "deadlines-all-2018-10-20.png"
+    assert "timeline of 3 deadlines (1 passed, 2 ahead)" in picture.alt_text
+    assert "15 Oct 2018: Iran: answer the inspectors" in picture.alt_text
+    nothing = answer(db, settings, parse("antarctica chart"), CTX)
+    assert nothing.files == [] and "No dated deadlines about antarctica" in nothing.text
+
+
+def test_buttons_that_are_not_ours_are_refused(settings, db) -> None:
+    for value in ("", "[]", '{"when": "someday"}', '{"topic": 5}', '{"offset": "x"}'):
+        with pytest.raises(UsageError):
+            args_from_button(value)
 
 
 def test_the_fallback_text_shows_a_feeds_mentions_inertly(settings, db) -> None:

@@ -636,3 +636,34 @@ def test_each_daily_channel_gets_its_digest_in_its_own_layout(db, slack_api, sla
     assert len(details) == 10 and "Show more (4)" in str(compact.params["blocks"])
     full = posts_to(slack_api, "C_FULL")
     assert len(full) == 2 and "Details" not in str([c.params["blocks"] for c in full])
+
+
+def test_a_monday_digest_comes_with_the_weekly_coverage_chart_when_the_channel_asked(db, slack_api,
+                                                                                     slack_settings) -> None:
+    from bot.analysis.records import Actor
+
+    monday = datetime(2026, 11, 30, 7, 0, 30, tzinfo=UTC)  # just after 08:00 in Berlin
+    stories = add_stories(db, 4)
+    for n, story in enumerate(stories):
+        story.published = monday - timedelta(days=n * 3 + 1)  # this week and the week before
+        story.actors = [Actor("Switzerland", "country", 2), Actor("Heather Nauert", "person", 1)]
+    queue_daily(db, "C_WEEKLY", stories)
+    queue_daily(db, "C_PLAIN", stories)
+    d.set_display(db, TEAM, "C_WEEKLY", now=EVENING, weekly_chart=True)
+    make_poster(db, slack_settings, stories, now=lambda: monday).send_due()
+    assert len(posts_to(slack_api, "C_WEEKLY")) == 1 and len(posts_to(slack_api, "C_PLAIN")) == 1
+    [asked] = slack_api.calls_to("files.getUploadURLExternal")
+    [done] = slack_api.calls_to("files.completeUploadExternal")
+    assert done.params["channel_id"] == "C_WEEKLY" and asked.params["filename"] == "weekly-coverage-2026-11-30.png"
+    assert "Switzerland 3 (last week 1)" in asked.params["alt_txt"]
+    [png] = [data for data in slack_api.uploads.values() if data]
+    assert png.startswith(b"\x89PNG") and len(png) == int(asked.params["length"])
+
+
+def test_no_weekly_chart_on_other_days(db, slack_api, slack_settings) -> None:
+    stories = add_stories(db, 2)
+    queue_daily(db, "C_WEEKLY", stories)
+    d.set_display(db, TEAM, "C_WEEKLY", now=EVENING, weekly_chart=True)
+    make_poster(db, slack_settings, stories, now=lambda: MORNING).send_due()  # a Saturday
+    assert len(posts_to(slack_api, "C_WEEKLY")) == 1
+    assert slack_api.calls_to("files.getUploadURLExternal") == []

@@ -216,6 +216,69 @@ def test_show_more_under_a_channel_digest_answers_privately_and_on_an_answer_pag
     assert private["response_type"] == "ephemeral" and not private.get("replace_original")
 
 
+def add_iran_deadlines_around_today(db) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from tests.stored_news import add_article, add_feed
+
+    today = date.today()
+    feed = add_feed(db, "http://127.0.0.1/iran.xml", "Iran Wire")
+    add_article(db, feed, "Iran given weeks to answer the inspectors", datetime.now(UTC) - timedelta(days=6),
+                actors=[("Iran", "country", [])],
+                deadlines=[{"text": "within 30 days", "due": (today + timedelta(days=24)).isoformat(),
+                            "action": "answer the inspectors", "actor": "Iran"},
+                           {"text": "by last Friday", "due": (today - timedelta(days=3)).isoformat(),
+                            "action": "name a negotiator", "actor": "Iran"}])
+
+
+def test_deadlines_chart_is_uploaded_to_the_channel_as_a_png_with_alt_text(app, app_db, slack_api, signed) -> None:
+    add_iran_deadlines_around_today(app_db)
+    body = slash(slack_api, "/deadlines", "iran chart")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [answer] = replies(slack_api)
+    assert "Timeline of" in all_text(answer)
+    [asked] = slack_api.wait_for("files.getUploadURLExternal", 1)
+    [done] = slack_api.wait_for("files.completeUploadExternal", 1)
+    assert asked.params["filename"].startswith("deadlines-iran-") and asked.params["filename"].endswith(".png")
+    assert "timeline of" in asked.params["alt_txt"] and "answer the inspectors" in asked.params["alt_txt"]
+    assert done.params["channel_id"] == "C0001" and "answer the inspectors" in done.params["initial_comment"]
+    [png] = [data for data in slack_api.uploads.values() if data]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and int(asked.params["length"]) == len(png)
+
+
+def test_a_refused_chart_upload_tells_the_asker_why(app, app_db, slack_api, signed) -> None:
+    add_iran_deadlines_around_today(app_db)
+    slack_api.script("files.completeUploadExternal", body={"ok": False, "error": "not_in_channel"})
+    body = slash(slack_api, "/deadlines", "iran chart")
+    dispatch(app, body, {**FORM, **signed(body)})
+    answer, refusal = replies(slack_api, count=2)
+    assert "Timeline of" in all_text(answer)
+    assert "not_in_channel" in refusal["text"] and "/invite @diplobot" in refusal["text"]
+
+
+def test_deadlines_next_and_previous_move_pages_in_place(app, app_db, slack_api, signed) -> None:
+    from datetime import UTC, datetime
+
+    from tests.stored_news import add_article, add_feed
+
+    feed = add_feed(app_db, "http://127.0.0.1/many.xml", "Many Wire")
+    add_article(app_db, feed, "Many deadlines", datetime(2018, 10, 1, tzinfo=UTC),
+                deadlines=[{"text": f"by day {i}", "due": f"2030-11-{i:02d}", "action": f"step {i:02d}"}
+                           for i in range(1, 26)])
+    body = slash(slack_api, "/deadlines", "many deadlines")
+    dispatch(app, body, {**FORM, **signed(body)})
+    [first] = replies(slack_api)
+    assert "step 01" in all_text(first) and "step 11" not in all_text(first)
+    [next_page] = buttons_named(first, "Next")
+    press(app, slack_api, signed, next_page, reply="r2")
+    [second] = replies(slack_api, "r2")
+    assert second["replace_original"] is True
+    assert "step 11" in all_text(second) and "step 10" not in all_text(second) and "11–20" in all_text(second)
+    [previous] = buttons_named(second, "Previous")
+    press(app, slack_api, signed, previous, reply="r3")
+    assert "step 01" in all_text(replies(slack_api, "r3")[0])
+
+
 def test_layout_switches_per_channel_and_shows_in_subscriptions(app, app_db, slack_api, signed) -> None:
     from bot.storage.delivery import get_channel
 

@@ -27,6 +27,7 @@ BOT_SCOPES = [
     "channels:read",     # channel names for the subscription list
     "groups:read",
     "users:read",        # is the user a workspace admin (/feeds add|remove), their time zone
+    "files:write",       # charts: /deadlines … chart and the weekly coverage chart (files_upload_v2)
 ]
 
 

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
+from bot.slack.commands.deadlines import PAGE_ACTION as DEADLINES_PAGE_ACTION
 from bot.slack.commands.subscriptions import REMOVE_ACTION
 from bot.slack.commands.who_said import PAGE_ACTION
 from bot.slack.digest import DETAILS_ACTION
 from bot.slack.digest import PAGE_ACTION as DIGEST_PAGE_ACTION
 from handlers.actions.buttons import (
     acknowledge,
+    deadlines_page_pressed,
     digest_page_pressed,
     remove_subscription_pressed,
     story_details_pressed,
@@ -34,3 +36,5 @@ def register(app: App, db: Database, settings: Settings) -> None:
                                                               lazy=[story_details_pressed(db, settings)])
     app.action(re.compile(rf"^{re.escape(DIGEST_PAGE_ACTION)}:"))(ack=acknowledge,
                                                                   lazy=[digest_page_pressed(db, settings)])
+    app.action(re.compile(rf"^{re.escape(DEADLINES_PAGE_ACTION)}:"))(ack=acknowledge,
+                                                                     lazy=[deadlines_page_pressed(db, settings)])

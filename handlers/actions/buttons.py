@@ -10,7 +10,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.commands import story_views, who_said
+from bot.slack.commands import deadlines, story_views, who_said
 from bot.slack.commands.answer import UsageError, plain_answer
 from bot.slack.commands.subscriptions import remove_by_button
 from handlers.context import answer_or_apologise, command_context, send
@@ -98,6 +98,24 @@ def digest_page_pressed(db: Database, settings: Settings) -> Callable[..., None]
     def show_page(body: dict[str, Any], respond: Callable[..., Any], logger: logging.Logger) -> None:
         def make_answer() -> SlackMessage:
             answer = story_views.page_answer(db, _pressed_value(body))
+            answer.replace_original = _on_ephemeral(body)
+            return answer
+
+        answer_or_apologise(body, logger, respond, make_answer)
+
+    return show_page
+
+
+def deadlines_page_pressed(db: Database, settings: Settings) -> Callable[..., None]:
+    """"Next" / "Previous" on /deadlines: that page, in place on a private answer, else privately."""
+
+    def show_page(body: dict[str, Any], respond: Callable[..., Any], logger: logging.Logger) -> None:
+        def make_answer() -> SlackMessage:
+            try:
+                args = deadlines.args_from_button(_pressed_value(body))
+            except UsageError as exc:
+                return plain_answer(str(exc))
+            answer = deadlines.answer(db, settings, args, command_context(body))
             answer.replace_original = _on_ephemeral(body)
             return answer
 

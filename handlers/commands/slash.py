@@ -10,7 +10,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.slack.commands import run_command
-from handlers.context import answer_or_apologise, command_context, user_profile
+from handlers.context import answer_or_apologise, command_context, upload_files, user_profile
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -34,6 +34,8 @@ def answerer(db: Database, settings: Settings) -> Callable[..., None]:
                                command_context(command),
                                identify=lambda: user_profile(client, command.get("user_id", ""), logger))
 
-        answer_or_apologise(body, logger, respond, make_answer)
+        answer_or_apologise(body, logger, respond, make_answer,
+                            upload=lambda answer: upload_files(client, command.get("channel_id", ""), answer,
+                                                               respond, logger))
 
     return answer_command

@@ -22,7 +22,8 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace as replaced
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -31,7 +32,9 @@ from bot.config import Settings
 from bot.domain.channels import Channel
 from bot.domain.schedule import ASAP, zone
 from bot.domain.stories import Story
+from bot.domain.topics import Topic
 from bot.slack.blocks import SlackMessage
+from bot.slack.charts import weekly_chart_file
 from bot.slack.mrkdwn import code
 from bot.slack.outbox.batching import (
     BATCH_STORIES,
@@ -215,9 +218,20 @@ class Poster:
             delivery.mark_all_sent(self.db, [i.id for i in items], response["ts"], now=self._now())
             report.sent += len(items)
             report.messages += 1
+            self._upload_files(client, first.channel_id, plan)
             return
         # The failed try did reach Slack after all: record what it shows, and queue the rest again.
         self._settle_found(items, response["found"], report)
+
+    def _upload_files(self, client: WebClient, channel_id: str, plan: MessagePlan) -> None:
+        """Upload the charts that come with a digest; the digest is sent either way, so a refusal is logged."""
+        for picture in plan.files:
+            try:
+                client.files_upload_v2(channel=channel_id, content=picture.content, filename=picture.filename,
+                                       title=picture.title, alt_txt=picture.alt_text,
+                                       initial_comment=picture.alt_text[:500])
+            except Exception as exc:  # noqa: BLE001 - a chart that cannot go must not make the digest look unsent
+                log.warning("could not upload %s to %s: %s", picture.filename, channel_id, exc)
 
     def _settle_found(self, items: list[OutboxItem], found: dict[int, _Found], report: DeliveryReport) -> None:
         """Rows whose story is already in Slack become sent; the others go back to the queue."""
@@ -389,7 +403,24 @@ class Poster:
         topics = [sub.topic for sub in delivery.list_subscriptions(self.db, team_id=key[0], channel_id=key[1])]
         plans = plan_messages([story for _, story in fresh], digest_day=digest_day, alone=self._alone,
                               layout=layout, topics=topics)
+        if channel is not None and channel.weekly_chart and digest_day is not None and digest_day.weekday() == 0:
+            plans = self._with_weekly_chart(plans, topics, digest_day)
         return [_Parcel([item_of[sid] for sid in plan.story_ids], plan) for plan in plans]
+
+    def _with_weekly_chart(self, plans: list[MessagePlan], topics: list[Topic], today: date) -> list[MessagePlan]:
+        """The plans with the weekly coverage chart on the first digest message (Monday digests)."""
+        first = next((n for n, plan in enumerate(plans) if plan.digest), None)
+        if first is None:
+            return plans
+        try:
+            since = datetime.combine(today - timedelta(days=15), datetime.min.time(), tzinfo=UTC)
+            chart = weekly_chart_file(self._load_stories(self.db, since=since), topics, today=today)
+        except Exception:
+            log.exception("could not draw the weekly coverage chart; the digest goes without it")
+            return plans
+        plans = list(plans)
+        plans[first] = replaced(plans[first], files=(chart,))
+        return plans
 
     def _renders(self, story: Story, item: OutboxItem) -> bool:
         """Whether the story can be drawn at all; a broken one must not take its batch down with it."""
