@@ -41,3 +41,25 @@ def test_every_setting_is_listed_in_env_example() -> None:
     example = (Path(__file__).resolve().parent.parent / ".env.example").read_text(encoding="utf-8")
     missing = [name.upper() for name in Settings.model_fields if f"{name.upper()}=" not in example]
     assert missing == []
+
+
+def test_ask_for_a_chart_writes_the_png_and_prints_its_path(tmp_path) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from bot.storage import Database
+    from tests.stored_news import add_article, add_feed
+
+    url = f"sqlite:///{tmp_path / 'ask.db'}"
+    db = Database.connect(url)
+    db.upgrade()
+    today = date.today()
+    add_article(db, add_feed(db), "Iran given a month", datetime.now(UTC) - timedelta(days=2),
+                deadlines=[{"text": "within a month", "due": (today + timedelta(days=28)).isoformat(),
+                            "action": "answer the inspectors", "actor": "Iran"}])
+    db.dispose()
+    result = CliRunner().invoke(cli, ["ask", "/deadlines iran chart", "--out-dir", str(tmp_path / "charts")],
+                                env={"DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "charts" / f"deadlines-iran-{today.isoformat()}.png"
+    assert f"chart written to {written}" in result.output.replace("\n", "")
+    assert written.read_bytes().startswith(b"\x89PNG")

@@ -369,11 +369,15 @@ def test_commands_answer_from_ingested_demo_articles(slack_settings, slack_api, 
     assert report.analyzed >= 15
     app = build_app(slack_settings, db)
     asked = {"r1": ("/who-said", "Nauert"), "r2": ("/who-said", "heather nauert share"),
-             "r3": ("/digest", "iran"), "r4": ("/feeds", "list"), "r5": ("/diplo", "help")}
+             "r3": ("/digest", "iran"), "r4": ("/feeds", "list"), "r5": ("/diplo", "help"), "r6": ("/digest", "")}
     for reply, (command, text) in asked.items():
         body = slash(slack_api, command, text, reply=reply)
         assert dispatch(app, body, {**FORM, **signed(body)}).status == 200
-    nauert, shared, digest, feeds, help_answer = (replies(slack_api, r)[0] for r in asked)
+    nauert, shared, digest, feeds, help_answer, top = (replies(slack_api, r)[0] for r in asked)
+    # Today's top stories: one screen of at most ten entries, at most 4,000 characters of text.
+    shown = [b["text"]["text"] for b in top["blocks"] if "text" in b]
+    shown += [e["text"] for b in top["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert 0 < len(buttons_named(top, "Details")) <= 10 and sum(len(t) for t in shown) <= 4000
     assert "Heather Nauert* — quotes 1–" in all_text(nauert) and "“" in all_text(nauert)
     assert shared["response_type"] == "in_channel" and shared["blocks"] == nauert["blocks"]
     assert "Iran" in all_text(digest) and digest["blocks"][0]["type"] == "header"

@@ -82,6 +82,9 @@ def deadline_timeline(entries: Sequence[TimelineEntry], *, today: date, title: s
     for y, x, colour in zip(positions, days, colours, strict=True):
         axes.plot([0, x], [y, y], color=colour, linewidth=2, alpha=0.35)
     axes.scatter(days, positions, color=colours, s=70, zorder=3)
+    for entry, y, x in zip(rows, positions, days, strict=True):
+        axes.annotate(f"{entry.due:%d %b}", (x, y), xytext=(0, 7), textcoords="offset points", ha="center",
+                      va="bottom", fontsize=FONT_SIZE - 3, color="#333333")
     axes.axvline(0, color="#333333", linestyle="--", linewidth=1.2)
     axes.text(0, len(rows) - 0.4, " today", fontsize=FONT_SIZE - 1, va="bottom", color="#333333")
     axes.set_yticks(positions, [timeline_label(e) for e in rows], fontsize=FONT_SIZE)
