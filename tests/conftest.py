@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
 from bot.storage import Database
@@ -36,11 +37,28 @@ def settings(tmp_path) -> Settings:
     )
 
 
+def _trigram_extension_in_public(admin: Engine) -> None:
+    """pg_trgm in `public`, once: otherwise the first test schema to migrate would own the extension, and
+    dropping that schema would pull it from under every other test (and every other test run) using it."""
+    with admin.connect() as conn:
+        schema = conn.scalar(text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                                  "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"))
+    if schema == "public":
+        return
+    try:
+        with admin.begin() as conn:
+            conn.execute(text("ALTER EXTENSION pg_trgm SET SCHEMA public" if schema
+                              else "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    except DBAPIError:  # another run did it at the same moment
+        pass
+
+
 def _postgres_schema_database() -> Iterator[Database]:
     """A migrated PostgreSQL database living in a schema of its own, dropped afterwards."""
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(POSTGRES_URL)
     try:
+        _trigram_extension_in_public(admin)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - only when the server is down

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from bot.analysis.records import Actor, Analysis, Quote
 from bot.app.stories import store_analysis
@@ -72,7 +72,9 @@ def test_same_full_name_with_another_role_or_country_is_another_person() -> None
     known = [Person(id=1, name="Ahmed Khan", role="Foreign Minister", country="Pakistan")]
     assert person_for(Speaker("Ahmed Khan", role="Minister", country="Pakistan"), known) is known[0]
     assert person_for(Speaker("Ahmed Khan", country="India"), known) is None
-    assert person_for(Speaker("Ahmed Khan", role="Governor"), known) is None
+    assert person_for(Speaker("Ahmed Khan", role="Governor", country="India"), known) is None
+    # one person through a change of office: senator, then secretary of state
+    assert person_for(Speaker("Ahmed Khan", role="Governor"), known) is known[0]
     assert person_for(Speaker("Kim Jong-un"), [Person(id=2, name="Kim Jong Un")]).id == 2
 
 
@@ -227,3 +229,120 @@ def test_migration_links_the_quotes_already_stored(old_db: Database) -> None:
     assert match_speaker(old_db, "Albrigth").name == "Madeleine Albright"  # the misspelling index is filled too
     _save(old_db, "new", 9, "Albright again", [("Still ready", "Madeleine Albright", None)])  # ids carry on
     assert match_speaker(old_db, "Albright").person_ids == [1]
+
+
+# --- identity across articles (issue 10, points 2 and 6) --------------------------------------------------
+
+
+def test_a_title_typed_or_written_is_matched_against_every_role_the_person_had() -> None:
+    hillary = Person(id=1, name="Hillary Clinton", role="Democratic nominee",
+                     role_words={"secretary": 6, "state": 5, "democratic": 3, "nominee": 3})
+    bill = Person(id=2, name="Bill Clinton", role="President", role_words={"president": 7, "secretary": 1})
+    ryan = Person(id=3, name="Paul Ryan", role="House Speaker", role_words={"house": 9, "speaker": 9})
+    rand = Person(id=4, name="Rand Paul", role="Senator", role_words={"senator": 4})
+    known = [hillary, bill, ryan, rand]
+    assert [p.name for p in choose(Query.of("Secretary Clinton"), known).chosen] == ["Hillary Clinton"]
+    assert [p.name for p in choose(Query.of("President Clinton"), known).chosen] == ["Bill Clinton"]
+    assert [p.name for p in choose(Query.of("Speaker Ryan"), known).chosen] == ["Paul Ryan"]
+    # a word that is somebody's name is never read as a title ("Hillary's husband" is a role of Bill's)
+    bill.role_words["hillary"] = 1
+    assert [p.name for p in choose(Query.of("Hillary Clinton"), known).chosen] == ["Hillary Clinton"]
+    assert [p.name for p in choose(Query.of("Paul Ryan"), known).chosen] == ["Paul Ryan"]
+
+
+def test_a_surname_choice_lists_full_names_and_office_holders_first() -> None:
+    known = [Person(id=1, name="Gary Johnson", quote_count=8), Person(id=2, name="Hank Johnson", role="Rep.",
+             quote_count=2), Person(id=3, name="Ron Johnson", role="Sen.", quote_count=2),
+             Person(id=4, name="Dean Johnson", quote_count=1), Person(id=5, name="Brenda Johnson", quote_count=1),
+             Person(id=6, name="Jeh Johnson", role="Homeland Security Secretary", quote_count=1),
+             Person(id=7, name="Johnson", quote_count=3)]
+    choice = choose(Query.of("Johnson"), known)
+    assert [p.name for p in choice.choices] == ["Gary Johnson", "Hank Johnson", "Ron Johnson", "Jeh Johnson",
+                                                "Brenda Johnson"]
+    assert [p.name for p in choose(Query.of("Senator Johnson"), known).chosen] == ["Ron Johnson"]
+
+
+def test_titles_go_only_from_the_front_of_a_name() -> None:
+    assert name_tokens("Justice Ruth Bader Ginsburg") == ("ruth", "bader", "ginsburg")
+    assert name_tokens("Jim Justice") == ("jim", "justice")
+    assert name_tokens("Julie Bishop") == ("julie", "bishop")
+    assert name_tokens("U.S. Secretary of State Mike Pompeo") == ("mike", "pompeo")
+    assert name_tokens("Martin Luther King Jr.") == ("martin", "luther", "king")
+    assert name_tokens("the spokeswoman") == ()
+
+
+def test_a_surname_the_article_itself_could_not_tell_apart_stays_apart() -> None:
+    chris = Person(id=1, name="Chris Murphy", role="Senator", role_words={"senator": 3})
+    mike = Person(id=2, name="Mike Murphy", role="GOP consultant")
+    local = Speaker("Murphy", namesakes=("Anne Marie Murphy", "Chris Murphy"))
+    assert person_for(local, [chris, mike]) is None  # not Mike Murphy of another article, not a guess
+    assert person_for(Speaker("Murphy", namesakes=("Mike Murphy",)), [chris, mike]) is mike
+    assert person_for(Speaker("Murphy", role="Sen.", namesakes=("Anne Marie Murphy", "Chris Murphy")),
+                      [chris, mike]) is chris
+
+
+def test_a_role_gives_the_country_and_organisation_it_names() -> None:
+    from bot.domain.people import affiliation
+
+    countries = [("Iraq", ["Iraqi"]), ("Greece", ["Greek"]), ("United States", ["U.S."])]
+    assert affiliation("Iraqi ambassador to Greece", countries) == "Iraq"
+    assert affiliation("ambassador to Greece", countries) is None
+    assert affiliation("U.S. Secretary of State", countries) == "United States"
+    assert affiliation("chairman of the Rockingham County GOP", [("GOP", [])]) == "GOP"
+
+
+def _save_with(db: Database, guid: str, day: int, said: list[tuple[str, str, str | None]],
+               others: list[Actor] | None = None) -> int:
+    published = datetime(2000, 1, day, 12, tzinfo=UTC)
+    article_id = add_article(db, f"Story {guid}", guid, published)
+    actors = [Actor(speaker, "person", 1, [], role) for _, speaker, role in said] + list(others or [])
+    quotes = [Quote(words, i * 40, i * 40 + len(words), True, speaker, speaker, None, None, "said")
+              for i, (words, speaker, _) in enumerate(said)]
+    store_analysis(db, article_id, Analysis(actors=actors, quotes=quotes, summary=["x"]), published)
+    return article_id
+
+
+def _people(db: Database) -> dict[str, tuple[int, str | None, str | None]]:
+    with db.session() as session:
+        return {p.name: (p.quote_count, p.country, p.organisation) for p in session.scalars(select(PersonRow))}
+
+
+def test_a_surname_saved_first_joins_the_full_name_when_it_can_only_be_them(db: Database) -> None:
+    _save_with(db, "s1", 2, [("We are ready", "Albright", "Secretary of State")])
+    _save_with(db, "s2", 3, [("Not yet", "Hussein", None)],
+               others=[Actor("Saddam Hussein", "person", 1, [], "President"),
+                       Actor("King Hussein", "person", 1, [], "King")])
+    assert _people(db) == {"Albright": (1, None, None), "Hussein": (1, None, None)}
+    _save_with(db, "s3", 4, [("Progress is possible", "Madeleine Albright", "Secretary of State")])
+    _save_with(db, "s4", 5, [("We will fight", "Saddam Hussein", "President")])
+    people = _people(db)
+    assert people["Madeleine Albright"][0] == 2 and "Albright" not in people  # re-linked: the only Albright
+    assert people["Hussein"][0] == 1  # its article named two Husseins: it stays its own entry
+    match = match_speaker(db, "Madeleine Albright")
+    assert len(match.person_ids) == 1 and "Albright" in match.names
+
+
+def test_country_and_organisation_come_from_the_role_and_keep_namesakes_apart(db: Database) -> None:
+    pakistan, india = Actor("Pakistan", "country", 1, ["Pakistani"]), Actor("India", "country", 1, ["Indian"])
+    _save_with(db, "k1", 2, [("Talks resume", "Ahmed Khan", "Pakistani Foreign Minister")], others=[pakistan])
+    _save_with(db, "k2", 3, [("Rain is late", "Ahmed Khan", "Indian farm leader")], others=[india])
+    _save_with(db, "k3", 4, [("Talks go on", "Ahmed Khan", "Foreign Minister")], others=[pakistan])
+    with db.session() as session:
+        rows = session.execute(select(PersonRow.quote_count, PersonRow.country)).all()
+    assert sorted(tuple(r) for r in rows) == [(1, "India"), (2, "Pakistan")]
+
+
+def test_two_workers_saving_one_new_person_make_one_row(db: Database) -> None:
+    from bot.domain.people import new_person
+    from bot.storage.people import _insert_or_get
+
+    first, second = new_person(Speaker("Jamie Rubin", "spokesman")), new_person(Speaker("Jamie Rubin", "spokesman"))
+    second.aliases.append("James Rubin")
+    with db.session() as one, db.session() as two:  # both looked and found nobody
+        _insert_or_get(one, first, {})
+        one.commit()
+        _insert_or_get(two, second, {})  # the same identity: the stored row, with what this save adds
+        two.commit()
+    assert first.id == second.id and set(second.aliases) == {"Jamie Rubin", "James Rubin"}
+    with db.session() as session:
+        assert session.scalar(select(func.count(PersonRow.id))) == 1

@@ -130,6 +130,7 @@ class PersonRow(Base):
     disambiguates it (role, organisation, country)."""
 
     __tablename__ = "people"
+    __table_args__ = (Index("uq_people_identity_key", "identity_key", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -142,6 +143,12 @@ class PersonRow(Base):
     quote_count: Mapped[int] = mapped_column(Integer, default=0)
     last_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    # Name key, offices and country the person was created with: one row however many workers save them at once.
+    identity_key: Mapped[str | None] = mapped_column(String(400))
+    # How many articles gave the person each role word ({"secretary": 6, "state": 4}).
+    role_words: Mapped[dict[str, int] | None] = mapped_column(JSON, default=dict)
+    # A surname-only entry: the full names its articles gave people of that surname (it is one of them).
+    namesakes: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
 
 class PersonTokenRow(Base):

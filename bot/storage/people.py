@@ -9,9 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,9 +24,15 @@ from bot.domain.people import (
     Person,
     Query,
     Speaker,
+    affiliation,
+    count_role,
+    identity_key,
     index_tokens,
     is_person_name,
+    merge_into,
     name_key,
+    name_tokens,
+    only_them,
     trigrams,
 )
 from bot.storage import as_utc as _utc
@@ -44,16 +53,18 @@ MAX_CANDIDATES = 60  # people compared with a typed name
 MAX_SIMILAR_TOKENS = 10  # index words taken as possible misspellings of one typed word
 TRIGRAM_THRESHOLD = 0.25  # pg_trgm similarity of a misspelt word ("mogreni" ~ "mogherini" is 0.29)
 MAX_TOKEN = 100
+MAX_NAMESAKES = 10
 
-_trigram_schemas: dict[str, str | None] = {}
+_trigram_schemas: WeakKeyDictionary[Engine, tuple[str | None]] = WeakKeyDictionary()  # per engine (a search path)
 
 
 # --- linking speakers when an analysis is saved ----------------------------------------------------------
 
 
 def speaker_of(quote: QuoteRow | Any, actors: Sequence[ActorRow | Any]) -> Speaker | None:
-    """Who a stored quote's speaker is, with the role the article's actor record gives them (rows or
-    result rows with the same attribute names)."""
+    """Who a stored quote's speaker is, with the role the article's actor record gives them and the country
+    and organisation that role names among the article's actors (rows or result rows with the same attribute
+    names)."""
     name = quote.speaker
     if name is None or not is_person_name(name):
         return None
@@ -64,8 +75,18 @@ def speaker_of(quote: QuoteRow | Any, actors: Sequence[ActorRow | Any]) -> Speak
             actor = holders[0]
             name = actor.name
     role = getattr(quote, "speaker_role", None) or (actor.role if actor is not None else None)
-    return Speaker(name=name[:300], role=role[:300] if role else None,
-                   organisation=getattr(actor, "organisation", None), country=getattr(actor, "country", None))
+    role = role[:300] if role else None
+    named = {kind: [(a.name, list(getattr(a, "aliases", None) or [])) for a in actors if a.kind == kind]
+             for kind in ("country", "organization")}
+    country = affiliation(role, named["country"])
+    organisation = affiliation(role, named["organization"])
+    tokens = name_tokens(name)
+    namesakes: tuple[str, ...] = ()
+    if len(tokens) == 1:
+        namesakes = tuple(sorted({a.name[:300] for a in actors if a.kind == "person" and a.name != name
+                                  and name_tokens(a.name)[-1:] == tokens}))
+    return Speaker(name=name[:300], role=role, organisation=organisation[:300] if organisation else None,
+                   country=country[:100] if country else None, namesakes=namesakes[:MAX_NAMESAKES])
 
 
 def forget_article_speakers(session: Session, article_id: int) -> None:
@@ -80,9 +101,14 @@ def forget_article_speakers(session: Session, article_id: int) -> None:
                                 else func.max(PersonRow.quote_count - count, 0)))
 
 
+def _state(person: Person) -> tuple[Any, ...]:
+    return (person.role, person.organisation, person.country, list(person.aliases), dict(person.role_words))
+
+
 def link_article_speakers(session: Session, article_id: int) -> None:
-    """Link each stored quote of the article to its person (found by name and role, or new) and copy the
-    article's publication time onto it."""
+    """Link each stored quote of the article to its person (found by name and role, or new), copy the
+    article's publication time onto it, and fold a surname-only entry into a new full-name person it can only
+    be."""
     session.flush()
     article = session.get(ArticleRow, article_id)
     if article is None:
@@ -92,45 +118,121 @@ def link_article_speakers(session: Session, article_id: int) -> None:
         return
     actors = list(session.scalars(select(ActorRow).where(ActorRow.article_id == article_id)))
     speakers = {q.id: speaker_of(q, actors) for q in quotes}
-    directory = Directory(load_candidates(session, [s for s in speakers.values() if s is not None]))
-    known = {id(p): (p.role, p.organisation, p.country, list(p.aliases)) for p in directory.people}
+    distinct = sorted({s for s in speakers.values() if s is not None}, key=lambda s: (-len(s.tokens), s.name))
+    directory = Directory(load_candidates(session, distinct))
+    known = {id(p): _state(p) for p in directory.people}
+    people_of: dict[Speaker, Person] = {}
+    created: list[Person] = []
+    counted: set[int] = set()  # people whose role words this article already counted
+    for speaker in distinct:  # full names first: a surname of the same article may then join them
+        person, is_new, _ = directory.link(speaker, new_article=False)
+        people_of[speaker] = person
+        if is_new:
+            _insert_or_get(session, person, known)
+            created.append(person)
+        elif id(person) not in counted:
+            count_role(person, speaker)
+        counted.add(id(person))
     counts: dict[int, int] = defaultdict(int)
     linked: dict[int, Person] = {}
     for quote in quotes:
         quote.published_at = article.published_at
-        speaker = speakers[quote.id]
-        if speaker is None:
+        said_by = speakers[quote.id]
+        if said_by is None:
             quote.speaker_id = None
             continue
-        person, is_new, _ = directory.link(speaker)
-        person_id = _insert_person(session, person) if is_new or person.id is None else person.id
-        linked[person_id] = person
-        quote.speaker_id = person_id
-        counts[person_id] += 1
+        person = people_of[said_by]
+        assert person.id is not None
+        linked[person.id] = person
+        quote.speaker_id = person.id
+        counts[person.id] += 1
+    session.flush()
     for person_id, count in counts.items():
         person = linked[person_id]
         values: dict[str, object] = {"quote_count": PersonRow.quote_count + count}
-        previous = known.get(id(person))
-        if previous is not None and previous != (person.role, person.organisation, person.country, person.aliases):
+        if known.get(id(person)) != _state(person):
             values.update(role=person.role, organisation=person.organisation, country=person.country,
-                          aliases=list(person.aliases))
+                          aliases=list(person.aliases), role_words=dict(person.role_words))
             _index_person(session, person)
         session.execute(update(PersonRow).where(PersonRow.id == person_id).values(**values))
-        session.execute(update(PersonRow).where(PersonRow.id == person_id,
-                                                (PersonRow.last_published_at.is_(None))
-                                                | (PersonRow.last_published_at <= article.published_at))
-                        .values(last_published_at=article.published_at, last_article_id=article.id))
+        _touch(session, person_id, article.published_at, article.id)
+    for person in created:
+        if len(person.tokens) >= 2:
+            _fold_surname_entries(session, person)
     session.flush()
 
 
-def _insert_person(session: Session, person: Person) -> int:
-    row = PersonRow(name=person.name, name_key=name_key(person.tokens)[:300], aliases=list(person.aliases),
-                    role=person.role, organisation=person.organisation, country=person.country, quote_count=0)
-    session.add(row)
-    session.flush()
-    person.id = row.id
-    _index_person(session, person)
-    return row.id
+def _touch(session: Session, person_id: int, published: datetime | None, article_id: int | None) -> None:
+    """Remember the article as the person's most recent when it is."""
+    if published is None:
+        return
+    session.execute(update(PersonRow).where(PersonRow.id == person_id,
+                                            (PersonRow.last_published_at.is_(None))
+                                            | (PersonRow.last_published_at <= published))
+                    .values(last_published_at=published, last_article_id=article_id))
+
+
+MAX_SURNAME_HOLDERS = 200  # people sharing a surname read to decide whether a surname entry can only be one
+
+
+def _fold_surname_entries(session: Session, person: Person) -> None:
+    """A surname-only entry saved before this full-name person existed joins them now when they are the one
+    compatible person with that surname (the rule a surname met later follows); otherwise it stays apart."""
+    surname = person.tokens[-1][:MAX_TOKEN]
+    entries = [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.name_key == surname))]
+    entries = [e for e in entries if e.surname_only]
+    if not entries:
+        return
+    holder_ids = list(session.scalars(select(PersonTokenRow.person_id).where(PersonTokenRow.token == surname)
+                                      .limit(MAX_SURNAME_HOLDERS + 1)))
+    if len(holder_ids) > MAX_SURNAME_HOLDERS:
+        return
+    holders = [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(holder_ids)))]
+    holders = [person if h.id == person.id else h for h in holders]
+    for entry in entries:
+        if only_them(entry, holders) is not person or entry.id is None or person.id is None:
+            continue
+        row = session.get(PersonRow, entry.id)
+        session.execute(update(QuoteRow).where(QuoteRow.speaker_id == entry.id).values(speaker_id=person.id))
+        merge_into(person, entry)
+        session.execute(update(PersonRow).where(PersonRow.id == person.id).values(
+            quote_count=PersonRow.quote_count + entry.quote_count, role=person.role,
+            organisation=person.organisation, country=person.country, aliases=list(person.aliases),
+            role_words=dict(person.role_words)))
+        if row is not None:
+            _touch(session, person.id, row.last_published_at, row.last_article_id)
+        session.execute(delete(PersonTokenRow).where(PersonTokenRow.person_id == entry.id))
+        session.execute(delete(PersonRow).where(PersonRow.id == entry.id))
+        if row is not None:
+            session.expunge(row)
+        _index_person(session, person)
+
+
+def _insert_or_get(session: Session, person: Person, known: dict[int, tuple[Any, ...]]) -> None:
+    """Store a new person, or, when another worker stored the same identity first, take theirs (learning what
+    this one adds). Sets `person.id`."""
+    key = identity_key(person)
+    dialect = session.get_bind().dialect.name
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {"name": person.name[:300], "name_key": name_key(person.tokens)[:300], "aliases": list(person.aliases),
+              "role": person.role, "organisation": person.organisation, "country": person.country,
+              "quote_count": 0, "identity_key": key, "role_words": dict(person.role_words),
+              "namesakes": list(person.namesakes)}
+    new_id = session.execute(insert_for(PersonRow).values(**values)
+                             .on_conflict_do_nothing(index_elements=["identity_key"])
+                             .returning(PersonRow.id)).scalar()
+    if new_id is not None:
+        person.id = new_id
+        known[id(person)] = _state(person)
+        _index_person(session, person)
+        return
+    row = session.scalars(select(PersonRow).where(PersonRow.identity_key == key)).one()
+    stored = _person(row)
+    merge_into(stored, person)  # what this save adds to the stored person
+    person.id, person.role, person.organisation, person.country = stored.id, stored.role, stored.organisation, \
+        stored.country
+    person.aliases, person.role_words, person.quote_count = stored.aliases, stored.role_words, row.quote_count or 0
+    known[id(person)] = _state(_person(row))
 
 
 def _index_person(session: Session, person: Person) -> None:
@@ -158,7 +260,8 @@ def insert_ignoring(session: Session, table: type[Base], rows: list[dict[str, An
 
 def _person(row: PersonRow) -> Person:
     return Person(id=row.id, name=row.name, role=row.role, organisation=row.organisation, country=row.country,
-                  aliases=list(row.aliases or []), quote_count=row.quote_count or 0)
+                  aliases=list(row.aliases or []), quote_count=row.quote_count or 0,
+                  role_words=dict(row.role_words or {}), namesakes=tuple(row.namesakes or ()))
 
 
 def load_candidates(session: Session, speakers: Sequence[Speaker]) -> list[Person]:
@@ -187,12 +290,12 @@ def trigram_schema(session: Session | Connection) -> str | None:
     connection = session.connection() if isinstance(session, Session) else session
     if connection.dialect.name != "postgresql":
         return None
-    key = connection.engine.url.render_as_string(hide_password=True)
-    if key not in _trigram_schemas:
-        _trigram_schemas[key] = connection.scalar(text(
+    engine = connection.engine
+    if engine not in _trigram_schemas:
+        _trigram_schemas[engine] = (connection.scalar(text(
             "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-            "WHERE e.extname = 'pg_trgm'"))
-    return _trigram_schemas[key]
+            "WHERE e.extname = 'pg_trgm'")),)
+    return _trigram_schemas[engine][0]
 
 
 def similar_tokens(session: Session, token: str) -> list[str]:
@@ -237,7 +340,7 @@ def candidates_for(session: Session, query: Query) -> list[Person]:
 
 
 _PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.role, PersonRow.organisation, PersonRow.country,
-                   PersonRow.aliases, PersonRow.quote_count)
+                   PersonRow.aliases, PersonRow.quote_count, PersonRow.role_words, PersonRow.namesakes)
 
 
 def _people_with_tokens(session: Session, tokens: Sequence[str]) -> list[Person]:
@@ -249,8 +352,9 @@ def _people_with_tokens(session: Session, tokens: Sequence[str]) -> list[Person]
                            .order_by(matched.c.words.desc(), PersonRow.quote_count.desc(), PersonRow.id)
                            .limit(MAX_CANDIDATES))
     return [Person(id=i, name=name, role=role, organisation=organisation, country=country,
-                   aliases=list(aliases or []), quote_count=count or 0)
-            for i, name, role, organisation, country, aliases, count in rows]
+                   aliases=list(aliases or []), quote_count=count or 0, role_words=dict(words or {}),
+                   namesakes=tuple(namesakes or ()))
+            for i, name, role, organisation, country, aliases, count, words, namesakes in rows]
 
 
 @dataclass
@@ -336,29 +440,42 @@ class Tally:
 
 
 def insert_people(connection: Connection, people: Sequence[Person], tallies: dict[int, Tally], *,
-                  with_words: bool = True) -> None:
+                  schema_0005: bool = False) -> None:
     """Bulk-write people linked in memory (ids already given) with their name index: for migrations and the
-    benchmark, which link many quotes at once (`with_words=False` before person_words exists)."""
+    benchmark, which link many quotes at once (`schema_0005`: the tables as migration 0005 left them, before
+    person_words, identity keys and role words)."""
     with_grams = trigram_schema(connection) is None
     person_rows: list[dict[str, Any]] = []
     token_rows: list[dict[str, Any]] = []
     gram_rows: set[tuple[str, str]] = set()
     words: set[str] = set()
+    keys: set[str] = set()
     for person in people:
         tally = tallies.get(person.id or 0, Tally())
-        person_rows.append({"id": person.id, "name": person.name[:300], "name_key": name_key(person.tokens)[:300],
-                            "aliases": list(person.aliases), "role": person.role, "organisation": person.organisation,
-                            "country": person.country, "quote_count": tally.quotes,
-                            "last_published_at": tally.last_published, "last_article_id": tally.last_article_id})
+        row: dict[str, Any] = {"id": person.id, "name": person.name[:300], "name_key": name_key(person.tokens)[:300],
+               "aliases": list(person.aliases), "role": person.role, "organisation": person.organisation,
+               "country": person.country, "quote_count": tally.quotes,
+               "last_published_at": tally.last_published, "last_article_id": tally.last_article_id}
+        if not schema_0005:
+            key = identity_key(person)
+            key = key if key not in keys else f"{key}|{person.id}"[-400:]
+            keys.add(key)
+            row.update(identity_key=key, role_words=dict(person.role_words), namesakes=list(person.namesakes))
+        person_rows.append(row)
         for token in sorted({t[:MAX_TOKEN] for t in index_tokens(person)}):
             token_rows.append({"token": token, "person_id": person.id})
             if not token.startswith("role:"):
                 words.add(token)
             if with_grams and not token.startswith("role:"):
                 gram_rows.update((g, token) for g in trigrams(token))
-    for table, rows in ((PersonRow, person_rows), (PersonTokenRow, token_rows),
-                        (PersonWordRow, [{"token": w} for w in sorted(words)] if with_words else []),
-                        (TokenGramRow, [{"gram": g, "token": t} for g, t in sorted(gram_rows)])):
+    people_table: Any = PersonRow.__table__
+    if schema_0005 and person_rows:  # only the columns 0005 created (the model's others have defaults)
+        people_table = sa_table("people", *(sa_column(c, people_table.c[c].type) for c in person_rows[0]))
+    tables: list[tuple[Any, list[dict[str, Any]]]] = [
+        (people_table, person_rows), (PersonTokenRow.__table__, token_rows),
+        (PersonWordRow.__table__, [] if schema_0005 else [{"token": w} for w in sorted(words)]),
+        (TokenGramRow.__table__, [{"gram": g, "token": t} for g, t in sorted(gram_rows)])]
+    for table, rows in tables:
         for chunk in _chunks(rows, 5000):
             connection.execute(insert(table), list(chunk))
 

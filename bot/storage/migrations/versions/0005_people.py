@@ -120,7 +120,7 @@ def _link_existing_quotes() -> None:
                     person.id = len(directory.people)
                 tallies[person.id].add(published.get(article_id), article_id)
                 links.append({"quote_id": row.id, "person_id": person.id})
-    insert_people(bind, directory.people, tallies, with_words=False)  # 0006 fills person_words
+    insert_people(bind, directory.people, tallies, schema_0005=True)  # 0006 fills person_words
     statement = (sa.update(quotes).where(quotes.c.id == sa.bindparam('quote_id'))
                  .values(speaker_id=sa.bindparam('person_id')))
     for start in range(0, len(links), 5000):
