@@ -4,15 +4,15 @@ and the namesakes of a surname-only entry
 Existing people get the key of their name, offices and country (a duplicate keeps its id in the key, so the
 migration never merges people by itself) and the words of their stored role, counted once.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 02:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
