@@ -2,7 +2,15 @@
 
 import re
 
-from bot.slack.blocks import MAX_SECTION_CHARS, SlackMessage, context, limit_problems, section
+from bot.slack.blocks import (
+    MAX_SECTION_CHARS,
+    SlackMessage,
+    actions,
+    button,
+    context,
+    limit_problems,
+    section,
+)
 from bot.slack.mrkdwn import ELLIPSIS, escape, link, links_in, truncate
 
 WORDS = "Talks <resume> & the envoys @here *agree* on a draft"
@@ -54,3 +62,13 @@ def test_a_command_reply_and_a_digest_message_are_one_type() -> None:
     assert [m.as_message()["response_type"] for m in reply.messages()] == ["in_channel", "in_channel"]
     posted = SlackMessage("a story", [section("a story")], [7])
     assert posted.payload() == {"text": "a story", "blocks": [section("a story")]} and posted.story_ids == [7]
+
+
+def test_limit_problems_names_buttons_and_actions_slack_would_refuse() -> None:
+    too_long = {"type": "button", "text": {"type": "plain_text", "text": "x" * 80}, "action_id": "a", "value": "v"}
+    heavy = {"type": "button", "text": {"type": "plain_text", "text": "More"}, "action_id": "b", "value": "v" * 2001}
+    crowded = {"type": "actions", "elements": [button("b", f"a{n}", "v") for n in range(26)]}
+    message = SlackMessage("text", [section("story", accessory=too_long), actions(heavy), crowded])
+    assert limit_problems(message) == ["block 0: button text of 80 characters",
+                                       "block 1: button value of 2001 characters",
+                                       "block 2: actions with 26 elements"]

@@ -241,7 +241,7 @@ def _texts(blocks: list[dict]) -> list[str]:
     for block in blocks:
         if "text" in block:
             found.append(block["text"]["text"])
-        found += [e["text"] for e in block.get("elements", [])]
+        found += [e["text"] if isinstance(e["text"], str) else e["text"]["text"] for e in block.get("elements", [])]
     return found
 
 
@@ -260,7 +260,11 @@ def test_any_feed_text_gives_valid_inert_block_kit(title, summary, names, quote_
         deadlines=[Deadline(n, 0, 1, n, "date", n, n) for n in names],
         sources=[StorySource(n, url) for n in names],
     )
-    messages = [story_message(story), *build_digest([story, story]), quotes_reply(story)]
+    others = [talks_story(n, title=title) for n in range(2, 14)]
+    messages = [story_message(story), *build_digest([story, story]), quotes_reply(story),
+                compact_digest([story, *others], title="Daily digest"),
+                compact_digest([*others, story], title="Daily digest", start=10),
+                SlackMessage("details", story_details(story))]
     for message in filter(None, messages):
         assert limit_problems(message) == []
         for text in [*_texts(message.blocks), message.text]:

@@ -137,6 +137,17 @@ def limit_problems(message: SlackMessage) -> list[str]:
             problems.append(f"block {index}: section of {len(block['text']['text'])} characters")
         if kind in ("section", "header") and not block["text"]["text"].strip():
             problems.append(f"block {index}: empty {kind} text")
+        buttons = [block["accessory"]] if block.get("accessory", {}).get("type") == "button" else []
+        if kind == "actions":
+            if not block["elements"] or len(block["elements"]) > MAX_ACTION_ELEMENTS:
+                problems.append(f"block {index}: actions with {len(block['elements'])} elements")
+            buttons += [e for e in block["elements"] if e.get("type") == "button"]
+        for element in buttons:
+            label = element["text"]["text"]
+            if not label.strip() or len(label) > MAX_BUTTON_CHARS:
+                problems.append(f"block {index}: button text of {len(label)} characters")
+            if len(element.get("value", "")) > MAX_BUTTON_VALUE_CHARS:
+                problems.append(f"block {index}: button value of {len(element['value'])} characters")
         if kind == "context":
             if not block["elements"] or len(block["elements"]) > MAX_CONTEXT_ELEMENTS:
                 problems.append(f"block {index}: context with {len(block['elements'])} elements")

@@ -284,7 +284,7 @@ def markers(story: Story) -> list[str]:
     """The context line of a compact entry: sources, up to three key actors, a deadline and the quotes."""
     count = max(len(story.sources), 1)
     found = [f"{count} source{'s' if count != 1 else ''}"]
-    names = [escape_within(actor.name, 60) for actor in key_actors(story, COMPACT_ACTORS)]
+    names = [name for actor in key_actors(story, COMPACT_ACTORS) if (name := escape_within(actor.name, 60)).strip()]
     if names:
         found.append(", ".join(names))
     deadline = _first_deadline(story)
@@ -385,9 +385,9 @@ def story_details(story: Story, *, max_blocks: int = MAX_BLOCKS) -> list[Block]:
     """Everything about one story for its "Details" view: summary, quotes with speakers, deadlines with who set
     them and their conditions, and every source; within `max_blocks` blocks."""
     blocks: list[Block] = [section(f"*{link(story.url, _title(story), TITLE_CHARS)}*")]
-    summary = " ".join(s.strip() for s in story.summary if s and s.strip())
+    summary = escape_within(" ".join(s.strip() for s in story.summary if s and s.strip()), MAX_SECTION_CHARS)
     if summary.strip():
-        blocks.append(section(escape_within(summary, MAX_SECTION_CHARS)))
+        blocks.append(section(summary))
     actors = _actors_line(story)
     if actors:
         blocks.append(context(actors))
