@@ -57,6 +57,10 @@ def test_show_more_pages_through_every_quote(settings, db) -> None:
     assert "quotes 6–7 of 7" in blocks_text(second)
     assert "Remark of day 1" in blocks_text(second) and "Show more" not in blocks_text(second)
     assert PAGE_SIZE == 5
+    [previous] = second.blocks[-1]["elements"]
+    assert previous["text"]["text"] == "Previous"
+    back = answer(db, settings, args_from_button(previous["value"]), CTX)
+    assert "quotes 1–5 of 7" in blocks_text(back) and "Remark of day 7" in blocks_text(back)
 
 
 def test_unknown_name_suggests_close_ones_as_buttons(settings, db) -> None:

@@ -31,7 +31,8 @@ def _pressed_value(body: dict[str, Any]) -> str:
 
 
 def who_said_page_pressed(db: Database, settings: Settings) -> Callable[..., None]:
-    """"Show more" or a suggested name: the requested page of quotes as a new message."""
+    """"Show more", "Previous" or a suggested name: that page of quotes, in place on a private answer, else
+    as a message only the user sees."""
 
     def show_page(body: dict[str, Any], respond: Callable[..., Any], logger: logging.Logger) -> None:
         def make_answer() -> SlackMessage:
@@ -40,7 +41,7 @@ def who_said_page_pressed(db: Database, settings: Settings) -> Callable[..., Non
             except UsageError as exc:
                 return plain_answer(str(exc))
             answer = who_said.answer(db, settings, args, command_context(body))
-            answer.replace_original = False
+            answer.replace_original = _on_ephemeral(body)  # pages in place on a private answer
             return answer
 
         answer_or_apologise(body, logger, respond, make_answer)

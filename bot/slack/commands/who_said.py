@@ -109,10 +109,17 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
     blocks = [section(heading)]
     for hit in hits:
         blocks.extend(_quote_blocks(hit))
+    paging = []
+    if args.offset:
+        back = max(args.offset - PAGE_SIZE, 0)
+        paging.append(button("Previous", f"{PAGE_ACTION}:previous",
+                             _page_value(match.name, args.since, back, match.person_ids)))
     if last < total.count or total.more:
         cursor = (hits[-1].published, hits[-1].id)
-        blocks.append(actions(button("Show more", f"{PAGE_ACTION}:more",
-                                     _page_value(match.name, args.since, last, match.person_ids, cursor))))
+        paging.append(button("Show more", f"{PAGE_ACTION}:more",
+                             _page_value(match.name, args.since, last, match.person_ids, cursor)))
+    if paging:
+        blocks.append(actions(*paging))
     said = " | ".join(f"“{h.text}” ({h.published.date().isoformat()})" for h in hits)
     return SlackMessage(text=fallback(f"{match.name}: {said}"), blocks=blocks)
 
