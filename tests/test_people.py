@@ -172,8 +172,8 @@ def test_quotes_page_newest_first_across_days(settings, db: Database) -> None:
         _save(db, f"b{day}", day, f"Briefing {day}", [(f"Remark {day}", "Jamie Rubin", "spokesman")])
     first = answer(db, settings, WhoSaidArgs("Rubin"), CTX)
     assert "quotes 1–5 of 12" in json.dumps(first.blocks, ensure_ascii=False)
-    second = answer(db, settings, args_from_button(first.blocks[-1]["elements"][0]["value"]), CTX)
-    third = answer(db, settings, args_from_button(second.blocks[-1]["elements"][0]["value"]), CTX)
+    second = answer(db, settings, args_from_button(first.blocks[-1]["elements"][-1]["value"]), CTX)  # Show more
+    third = answer(db, settings, args_from_button(second.blocks[-1]["elements"][-1]["value"]), CTX)
     shown = [json.dumps(a.blocks, ensure_ascii=False) for a in (first, second, third)]
     said = [re.findall(r"Remark \d+", page) for page in shown]
     assert said == [[f"Remark {d}" for d in range(12, 7, -1)], [f"Remark {d}" for d in range(7, 2, -1)],
