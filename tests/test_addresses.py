@@ -91,3 +91,19 @@ def test_a_name_that_does_not_resolve_is_refused_with_a_reason() -> None:
 
     with pytest.raises(UnresolvedFeedHost, match="cannot resolve"):
         check_feed_url("https://wire.invalid/rss", allow_private=False, resolve=no_such_host)
+
+
+@pytest.mark.parametrize("address", ["169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200",
+                                     "169.254.10.10", "fe80::1", "0.0.0.0", "224.0.0.1"])
+def test_allowing_private_feeds_never_opens_metadata_or_link_local(address: str) -> None:
+    host = f"[{address}]" if ":" in address else address
+    with pytest.raises(PrivateAddressRefused) as refused:
+        check_feed_url(f"http://{host}/latest/meta-data/", allow_private=True)
+    assert "ALLOW_PRIVATE_FEEDS" not in str(refused.value)  # the message must not suggest a way to open it
+    assert "never fetched" in str(refused.value)
+
+
+def test_the_private_refusal_names_the_setting_that_opens_it() -> None:
+    with pytest.raises(PrivateAddressRefused, match="ALLOW_PRIVATE_FEEDS=true"):
+        check_feed_url("http://10.0.0.7/rss", allow_private=False)
+    check_feed_url("http://10.0.0.7/rss", allow_private=True)

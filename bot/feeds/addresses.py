@@ -1,5 +1,9 @@
 """The address guard: feed URLs may not reach loopback, private, link-local or cloud-metadata addresses.
 
+ALLOW_PRIVATE_FEEDS opens loopback and private ranges only (the demo's local server, an intranet feed);
+cloud metadata, link-local, multicast, unspecified and reserved addresses are refused whatever the setting,
+because no feed lives there and a metadata service hands out the host's credentials.
+
 A user who can add a feed must not be able to make diplobot read its own host or network. The check runs
 twice: on the URL before anything is fetched (`check_feed_url`, with a clear message for `/feeds add`), and on
 the very address a connection is opened to (`bot.feeds.fetch` resolves once, checks, and connects to that
@@ -44,11 +48,19 @@ class UnresolvedFeedHost(FeedURLRefused):
     """The feed's host name does not resolve."""
 
 
+# The kinds ALLOW_PRIVATE_FEEDS may open; every other non-public kind is refused always.
+OPENABLE_KINDS = frozenset({"loopback", "private", "shared (carrier NAT)"})
+
+
 class PrivateAddressRefused(FeedURLRefused):
     """The feed URL leads to a loopback, private, link-local or metadata address."""
 
     def __init__(self, url: str, address: str, kind: str) -> None:
-        super().__init__(url, f"refused: {address} is a {kind} address (set ALLOW_PRIVATE_FEEDS to allow it)")
+        if kind in OPENABLE_KINDS:
+            hint = "set ALLOW_PRIVATE_FEEDS=true to allow loopback and private addresses"
+        else:
+            hint = "never fetched, whatever the settings"
+        super().__init__(url, f"refused: {address} is a {kind} address ({hint})")
         self.address = address
         self.kind = kind
 
@@ -107,8 +119,9 @@ def resolve_host(host: str, port: int) -> list[str]:
 
 def checked_addresses(host: str, port: int, *, allow_private: bool, resolve: Resolver = resolve_host,
                       url: str | None = None) -> list[str]:
-    """Resolve `host` and refuse it when any of its addresses is not public (unless `allow_private`).
+    """Resolve `host` and refuse it when any of its addresses is not public.
 
+    `allow_private` lets loopback and private addresses through, never metadata or link-local ones.
     All addresses are checked, not just the first: a name with one public and one private answer is refused.
     """
     host = host.strip("[]")
@@ -116,11 +129,10 @@ def checked_addresses(host: str, port: int, *, allow_private: bool, resolve: Res
         addresses = [str(ipaddress.ip_address(host.split("%")[0]))]
     except ValueError:
         addresses = resolve(host, port)
-    if not allow_private:
-        for address in addresses:
-            kind = refusal_kind(address.split("%")[0])
-            if kind is not None:
-                raise PrivateAddressRefused(url or host, address, kind)
+    for address in addresses:
+        kind = refusal_kind(address.split("%")[0])
+        if kind is not None and not (allow_private and kind in OPENABLE_KINDS):
+            raise PrivateAddressRefused(url or host, address, kind)
     return addresses
 
 
@@ -147,9 +159,9 @@ def check_feed_url(url: str, *, allow_private: bool, resolve: Resolver = resolve
     Raises `UnsupportedFeedURL`, `PrivateAddressRefused` or `UnresolvedFeedHost`, all `FeedURLRefused`.
     """
     host, port = url_host_port(url)
-    if allow_private:
-        return
     try:
         checked_addresses(host, port, allow_private=allow_private, resolve=resolve, url=url)
     except OSError as exc:
+        if allow_private:
+            return  # a name only the private network resolves: the fetch checks it again on connect
         raise UnresolvedFeedHost(url, str(exc)) from exc
