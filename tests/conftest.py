@@ -286,3 +286,39 @@ def listener_work() -> Iterator[ListenerWork]:
     pool = ListenerWork()
     yield pool
     pool.shutdown(wait=True)
+
+
+# --- a feed server that drips its header lines (ops) ----------------------------------------------------
+
+
+@pytest.fixture
+def slow_header_server() -> Iterator[str]:
+    """127.0.0.1 server answering the status line, then one header line every 0.2 s, until the test ends.
+
+    Every read is quick, so only an overall deadline on the fetch can end it. Yields "http://127.0.0.1:PORT".
+    """
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                self.wfile.flush()
+                count = 0
+                while not stop.wait(0.2):
+                    count += 1
+                    self.wfile.write(f"X-Drip-{count}: still coming\r\n".encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    stop.set()
+    httpd.shutdown()
+    httpd.server_close()

@@ -176,6 +176,16 @@ def test_redirect_to_the_metadata_address_is_refused(settings: Settings, feed_se
     assert len(feed_server.requests) == 1
 
 
+def test_the_demo_setting_does_not_follow_a_redirect_to_the_metadata_address(settings: Settings,
+                                                                           feed_server: FeedServer) -> None:
+    assert settings.allow_private_feeds  # the local test server itself is allowed
+    feed_server.routes["/rss"] = Route(status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    with pytest.raises(PrivateAddressRefused, match=r"169.254.169.254.*cloud metadata") as refused:
+        fetch(settings, feed_server.url("/rss"))
+    assert "ALLOW_PRIVATE_FEEDS" not in str(refused.value)
+    assert len(feed_server.requests) == 1
+
+
 def test_dns_rebinding_after_the_check_is_refused_at_connect(settings: Settings, feed_server: FeedServer) -> None:
     strict = settings.model_copy(update={"allow_private_feeds": False})
     answers = iter([["93.184.215.14"], ["127.0.0.1"]])  # public when added, loopback when fetched
@@ -310,3 +320,13 @@ FEED = (
     b"<item><title>Kovar meets Reyes</title><link>https://lissa-fo.example/news/1</link></item>"
     b"</channel></rss>"
 )
+
+
+
+def test_a_server_dripping_header_lines_is_given_up_at_the_overall_deadline(settings: Settings,
+                                                                           slow_header_server: str) -> None:
+    # Each header line comes well within the read timeout; only the overall deadline can end this fetch.
+    quick = settings.model_copy(update={"fetch_timeout_seconds": 0.5})
+    with pytest.raises(FeedTimeout, match=r"too long: the whole fetch may take 1.5 s") as timed_out:
+        fetch(quick, slow_header_server + "/feed")
+    assert "/feed" in str(timed_out.value)

@@ -279,3 +279,29 @@ def test_jitter_spreads_the_next_poll_within_its_bound(settings: Settings) -> No
     times = {next_poll_after_success(NOW, jittery, random.Random(seed)) for seed in range(5)}
     assert len(times) == 5
     assert all(base <= t <= base + timedelta(seconds=60) for t in times)
+
+
+def test_twenty_slow_feeds_cost_their_deadline_once_not_one_after_another(
+        db: Database, settings: Settings, feed_server: FeedServer, slow_header_server: str) -> None:
+    """20 feeds dripping header lines and 20 good feeds on other hosts: the good ones are all read, the slow
+    ones all time out, and the whole poll ends before twice one fetch's deadline (one after another: 20 times)."""
+    import time
+
+    from bot.feeds.fetch import TOTAL_TIME_FACTOR, build_client
+
+    quick = settings.model_copy(update={"fetch_timeout_seconds": 0.5})
+    deadline = TOTAL_TIME_FACTOR * quick.fetch_timeout_seconds
+    slow_port = slow_header_server.rsplit(":", 1)[1]
+    for n in range(20):
+        add_feed(db, f"http://slow-{n}.example:{slow_port}/feed", now=NOW)
+        add_feed(db, f"http://good-{n}.example:{feed_server.port}/ministry.xml", now=NOW)
+    serve(feed_server, "/ministry.xml", MINISTRY)
+    with build_client(quick, resolve=lambda host, port: ["127.0.0.1"]) as client:
+        started = time.monotonic()
+        report = poll_feeds(db, quick, NOW, client)
+        took = time.monotonic() - started
+    slow = [o for o in report.outcomes if "slow-" in o.url]
+    good = [o for o in report.outcomes if "good-" in o.url]
+    assert len(slow) == 20 and all(o.error and "FeedTimeout" in o.error for o in slow)
+    assert len(good) == 20 and all(o.ok for o in good)
+    assert took < 2 * deadline, f"the poll took {took:.1f} s; one fetch may take {deadline} s"

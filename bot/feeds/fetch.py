@@ -11,6 +11,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -33,8 +34,13 @@ if TYPE_CHECKING:
     from zlib import _Decompress  # the decompressor's type has no public name
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# A whole fetch may take this many read timeouts, so a server trickling a byte a second cannot hold the poller.
+# A whole fetch (connect, TLS, headers, redirects, body) may take this many FETCH_TIMEOUT_SECONDS, so a server
+# dripping a header line or a byte at a time cannot hold the poller.
 TOTAL_TIME_FACTOR = 3
+# Open connections one client may hold: more than the feeds polled at once (bot.feeds.poll.POLL_WORKERS).
+MAX_CONNECTIONS = 64
+# The monotonic time the fetch running in this thread must end by; every socket operation is cut short there.
+_fetch_deadline: ContextVar[float | None] = ContextVar("fetch_deadline", default=None)
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 
 __all__ = [
@@ -97,6 +103,44 @@ class FetchResult:
 # --- the guarded connection ----------------------------------------------------------------------------
 
 
+class DeadlinePassed(httpcore.ReadTimeout):
+    """The fetch's overall deadline passed while waiting on the network."""
+
+
+def _time_left(timeout: float | None) -> float | None:
+    """`timeout` shortened to what is left of the current fetch's deadline; raises once nothing is left."""
+    deadline = _fetch_deadline.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise DeadlinePassed("the whole fetch took longer than it may")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the current fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
     """Resolves each host once, refuses non-public addresses, and connects to exactly the address it checked."""
 
@@ -116,7 +160,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
         failure: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = self._inner.connect_tcp(address, port, _time_left(timeout), local_address, socket_options)
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
         raise failure  # type: ignore[misc]
@@ -138,6 +183,7 @@ class _GuardedTransport(httpx.HTTPTransport):
         # that differs only in the backend (tests/test_fetch.py proves every connection goes through it).
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
+            max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS // 4,
             network_backend=_GuardedBackend(allow_private=allow_private, resolve=resolve),
         )
 
@@ -227,10 +273,15 @@ def _read_body(response: httpx.Response, url: str, max_bytes: int, deadline: flo
                 unpacked = " once decompressed" if inflater else ""
                 raise FeedTooBig(url, f"the body grew past the {max_bytes:,} bytes allowed{unpacked}")
             if time.monotonic() > deadline:
-                raise FeedTimeout(url, "the body took too long to arrive")
+                raise FeedTimeout(url, "the body took too long to arrive")  # the socket reads stop there too
     except zlib.error as exc:
         raise FeedError(url, f"the {encoding} body is corrupt ({exc})") from exc
     return bytes(body)
+
+
+def _deadline_passed() -> bool:
+    deadline = _fetch_deadline.get()
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -240,13 +291,15 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 @contextmanager
-def _named_errors(url: str) -> Iterator[None]:
+def _named_errors(url: str, limit: float) -> Iterator[None]:
     """Turn httpx's and the guard's exceptions into `FeedError`s that name the URL being fetched."""
     try:
         yield
     except PrivateAddressRefused as exc:
         raise PrivateAddressRefused(url, exc.address, exc.kind) from None
     except httpx.TimeoutException as exc:
+        if isinstance(exc.__cause__ or exc.__context__, DeadlinePassed) or _deadline_passed():
+            raise FeedTimeout(url, f"too long: the whole fetch may take {limit:g} s") from exc
         raise FeedTimeout(url, f"no answer in time ({type(exc).__name__})") from exc
     except httpx.TransportError as exc:
         raise FeedConnectionError(url, str(exc) or type(exc).__name__) from exc
@@ -283,8 +336,19 @@ def fetch_feed(
         etag, last_modified: the validators stored from the last body, sent for a conditional GET.
 
     Raises `FeedError` subclasses or `FeedURLRefused` (an unsupported or private URL), each naming the URL.
+    The whole fetch ends within TOTAL_TIME_FACTOR × FETCH_TIMEOUT_SECONDS, however slowly the server answers.
     """
-    deadline = time.monotonic() + TOTAL_TIME_FACTOR * settings.fetch_timeout_seconds
+    limit = TOTAL_TIME_FACTOR * settings.fetch_timeout_seconds
+    deadline = time.monotonic() + limit
+    token = _fetch_deadline.set(deadline)
+    try:
+        return _fetch_within(client, url, settings, deadline, limit, etag=etag, last_modified=last_modified)
+    finally:
+        _fetch_deadline.reset(token)
+
+
+def _fetch_within(client: httpx.Client, url: str, settings: Settings, deadline: float, limit: float, *,
+                  etag: str | None, last_modified: str | None) -> FetchResult:
     headers = _conditional_headers(etag, last_modified)
     current = url
     visited: set[str] = set()
@@ -292,10 +356,10 @@ def fetch_feed(
         visited.add(current)
         url_host_port(current)  # http(s) with a host, or UnsupportedFeedURL; addresses are checked on connect
         if time.monotonic() > deadline:
-            raise FeedTimeout(url, "redirects took too long")
-        with _named_errors(current):
+            raise FeedTimeout(url, f"too long: the whole fetch may take {limit:g} s (redirects)")
+        with _named_errors(current, limit):
             response = client.send(client.build_request("GET", current, headers=headers), stream=True)
-        with _named_errors(current), closing(response):
+        with _named_errors(current, limit), closing(response):
             if response.status_code in REDIRECT_STATUSES:
                 current = _redirect_target(response, current, url, visited)
                 continue

@@ -1,4 +1,4 @@
-"""Poll the due feeds: fetch → parse → store, one feed at a time, one failure never stopping the others.
+"""Poll the due feeds: fetch → parse → store, several feeds at once, one failure never stopping the others.
 
 The scheduling arithmetic (interval, jitter, backoff) is pure and lives at the top; `poll_feed` and
 `poll_feeds` are the only functions here that touch the network and the database.
@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
 
 from bot.config import Settings
-from bot.feeds.addresses import FeedURLRefused
-from bot.feeds.fetch import FeedError, FeedHTTPError, build_client, fetch_feed
+from bot.feeds.addresses import FeedURLRefused, UnsupportedFeedURL, url_host_port
+from bot.feeds.fetch import FeedError, FeedHTTPError, FetchResult, build_client, fetch_feed
 from bot.feeds.parse import FeedParseError, parse_feed
 from bot.storage import Database
 from bot.storage.articles import (
@@ -28,6 +31,10 @@ from bot.storage.articles import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Feeds fetched at once by one poll, and at once from one host (politeness), so a slow feed costs only its deadline.
+POLL_WORKERS = 20
+PER_HOST = 2
 
 # What a feed can do wrong; anything else is a bug, still contained to its feed but logged with a traceback.
 FEED_PROBLEMS = (FeedError, FeedURLRefused, FeedParseError)
@@ -126,25 +133,50 @@ def poll_feed(db: Database, settings: Settings, feed: Feed, now: datetime, clien
         client: from `bot.feeds.fetch.build_client(settings)`.
         rng: the jitter's random source (tests pass a seeded one).
     """
+    return store_fetched(db, settings, feed, now, fetch_one(settings, feed, client), rng=rng)
+
+
+def fetch_one(settings: Settings, feed: Feed, client: httpx.Client) -> FetchResult | Exception:
+    """The feed's response, or what went wrong (returned, so a pool of fetches never loses one)."""
     try:
-        result = fetch_feed(client, feed.url, settings, etag=feed.etag, last_modified=feed.last_modified)
-        if result.not_modified:
-            record_poll_success(db, feed.id, [], now=now, next_poll_at=next_poll_after_success(now, settings, rng),
-                                body_came=False)
-            logger.info("Feed %s not modified (304)", feed.url)
-            return FeedOutcome(feed.id, feed.url, not_modified=True)
-        parsed = parse_feed(result.body or b"", url=feed.url, now=now, content_type=result.content_type)
-        for warning in parsed.warnings:
-            logger.warning("Feed %s: %s", feed.url, warning)
-        next_poll = next_poll_after_success(now, settings, rng)
-        stored = record_poll_success(
-            db, feed.id, parsed.entries, now=now, next_poll_at=next_poll, body_came=True,
-            etag=result.etag, last_modified=result.last_modified, title=parsed.title,
-        )
-        logger.info("Feed %s: %d entries, %d new", feed.url, len(parsed.entries), len(stored))
-        return FeedOutcome(feed.id, feed.url, new_articles=stored, next_poll_at=next_poll)
+        return fetch_feed(client, feed.url, settings, etag=feed.etag, last_modified=feed.last_modified)
     except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
-        return _record_failure(db, settings, feed, now, exc, rng)
+        return exc
+
+
+# Storing is one feed at a time in a process: deduplication across feeds reads, then writes.
+_store_lock = threading.Lock()
+
+
+def store_fetched(db: Database, settings: Settings, feed: Feed, now: datetime, fetched: FetchResult | Exception,
+                  *, rng: random.Random | None = None) -> FeedOutcome:
+    """Parse and store what `fetch_one` brought back, or record its failure on the feed."""
+    with _store_lock:
+        try:
+            if isinstance(fetched, Exception):
+                raise fetched
+            return _store(db, settings, feed, now, fetched, rng)
+        except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
+            return _record_failure(db, settings, feed, now, exc, rng)
+
+
+def _store(db: Database, settings: Settings, feed: Feed, now: datetime, result: FetchResult,
+           rng: random.Random | None) -> FeedOutcome:
+    if result.not_modified:
+        record_poll_success(db, feed.id, [], now=now, next_poll_at=next_poll_after_success(now, settings, rng),
+                            body_came=False)
+        logger.info("Feed %s not modified (304)", feed.url)
+        return FeedOutcome(feed.id, feed.url, not_modified=True)
+    parsed = parse_feed(result.body or b"", url=feed.url, now=now, content_type=result.content_type)
+    for warning in parsed.warnings:
+        logger.warning("Feed %s: %s", feed.url, warning)
+    next_poll = next_poll_after_success(now, settings, rng)
+    stored = record_poll_success(
+        db, feed.id, parsed.entries, now=now, next_poll_at=next_poll, body_came=True,
+        etag=result.etag, last_modified=result.last_modified, title=parsed.title,
+    )
+    logger.info("Feed %s: %d entries, %d new", feed.url, len(parsed.entries), len(stored))
+    return FeedOutcome(feed.id, feed.url, new_articles=stored, next_poll_at=next_poll)
 
 
 def _record_failure(db: Database, settings: Settings, feed: Feed, now: datetime, exc: Exception,
@@ -170,7 +202,10 @@ def _record_failure(db: Database, settings: Settings, feed: Feed, now: datetime,
 
 def poll_feeds(db: Database, settings: Settings, now: datetime, client: httpx.Client | None = None,
                *, force: bool = False, rng: random.Random | None = None) -> PollReport:
-    """Poll every due feed (every active feed with `force`) once, in turn, and report each one's outcome.
+    """Poll every due feed (every active feed with `force`) once and report each one's outcome, in feed order.
+
+    Up to POLL_WORKERS feeds are fetched at once, at most PER_HOST of them from one host, so a slow or hostile
+    feed holds up nothing but itself, for at most its fetch deadline.
 
     Args:
         db: the database.
@@ -183,8 +218,31 @@ def poll_feeds(db: Database, settings: Settings, now: datetime, client: httpx.Cl
     feeds = list_feeds(db) if force else due_feeds(db, now)
     own_client = client is None
     client = client or build_client(settings)
+    host_slots: defaultdict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(PER_HOST))
+    slots_lock = threading.Lock()
+
+    def fetch_polite(feed: Feed) -> FetchResult | Exception:
+        with slots_lock:
+            slot = host_slots[_host_of(feed.url)]
+        with slot:
+            return fetch_one(settings, feed, client)
+
     try:
-        return PollReport([poll_feed(db, settings, feed, now, client, rng=rng) for feed in feeds])
+        if len(feeds) <= 1:
+            fetched = [fetch_polite(feed) for feed in feeds]
+        else:
+            with ThreadPoolExecutor(max_workers=min(POLL_WORKERS, len(feeds)), thread_name_prefix="poll") as pool:
+                fetched = list(pool.map(fetch_polite, feeds))
+        # Stored in feed order, so which of two feeds carrying the same story keeps it does not depend on timing.
+        return PollReport([store_fetched(db, settings, feed, now, result, rng=rng)
+                           for feed, result in zip(feeds, fetched, strict=True)])
     finally:
         if own_client:
             client.close()
+
+
+def _host_of(url: str) -> str:
+    try:
+        return url_host_port(url)[0].lower()
+    except UnsupportedFeedURL:
+        return url  # fails on its own when fetched
