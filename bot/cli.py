@@ -13,26 +13,28 @@ from pydantic import ValidationError
 from bot.config import Settings
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from spacy.language import Language
 
 
+class SettingProblem(click.ClickException):
+    """A setting that stops the command: one line on stderr naming it, exit status 2."""
+
+    exit_code = 2
+
+
 def _configure_logging(verbose: bool) -> None:
-    from rich.logging import RichHandler
+    """LOG_LEVEL and LOG_FORMAT from the settings (defaults while they cannot be read), secrets masked."""
+    from bot.logs import configure_logging
 
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(message)s",
-        handlers=[RichHandler(console=_stderr_console(), show_path=False, markup=False)],
-    )
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def _stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True)
+    try:
+        settings = Settings()
+    except ValidationError:
+        configure_logging(verbose=verbose)  # the command itself names the bad setting
+        return
+    secrets = [value.get_secret_value() for value in (settings.slack_bot_token, settings.slack_signing_secret,
+                                                      settings.slack_app_token, settings.slack_client_secret)
+               if value is not None]
+    configure_logging(level=settings.log_level, log_format=settings.log_format, verbose=verbose, secrets=secrets)
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -43,7 +45,7 @@ def load_settings(**overrides: Any) -> Settings:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
         )
-        raise click.ClickException(f"bad setting: {problems}") from exc
+        raise SettingProblem(f"bad setting: {problems}".replace("\n", " ")) from exc
 
 
 def _load_nlp(settings: Settings) -> Language:
@@ -53,7 +55,7 @@ def _load_nlp(settings: Settings) -> Language:
     try:
         return load_pipeline(settings.spacy_model)
     except ModelNotInstalled as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise SettingProblem(str(exc)) from exc
 
 
 @click.group()
@@ -137,11 +139,14 @@ def db_upgrade() -> None:
 
     Example: DATABASE_URL=postgresql+psycopg://bot@db/diplobot diplobot db upgrade
     """
-    from bot.storage import Database
+    from bot.app.preflight import StartupFailure, migrate, open_database
 
     settings = load_settings()
-    database = Database.connect(settings.database_url)
-    database.upgrade()
+    try:
+        database = open_database(settings.database_url, wait_seconds=settings.database_wait_seconds)
+        migrate(database)
+    except StartupFailure as exc:
+        raise SettingProblem(str(exc).replace("\n", " ")) from exc
     click.echo(f"database at {database.engine.url.render_as_string(hide_password=True)} is up to date")
 
 
@@ -151,10 +156,16 @@ def run() -> None:
 
     Example: SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… diplobot run
     """
+    from bot.app.preflight import StartupFailure
     from bot.app.runner import run as run_bot
 
     settings = load_settings()
-    run_bot(settings)
+    try:
+        run_bot(settings)
+    except StartupFailure as exc:
+        if click.get_current_context().find_root().params.get("verbose"):
+            logging.getLogger("bot.app.runner").debug("start-up failure", exc_info=True)
+        raise SettingProblem(str(exc).replace("\n", " ")) from exc
 
 
 @cli.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,7 @@ class Settings(BaseSettings):
 
     # storage
     database_url: str = "sqlite:///diplobot.db"
+    database_wait_seconds: float = Field(default=30.0, ge=0)
 
     # analysis
     spacy_model: str = "en_core_web_sm"
@@ -47,8 +49,22 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     slack_port: int = Field(default=3000, ge=0, le=65535)
+    listen_host: str = "0.0.0.0"
+    health_port: int = Field(default=3001, ge=0, le=65535)
     backfill_stories: int = Field(default=3, ge=0)
     digest_time: str = "08:00"
+
+    # logs
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "plain", "json"] = "auto"
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if value.strip().upper() in ("DEBUG", "INFO", "WARNING", "ERROR") \
+            else value.strip().lower()
 
     @field_validator("timezone")
     @classmethod

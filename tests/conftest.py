@@ -34,6 +34,7 @@ def settings(tmp_path) -> Settings:
         allow_private_feeds=True,
         poll_jitter_seconds=0,
         fetch_timeout_seconds=3,
+        health_port=0,
     )
 
 

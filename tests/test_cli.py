@@ -31,7 +31,7 @@ def test_every_command_has_help_and_a_readme_entry() -> None:
 
 def test_bad_setting_is_named() -> None:
     result = CliRunner().invoke(cli, ["db", "upgrade"], env={"POLL_INTERVAL_SECONDS": "often"})
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "POLL_INTERVAL_SECONDS" in result.output
 
 

@@ -47,7 +47,7 @@ def test_signed_command_over_http_is_answered(running, slack_api, signed) -> Non
 
 def test_health_and_unknown_paths(running) -> None:
     with urllib.request.urlopen(f"http://127.0.0.1:{running.port}/healthz", timeout=5) as response:
-        assert response.read() == b"ok"
+        assert json.loads(response.read())["status"] == "ok"
     with pytest.raises(HTTPError) as missing:
         urllib.request.urlopen(f"http://127.0.0.1:{running.port}/slack/install", timeout=5)
     assert missing.value.code == 404  # single-workspace mode has no install page
@@ -162,7 +162,8 @@ def test_diplobot_run_answers_then_stops_on_sigterm(tmp_path, slack_api) -> None
         port = probe.getsockname()[1]
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "SLACK_BOT_TOKEN": "xoxb-run-test",
-           "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_api.base_url, "SLACK_PORT": str(port)}
+           "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_api.base_url, "SLACK_PORT": str(port),
+           "HEALTH_PORT": "0"}
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

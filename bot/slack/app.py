@@ -31,6 +31,20 @@ BOT_SCOPES = [
 ]
 
 
+class _TokenFromEnvironmentUnused(logging.Filter):
+    """Drops Bolt's warning that the SLACK_BOT_TOKEN it found in the environment is unused: we pass our client
+    (or the OAuth store) on purpose, so the warning is noise at every start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("`token` will be unused" in message or "SLACK_BOT_TOKEN env variable) will be ignored" in message)
+
+
+_bolt_app_log = logging.getLogger("slack_bolt.App")
+if not any(isinstance(f, _TokenFromEnvironmentUnused) for f in _bolt_app_log.filters):
+    _bolt_app_log.addFilter(_TokenFromEnvironmentUnused())
+
+
 class SlackNotConfigured(RuntimeError):
     """The Slack settings are incomplete: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or the OAuth pair)."""
 

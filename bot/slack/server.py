@@ -1,10 +1,12 @@
-"""The HTTP front of the Bolt app: /slack/events, the OAuth pages and /healthz on a threading HTTP server."""
+"""The HTTP front of the Bolt app: /slack/events, the OAuth pages, and /healthz, /readyz, /metrics (answered by
+the `status_pages` function the runner passes in) on a threading HTTP server."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,14 +18,17 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; a bigger body is not from Slack
+# Answers a GET path with (status, content type, body), or None when the path is not one of its pages.
+StatusPages = Callable[[str], tuple[int, str, bytes] | None]
 
 
 class SlackHTTPServer:
     """Serves `app` on host:port (port 0 picks a free one) from a background thread."""
 
-    def __init__(self, app: App, host: str = "0.0.0.0", port: int = 3000) -> None:
+    def __init__(self, app: App, host: str = "0.0.0.0", port: int = 3000,
+                 status_pages: StatusPages | None = None) -> None:
         self.app = app
-        self._server = ThreadingHTTPServer((host, port), _handler_class(app))
+        self._server = ThreadingHTTPServer((host, port), _handler_class(app, status_pages))
         self._server.daemon_threads = True
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="slack-http", daemon=True)
@@ -35,11 +40,12 @@ class SlackHTTPServer:
 
     def stop(self) -> None:
         """Stop accepting requests; requests being answered finish on their own threads."""
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for serve_forever, which never ran otherwise
+            self._server.shutdown()
         self._server.server_close()
 
 
-def _handler_class(app: App) -> type[BaseHTTPRequestHandler]:
+def _handler_class(app: App, status_pages: StatusPages | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "diplobot"
         sys_version = ""
@@ -47,7 +53,12 @@ def _handler_class(app: App) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path, _, query = self.path.partition("?")
             flow = app.oauth_flow
-            if path == HEALTH_PATH:
+            page = status_pages(path) if status_pages is not None else None
+            if page is not None:
+                status, content_type, body = page
+                self._send(BoltResponse(status=status, body=body.decode("utf-8"),
+                                        headers={"Content-Type": content_type}))
+            elif path == HEALTH_PATH:
                 self._send(BoltResponse(status=200, body="ok"))
             elif flow is not None and path == flow.install_path:
                 self._send(flow.handle_installation(self._bolt_request("", query)))

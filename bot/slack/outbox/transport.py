@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.channels import CHANNEL_ERRORS
+from bot.metrics import count_rate_limit, count_slack_call
 from bot.slack.blocks import SlackMessage
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,9 @@ class SlackTransport:
                 self._pace(key)
             try:
                 try:
-                    return call()
+                    answer = call()
+                    count_slack_call(getattr(answer, "api_url", None), "ok")
+                    return answer
                 finally:
                     # Counted from Slack's answer, so two messages never reach Slack closer than min_interval.
                     if key is not None:
@@ -171,8 +174,10 @@ class SlackTransport:
                 response = exc.response
                 status = getattr(response, "status_code", 200)
                 error = (response.get("error") if hasattr(response, "get") else None) or f"HTTP {status}"
+                count_slack_call(getattr(response, "api_url", None), str(error))
                 if status == 429 or error == "ratelimited":
                     wait = retry_after(_header(response, "Retry-After"))
+                    count_rate_limit(wait)
                     last_error = f"rate limited (Retry-After {wait:g} s)"
                     if wait > self.max_inline_wait or attempt == self.max_attempts - 1:
                         raise Deferred(wait, last_error) from exc
@@ -188,6 +193,7 @@ class SlackTransport:
                 else:
                     raise Rejected(error) from exc
             except (OSError, ValueError, HTTPException) as exc:  # URLError, timeouts, resets, a garbled body
+                count_slack_call(None, "connection_error")
                 ambiguous, last_error = True, f"connection error: {exc}"
             delay = min(self.max_backoff, self.backoff_base * 2 ** attempt)
             log.warning("%s; trying again in %.1f s", last_error, delay)
