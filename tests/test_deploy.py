@@ -28,3 +28,47 @@ def test_manifest_subscribes_to_the_events_we_listen_to() -> None:
 def test_every_deploy_file_is_there() -> None:
     for name in ("Dockerfile", "docker-compose.yml", "diplobot.service", "README.md"):
         assert (DEPLOY / name).is_file(), name
+
+
+COMPOSE = (DEPLOY / "docker-compose.yml").read_text(encoding="utf-8")
+DOCKERFILE = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+UNIT = DEPLOY / "diplobot.service"
+
+
+def test_compose_needs_a_password_kept_once_and_publishes_slack_on_localhost_only() -> None:
+    assert "change-me" not in COMPOSE
+    assert re.findall(r"\$\{POSTGRES_PASSWORD:\?", COMPOSE) and "${POSTGRES_PASSWORD:-" not in COMPOSE
+    published = re.findall(r'^\s*- "([^"]+:\d+)"\s*$', COMPOSE.split("ports:", 1)[1], flags=re.MULTILINE)
+    assert published and all(p.startswith("127.0.0.1:") for p in published)
+    assert "/readyz" in COMPOSE
+
+
+def test_image_installs_dependencies_before_copying_the_code() -> None:
+    lines = [line for line in DOCKERFILE.splitlines() if line.strip() and not line.startswith("#")]
+    first_build = lines[: next(i for i, line in enumerate(lines) if line.startswith("FROM") and i > 0)]
+    dependencies = next(i for i, line in enumerate(first_build) if "-r requirements.txt" in line)
+    code = next(i for i, line in enumerate(first_build) if line.startswith("COPY bot"))
+    assert dependencies < code
+    assert "/readyz" in DOCKERFILE and "HEALTH_PORT" in DOCKERFILE
+
+
+def test_the_build_context_leaves_secrets_and_local_state_out() -> None:
+    ignored = (DEPLOY.parent / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".git", ".venv", ".env", "deploy/.env", "*.db"} <= set(ignored)
+
+
+def test_systemd_unit_is_hardened() -> None:
+    import shutil
+    import subprocess
+
+    settings = dict(line.split("=", 1) for line in UNIT.read_text(encoding="utf-8").splitlines()
+                    if "=" in line and not line.startswith("#"))
+    assert settings["CapabilityBoundingSet"] == "" and settings["NoNewPrivileges"] == "true"
+    assert settings["ProtectSystem"] == "strict" and settings["RestrictAddressFamilies"] == "AF_INET AF_INET6 AF_UNIX"
+    if shutil.which("systemd-analyze") is None:
+        return
+    result = subprocess.run(["systemd-analyze", "security", "--offline=true", str(UNIT)], capture_output=True,
+                            text=True, timeout=60)
+    score = re.search(r"Overall exposure level for \S+: ([\d.]+)", result.stdout)
+    assert score is not None, result.stdout + result.stderr
+    assert float(score.group(1)) <= 2.0, result.stdout

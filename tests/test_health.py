@@ -160,3 +160,83 @@ def test_metrics_count_a_poll_a_post_and_a_429(db, slack_settings, slack_api, fe
         assert after["diplobot_analysis_seconds"].samples  # a histogram with its buckets
     finally:
         bot.stop()
+
+
+def test_a_slash_command_is_timed_in_the_metrics(running_bot, slack_api, signed) -> None:
+    from urllib.parse import urlencode
+
+    from tests.test_runner import post
+
+    body = urlencode({"team_id": "T0001", "channel_id": "C0001", "user_id": "U1", "command": "/diplo",
+                      "text": "help", "response_url": slack_api.response_url("m1")})
+    before = scrape(running_bot.health_port)
+    assert post(f"http://127.0.0.1:{running_bot.port}/slack/events", body,
+                {"Content-Type": "application/x-www-form-urlencoded", **signed(body)}) == 200
+    after = scrape(running_bot.health_port)
+
+    def count(families: dict) -> float:
+        return sum(s.value for s in families["diplobot_command_seconds"].samples
+                   if s.name == "diplobot_command_seconds_count" and s.labels.get("kind") == "/diplo")
+
+    assert count(after) == count(before) + 1
+
+
+@pytest.fixture
+def running_bot(slack_settings):
+    db = Database.connect(slack_settings.database_url)
+    bot = start(slack_settings.model_copy(update={"slack_port": 0}), db=db, host="127.0.0.1",
+                nlp_loader=missing_model)
+    yield bot
+    bot.stop()
+
+
+@pytest.fixture
+def socket_mode_endpoint():
+    """A WebSocket endpoint on 127.0.0.1 that completes the handshake as Slack's does and keeps the link open."""
+    import base64
+    import hashlib
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    links: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                link, _ = listener.accept()
+            except OSError:
+                return
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += link.recv(4096)
+            key = next(line.split(b":", 1)[1].strip() for line in request.split(b"\r\n")
+                       if line.lower().startswith(b"sec-websocket-key:"))
+            accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+            link.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+            links.append(link)
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"ws://127.0.0.1:{listener.getsockname()[1]}/link"
+    listener.close()
+    for link in links:
+        link.close()
+
+
+def test_socket_mode_serves_health_and_metrics_without_a_slack_port(settings, slack_api, socket_mode_endpoint) -> None:
+    from pydantic import SecretStr
+
+    slack_api.script("apps.connections.open", body={"ok": True, "url": socket_mode_endpoint}, times=5)
+    socket_mode = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-socket-test"),
+                                              "slack_app_token": SecretStr("xapp-1-socket-test"),
+                                              "slack_api_url": slack_api.base_url})
+    bot = start(socket_mode, host="127.0.0.1", nlp_loader=missing_model)
+    try:
+        assert bot.port is None and bot.socket is not None  # no Slack port in Socket Mode
+        status, health = checks(bot.health_port, "/healthz")
+        assert status == 200 and health["checks"]["scheduler"]["ok"]
+        assert checks(bot.health_port, "/readyz")[0] == 503  # the model is not loaded
+        assert "diplobot_feed_polls" in scrape(bot.health_port)
+    finally:
+        bot.stop()

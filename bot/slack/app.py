@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
@@ -11,6 +13,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.metrics import COMMAND_SECONDS
 from bot.slack.errors import report_error
 from bot.storage import Database
 from handlers import register_handlers
@@ -24,8 +27,6 @@ BOT_SCOPES = [
     "chat:write.public",  # digests to public channels the bot was not invited to
     "channels:history",  # find our own message after a crash (message metadata)
     "groups:history",
-    "channels:read",     # channel names for the subscription list
-    "groups:read",
     "users:read",        # is the user a workspace admin (/feeds add|remove), their time zone
     "files:write",       # charts: /deadlines … chart and the weekly coverage chart (files_upload_v2)
 ]
@@ -99,9 +100,20 @@ def build_app(settings: Settings, db: Database, *, client: WebClient | None = No
             client = WebClient(token=token, base_url=base_url)
         app = App(signing_secret=secret, request_verification_enabled=bool(secret), client=client,
                   listener_executor=listener_executor)
+    app.use(_time_requests)
     register_handlers(app, db, settings)
     app.error(report_error)
     return app
+
+
+def _time_requests(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's argument name
+    """diplobot_command_seconds: how long answering (acknowledging) a request took, by command or kind."""
+    started = time.monotonic()
+    try:
+        return next()
+    finally:
+        kind = body.get("command") or (body.get("event") or {}).get("type") or body.get("type") or "other"
+        COMMAND_SECONDS.labels(kind=str(kind)[:40]).observe(time.monotonic() - started)
 
 
 def oauth_stores(client_id: str, db: Database) -> tuple[Any, Any]:
