@@ -15,6 +15,8 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from bot.storage import Database
+
 
 class SettingProblem(click.ClickException):
     """A setting that stops the command: one line on stderr naming it, exit status 2."""
@@ -46,6 +48,18 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
         )
         raise SettingProblem(f"bad setting: {problems}".replace("\n", " ")) from exc
+
+
+def _open_database(settings: Settings) -> Database:
+    """DATABASE_URL connected (with retries while the server starts) and migrated, or one line naming it."""
+    from bot.app.preflight import StartupFailure, migrate, open_database
+
+    try:
+        database = open_database(settings.database_url, wait_seconds=settings.database_wait_seconds)
+        migrate(database)
+    except StartupFailure as exc:
+        raise SettingProblem(str(exc).replace("\n", " ")) from exc
+    return database
 
 
 def _load_nlp(settings: Settings) -> Language:
@@ -102,7 +116,7 @@ def poll(feeds_file: Path | None, poll_all: bool) -> None:
     settings = load_settings()
     if feeds_file is not None:
         settings = settings.model_copy(update={"feeds_file": feeds_file})
-    report = run_cycle(settings, lambda: _load_nlp(settings), force=poll_all)
+    report = run_cycle(settings, lambda: _load_nlp(settings), db=_open_database(settings), force=poll_all)
     click.echo(report.describe())
 
 
@@ -139,14 +153,8 @@ def db_upgrade() -> None:
 
     Example: DATABASE_URL=postgresql+psycopg://bot@db/diplobot diplobot db upgrade
     """
-    from bot.app.preflight import StartupFailure, migrate, open_database
-
     settings = load_settings()
-    try:
-        database = open_database(settings.database_url, wait_seconds=settings.database_wait_seconds)
-        migrate(database)
-    except StartupFailure as exc:
-        raise SettingProblem(str(exc).replace("\n", " ")) from exc
+    database = _open_database(settings)
     click.echo(f"database at {database.engine.url.render_as_string(hide_password=True)} is up to date")
 
 
@@ -182,11 +190,9 @@ def ask(command_line: str, out_dir: Path) -> None:
 
     from bot.dev.terminal import render_answer
     from bot.slack.commands import ask as ask_command
-    from bot.storage import Database
 
     settings = load_settings()
-    database = Database.connect(settings.database_url)
-    database.upgrade()
+    database = _open_database(settings)
     answer = ask_command(settings, database, command_line)
     console = Console()
     console.print(render_answer(answer))

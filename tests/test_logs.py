@@ -89,7 +89,7 @@ def test_json_logs_at_the_level_asked(tmp_path: Path, slack_api) -> None:
     records = [json.loads(line) for line in stop_run(process).splitlines()]
     assert records and all({"time", "level", "logger", "message"} <= set(r) for r in records)
     assert {r["level"] for r in records} <= {"WARNING", "ERROR"}
-    assert any("closed.xml" in r["message"] for r in records)
+    assert any("closed.xml" in r["message"] and r.get("feed_url", "").endswith("/closed.xml") for r in records)
 
 
 def test_redaction_covers_tokens_codes_states_and_response_urls() -> None:

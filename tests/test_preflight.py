@@ -113,3 +113,12 @@ def test_verbose_adds_the_traceback_on_one_line_per_record(tmp_path: Path, good)
     assert result.stderr.splitlines()[-1].startswith("Error: SLACK_BOT_TOKEN")
     assert "Traceback" in result.stderr
     assert all(" DEBUG " in line or line.startswith("Error:") for line in result.stderr.splitlines())
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["poll"], ["ask", "/diplo help"]])
+def test_other_commands_name_a_bad_database_url_too(tmp_path: Path, command: list[str]) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONPATH": str(REPO),
+           "DATABASE_URL": "postgres//user:pw@@db"}
+    result = subprocess.run([sys.executable, "-m", "bot", *command], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert_one_line_naming(result, "DATABASE_URL")

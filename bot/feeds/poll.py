@@ -165,17 +165,18 @@ def _store(db: Database, settings: Settings, feed: Feed, now: datetime, result: 
     if result.not_modified:
         record_poll_success(db, feed.id, [], now=now, next_poll_at=next_poll_after_success(now, settings, rng),
                             body_came=False)
-        logger.info("Feed %s not modified (304)", feed.url)
+        logger.info("Feed %s not modified (304)", feed.url, extra={"feed_url": feed.url})
         return FeedOutcome(feed.id, feed.url, not_modified=True)
     parsed = parse_feed(result.body or b"", url=feed.url, now=now, content_type=result.content_type)
     for warning in parsed.warnings:
-        logger.warning("Feed %s: %s", feed.url, warning)
+        logger.warning("Feed %s: %s", feed.url, warning, extra={"feed_url": feed.url})
     next_poll = next_poll_after_success(now, settings, rng)
     stored = record_poll_success(
         db, feed.id, parsed.entries, now=now, next_poll_at=next_poll, body_came=True,
         etag=result.etag, last_modified=result.last_modified, title=parsed.title,
     )
-    logger.info("Feed %s: %d entries, %d new", feed.url, len(parsed.entries), len(stored))
+    logger.info("Feed %s: %d entries, %d new", feed.url, len(parsed.entries), len(stored),
+                extra={"feed_url": feed.url})
     return FeedOutcome(feed.id, feed.url, new_articles=stored, next_poll_at=next_poll)
 
 
@@ -190,9 +191,11 @@ def _record_failure(db: Database, settings: Settings, feed: Feed, now: datetime,
         next_poll = max(next_poll, now + timedelta(seconds=min(exc.retry_after, settings.max_backoff_seconds)))
     if isinstance(exc, FEED_PROBLEMS):
         logger.warning("Feed %s failed (%d in a row)%s: %s", feed.url, failures,
-                       ", retired: it is gone" if gone else f", next try {next_poll:%Y-%m-%d %H:%M} UTC", error)
+                       ", retired: it is gone" if gone else f", next try {next_poll:%Y-%m-%d %H:%M} UTC", error,
+                       extra={"feed_url": feed.url})
     else:
-        logger.exception("Feed %s failed unexpectedly (%d in a row): %s", feed.url, failures, error)
+        logger.exception("Feed %s failed unexpectedly (%d in a row): %s", feed.url, failures, error,
+                         extra={"feed_url": feed.url})
     try:
         record_poll_failure(db, feed.id, error, now=now, next_poll_at=next_poll, retire=gone)
     except Exception:
