@@ -160,7 +160,10 @@ def test_diplobot_run_answers_then_stops_on_sigterm(tmp_path, slack_api) -> None
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    from pathlib import Path
+
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent),  # this checkout, whatever is installed
            "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "SLACK_BOT_TOKEN": "xoxb-run-test",
            "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_api.base_url, "SLACK_PORT": str(port),
            "HEALTH_PORT": "0"}
@@ -185,3 +188,6 @@ def test_diplobot_run_answers_then_stops_on_sigterm(tmp_path, slack_api) -> None
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "stopped" in output and "xoxb-run-test" not in output and SIGNING_SECRET not in output
+    # One start-up line says what runs: version, mode, database (no password), model, feeds, health port.
+    [started] = [line for line in output.splitlines() if " started: " in line]
+    assert "HTTP mode" in started and "run.db" in started and "en_core_web_sm" in started and "0 feed(s)" in started
