@@ -365,6 +365,18 @@ def test_without_history_access_a_crashed_row_waits_instead_of_risking_a_double(
     assert d.outbox_items(db)[0].state == "pending"
 
 
+def test_history_unreadable_in_a_public_channel_defers_instead_of_pausing_it(db, slack_api, slack_settings) -> None:
+    # chat:write.public posts to a public channel the bot is not in; its history answers not_in_channel.
+    stories = add_stories(db, 1)
+    queue(db, "C1", stories)
+    slack_api.script("chat.postMessage", status=500, body={"ok": False, "error": "internal_error"})
+    slack_api.script("conversations.history", body={"ok": False, "error": "not_in_channel"})
+    report = make_poster(db, slack_settings, stories).send_due()
+    assert report.paused_channels == [] and report.deferred == 1
+    assert not d.get_channel(db, TEAM, "C1").paused
+    assert d.outbox_items(db)[0].state == "pending"  # tried again later, when the history may be readable
+
+
 def test_one_broken_story_does_not_stop_the_others(db, slack_api, slack_settings) -> None:
     stories = add_stories(db, 2)
     stories[0].quotes = ["not a quote record"]

@@ -159,8 +159,10 @@ class Poster:
         for _ in range(HISTORY_PAGES):
             try:
                 response = self.transport.history(client, channel_id, oldest=oldest, cursor=cursor)
-            except Rejected as exc:
-                # Without the history (missing_scope, say) we cannot know: wait rather than risk a double.
+            except (Rejected, ChannelGone) as exc:
+                # Without the history (missing_scope, say, or not_in_channel: chat:write.public posts to public
+                # channels the bot is not a member of, whose history it cannot read) we cannot know: wait rather
+                # than risk a double, and never pause a channel that can still receive our messages.
                 raise Deferred(300, f"cannot look for our earlier message: {exc}") from exc
             for message in response.get("messages") or []:
                 event_type = (message.get("metadata") or {}).get("event_type")
