@@ -29,7 +29,8 @@ MASK = "[redacted]"
 # Context a record may carry (log.info(..., extra={"feed_url": ...})), written as JSON fields.
 CONTEXT_FIELDS = ("feed_url", "channel", "team", "story_id", "command")
 # Libraries whose DEBUG records carry request and response bodies (OAuth answers, response URLs).
-_CHATTY = ("slack_sdk", "slack_bolt", "httpx", "httpcore", "urllib3", "apscheduler", "alembic")
+# matplotlib and PIL say at INFO that they built their font cache, a line on each fresh container's start.
+_CHATTY = ("slack_sdk", "slack_bolt", "httpx", "httpcore", "urllib3", "apscheduler", "alembic", "matplotlib", "PIL")
 
 
 def redact(text: str, known: Iterable[str] = ()) -> str:
@@ -106,8 +107,10 @@ def configure_logging(*, level: str = "INFO", log_format: str = "auto", verbose:
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else getattr(logging, level.upper(), logging.INFO))
+    chosen_level = logging.DEBUG if verbose else getattr(logging, level.upper(), logging.INFO)
+    root.setLevel(chosen_level)
+    handler.setLevel(chosen_level)  # also for loggers that set a lower level of their own
     for chatty in _CHATTY:
         # Their DEBUG records carry whole request and response bodies; -v is for diplobot's own records.
-        logging.getLogger(chatty).setLevel(logging.WARNING if chatty in ("httpx", "httpcore", "apscheduler",
-                                                                         "alembic", "urllib3") else logging.INFO)
+        floor = logging.INFO if chatty in ("slack_sdk", "slack_bolt") else logging.WARNING
+        logging.getLogger(chatty).setLevel(max(floor, chosen_level))

@@ -190,6 +190,9 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
             loaded before anything starts.
         host: the address the HTTP servers listen on (default LISTEN_HOST).
     """
+    host = host if host is not None else settings.listen_host
+    mode = slack_mode(settings)  # before anything is imported or touched: a missing secret is named at once
+
     from apscheduler.triggers.interval import IntervalTrigger
 
     from bot.app.jobs import build_scheduler, sync_channel_jobs, sync_feed_jobs
@@ -197,8 +200,6 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     from bot.slack.outbox.poster import Poster
     from bot.storage.articles import list_feeds
 
-    host = host if host is not None else settings.listen_host
-    mode = slack_mode(settings)
     if db is None:
         db = open_database(settings.database_url, wait_seconds=settings.database_wait_seconds)
     migrate(db)
