@@ -69,7 +69,7 @@ def _load_nlp(settings: Settings) -> Language:
     try:
         return load_pipeline(settings.spacy_model)
     except ModelNotInstalled as exc:
-        raise SettingProblem(str(exc)) from exc
+        raise click.ClickException(str(exc)) from exc  # exit 1, as the analyze contract says
 
 
 @click.group()
