@@ -286,3 +286,46 @@ def test_a_person_who_shares_a_name_with_a_news_outlet_stays_a_person(nlp):
     actors = by_name(extract_actors(doc))
     assert actors["Michael Bloomberg"].kind == "person"
     assert actors["Michael Bloomberg"].mentions == 2
+
+
+def test_a_bare_shared_surname_is_the_one_named_in_full_just_before(nlp):
+    doc = nlp(
+        "Hillary Clinton campaigned in Ohio on Monday. Later, Bill Clinton spoke at a rally in Denver. "
+        "Clinton said the health law was broken."
+    )
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Bill Clinton"].mentions == 2
+    assert people["Hillary Clinton"].mentions == 1
+
+
+def test_a_bare_shared_surname_is_otherwise_the_person_introduced_first(nlp):
+    doc = nlp(
+        "Senator Chris Murray spoke about the shooting on Monday. Murray has pushed for new laws for years. "
+        "He knew Anne Marie Murray, a teacher who died in the attack. The bill failed in the Senate. "
+        "Murray said he would try again."
+    )
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Chris Murray"].mentions == 3
+    assert people["Anne Marie Murray"].mentions == 1
+
+
+def test_a_surname_of_two_words_is_the_person_with_the_full_name(nlp):
+    doc = nlp("Rep. Debbie Wasserman Schultz chaired the hearing on Monday. Wasserman Schultz said the platform "
+              "was open.")
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Debbie Wasserman Schultz"].mentions == 2
+    assert "Wasserman Schultz" not in people
+
+
+def test_an_abbreviated_title_in_the_headline_joins_the_full_name(nlp):
+    doc = nlp("Former AG Mukasey at the convention.\n\nFormer Attorney General Michael Mukasey told delegates "
+              "that the scandal mattered. Mukasey said voters should pause.")
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert set(people) == {"Michael Mukasey"}
+    assert people["Michael Mukasey"].mentions == 3
+
+
+def test_a_verb_glued_to_a_name_is_not_part_of_it(nlp):
+    doc = nlp("FBI Director James Comey testified on Tuesday. Said Comey, \u201cThe error is ours.\u201d")
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert set(people) == {"James Comey"}

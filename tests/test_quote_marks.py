@@ -116,3 +116,8 @@ def test_an_unclosed_single_mark_is_an_apostrophe_and_hides_no_quote():
 def test_partial_quote_in_single_marks_inside_a_sentence():
     text = "The minister said the talks were 'going nowhere fast' and left Geneva."
     assert contents(text) == ["going nowhere fast"]
+
+
+def test_a_left_mark_typed_in_closing_position_closes_the_quote():
+    text = "\u201cIt is unusual,\u201c said Larry Noble. \u201cIt is hard to do.\u201d"
+    assert [text[s.start:s.end] for s in find_quoted_spans(text)] == ["It is unusual,", "It is hard to do."]

@@ -310,3 +310,89 @@ def test_unresolved_pronoun_leaves_the_speaker_empty(nlp):
     text = "\u201cWe will be back next year with more money,\u201d she said."
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker is None
+
+
+# --- who "he" and "she" are: the discourse, not the nearest name (invented text) ---------------------
+
+
+def test_pronoun_goes_to_the_main_subject_not_to_the_subject_of_the_clause_it_reports(nlp):
+    text = (
+        "Senator Paul Novak said on Monday that President Alan Brooks had ignored the law.\n\n"
+        "\u201cNobody is above the Constitution,\u201d he said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "he"
+    assert quote.speaker == "Paul Novak"
+
+
+def test_name_in_apposition_to_the_subject_is_what_the_pronoun_stands_for(nlp):
+    text = (
+        "Maria Lopez left the firm in May. The group's chief executive, Karen Fritz, said the two firms had "
+        "acted lawfully.\n\n"
+        "\u201cWe would have gladly registered,\u201d she said."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Karen Fritz"
+
+
+def test_a_pronoun_inside_a_quote_says_nothing_of_the_speakers_gender(nlp):
+    text = (
+        "Helen Brooks praised the governor on Monday.\n\n"
+        "\u201cFor teachers, he is saying the right things,\u201d said Marla Kilgore, a union leader. "
+        "\u201cAnd he has no ties to the lobby,\u201d she said."
+    )
+    first, second = direct_quotes_of(nlp, text)
+    assert first.speaker == "Marla Kilgore"
+    assert second.speaker == "Marla Kilgore"
+
+
+# --- the newsroom never speaks; each quote keeps its own speaker ------------------------------------
+
+
+def test_a_title_case_dateline_is_never_the_speaker(nlp):
+    text = ("Geneva (AFP) \u2013 Foreign Minister Jane Dorsey said on Monday that the talks would resume "
+            "\u201cwithin days, not weeks.\u201d")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Jane Dorsey"
+
+
+def test_a_new_subject_between_two_quotes_is_the_second_ones_speaker(nlp):
+    text = (
+        "\u201cIt goes in one ear and out the other,\u201d Tom Ebbing said. Betty Ebbing shook her head. "
+        "\u201cHe is much better about it than I am.\u201d"
+    )
+    first, second = direct_quotes_of(nlp, text)
+    assert first.speaker == "Tom Ebbing"
+    assert second.speaker == "Betty Ebbing"
+    assert second.text == "He is much better about it than I am."
+
+
+def test_a_partial_quote_inside_a_clause_keeps_both_its_marks(nlp):
+    text = "While Mr. Sandler admitted that it would be \u201cvery hard\u201d to win, his campaign fought on."
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text.startswith("that it would be \u201cvery hard\u201d")
+
+
+def test_a_quote_span_never_runs_into_the_next_paragraph(nlp):
+    text = (
+        "The ad shows Helen Ward asking, \u201cWhy am I not fifty points ahead, you might ask?\u201d\n\n"
+        "The ad then turns to the debate over the budget and the state of the roads."
+    )
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == "Why am I not fifty points ahead, you might ask?"
+    assert quote.speaker == "Helen Ward"
+
+
+def test_a_name_right_before_the_colon_is_the_speaker(nlp):
+    text = ("The pollster Carl Bialik wrote about it on Tuesday.\n\n"
+            "Polls were not wrong - Carl Bialik: \u201cKeep contacting voters as late as possible.\u201d")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Carl Bialik"
+
+
+def test_who_after_a_name_and_its_apposition_stands_for_the_name(nlp):
+    text = ("Marc H. Morial, the chief executive of the National Urban League, who suggested that "
+            "\u201cturnout is everything,\u201d spoke first.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "who"
+    assert quote.speaker == "Marc H. Morial"

@@ -8,6 +8,7 @@ people). The mentions behind the actors are kept on the Doc (`doc._.diplobot_act
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from bot.analysis.first_names import first_name_gender, same_given_name
 from bot.analysis.newsroom import credit_spans, in_spans, is_source_credit, newsroom_role, outlet_for
 from bot.analysis.organizations import organization_in
 from bot.analysis.places import NON_COUNTRY_REGIONS, country_for
+from bot.analysis.quotes.marks import find_quoted_spans
+from bot.analysis.quotes.speech_verbs import SPEECH_VERBS
 from bot.analysis.records import Actor
 
 ENTITY_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
@@ -31,7 +34,7 @@ ROLE_TITLES = {
     "professor", "speaker", "leader", "chairman", "chairwoman", "chief", "commissioner", "sheikh", "rev",
     "attorney", "former", "candidate", "nominee", "director", "spokesman", "spokeswoman", "envoy", "premier",
     "first", "deputy", "foreign", "defense", "defence", "state", "house", "senate", "u.s.", "supreme", "sens",
-    "reps",
+    "reps", "ag",
 }
 # Role words that tell a person's gender.
 GENDERED_ROLES = {
@@ -157,12 +160,20 @@ PERSON_DESCRIPTORS = frozenset({
 })
 
 
+LEADING_VERB_TAGS = frozenset({"VBD", "VBG", "VBZ"})
+# Speech verbs in the past or third person that the model glues to the name after them: "Stated Stone".
+LEADING_SPEECH_WORDS = frozenset({w for w in SPEECH_VERBS if w.endswith("ed")}
+                                 | {"said", "says", "told", "tells", "wrote", "writes", "asks", "adds"})
+
+
 def _trim_person_mention(doc: Doc, m: Mention) -> None:
     """Leave only the name in a person mention: no leading dash, title, descriptor or owner ("Breitbart's")."""
     start = m.start
     while m.end - start > 2 and doc[start + 1].tag_ == "POS" or (
             m.end - start > 1 and (doc[start].is_punct or doc[start].lower_.rstrip(".") in ROLE_TITLES
                                    or doc[start].lower_ in PERSON_DESCRIPTORS
+                                   or doc[start].tag_ in LEADING_VERB_TAGS  # "Said Comey", "Asserting Clinton"
+                                   or doc[start].lower_ in LEADING_SPEECH_WORDS  # "Stated Stone:" tagged NNP
                                    or doc[start].lower_.rstrip(".") in GENDER_TITLES)):
         start += 2 if m.end - start > 2 and doc[start + 1].tag_ == "POS" else 1
     if start != m.start:
@@ -212,9 +223,15 @@ def _titles_before(doc: Doc, start: int) -> list[str]:
         word = doc[i].lower_.rstrip(".")
         if word not in ROLE_TITLES and word not in GENDER_TITLES or not (doc[i].is_title or doc[i].is_upper):
             break
-        titles.append(word)
+        titles.extend(TITLE_ABBREVIATIONS.get(word, (word,)))
         i -= 1
     return titles
+
+
+# Titles written short, with the words of the title they stand for: "AG Mukasey" is Attorney General Mukasey.
+TITLE_ABBREVIATIONS = {"ag": ("attorney", "general"), "sen": ("senator",), "rep": ("representative",),
+                       "gov": ("governor",), "gen": ("general",), "adm": ("admiral",), "sens": ("senator",),
+                       "reps": ("representative",)}
 
 
 @dataclass
@@ -226,6 +243,8 @@ class _PersonCandidate:
     gender: str | None = None
     titles: set[str] = field(default_factory=set)
     count: int = 0
+    starts: list[int] = field(default_factory=list)  # token indices of its full-name mentions
+    words: tuple[str, ...] = ()  # its full name, word by word, lower-cased
 
 
 def _title_gender(titles: list[str]) -> str | None:
@@ -258,7 +277,8 @@ def _group_people(mentions: list[Mention], doc: Doc | None = None) -> dict[int, 
         key = _person_key(m.text)
         if len(m.text.split()) >= 2 and key[0] != key[1]:
             titles = _titles_before(doc, m.start) if doc is not None else []
-            cand = full.setdefault(key, _PersonCandidate(key, m.start))
+            cand = full.setdefault(key, _PersonCandidate(key, m.start, words=tuple(_name_key(m.text).split())))
+            cand.starts.append(m.start)
             cand.count += 1
             cand.titles.update(titles)
             cand.gender = cand.gender or _title_gender(titles)
@@ -280,7 +300,8 @@ def _group_people(mentions: list[Mention], doc: Doc | None = None) -> dict[int, 
             assigned[pos] = variant_of.get(key, key)
             continue
         titles = _titles_before(doc, m.start) if doc is not None else []
-        chosen = _person_for_surname(key[1], m.start, titles, by_last, by_first, solo)
+        focus = _previous_sentence_start(doc, m.start) if doc is not None else 0
+        chosen = _person_for_surname(key[1], m.start, titles, by_last, by_first, solo, focus)
         assigned[pos] = (key[1], key[1]) if chosen.key[0] == "" else chosen.key
     return assigned
 
@@ -289,7 +310,17 @@ def _name_variants(full: dict[tuple[str, str], _PersonCandidate]) -> dict[tuple[
     """Full names that are another's variant ("Ken Starr" of "Kenneth Starr"), mapped to the one named first;
     the variant's counts and titles go to it. Different known genders keep them apart."""
     variant_of: dict[tuple[str, str], tuple[str, str]] = {}
-    ordered = sorted(full.values(), key=lambda c: c.first_at)
+    for cand in full.values():  # "Wasserman Schultz" of "Debbie Wasserman Schultz": a surname of two words
+        if first_name_gender(cand.words[0]) if cand.words else True:
+            continue  # "Hillary Clinton" is a given name and a surname, never a surname of two words
+        longer = [c for c in full.values() if len(c.words) > len(cand.words) >= 2
+                  and c.words[-len(cand.words):] == cand.words]
+        if len(longer) == 1:
+            variant_of[cand.key] = longer[0].key
+            longer[0].count += cand.count
+            longer[0].starts += cand.starts
+            longer[0].first_at = min(longer[0].first_at, cand.first_at)
+    ordered = sorted((c for c in full.values() if c.key not in variant_of), key=lambda c: c.first_at)
     for k, cand in enumerate(ordered):
         for earlier in ordered[:k]:
             if earlier.key in variant_of or earlier.key[1] != cand.key[1]:
@@ -307,8 +338,13 @@ def _name_variants(full: dict[tuple[str, str], _PersonCandidate]) -> dict[tuple[
 
 def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str, list[_PersonCandidate]],
                         by_first: dict[str, list[_PersonCandidate]],
-                        solo: dict[str, list[_PersonCandidate]]) -> _PersonCandidate:
-    """The person a one-word name at token `at` stands for; a new surname-only person when none fits."""
+                        solo: dict[str, list[_PersonCandidate]], focus: int = 0) -> _PersonCandidate:
+    """The person a one-word name at token `at` stands for; a new surname-only person when none fits.
+
+    Several full names that fit ("Bill Clinton", "Hillary Clinton") are told apart as news copy does: the one
+    named in full in this sentence or the one before (from token `focus` on) when only one is, else the
+    person the story introduced first (the wire convention: a second person who shares the surname keeps the
+    first name on every later mention)."""
     gender = _title_gender(titles)
     surname_of = [c for c in by_last.get(word, []) if _compatible(c, gender, titles)]
     offices = {t for t in titles if t not in GENDER_TITLES and t != "former"}
@@ -317,7 +353,12 @@ def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str
     candidates = surname_of + [c for c in solo.get(word, []) if _compatible(c, gender, titles)]
     if not candidates and not by_last.get(word):
         candidates = [c for c in by_first.get(word, []) if _compatible(c, gender, titles)]
-    chosen = _dominant(candidates)
+    if len(candidates) > 1 and all(c.words for c in candidates):
+        in_focus = [c for c in candidates if any(focus <= start < at for start in c.starts)]
+        chosen: _PersonCandidate | None = in_focus[0] if len(in_focus) == 1 else min(
+            candidates, key=lambda c: c.first_at)
+    else:
+        chosen = _dominant(candidates)
     if chosen is None and (titles or not candidates):
         own = ("", word) if not candidates else ("?", word)
         chosen = next((c for c in solo.get(word, []) if c.key == own), None)
@@ -330,6 +371,12 @@ def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str
     chosen.titles.update(titles)
     chosen.gender = chosen.gender or gender
     return chosen
+
+
+def _previous_sentence_start(doc: Doc, i: int) -> int:
+    """Token index where the sentence before the one holding token `i` starts (0 in the first sentence)."""
+    start = sentence_bounds(doc, i)[0]
+    return sentence_bounds(doc, start - 1)[0] if start > 0 else 0
 
 
 def _dominant(candidates: list[_PersonCandidate]) -> _PersonCandidate | None:
@@ -395,11 +442,20 @@ def _person_role_follows(doc: Doc, m: Mention) -> bool:
     return bool(role and any(w.rstrip(".") in PERSON_ROLE_WORDS for w in role.lower().split()))
 
 
-def _untagged_name_mentions(doc: Doc, taken: set[int], person_words: set[str]) -> list[Mention]:
-    """Proper nouns the model left untagged that match a person's name found elsewhere ("Trump-Kim summit")."""
+def _untagged_name_mentions(doc: Doc, taken: set[int], person_words: set[str],
+                            full_names: set[tuple[str, str]]) -> list[Mention]:
+    """Proper nouns the model left untagged that match a person's name found elsewhere ("Trump-Kim summit"); two
+    that make a full name found elsewhere are that name ("Ivanka Trump" untagged once, tagged elsewhere)."""
     found = []
+    skip_to = -1
     for token in doc:
-        if token.i in taken or token.tag_ != "NNP" or not token.is_title:
+        if token.i < skip_to or token.i in taken or token.tag_ != "NNP" or not token.is_title:
+            continue
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if after is not None and after.i not in taken and after.tag_ == "NNP" and (
+                _name_key(token.text), _name_key(after.text)) in full_names:
+            found.append(_mention(doc, token.i, token.i + 2, "NAME"))
+            skip_to = token.i + 2
             continue
         if _name_key(token.text) in person_words and not (token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "NNP"
                                                           and doc[token.i + 1].i not in taken):
@@ -467,8 +523,23 @@ def _role_text(doc: Doc, start: int, end: int) -> str | None:
     return tokens.text
 
 
+def quoted_tokens(doc: Doc) -> list[bool]:
+    """For each token, whether it stands between quotation marks (the words of a speaker, not the narrator's)."""
+    mask: list[bool] | None = doc.user_data.get("diplobot_quoted")
+    if mask is None:
+        mask = [False] * len(doc)
+        starts = [t.idx for t in doc]
+        for span in find_quoted_spans(text_of(doc)):
+            for i in range(max(0, bisect.bisect_right(starts, span.start) - 1), bisect.bisect_left(starts, span.end)):
+                mask[i] = True
+        doc.user_data["diplobot_quoted"] = mask
+    return mask
+
+
 def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, str]]) -> dict[str, str]:
-    """Gender learned from he/she as subject after a sentence's only named person, in that sentence or the next."""
+    """Gender learned from he/she as subject after a sentence's only named person, in that sentence or the next.
+    A pronoun inside quotation marks is the speaker's word about someone else, never evidence."""
+    quoted = quoted_tokens(doc)
     votes: dict[str, Counter[str]] = {}
     by_sent: dict[tuple[int, int], list[tuple[Mention, str]]] = {}
     for m, name in person_mentions:
@@ -484,7 +555,7 @@ def _person_gender_from_pronouns(doc: Doc, person_mentions: list[tuple[Mention, 
             if token.i >= sent_end and token.dep_ in ("nsubj", "nsubjpass") and (
                     token.lower_ not in PRONOUN_GENDER):
                 break  # the next sentence is about someone else first
-            if token.dep_ not in ("nsubj", "nsubjpass"):
+            if token.dep_ not in ("nsubj", "nsubjpass") or quoted[token.i]:
                 continue  # "McCaskill scolded him": an object pronoun is someone else
             gender = PRONOUN_GENDER.get(token.lower_)
             if gender:
@@ -507,7 +578,8 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
         if kind == "person" and len(m.text.split()) >= 2:
             person_words.update(_person_key(m.text))
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    for extra in _untagged_name_mentions(doc, taken, person_words):
+    full_names = {_person_key(m.text) for m, kind in kinds if kind == "person" and len(m.text.split()) == 2}
+    for extra in _untagged_name_mentions(doc, taken, person_words, full_names):
         kinds.append((extra, "person"))
     kinds.sort(key=lambda mk: mk[0].start)
     gender_hint = {id(mentions[pos]): g for pos, g in title_genders.items()}
@@ -574,8 +646,10 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
     for gkey in order:
         g = groups[gkey]
         if g.canonical is None:
-            if g.kind == "person":
+            if g.kind == "person":  # a full name; not "Wasserman Schultz" where "Debbie Wasserman Schultz" is
                 preferred = [f for f in g.forms if len(f.split()) >= 2]
+                preferred = [f for f in preferred if first_name_gender(_name_key(f).split()[0]) or not any(
+                    _name_key(other).endswith(" " + _name_key(f)) for other in preferred)]
             else:  # "International Atomic Energy Agency" over "IAEA"
                 preferred = [f for f in g.forms if not f.isupper()]
             pool = preferred or list(g.forms)

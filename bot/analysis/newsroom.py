@@ -104,9 +104,19 @@ def outlet_for(text: str) -> str | None:
     return _OUTLETS.get(key)
 
 
+# "Washington (AFP) –": a dateline in title case, told from a name by the news outlet credited in brackets.
+TITLE_CASE_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][a-z][\w.'\-]*(?:,?[ \t]+[A-Z][\w.'\-]*){0,3}[ \t]*\(([^()\n]{1,40})\)[ \t]*"
+    r"(?:_|--|[\u2014\u2013-])[ \t]",
+    re.MULTILINE,
+)
+
+
 def credit_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of datelines, bylines and credit lines: no actor is named inside them."""
     found = [(m.start(), m.end()) for m in DATELINE.finditer(text)]
+    found += [(m.start(), m.end()) for m in TITLE_CASE_DATELINE.finditer(text)
+              if outlet_for(m.group(1)) and not any(s <= m.start() < e for s, e in found)]
     found += [(m.start(), m.end()) for m in CREDIT_LINE.finditer(text)]
     return sorted(found)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
+from bot.analysis.newsroom import credit_spans
 from bot.analysis.places import country_for
 from bot.analysis.quotes.marks import (
     MAX_QUOTE_CHARS,
@@ -46,6 +47,24 @@ GROUP_PRONOUNS = frozenset({"they", "we"})
 TITLE_WORDS_SKIP = frozenset({"official", "officials", "source", "sources", "aide", "aides", "person", "people"})
 PRONOUN_REACH = 250  # tokens back a pronoun may look for the person it stands for
 PRONOUN_NEAR = 40  # a person named this close may be meant even when not a subject
+MAX_PRONOUN_CHAIN = 3  # he -> the he before -> … -> a name: how far a chain of pronoun subjects is followed
+MAIN_SUBJECT, REPORTED_SUBJECT, NOT_A_SUBJECT = 0, 1, 2
+
+
+def _subject_rank(token: Token) -> int:
+    """MAIN_SUBJECT for the subject of a sentence's main verb (or of a speech verb), REPORTED_SUBJECT for the
+    subject of a clause inside it ("Obama" in "Ryan said Obama ignored the law"), NOT_A_SUBJECT otherwise. A name
+    in apposition to a subject is that subject: "The group's CEO, Kimberley Fritts, said"."""
+    if token.dep_ == "appos" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ not in SUBJECT_DEPS:
+        return NOT_A_SUBJECT
+    verb = token.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.dep_ == "ROOT" or is_speech_cue(token.head):
+        return MAIN_SUBJECT
+    return REPORTED_SUBJECT
 
 
 
@@ -69,10 +88,13 @@ class _Resolver:
                 self.mention_at[i] = mention
         self.person_starts = [m.start for m, a in index.mentions if a.kind == "person"]
         self.persons: list[tuple[Mention, Actor]] = [(m, a) for m, a in index.mentions if a.kind == "person"]
-        self.person_is_subject = [any(t.dep_ in SUBJECT_DEPS for t in doc[m.start:m.end]) for m, _ in self.persons]
+        self.person_rank = [min((_subject_rank(t) for t in doc[m.start:m.end]), default=NOT_A_SUBJECT)
+                            for m, _ in self.persons]
         self.in_quote: list[bool] = [False] * len(doc)
         self.resolved_at: list[int] = []  # token positions of speakers already resolved, sorted
         self.resolved_actor: list[Actor] = []
+        self.resolved_set: set[int] = set()
+        self.pronoun_memo: dict[int, Actor | None] = {}  # he/she subjects resolved while following a chain
 
     def mention_span(self, token: Token) -> tuple[int, int, Actor | None]:
         """The mention a subject token stands in, widened to the whole name, with its actor."""
@@ -81,8 +103,12 @@ class _Resolver:
             return mention.start, mention.end, self.index.actor_at(token.i)
         lower = token.lower_
         if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
-            # "Murphy, who said": the mention is "who", the speaker the one it stands for.
-            return token.i, token.i + 1, self.mention_span(token.head.head)[2]
+            # "Murphy, who said": the mention is "who", the speaker the one it stands for; "Marc Morial, the
+            # league's chief executive, who said": through the apposition to the name.
+            antecedent = token.head.head
+            if antecedent.i not in self.mention_at and antecedent.dep_ == "appos" and antecedent.head.i in self.mention_at:
+                antecedent = antecedent.head
+            return token.i, token.i + 1, self.mention_span(antecedent)[2]
         if lower in PERSON_PRONOUNS:
             return token.i, token.i + 1, self._pronoun(token)
         if lower in GROUP_PRONOUNS or token.tag_ == "PRP":
@@ -111,37 +137,64 @@ class _Resolver:
                     return actor
         return None
 
-    def _pronoun(self, token: Token) -> Actor | None:
+    def _pronoun(self, token: Token, depth: int = 0) -> Actor | None:
         """The person "he"/"she" most likely stands for, or None.
 
-        News copy goes on about the subject of the sentence before, or the speaker of the last attribution:
-        the nearest such person whose gender does not contradict the pronoun wins. Without one, a fitting
-        person named just before (same or previous sentence) is taken; names inside quotation marks are
-        words of a speaker, not antecedents.
+        News copy goes on about the subject of the sentence before: the sentences before the pronoun are read
+        from the nearest back, and the first that has a fitting subject (a named person, a speaker already
+        found, or a he/she that itself resolves) gives it, its main-clause subject before a subject of a
+        clause it reports ("Ryan said Obama ignored the law. He says…" is Ryan). A person whose gender
+        contradicts the pronoun never fits. Without any fitting subject, a fitting person named just before
+        is taken; names inside quotation marks are words of a speaker, not antecedents.
         """
         want = PRONOUN_GENDER[token.lower_]
-        pos = bisect.bisect_left(self.person_starts, token.i)
-        found: list[tuple[int, Actor, bool]] = []
-        for k in range(pos - 1, max(-1, pos - 40), -1):
-            mention, actor = self.persons[k]
-            if token.i - mention.start > PRONOUN_REACH:
-                break
-            if not self.in_quote[mention.start]:
-                found.append((mention.start, actor, self.person_is_subject[k]))
-        lo = bisect.bisect_left(self.resolved_at, token.i - PRONOUN_REACH)
-        hi = bisect.bisect_left(self.resolved_at, token.i)
-        found.extend((self.resolved_at[j], self.resolved_actor[j], True) for j in range(lo, hi))
-        found.sort(key=lambda f: -f[0])
+        doc = self.doc
         nearby: Actor | None = None
-        for start, actor, is_subject in found:
-            gender = self.index.gender.get(actor.name)
-            if gender is not None and gender != want:
-                continue
-            if is_subject:
-                return actor
-            if nearby is None and token.i - start <= PRONOUN_NEAR:
-                nearby = actor
+        hi = token.i
+        lo = sentence_bounds(doc, token.i)[0]
+        while hi > 0 and token.i - hi <= PRONOUN_REACH:
+            best: tuple[int, int, Actor] | None = None  # (rank, -position, actor): lowest wins
+            for position, actor, rank in self._antecedents(lo, hi, want, depth):
+                if rank < NOT_A_SUBJECT:
+                    if best is None or (rank, -position) < best[:2]:
+                        best = (rank, -position, actor)
+                elif nearby is None and token.i - position <= PRONOUN_NEAR:
+                    nearby = actor
+            if best is not None:
+                return best[2]
+            hi = lo
+            lo = sentence_bounds(doc, lo - 1)[0] if lo > 0 else 0
         return nearby
+
+    def _antecedents(self, lo: int, hi: int, want: str, depth: int) -> list[tuple[int, Actor, int]]:
+        """The people named or spoken of in tokens [lo, hi) whose gender fits, with their rank: MAIN_SUBJECT,
+        REPORTED_SUBJECT or NOT_A_SUBJECT, latest first."""
+        found: list[tuple[int, Actor, int]] = []
+        for k in range(bisect.bisect_left(self.person_starts, hi) - 1, -1, -1):
+            mention, actor = self.persons[k]
+            if mention.start < lo:
+                break
+            if self.in_quote[mention.start] or not self._fits(actor, want):
+                continue
+            found.append((mention.start, actor, self.person_rank[k]))
+        for j in range(bisect.bisect_left(self.resolved_at, lo), bisect.bisect_left(self.resolved_at, hi)):
+            if self._fits(self.resolved_actor[j], want):
+                found.append((self.resolved_at[j], self.resolved_actor[j], MAIN_SUBJECT))
+        if depth < MAX_PRONOUN_CHAIN:
+            for t in self.doc[lo:hi]:
+                if PRONOUN_GENDER.get(t.lower_) == want and t.dep_ in SUBJECT_DEPS and not self.in_quote[t.i] \
+                        and t.i not in self.resolved_set:
+                    if _subject_rank(t) == MAIN_SUBJECT:
+                        if t.i not in self.pronoun_memo:
+                            self.pronoun_memo[t.i] = self._pronoun(t, depth + 1)
+                        chained = self.pronoun_memo[t.i]
+                        if chained is not None:
+                            found.append((t.i, chained, MAIN_SUBJECT))
+        return found
+
+    def _fits(self, actor: Actor, want: str) -> bool:
+        gender = self.index.gender.get(actor.name)
+        return gender is None or gender == want
 
     def remember(self, start: int, actor: Actor | None) -> None:
         """A speaker found at token `start`: later pronouns may go on about them."""
@@ -149,6 +202,7 @@ class _Resolver:
             return
         k = bisect.bisect_left(self.resolved_at, start)
         self.resolved_at.insert(k, start)
+        self.resolved_set.add(start)
         self.resolved_actor.insert(k, actor)
 
     def _by_role(self, token: Token, start: int) -> Actor | None:
@@ -278,7 +332,11 @@ def extract_quotes(doc: Doc, actors: list[Actor], *, reported: bool = True) -> l
         for i in range(first, last):
             in_quote[i] = True
     resolver.in_quote = in_quote
-    context = _Context(doc, text, token_starts, in_quote, resolver)
+    not_speaker = list(in_quote)  # the words of a quote and the dateline or credit lines never speak
+    for c_start, c_end in credit_spans(text):
+        for i in range(bisect.bisect_left(token_starts, c_start), bisect.bisect_left(token_starts, c_end)):
+            not_speaker[i] = True
+    context = _Context(doc, text, token_starts, in_quote, resolver, not_speaker)
     quotes: list[Quote] = []
     previous: _Found | None = None
     for span, (first, last) in zip(spans, token_ranges, strict=True):
@@ -306,6 +364,7 @@ class _Context:
     token_starts: list[int]
     in_quote: list[bool]
     resolver: _Resolver
+    not_speaker: list[bool]
 
     def token_at(self, char: int) -> int:
         """Index of the first token starting at or after `char`."""
@@ -503,6 +562,22 @@ def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
     return None
 
 
+def _name_before_colon(ctx: _Context, first: int, lo: int) -> Token | None:
+    """'PENCE: "…"', '… - Carl Bialik: "…"': a person's name right before the colon that opens the quote (the
+    transcript and round-up convention)."""
+    doc = ctx.doc
+    i = first - 1
+    while i >= lo and (doc[i].is_space or is_mark(doc[i].text)):
+        i -= 1
+    if i <= lo or doc[i].text != ":" or ctx.not_speaker[i - 1]:
+        return None
+    name = doc[i - 1]
+    actor = ctx.resolver.index.actor_at(name.i)
+    if actor is None and name.tag_ in ("NNP", "NNPS"):
+        actor = ctx.resolver.index.lookup(name.text)
+    return name if actor is not None and actor.kind == "person" else None
+
+
 def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order they are tried
     ctx: _Context, span: QuotedSpan, first: int, last: int, previous: _Found | None
 ) -> _Found | None:
@@ -519,11 +594,11 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
     if cue is not None and same_paragraph and previous.cue_i == cue.i:  # type: ignore[union-attr]
         cue = None  # the attribution of the quote before: this one goes on with it
     elif cue is not None:
-        subject = _subject_of(cue, in_quote=ctx.in_quote)
+        subject = _subject_of(cue, in_quote=ctx.not_speaker)
         if (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
                 or abs(subject.i - cue.i) > 12 and subject.i not in resolver.mention_at):
             subject = _adjacent_name(ctx, cue) or subject
-        if subject is not None and not ctx.in_quote[subject.i]:
+        if subject is not None and not ctx.not_speaker[subject.i]:
             speaker = resolver.mention_span(subject)
         clause = _governed_clause(cue, first, last)
         if clause is not None:
@@ -531,33 +606,47 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
             if clause[0] < paragraph[0]:  # a parse that runs on from the paragraph before
                 clause = (start, clause[1])
             start, end = clause if clause[0] < start or clause[1] > end + 1 else (start, end)
+            end = max(span.end, min(end, len(text[:paragraph[1]].rstrip())))  # a parse never runs past the paragraph
+            if start >= span.start and not text[span.end:end].strip(" .,;:!?" + QUOTE_MARK_CHARS):
+                end = span.end
     if cue is None and not same_paragraph:
         # '…, Schiff said. "…"': the attribution closing the sentence before, in the same paragraph.
         cue = _cue_ending_previous_sentence(ctx, first, paragraph)
-        subject = _subject_of(cue, in_quote=ctx.in_quote) if cue is not None else None
-        if subject is not None and not ctx.in_quote[subject.i]:
+        subject = _subject_of(cue, in_quote=ctx.not_speaker) if cue is not None else None
+        if subject is not None and not ctx.not_speaker[subject.i]:
             speaker = resolver.mention_span(subject)
         else:
             cue = None
     if cue is None:
         speaker = _dash_attribution(ctx, span)
         if speaker is None:
-            verb = _colon_intro(ctx, first, lo)
-            subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
-            if subject is not None and not ctx.in_quote[subject.i] and subject.lower_ not in ("it", "this", "that"):
+            named = _name_before_colon(ctx, first, lo)
+            verb = _colon_intro(ctx, first, lo) if named is None else None
+            subject = _subject_of(verb, in_quote=ctx.not_speaker) if verb is not None else None
+            if named is not None:
+                governed = True
+                speaker = resolver.mention_span(named)
+            elif subject is not None and not ctx.not_speaker[subject.i] and subject.lower_ not in ("it", "this",
+                                                                                                   "that"):
                 cue, governed = verb, True
                 speaker = resolver.mention_span(subject)
         if speaker is None and words >= MIN_QUOTE_WORDS_WITHOUT_CUE and not same_paragraph:
             # 'The ad targets a "corrupt political system…"': the subject of the verb the quote hangs on.
             verb = _governing_verb(doc, first, last)
-            subject = _subject_of(verb, in_quote=ctx.in_quote) if verb is not None else None
-            if subject is not None and not ctx.in_quote[subject.i] and (
+            subject = _subject_of(verb, in_quote=ctx.not_speaker) if verb is not None else None
+            if subject is not None and not ctx.not_speaker[subject.i] and (
                     subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
                 cue = verb
                 speaker = resolver.mention_span(subject)
     if _is_title(doc, text, span, first, last):
         return None  # "the reality show “The Apprentice”"
     continues = speaker is None and same_paragraph
+    if continues:
+        # '"A," Ebeling said, and her husband cut in. "B."': someone else between the two quotes speaks the second.
+        other = _subject_between(ctx, previous.quote, first)  # type: ignore[union-attr]
+        if other is not None:
+            continues = False
+            speaker = resolver.mention_span(other)
     if words < MIN_QUOTE_WORDS_WITHOUT_CUE and not (governed and speaker) and not continues:
         return None  # a scare quote or a title
     quote = Quote(text=text[start:end], start=start, end=end, direct=True, cue=cue.text if cue else None)
@@ -578,6 +667,25 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
             _speaker_fields(doc, quote, *resolver.mention_span(subject), resolver=resolver)
     cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
     return _Found(quote, cue_i, paragraph, continues)
+
+
+def _subject_between(ctx: _Context, before: Quote, first: int) -> Token | None:
+    """The last subject outside quotation marks between a quote and the next one that is not the first one's
+    speaker: a person, he/she or a noun that may speak ("her husband"), or None."""
+    lo = ctx.token_at(before.end)
+    found: Token | None = None
+    for token in ctx.doc[lo:first]:
+        if ctx.in_quote[token.i] or token.dep_ not in SUBJECT_DEPS or _subject_rank(token) != MAIN_SUBJECT:
+            continue  # "…, where Mrs. Clinton also spoke": a subordinate clause's subject does not speak
+        if before.speaker_start is not None and before.speaker_end is not None and (
+                before.speaker_start <= token.idx < before.speaker_end):
+            continue
+        if token.i in ctx.resolver.mention_at or token.lower_ in PERSON_PRONOUNS or token.tag_ in ("NN", "NNP"):
+            actor = ctx.resolver.mention_span(token)[2]
+            if actor is not None and before.speaker == actor.name:
+                continue  # '"…," Obama said. He did not suggest retaliation. "…"'
+            found = token
+    return found
 
 
 def _is_title(doc: Doc, text: str, span: QuotedSpan, first: int, last: int) -> bool:
@@ -639,8 +747,8 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
     right = max(right, last - 1)
     while right > left and doc[right].is_punct and not is_closing_mark(doc[right].text):
         right -= 1
-    if is_closing_mark(doc[right].text) and right >= last:
-        right -= 1  # the content stops before its closing mark
+    if is_closing_mark(doc[right].text) and right >= last and left >= first:
+        right -= 1  # the content stops before its closing mark (a clause that opens before it keeps both marks)
         while right > left and doc[right].is_punct and doc[right].i >= last:
             right -= 1
     return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])

@@ -228,9 +228,11 @@ def _step(text: str, marks: list[_Mark], k: int, stack: list[_Open], spans: list
         opening = depth == 0 or (opening_ctx and not closing_ctx)
     elif mark.char in CLOSE_MARKS:
         opening = depth == 0 and mark.opens  # '”Fear. I am…' as opener
-    else:  # “ „ « ``; “ also closes a „ quote
+    else:  # “ „ « ``; “ also closes a „ quote, and a “ quote when typed in closing position ('unusual,“ said')
         inner = next((o for o in reversed(stack) if o.mark.level == DOUBLE), None)
-        opening = not (mark.closes and inner is not None and inner.mark.char == "\u201e")
+        opening = not (mark.closes and inner is not None and (
+            inner.mark.char == "\u201e"
+            or inner.mark.char == mark.char == "\u201c" and not _is_opening(text, mark.start)))
     if opening:
         stack.append(_Open(mark, mark.end))
         return
