@@ -329,3 +329,10 @@ def test_a_verb_glued_to_a_name_is_not_part_of_it(nlp):
     doc = nlp("FBI Director James Comey testified on Tuesday. Said Comey, \u201cThe error is ours.\u201d")
     people = by_name(a for a in extract_actors(doc) if a.kind == "person")
     assert set(people) == {"James Comey"}
+
+
+def test_headline_words_taken_into_a_name_leave_the_full_name(nlp):
+    doc = nlp("Black Lawmakers Rip Donald Trump.\n\nDonald Trump spoke on Friday. Trump said he was right.")
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert set(people) == {"Donald Trump"}
+    assert people["Donald Trump"].mentions == 3

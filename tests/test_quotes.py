@@ -396,3 +396,10 @@ def test_who_after_a_name_and_its_apposition_stands_for_the_name(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker_text == "who"
     assert quote.speaker == "Marc H. Morial"
+
+
+def test_who_issued_a_statement_is_the_speaker_of_what_it_says(nlp):
+    text = ('On Saturday, Senator Ellen Marsh issued a statement saying that the judge was "a remarkable person '
+            'and a brilliant jurist."')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Ellen Marsh"

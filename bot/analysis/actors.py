@@ -181,6 +181,17 @@ def _trim_person_mention(doc: Doc, m: Mention) -> None:
         m.start, m.start_char, m.text = start, span.start_char, span.text
 
 
+def _trim_to_known_full_names(doc: Doc, people: list[Mention]) -> None:
+    """A long name that ends with a full name the article gives on its own is that name: headline words the
+    model took in ("Rip Donald Trump", "Crooked Hillary Clinton", "Hillary Clinton Slams Donald Trump")."""
+    full = {_name_key(m.text) for m in people if m.end - m.start == 2 and len(m.text.split()) == 2}
+    for m in people:
+        if m.end - m.start >= 3 and _name_key(doc[m.end - 2:m.end].text) in full and first_name_gender(
+                doc[m.end - 2].lower_) and not first_name_gender(doc[m.end - 3].lower_):  # not "Anne Marie Murphy"
+            span = doc[m.end - 2:m.end]
+            m.start, m.start_char, m.text = m.end - 2, span.start_char, span.text
+
+
 def _is_object_name(doc: Doc, start: int, end: int) -> bool:
     """A model number tagged as a person ("X26 Taser", "AR-15"): people's names have no digits."""
     return any(any(ch.isdigit() for ch in t.text) for t in doc[start:end])
@@ -573,6 +584,7 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
     for m, kind in kinds:
         if kind == "person":
             _trim_person_mention(doc, m)
+    _trim_to_known_full_names(doc, [m for m, kind in kinds if kind == "person"])
     person_words: set[str] = set()
     for m, kind in kinds:
         if kind == "person" and len(m.text.split()) >= 2:

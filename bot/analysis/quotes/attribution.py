@@ -299,6 +299,23 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
     return fallback
 
 
+# What people issue to speak for them: "Trump issued a statement saying", "a video that said".
+DOCUMENT_NOUNS = frozenset({"statement", "statements", "message", "messages", "ad", "ads", "advertisement",
+                            "video", "letter", "email", "e-mail", "tweet", "post", "memo", "sign", "banner",
+                            "op-ed", "essay", "release", "note", "filing", "press"})
+
+
+def _issuer(subject: Token, not_speaker: list[bool]) -> Token | None:
+    """The one who issued the document that "says": the subject of "released a statement saying…", or None."""
+    noun = subject
+    if subject.tag_ in ("WDT", "WP") and subject.head.dep_ == "relcl":
+        noun = subject.head.head  # "a video that said"
+    if noun.lower_ not in DOCUMENT_NOUNS or noun.dep_ != "dobj":
+        return None
+    verb = noun.head
+    return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not not_speaker[c.i]), None)
+
+
 def _climbed_past_a_reporter(subject: Token, verb: Token) -> bool:
     """The verb reached by climbing is itself reported by a speech verb with a named subject above it."""
     if verb.dep_ != "ccomp" or not is_speech_cue(verb.head):
@@ -598,6 +615,8 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         if (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
                 or abs(subject.i - cue.i) > 12 and subject.i not in resolver.mention_at):
             subject = _adjacent_name(ctx, cue) or subject
+        if subject is not None:
+            subject = _issuer(subject, ctx.not_speaker) or subject
         if subject is not None and not ctx.not_speaker[subject.i]:
             speaker = resolver.mention_span(subject)
         clause = _governed_clause(cue, first, last)
