@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.analysis.records import Actor
@@ -103,7 +103,15 @@ def test_regex_characters_in_a_topic_are_plain_text() -> None:
     assert not story_matches(story("c talks"), topic)
 
 
+def test_a_phrase_with_a_comma_keeps_its_quotes_in_the_shown_topic() -> None:
+    topic = parse_topic('"korea, north" -"a,b"')
+    assert topic.text == '"korea, north" -"a,b"'
+    assert parse_topic(topic.text) == topic
+
+
 @given(st.text(max_size=300))
+@example('",')
+@example('0",')
 def test_any_text_parses_or_is_refused_with_invalid_topic(text: str) -> None:
     try:
         topic = parse_topic(text)

@@ -43,9 +43,10 @@ class Topic:
 
     @property
     def text(self) -> str:
-        """Canonical form: lower case, phrases joined by ", ", exclusions after "-" (quoted if several words)."""
-        parts = [", ".join(self.include)]
-        parts += [f'-"{term}"' if " " in term else f"-{term}" for term in self.exclude]
+        """Canonical form: lower case, phrases joined by ", ", exclusions after "-"; quoted where a comma or space
+        inside a phrase would otherwise split it, so that parsing the text gives this topic back."""
+        parts = [", ".join(f'"{term}"' if "," in term else term for term in self.include)]
+        parts += [f'-"{term}"' if " " in term or "," in term else f"-{term}" for term in self.exclude]
         return " ".join(parts)
 
     def matches(self, story: Story) -> bool:
@@ -53,7 +54,7 @@ class Topic:
 
 
 def _normalise_term(term: str) -> str:
-    return " ".join(term.casefold().split()).strip(" -")
+    return " ".join(term.replace('"', " ").casefold().split()).strip(" -")
 
 
 def _syntax_hint() -> str:
