@@ -62,6 +62,9 @@ def _postgres_schema_database() -> Iterator[Database]:
         _trigram_extension_in_public(admin)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            # pg_trgm once in public: created from a test's search path it would live in that test's schema and be
+            # dropped with it, under the feet of test runs sharing the server.
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
     except Exception as exc:  # noqa: BLE001  # pragma: no cover - only when the server is down
         admin.dispose()
         pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}")
