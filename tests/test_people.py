@@ -346,3 +346,16 @@ def test_two_workers_saving_one_new_person_make_one_row(db: Database) -> None:
     assert first.id == second.id and set(second.aliases) == {"Jamie Rubin", "James Rubin"}
     with db.session() as session:
         assert session.scalar(select(func.count(PersonRow.id))) == 1
+
+
+def test_a_full_name_quoted_only_by_an_unresolved_surname_offers_that_surname(settings, db: Database) -> None:
+    _save_with(db, "m1", 2, [("There is a ton of work", "Murphy", None)],
+               others=[Actor("Chris Murphy", "person", 1, [], "Senator"), Actor("Anne Marie Murphy", "person", 1, [])])
+    _save_with(db, "m2", 3, [("The party is split", "Mike Murphy", "GOP consultant")])
+    result = answer(db, settings, WhoSaidArgs("Chris Murphy"), CTX)
+    shown = json.dumps(result.blocks, ensure_ascii=False)
+    assert "no quotes" not in result.text.casefold()
+    assert "No quote is given to *Chris Murphy* by name" in shown and "one of Anne Marie Murphy, Chris Murphy" in shown
+    assert "Mike Murphy" not in shown
+    page = answer(db, settings, args_from_button(result.blocks[-1]["elements"][0]["value"]), CTX)
+    assert "a ton of work" in json.dumps(page.blocks, ensure_ascii=False)

@@ -408,6 +408,7 @@ class Choice:
     chosen: list[Person] = field(default_factory=list)
     choices: list[Person] = field(default_factory=list)
     close: bool = False  # the choices are spelling suggestions, not people who share the name
+    unresolved: bool = False  # the choices are surnames their articles could not tell from the typed name
 
 
 def token_found(token: str, candidates: Iterable[str]) -> bool:
@@ -502,6 +503,11 @@ def choose(query: Query, candidates: Iterable[Person], limit: int = 5) -> Choice
                 return Choice(chosen=_with_surname_entries(group[0], people) if full else group)
             return Choice(choices=group[:limit])
         return _one_or_choices([f.person for f in exact], limit)
+    if len(query.tokens) >= 2:  # nobody of that name is quoted; maybe under a surname its article left open
+        open_entries = [p for p in people if p.surname_only and p.tokens[0] == query.tokens[-1]
+                        and any(same_name(query.tokens, name_tokens(n)) for n in p.namesakes)]
+        if open_entries:
+            return Choice(choices=open_entries[:limit], unresolved=True)
     hits = _narrowed([f for f in fits if not f.exact])
     full = [f.person for f in hits if not f.person.surname_only]
     if len(full) == 1:

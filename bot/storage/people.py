@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -50,7 +50,10 @@ from bot.storage.models import (
 )
 
 MAX_CANDIDATES = 60  # people compared with a typed name
-MAX_SIMILAR_TOKENS = 10  # index words taken as possible misspellings of one typed word
+MAX_SIMILAR_TOKENS = 10  # index words read as possible misspellings of one typed word
+MAX_CLOSE_TOKENS = 4  # of which those kept (about as close as the closest)
+SIMILARITY_MARGIN = 0.1  # pg_trgm similarity below the closest word's that still counts as as close
+RATIO_MARGIN = 8  # the same in rapidfuzz ratio points (SQLite)
 TRIGRAM_THRESHOLD = 0.25  # pg_trgm similarity of a misspelt word ("mogreni" ~ "mogherini" is 0.29)
 MAX_TOKEN = 100
 MAX_NAMESAKES = 10
@@ -299,7 +302,8 @@ def trigram_schema(session: Session | Connection) -> str | None:
 
 
 def similar_tokens(session: Session, token: str) -> list[str]:
-    """Index words spelt like `token` (a misspelling of it), closest first."""
+    """Index words spelt like `token` (a misspelling of it), closest first: those about as close as the
+    closest (each further word brings every person sharing it into the comparison)."""
     token = token[:MAX_TOKEN]
     if len(token) < 3:
         return []
@@ -307,36 +311,36 @@ def similar_tokens(session: Session, token: str) -> list[str]:
     if schema is not None:
         session.execute(text(f"SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD}"))
         quoted = '"' + schema.replace('"', '""') + '"'
-        found = session.scalars(text(
-            f"SELECT token FROM person_words WHERE token OPERATOR({quoted}.%) :t "
-            f"ORDER BY {quoted}.similarity(token, :t) DESC, token LIMIT :n"),
+        rows = session.execute(text(
+            f"SELECT token, {quoted}.similarity(token, :t) AS score FROM person_words "
+            f"WHERE token OPERATOR({quoted}.%) :t ORDER BY score DESC, token LIMIT :n"),
             {"t": token, "n": MAX_SIMILAR_TOKENS}).all()
-        return list(found)
-    grams = sorted(trigrams(token))
-    shared = func.count(TokenGramRow.gram)
-    rows = session.execute(select(TokenGramRow.token, shared).where(TokenGramRow.gram.in_(grams))
-                           .group_by(TokenGramRow.token).having(shared >= max(2, len(grams) // 3))
-                           .order_by(shared.desc()).limit(MAX_SIMILAR_TOKENS * 4)).all()
-    scored = sorted(((fuzz.ratio(token, t), t) for t, _ in rows), reverse=True)
-    return [t for score, t in scored if score >= SUGGESTION_SCORE][:MAX_SIMILAR_TOKENS]
+        scored = [(float(score) * 100, found) for found, score in rows]
+        margin = SIMILARITY_MARGIN * 100
+    else:
+        grams = sorted(trigrams(token))
+        shared = func.count(TokenGramRow.gram)
+        rows = session.execute(select(TokenGramRow.token, shared).where(TokenGramRow.gram.in_(grams))
+                               .group_by(TokenGramRow.token).having(shared >= max(2, len(grams) // 3))
+                               .order_by(shared.desc()).limit(MAX_SIMILAR_TOKENS * 4)).all()
+        scored = sorted(((fuzz.ratio(token, t), t) for t, _ in rows if fuzz.ratio(token, t) >= SUGGESTION_SCORE),
+                        reverse=True)
+        margin = RATIO_MARGIN
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [found for score, found in scored if score >= best - margin][:MAX_CLOSE_TOKENS]
 
 
 def candidates_for(session: Session, query: Query) -> list[Person]:
-    """The few dozen people a typed name may mean: sharing its words, or, when a word matches no one, words
-    spelt like it; a bare title ("the spokeswoman") gives the people with that office."""
-    words = [t[:MAX_TOKEN] for t in query.tokens] or [f"role:{w}" for w in sorted(query.offices)]
+    """The few dozen people a typed name may mean, in one indexed lookup: people sharing its words and, for a
+    word no name has, words spelt like it; a bare title ("the spokeswoman") gives the people with that office."""
+    words = [t[:MAX_TOKEN] for t in query.tokens]
     if not words:
-        return []
-    found = _people_with_tokens(session, words)
-    exact_words = set()
-    for person in found:
-        exact_words |= person.alias_tokens()
-    missing = [w for w in query.tokens if w not in exact_words]
-    if missing:
-        similar = [t for w in missing for t in similar_tokens(session, w)]
-        known = {p.id for p in found}
-        found += [p for p in _people_with_tokens(session, similar) if p.id not in known]
-    return found
+        return _people_with_tokens(session, [f"role:{w}" for w in sorted(query.offices)])
+    known = set(session.scalars(select(PersonWordRow.token).where(PersonWordRow.token.in_(sorted(set(words))))))
+    similar = [t for w in words if w not in known for t in similar_tokens(session, w)]
+    return _people_with_tokens(session, [w for w in words if w in known] + similar)
 
 
 _PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.role, PersonRow.organisation, PersonRow.country,
@@ -368,6 +372,7 @@ class PersonSummary:
     quote_count: int
     last_published: datetime | None
     last_story: str | None
+    namesakes: list[str] = field(default_factory=list)  # a surname entry: whom its articles could not tell apart
 
 
 def person_summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary]:
@@ -380,7 +385,7 @@ def person_summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary
         .outerjoin(StoryRow, StoryRow.id == ArticleRow.story_id)
         .where(PersonRow.id.in_(list(ids)))).all()
     found = {p.id: PersonSummary(p.id, p.name, p.role, p.country, p.quote_count or 0, _utc(p.last_published_at),
-                                 story_title or article_title)
+                                 story_title or article_title, list(p.namesakes or []))
              for p, article_title, story_title in rows}
     return [found[i] for i in ids if i in found]
 

@@ -32,6 +32,7 @@ class SpeakerMatch:
     suggestions: list[str] = field(default_factory=list)
     choices: list[PersonSummary] = field(default_factory=list)
     shared: bool = False  # the choices share the typed name (not spelling suggestions)
+    unresolved: bool = False  # the choices are surnames that articles naming this person left unresolved
 
 
 @dataclass
@@ -86,7 +87,8 @@ def _match(query: str, choice: Choice) -> SpeakerMatch:
         match.names = sorted({alias for p in choice.chosen for alias in (p.aliases or [p.name])})
         return match
     match.suggestions = [p.name for p in choice.choices]
-    match.shared = bool(choice.choices) and not choice.close
+    match.shared = bool(choice.choices) and not choice.close and not choice.unresolved
+    match.unresolved = choice.unresolved
     return match
 
 

@@ -83,7 +83,7 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
     match = people_by_ids(db, args.person_ids) if args.person_ids else match_speaker(db, args.person)
     asked = safe(args.person)
     if match.name is None:
-        if match.shared:
+        if match.shared or match.unresolved:
             return _choice_answer(args, match)
         if match.suggestions:
             choices = [button(name, f"{PAGE_ACTION}:{i}", _page_value(name, args.since, 0, _ids_of(match, i)))
@@ -131,6 +131,8 @@ def _ids_of(match: SpeakerMatch, index: int) -> list[int]:
 def _described(person: PersonSummary) -> str:
     """ "Bill Clinton (President) — 12 quotes, latest 2018-10-05: <story>" """
     role = f" ({person.role})" if person.role else ""
+    if person.namesakes:
+        role += f" (one of {', '.join(person.namesakes[:4])})"
     count = f"{person.quote_count:,} quote{'s' if person.quote_count != 1 else ''}"
     latest = ""
     if person.last_story:
@@ -143,12 +145,18 @@ def _choice_answer(args: WhoSaidArgs, match: SpeakerMatch) -> SlackMessage:
     """Several people share the typed name: each with role and most recent story, one button each."""
     asked = safe(args.person)
     lines = "\n".join(_described(p) for p in match.choices)
+    if match.unresolved:
+        heading = (f"No quote is given to *{asked}* by name. Articles that name them quote someone by surname "
+                   "alone and cannot tell who it is:")
+        said = f"No quote is given to {args.person} by name; quoted by surname in articles naming them: "
+    else:
+        heading = f"Several people match *{asked}*. Which one?"
+        said = f"Several people match {args.person}: "
     choices = [button(p.name + (f" ({p.role})" if p.role else ""), f"{PAGE_ACTION}:{i}",
                       _page_value(p.name, args.since, 0, [p.id]))
                for i, p in enumerate(match.choices)]
     names = ", ".join(p.name + (f" ({p.role})" if p.role else "") for p in match.choices)
-    return SlackMessage(text=fallback(f"Several people match {args.person}: {names}. Which one?"),
-                  blocks=[section(f"Several people match *{asked}*. Which one?\n{lines}"), actions(*choices)])
+    return SlackMessage(text=fallback(f"{said}{names}."), blocks=[section(f"{heading}\n{lines}"), actions(*choices)])
 
 
 def _quote_blocks(hit: QuoteHit) -> list[Block]:
