@@ -74,12 +74,13 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(words[last_title + 1:])
 
 
-def title_words(text: str | None) -> list[str]:
+@lru_cache(maxsize=50_000)
+def title_words(text: str | None) -> tuple[str, ...]:
     """The words of a role or a typed title that say what the office is ("then-Secretary of State" →
-    ["secretary", "state"]), spelt as offices are compared ("Sen." → "senator")."""
+    ("secretary", "state")), spelt as offices are compared ("Sen." → "senator")."""
     if not text:
-        return []
-    return [SAME_OFFICE.get(w, w) for w in words_of(text) if w not in ROLE_FILLER and not w.isdigit()]
+        return ()
+    return tuple(SAME_OFFICE.get(w, w) for w in words_of(text) if w not in ROLE_FILLER and not w.isdigit())
 
 
 def office_words(text: str | None) -> frozenset[str]:

@@ -1,7 +1,8 @@
 """people: an identity key (unique: one row per person however many workers save them), counted role words,
 and the namesakes of a surname-only entry
 
-Existing people get the key of their name, offices and country (a duplicate keeps its id in the key, so the
+pg_trgm's index on person_words stops using GIN's pending list (words added since the last vacuum were
+unindexed, and lookups of misspelt names scanned every word). Existing people get the key of their name, offices and country (a duplicate keeps its id in the key, so the
 migration never merges people by itself) and the words of their stored role, counted once.
 
 Revision ID: 0008
@@ -44,9 +45,23 @@ def upgrade() -> None:
     for start in range(0, len(rows), 5000):
         bind.execute(statement, rows[start:start + 5000])
     op.create_index('uq_people_identity_key', 'people', ['identity_key'], unique=True)
+    _trigram_index_without_pending_list()
+
+
+def _trigram_index_without_pending_list() -> None:
+    """pg_trgm's GIN index on person_words takes each new word into the index itself (fastupdate off). With
+    GIN's pending list, words added since the last vacuum sit unindexed, the planner prices the index out,
+    and every misspelt or absent name scanned all words (19 ms at 7,400 words instead of 0.6 ms)."""
+    bind = op.get_bind()
+    if bind.dialect.name != 'postgresql' or bind.scalar(sa.text("SELECT to_regclass('ix_person_words_trgm')")) is None:
+        return
+    op.execute('ALTER INDEX ix_person_words_trgm SET (fastupdate = off)')
+    op.execute("SELECT pg_catalog.gin_clean_pending_list('ix_person_words_trgm'::regclass)")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('ALTER INDEX IF EXISTS ix_person_words_trgm RESET (fastupdate)')
     op.drop_index('uq_people_identity_key', table_name='people')
     op.drop_column('people', 'namesakes')
     op.drop_column('people', 'role_words')
