@@ -1,4 +1,4 @@
-"""The `diplobot` command line: demo, poll, analyze, db upgrade, run, ask, eval, bench."""
+"""The `diplobot` command line: demo, poll, analyze, group, db upgrade, run, ask, eval, bench."""
 
 from __future__ import annotations
 
@@ -139,6 +139,32 @@ def analyze(files: tuple[IO[str], ...]) -> None:
     run = run_contract(nlp, lines_of(sources), sys.stdout, sys.stderr, batch_size=settings.analysis_batch_size)
     if run.problems:
         click.echo(f"{len(run.problems)} line(s) not analyzed; {run.answered} answered", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.File("r", encoding="utf-8"))
+def group(files: tuple[IO[str], ...]) -> None:
+    """Group JSON Lines articles (files or stdin) into stories, as a poll would, one {"id", "story"} line each.
+
+    Input lines: {"id", "text", "title"?, "published"?, "feed"?, "link"?}, read in input order as a stream;
+    each is stored as an entry of its feed, analysed and given its story in the database (DATABASE_URL). Bad
+    lines are named on stderr with their line number; the exit status is then 1.
+
+    Example: DATABASE_URL=sqlite:///scratch.db diplobot group articles.jsonl > stories.jsonl
+    """
+    from bot.app.group_stream import run_group_stream
+    from bot.dev.evaluation.contract import lines_of
+    from bot.storage import Database
+
+    settings = load_settings()
+    database = Database.connect(settings.database_url)
+    database.upgrade()
+    sources = [(f.name, f) for f in files] or [("stdin", sys.stdin)]
+    lines = ((line.where, line.raw) for line in lines_of(sources))
+    run = run_group_stream(database, settings, _load_nlp(settings), lines, sys.stdout, sys.stderr)
+    if run.problems:
+        click.echo(f"{len(run.problems)} line(s) without a story; {run.answered} answered", err=True)
         sys.exit(1)
 
 

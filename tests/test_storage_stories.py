@@ -6,8 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
-from bot.app.stories import store_analysis
+from bot.app.stories import OpenStories, store_analysis
+from bot.domain.articles import Entry, content_hash
 from bot.storage import Database
+from bot.storage.articles import add_feed, article_for_entry, record_poll_success
 from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow, TermDocumentsRow
 from bot.storage.stories import load_stories, record_analysis_failure, unique_quotes
 
@@ -69,7 +71,9 @@ def test_analysing_again_replaces_rather_than_duplicates(db: Database) -> None:
 
 
 def test_stories_are_newest_first_and_limited(db: Database) -> None:
-    ids = [store_analysis(db, add_article(db, f"Story {i}", f"g{i}"), ANALYSIS, NOW) for i in range(3)]
+    # Three days apart: three stories, whatever their words.
+    ids = [store_analysis(db, add_article(db, f"Story {i}", f"g{i}", NOW + timedelta(days=3 * i)), ANALYSIS, NOW)
+           for i in range(3)]
     assert [s.id for s in load_stories(db, limit=2)] == [ids[2], ids[1]]
     assert [s.id for s in load_stories(db, story_ids=[ids[0]])] == [ids[0]]
 
@@ -181,7 +185,7 @@ def test_analysing_again_counts_an_article_once_in_the_word_frequencies(db: Data
     store_analysis(db, article_id, ANALYSIS, NOW)
     with db.session() as session:
         documents = dict(session.execute(select(TermDocumentsRow.term, TermDocumentsRow.documents)).all())
-    assert documents[""] == 1 and documents["talk"] == 1 and documents["actor:Heather Nauert"] == 1
+    assert documents[""] == 1 and documents["talk"] == 1 and documents["mark:who:heather nauert"] == 1
 
 
 def test_quotes_repeated_across_articles_are_kept_once_with_a_speaker() -> None:
@@ -192,3 +196,60 @@ def test_quotes_repeated_across_articles_are_kept_once_with_a_speaker() -> None:
     kept = unique_quotes(quotes)
     assert [(q.text, q.speaker) for q in kept] == [("there is no deal yet.", "Clara Moretti"),
                                                      ("We will be back in Geneva", "Clara Moretti")]
+
+
+def test_an_update_from_the_same_feed_joins_its_story_and_a_later_run_still_finds_it(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    analysis = report_analysis("We made real progress", "Mike Pompeo", "before the end of the year", "S.")
+    first = store_analysis(db, add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, sunday),
+                           analysis, NOW)
+    # The same wire's update, a day and a half later, read in another run of the pipeline.
+    update = add_report(db, "meridian", "m2", "UPDATE: Pompeo meets Kim, inspectors may visit test site",
+                        TRIP_RETOLD, sunday + timedelta(hours=36))
+    assert store_analysis(db, update, analysis, NOW, stories=OpenStories(db)) == first
+    [story] = load_stories(db)
+    assert [s.name for s in story.sources] == ["Meridian", "Meridian"]
+
+
+def test_one_run_keeps_the_open_stories_between_articles(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    stories = OpenStories(db)
+    analysis = report_analysis("We made real progress", "Mike Pompeo", "by May", "S.")
+    ids = [store_analysis(db, add_report(db, feed, f"{feed}1", title, text, sunday + timedelta(hours=hours)),
+                          analysis, NOW, stories=stories)
+           for feed, title, text, hours in [("meridian", "Pompeo in Pyongyang", TRIP, 0),
+                                            ("ledger", "Pompeo and Kim agree talks", TRIP_RETOLD, 3)]]
+    assert ids[0] == ids[1]
+    assert [s.articles for s in stories.index.stories.values()] == [2]
+
+
+def test_a_quote_and_a_deadline_two_outlets_carry_are_shown_once_with_both(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    first = add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, sunday)
+    second = add_report(db, "ledger", "l1", "Kim offers inspectors a look", TRIP_RETOLD, sunday + timedelta(hours=2))
+    for article in (first, second):
+        store_analysis(db, article, report_analysis("We made real progress", "Mike Pompeo",
+                                                    "before the end of the year", "S."), NOW)
+    [story] = load_stories(db)
+    assert [q.text for q in story.quotes] == ["We made real progress"]
+    assert story.quote_sources == [["Meridian", "Ledger"]]
+    assert len(story.deadlines) == 1 and story.deadline_sources == [["Meridian", "Ledger"]]
+
+
+def test_the_same_text_from_two_feeds_is_one_article_with_two_sources(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    feeds = [add_feed(db, f"http://127.0.0.1/{name}.xml", now=NOW) for name in ("wire", "paper")]
+    copied = [Entry(guid=f"{feed.id}-trip", url=f"https://outlet{feed.id}.example/trip", title="Pompeo in Pyongyang",
+                    text=TRIP, published_at=sunday, content_hash=content_hash("Pompeo in Pyongyang", TRIP))
+              for feed in feeds]
+    stored = [record_poll_success(db, feed.id, [entry], now=NOW, next_poll_at=NOW, body_came=True, title=name)
+              for feed, entry, name in zip(feeds, copied, ["Wire", "Paper"], strict=True)]
+    assert [len(new) for new in stored] == [1, 0]  # the paper's copy is not a second article ...
+    story_id = store_analysis(db, stored[0][0].id, report_analysis("We made real progress", "Mike Pompeo",
+                                                                   "by May", "S."), NOW)
+    [story] = load_stories(db)  # ... but the paper is a second source of it, and of its quote
+    assert story.id == story_id
+    assert [(s.name, s.url) for s in story.sources] == [("Wire", f"https://outlet{feeds[0].id}.example/trip"),
+                                                        ("Paper", f"https://outlet{feeds[1].id}.example/trip")]
+    assert story.quote_sources == [["Wire", "Paper"]]
+    assert article_for_entry(db, feeds[1].id, copied[1].guid) == article_for_entry(db, feeds[0].id, copied[0].guid)

@@ -11,7 +11,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from bot.analysis.pipeline import ArticleText, analyze_texts
-from bot.app.stories import store_analysis
+from bot.app.stories import OpenStories, store_analysis
 from bot.app.subscriptions import enqueue_stories
 from bot.config import Settings
 from bot.feeds.addresses import FeedURLRefused, check_feed_url
@@ -91,15 +91,18 @@ def full_texts(articles: list[Article], settings: Settings) -> dict[int, PageTex
 
 
 def analyze_articles(db: Database, nlp: Language, articles: list[Article], settings: Settings, now: datetime,
-                     progress: Progress | None = None, *, read_pages: bool = True) -> tuple[list[int], list[str]]:
+                     progress: Progress | None = None, *, read_pages: bool = True,
+                     open_stories: OpenStories | None = None) -> tuple[list[int], list[str]]:
     """Analyze and store each article; one failure is recorded on its article and never stops the others.
 
     Teaser-only articles are first read from their page (`bot.feeds.pages`) unless `read_pages` or the
-    FETCH_PAGES setting is off.
+    FETCH_PAGES setting is off. `open_stories` carries the open stories from one call to the next (a stream);
+    without it they are loaded once for these articles.
     """
     pages = full_texts(articles, settings) if read_pages and settings.fetch_pages else {}
     story_ids: list[int] = []
     failures: list[str] = []
+    stories = open_stories or OpenStories(db)  # the open stories' states, loaded once for all these articles
     done = 0
     while done < len(articles):
         # Restarted after a failure so that the articles behind a broken one are still read in this cycle.
@@ -113,7 +116,8 @@ def analyze_articles(db: Database, nlp: Language, articles: list[Article], setti
             try:
                 story_ids.append(store_analysis(
                     db, article.id, next(results), now, text=page.text if page else None,
-                    text_source=page.source if page else None, page_error=page.error if page else None))
+                    text_source=page.source if page else None, page_error=page.error if page else None,
+                    stories=stories))
             except Exception as exc:  # contained to this article
                 message = f"article {article.id} ({article.url or article.guid}): {type(exc).__name__}: {exc}"
                 log.exception("analysis failed: %s", message)

@@ -1,34 +1,122 @@
-"""Giving an analysed article its story: read what grouping compares, let it decide, save both together."""
+"""Giving an analysed article its story: keep the open stories' states at hand, let grouping decide, save both.
+
+`OpenStories` loads the grouping states of the stories still open (their latest article within the window)
+once per run of the pipeline, and then keeps them, and the document frequencies it has read, up to date in
+memory: an article costs one query for the frequencies of its new words and the writes of its analysis, not a
+re-reading of the stories' articles.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.analysis.records import Analysis
 from bot.domain.grouping import (
     DEFAULT_RULES,
+    MARK_PREFIX,
     ArticleFacts,
     Rules,
+    StoryIndex,
     TermStats,
+    adding,
     choose_lead,
-    choose_story,
     document_terms,
-    story_facts,
+    new_state,
 )
 from bot.domain.stories import LeadCandidate, StoryChoice
 from bot.storage import Database
 from bot.storage.articles import get_articles
 from bot.storage.stories import (
-    nearby_story_articles,
+    open_story_states,
     save_article_analysis,
     story_lead_candidates,
     term_documents,
 )
 
 
+class OpenStories:
+    """The stories a new article may join, with what grouping needs to compare it with them.
+
+    States are loaded from storage for the window around the articles seen (once, then only for earlier
+    times an article reaches back to), and stories whose latest article fell out of the window behind the
+    newest article are dropped from memory.
+    """
+
+    def __init__(self, db: Database, rules: Rules = DEFAULT_RULES) -> None:
+        self.db = db
+        self.rules = rules
+        self.index = StoryIndex(rules)
+        self._loaded_from: datetime | None = None
+        self._newest: datetime | None = None
+        self._documents: int | None = None
+        self._frequencies: dict[str, int] = {}
+
+    def _load(self, published: datetime) -> None:
+        since = published - self.rules.window
+        if self._loaded_from is not None and since >= self._loaded_from:
+            return
+        states = open_story_states(self.db, since, before=self._loaded_from)
+        self._loaded_from = since
+        fresh = [s for s in states if s.story_id not in self.index.stories]
+        for state in fresh:
+            self.index.put(state)
+        self._learn({t for s in fresh for t in s.terms} | {MARK_PREFIX + m for s in fresh for m in s.marks})
+
+    def _learn(self, terms: set[str]) -> None:
+        """Read the document frequencies of the terms not known yet (and the article count, once)."""
+        unknown = [t for t in terms if t not in self._frequencies]
+        if not unknown and self._documents is not None:
+            return
+        documents, frequencies = term_documents(self.db, unknown)
+        if self._documents is None:
+            self._documents = documents
+        self._frequencies.update(dict.fromkeys(unknown, 0))
+        self._frequencies.update(frequencies)
+
+    def _forget_old(self, published: datetime) -> None:
+        if self._newest is None or published > self._newest:
+            self._newest = published
+            horizon = published - 2 * self.rules.window
+            if len(self.index) and min(s.last for s in self.index.stories.values()) < horizon:
+                self.index.forget_before(horizon)
+                self._loaded_from = max(self._loaded_from or horizon, horizon)
+
+    def choose(self, facts: ArticleFacts) -> StoryChoice:
+        """Where `facts` goes: the story it joins (None: a new one) and that story's state once it has.
+
+        The article is counted in the frequencies it is compared under (it is stored right after).
+        """
+        self._forget_old(facts.published)
+        self._load(facts.published)
+        terms = document_terms(facts)
+        self._learn(terms)
+        for term in terms:
+            self._frequencies[term] = self._frequencies.get(term, 0) + 1
+        self._documents = (self._documents or 0) + 1
+        chosen = self.index.choose(facts, TermStats(self._documents, self._frequencies))
+        story_id = chosen if isinstance(chosen, int) else None
+        state = (adding(self.index.stories[story_id], facts, self.rules.story_terms) if story_id is not None
+                 else new_state(None, facts))
+        return StoryChoice(story_id, 0, facts.terms, frozenset(terms), state)
+
+    def joined(self, choice: StoryChoice, story_id: int) -> None:
+        """Record that the article of `choice` was saved in `story_id`."""
+        if choice.state is not None:
+            self.index.put(replace(choice.state, story_id=story_id))
+
+
+def article_facts(article_id: int, title: str, text: str, published: datetime, analysis: Analysis,
+                  source: int | None) -> ArticleFacts:
+    """What grouping reads of an analysed article: words, actors with their other names, dates."""
+    return ArticleFacts.of(article_id, title, text, published, [a.name for a in analysis.actors], source,
+                           dates=[d.value for d in analysis.dates],
+                           aliases={a.name: a.aliases for a in analysis.actors})
+
+
 def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,
                    text: str | None = None, text_source: str | None = None, page_error: str | None = None,
-                   rules: Rules = DEFAULT_RULES) -> int:
+                   rules: Rules = DEFAULT_RULES, stories: OpenStories | None = None) -> int:
     """Store one article's analysis with its story (the one `bot.domain.grouping` says it tells, or a new one);
     returns the story id. An article analysed again keeps its story.
 
@@ -43,27 +131,28 @@ def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datet
         text, text_source: the text that was analysed when it is not the stored one (the article page's text,
             source "page"); it replaces the stored text.
         page_error: why the article's page was not used (the teaser was kept), or None.
-        rules: story grouping thresholds.
+        rules: story grouping thresholds (when `stories` is not given).
+        stories: the open stories of this run, kept between articles; loaded for this article when None.
     """
     found = get_articles(db, [article_id])
     if not found:
         raise LookupError(f"article {article_id} does not exist")
     article = found[0]
     body = text if text is not None else article.text
-    facts = ArticleFacts.of(article.id, article.title, body, article.published_at,
-                            [a.name for a in analysis.actors], article.feed_id)
-    story_id = article.story_id
-    if story_id is None:
-        candidates = story_facts(nearby_story_articles(db, article.id, facts.published, rules.window))
-        terms = {t for f in [facts, *(a for story in candidates for a in story.articles)] for t in document_terms(f)}
-        stats = TermStats(*term_documents(db, terms)).counting(facts)
-        chosen = choose_story(facts, candidates, stats, rules)
-        story_id = chosen if isinstance(chosen, int) else None
+    open_stories = stories or OpenStories(db, rules)
+    facts = article_facts(article.id, article.title, body, article.published_at, analysis, article.feed_id)
+    if article.story_id is None:
+        choice = open_stories.choose(facts)
+    else:
+        choice = StoryChoice(article.story_id, 0, facts.terms, frozenset(document_terms(facts)))
+    story_id = choice.story_id
     itself = LeadCandidate(article.id, article.published_at, len(body or ""), has_summary=bool(analysis.summary),
                            quotes=len(analysis.quotes))
     others = story_lead_candidates(db, story_id) if story_id is not None else []
     lead = choose_lead([c for c in others if c.key != article.id] + [itself])
-    choice = StoryChoice(story_id, lead if isinstance(lead, int) else article.id, facts.terms,
-                         frozenset(document_terms(facts)))
-    return save_article_analysis(db, article_id, analysis, now, choice, text=text, text_source=text_source,
-                                 page_error=page_error)
+    choice = replace(choice, lead_article_id=lead if isinstance(lead, int) else article.id)
+    saved = save_article_analysis(db, article_id, analysis, now, choice, text=text, text_source=text_source,
+                                  page_error=page_error)
+    if article.story_id is None:
+        open_stories.joined(choice, saved)
+    return saved

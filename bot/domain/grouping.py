@@ -1,15 +1,26 @@
-"""Which story an analysed article joins: word overlap (TF-IDF cosine), shared actors, and time.
+"""Which story an analysed article joins: the event model.
 
-Pure: records in, a story id (or None) out (`bot.app.stories` reads the records and saves the choice). The
-document frequencies that weigh words and actors come from every article seen so far (`TermStats`, counted in
-the database by `bot/storage/stories.py`), so a word that every story uses
-("talks", "minister") counts for little and a rare one ("Essequibo", "transshipment") for much.
+Pure: records in, a story id (or None) out (`bot.app.stories` reads the records and saves the choice).
 
-Two articles tell the same event when they were published close together (`Rules.window`), their words are
-alike (cosine of TF-IDF vectors, title words counted twice) and they name the same, rarer actors. Two events
-about the same people a month apart never meet: the window keeps them apart before any word is compared.
-An article joins the story it is most like on average over the story's articles (average linkage, so one
-shared spokeswoman does not pull it in), and a story takes one article per source.
+A story is one event. It keeps a running state (`StoryState`): the summed word weights of its articles (its
+centroid), how many of its articles name each participant, place and number (its *marks*), and when its first
+and latest articles appeared. An article joins the story whose state it is most like:
+
+- its words against the story's centroid (cosine of TF-IDF vectors, title words counted twice), where the
+  document frequencies (`TermStats`, counted in the database) make "talks" or "minister" count for little and
+  "Essequibo" or "transshipment" for much;
+- its marks against the story's marks: the people, organisations and places it names, the numbers it states
+  (a death toll, a magnitude, a score, "86th") and the years of the dates it mentions. Two look-alike events
+  (another earthquake, another rehab stay, another round of talks) share their words but not these, so a
+  story's marks the article lacks and the article's marks the story lacks both count against it;
+- time: a story stays open while it keeps receiving articles; an article further than `Rules.window` from
+  every article of a story is not compared with it, and each day beyond `Rules.hours_free` costs a little.
+
+Updates, follow-ups and copies from the same feed join like any other telling: there is no rule about sources.
+
+Speed: `StoryIndex` holds the open stories' states and an inverted index from terms and marks to stories, so
+a new article is compared only with the stories that share one of its rarest words or one of its marks, and
+never with their articles one by one.
 """
 
 from __future__ import annotations
@@ -22,9 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from bot.domain.stories import LeadCandidate, StoryArticle
+from bot.domain.stories import LeadCandidate, StoryState
 
-ACTOR_PREFIX = "actor:"  # actors share the frequency table with words, under this prefix
+MARK_PREFIX = "mark:"  # marks share the frequency table with words, under this prefix
+ACTOR_PREFIX = MARK_PREFIX  # (the name earlier versions gave the prefix)
 TITLE_WEIGHT = 2
 MAX_TERM_LENGTH = 60
 
@@ -60,32 +72,52 @@ _NEWS_WORDS = frozenset(
         "could", "one", "two", "first", "last",
     }
 )
+# A number as written in running text: "26", "6.1", "1,000", "86th", "2008".
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:st|nd|rd|th)?(?![\w])")
+# Numbers below this say little about an event ("two", "3 p.m.", list items): they are not marks.
+MIN_MARK_NUMBER = 10
+# The opening that says what an article is about, beside its title.
+LEAD_CHARS = 400
+_YEAR = re.compile(r"^(\d{4})(?:$|-)")
 
 
 @dataclass(frozen=True)
 class Rules:
-    """The thresholds of grouping; the defaults are tuned on eval/stories.jsonl (`bot/dev/evaluation/stories.py`).
+    """The thresholds of grouping, tuned on ECB+ topics 1–35 with two-fold cross-validation (odd/even topics;
+    `docs/architecture.md` gives the figures).
 
     Args:
-        window: articles further apart than this score nothing together; a story is a candidate for an article
-            only when one of its articles is within the window.
+        window: an article further than this from every article of a story is not compared with it; a story
+            therefore stays open as long as it keeps receiving articles.
         min_score: the similarity an article needs with a story to join it.
-        actor_weight: how much shared actors add to the word cosine (never more than the cosine itself).
+        mark_weight: how much agreeing marks (participants, places, numbers, years) add to the word cosine.
+        missing_weight: how much the story's usual marks that the article lacks take away.
+        lead_weight, lead_share: how much it counts that the article and the story are about the same
+            participants (see `Scorer.lead_agreement`); a story's lead mark is usual in `lead_share` of its articles.
+        bonus_cap: agreeing marks add at most this many times the word cosine.
         hours_free: a gap of up to this many hours costs nothing ...
         penalty_per_day: ... beyond it, each further day lowers the score by this much.
         prior_documents: imagined documents added to the frequency table, so IDF is sane on a young database.
         warm_documents, cold_extra: while the table knows fewer than `warm_documents` articles its IDF cannot
             yet tell a rare word from a common one, so `min_score` is raised by up to `cold_extra`.
+        candidate_terms: how many of an article's heaviest words look up candidate stories in the index.
+        story_terms: how many of its heaviest words a story keeps in its state.
     """
 
     window: timedelta = timedelta(hours=48)
-    min_score: float = 0.18
-    actor_weight: float = 0.3
+    min_score: float = 0.16
+    mark_weight: float = 0.5
+    missing_weight: float = 0.0
+    lead_weight: float = 1.0
+    lead_share: float = 0.5
+    bonus_cap: float = 1.0
     hours_free: float = 12.0
     penalty_per_day: float = 0.05
     prior_documents: int = 20
     warm_documents: int = 50
     cold_extra: float = 0.1
+    candidate_terms: int = 12
+    story_terms: int = 400
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -98,32 +130,31 @@ DEFAULT_RULES = Rules()
 
 @dataclass(frozen=True)
 class ArticleFacts:
-    """What grouping reads of an article: its words, its actors (canonical names), when it appeared and in which
-    source (feed or outlet)."""
+    """What grouping reads of an article: its words, its marks (participants, places, numbers, years), when it
+    appeared and in which source (feed or outlet)."""
 
     key: Hashable
     published: datetime
     terms: Mapping[str, int]
-    actors: frozenset[str] = frozenset()
+    marks: frozenset[str] = frozenset()
     source: Hashable | None = None
+    lead_marks: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, key: Hashable, title: str, text: str, published: datetime, actors: Iterable[str],
-           source: Hashable | None = None) -> ArticleFacts:
-        return cls(key, published, article_terms(title, text), frozenset(a for a in actors if a), source)
-
-
-@dataclass
-class StoryFacts:
-    """A story as grouping sees it: its articles' facts."""
-
-    story_id: Hashable
-    articles: list[ArticleFacts] = field(default_factory=list)
+           source: Hashable | None = None, *, dates: Iterable[str | None] = (),
+           aliases: Mapping[str, Sequence[str]] | None = None) -> ArticleFacts:
+        """Facts of an article from its text, the canonical names of its actors (with the other names the text
+        gives them) and the TIMEX3 values of the dates it mentions."""
+        names = [name for name in actors if name and name.strip()]
+        marks = article_marks(title, text, names, dates)
+        lead = lead_marks(title, text, names, aliases or {})
+        return cls(key, published, article_terms(title, text), marks, source, lead & marks)
 
 
 @dataclass(frozen=True)
 class TermStats:
-    """Document frequencies: in how many of `documents` articles each word (or `actor:` name) appears."""
+    """Document frequencies: in how many of `documents` articles each word (or `mark:`) appears."""
 
     documents: int = 0
     frequencies: Mapping[str, int] = field(default_factory=dict)
@@ -175,55 +206,81 @@ def article_terms(title: str, text: str) -> dict[str, int]:
     return dict(counts)
 
 
+def numbers(text: str) -> set[str]:
+    """The numbers of `text` that can tell one event from another (10 and above), as written without commas
+    or ordinal suffix: "1,000" → "1000", "86th" → "86"."""
+    found = set()
+    for match in _NUMBER.finditer(text):
+        value = match.group(1).replace(",", "")
+        try:
+            if float(value) >= MIN_MARK_NUMBER:
+                found.add(value)
+        except ValueError:
+            continue
+    return found
+
+
+def article_marks(title: str, text: str, actors: Iterable[str], dates: Iterable[str | None] = ()) -> frozenset[str]:
+    """What tells this article's event from a look-alike: its actors (canonical names, folded), the numbers it
+    states, and the years of the dates it mentions."""
+    marks = {"who:" + " ".join(name.casefold().split()) for name in actors if name and name.strip()}
+    marks |= {"num:" + n for n in numbers(title + "\n" + text)}
+    for value in dates:
+        match = _YEAR.match(value or "")
+        if match:
+            marks.add("num:" + match.group(1))
+    return frozenset(mark[:MAX_TERM_LENGTH] for mark in marks)
+
+
+def lead_marks(title: str, text: str, actors: Iterable[str], aliases: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """The marks of what the article is about: the actors its title or opening names, the numbers they state."""
+    lead = title + "\n" + text[:LEAD_CHARS]
+    folded = lead.casefold()
+    found = {"who:" + " ".join(name.casefold().split()) for name in actors
+             if any(form.casefold() in folded for form in [name, *aliases.get(name, ())] if len(form) > 2)}
+    found |= {"num:" + n for n in numbers(lead)}
+    return frozenset(mark[:MAX_TERM_LENGTH] for mark in found)
+
+
 def document_terms(facts: ArticleFacts) -> set[str]:
-    """The entries an article adds to the frequency table: each word and actor once."""
-    return set(facts.terms) | {ACTOR_PREFIX + actor for actor in facts.actors}
+    """The entries an article adds to the frequency table: each word and mark once."""
+    return set(facts.terms) | {MARK_PREFIX + mark for mark in facts.marks}
 
 
-def story_facts(articles: Iterable[StoryArticle]) -> list[StoryFacts]:
-    """Stored stories as grouping sees them, from their articles (word counts rebuilt where none were kept)."""
-    stories: dict[int, StoryFacts] = {}
-    for article in articles:
-        story = stories.setdefault(article.story_id, StoryFacts(article.story_id))
-        terms = article.terms if isinstance(article.terms, Mapping) else article_terms(article.title, article.text)
-        story.articles.append(ArticleFacts(article.id, article.published, terms,
-                                           frozenset(a for a in article.actors if a), article.feed_id))
-    return list(stories.values())
+def _weights(terms: Mapping[str, int]) -> dict[str, float]:
+    """Sublinear term frequencies: the tenth "earthquake" adds less than the second."""
+    return {t: 1 + math.log(n) for t, n in terms.items() if n > 0}
 
 
-def _vector(terms: Mapping[str, int], idf: Callable[[str], float]) -> dict[str, float]:
-    weights = {t: (1 + math.log(n)) * idf(t) for t, n in terms.items() if n > 0}
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return {t: w / norm for t, w in weights.items()} if norm else {}
+def new_state(story_id: Hashable, article: ArticleFacts) -> StoryState:
+    """The state of a story that `article` starts."""
+    return StoryState(story_id, _weights(article.terms), dict.fromkeys(article.marks, 1), 1, article.published,
+                      article.published, dict.fromkeys(article.lead_marks, 1))
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(b) < len(a):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
-
-
-def _actor_overlap(a: frozenset[str], b: frozenset[str], idf: Callable[[str], float]) -> float:
-    """Weighted Jaccard of two actor sets: a rare shared actor counts more than "United States"."""
-    union = a | b
-    if not union:
-        return 0.0
-    weight = {name: idf(ACTOR_PREFIX + name) for name in union}
-    total = sum(weight.values())
-    return sum(weight[name] for name in a & b) / total if total else 0.0
-
-
-def _gap_hours(a: ArticleFacts, b: ArticleFacts) -> float:
-    return abs((a.published - b.published).total_seconds()) / 3600
+def adding(state: StoryState, article: ArticleFacts, keep_terms: int = DEFAULT_RULES.story_terms) -> StoryState:
+    """The state once `article` has joined; only the `keep_terms` heaviest words are kept."""
+    terms = dict(state.terms)
+    for term, weight in _weights(article.terms).items():
+        terms[term] = terms.get(term, 0.0) + weight
+    if len(terms) > keep_terms:
+        terms = dict(sorted(terms.items(), key=lambda item: (-item[1], item[0]))[:keep_terms])
+    marks = dict(state.marks)
+    for mark in article.marks:
+        marks[mark] = marks.get(mark, 0) + 1
+    leads = dict(state.lead_marks)
+    for mark in article.lead_marks:
+        leads[mark] = leads.get(mark, 0) + 1
+    return StoryState(state.story_id, terms, marks, state.articles + 1, min(state.first, article.published),
+                      max(state.last, article.published), leads)
 
 
 class Scorer:
-    """Pairwise similarity of articles under one frequency table, with IDF weights and vectors cached."""
+    """How alike an article and a story are, under one frequency table."""
 
     def __init__(self, stats: TermStats, rules: Rules = DEFAULT_RULES) -> None:
         self.stats = stats
         self.rules = rules
-        self._vectors: dict[Hashable, dict[str, float]] = {}
         self._idf: dict[str, float] = {}
 
     def idf(self, term: str) -> float:
@@ -232,78 +289,181 @@ class Scorer:
             weight = self._idf[term] = self.stats.idf(term, self.rules.prior_documents)
         return weight
 
-    def vector(self, facts: ArticleFacts) -> dict[str, float]:
-        if facts.key not in self._vectors:
-            self._vectors[facts.key] = _vector(facts.terms, self.idf)
-        return self._vectors[facts.key]
+    def vector(self, weights: Mapping[str, float]) -> dict[str, float]:
+        vector = {t: w * self.idf(t) for t, w in weights.items()}
+        norm = math.sqrt(sum(w * w for w in vector.values()))
+        return {t: w / norm for t, w in vector.items()} if norm else {}
 
-    def score(self, a: ArticleFacts, b: ArticleFacts) -> float:
-        """How alike two articles are: cosine + shared actors − a cost for the time between them."""
+    def mark_agreement(self, marks: frozenset[str], story: StoryState) -> tuple[float, float]:
+        """(agreeing, missing): the IDF-weighted share of the article's marks the story has (each counted by
+        how many of the story's articles have it), and the share of the story's usual marks (in at least half
+        its articles) that the article lacks."""
+        idf = self.idf
+        total = sum(idf(MARK_PREFIX + m) for m in marks)
+        agreeing = 0.0
+        if total:
+            agreeing = sum(idf(MARK_PREFIX + m) * min(1.0, 2 * story.marks[m] / story.articles)
+                           for m in marks if m in story.marks) / total
+        usual = [m for m, n in story.marks.items() if 2 * n >= story.articles]
+        usual_total = sum(idf(MARK_PREFIX + m) for m in usual)
+        missing = sum(idf(MARK_PREFIX + m) for m in usual if m not in marks) / usual_total if usual_total else 0.0
+        return agreeing, missing
+
+    def lead_agreement(self, article: ArticleFacts, story: StoryState) -> float:
+        """How far the article and the story are about the same participants: the IDF-weighted share of the
+        article's lead marks (title and opening) that the story names, and of the story's usual lead marks (in
+        at least `Rules.lead_share` of its articles) that the article names, averaged; 0.5 when either has none."""
+        idf = self.idf
+
+        def share(wanted: Iterable[str], having: Mapping[str, int] | frozenset[str]) -> float | None:
+            weights = {m: idf(MARK_PREFIX + m) for m in wanted}
+            total = sum(weights.values())
+            return sum(w for m, w in weights.items() if m in having) / total if total else None
+
+        usual = [m for m, n in story.lead_marks.items() if n >= self.rules.lead_share * story.articles]
+        forward, backward = share(article.lead_marks, story.marks), share(usual, article.marks)
+        found = [x for x in (forward, backward) if x is not None]
+        return sum(found) / len(found) if found else 0.5
+
+    def score(self, article: ArticleFacts, story: StoryState, article_vector: Mapping[str, float] | None = None,
+              story_vector: Mapping[str, float] | None = None) -> float:
+        """Word cosine with the story's centroid + agreeing marks − missing marks − a cost for time."""
         rules = self.rules
-        gap = _gap_hours(a, b)
+        gap = story.gap_hours(article.published)
         if gap > rules.window.total_seconds() / 3600:
             return 0.0
-        words_alike = _cosine(self.vector(a), self.vector(b))
-        actors_shared = _actor_overlap(a.actors, b.actors, self.idf)
+        a = article_vector if article_vector is not None else self.vector(_weights(article.terms))
+        s = story_vector if story_vector is not None else self.vector(story.terms)
+        if len(s) < len(a):
+            a, s = s, a
+        words_alike = sum(w * s.get(t, 0.0) for t, w in a.items())
+        agreeing, missing = self.mark_agreement(article.marks, story)
+        leads = rules.lead_weight * (self.lead_agreement(article, story) - 0.5)
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
-        # Shared actors at most double the word evidence: a spokeswoman and a country in common are not a story.
-        return words_alike + min(rules.actor_weight * actors_shared, words_alike) - late
-
-    def story_score(self, article: ArticleFacts, story: StoryFacts) -> float:
-        """The mean score of `article` with the story's articles (average linkage).
-
-        The mean, not the best: an article that shares a spokeswoman and a country with one telling of a story
-        but nothing with the others does not join it.
-        """
-        scores = [self.score(article, other) for other in story.articles]
-        return sum(scores) / len(scores) if scores else 0.0
+        # Shared names and numbers strengthen word evidence but never replace it: a spokeswoman and a country in
+        # common do not make two events one. Names that disagree count in full.
+        bonus = min(rules.mark_weight * agreeing + max(leads, 0.0), rules.bonus_cap * words_alike)
+        return words_alike + bonus + min(leads, 0.0) - rules.missing_weight * missing - late
 
 
-def choose_story(article: ArticleFacts, stories: Sequence[StoryFacts], stats: TermStats,
-                 rules: Rules = DEFAULT_RULES, scorer: Scorer | None = None) -> Hashable | None:
+def choose_story(article: ArticleFacts, stories: Sequence[StoryState], stats: TermStats,
+                 rules: Rules = DEFAULT_RULES, scorer: Scorer | None = None,
+                 story_vector: Callable[[StoryState], Mapping[str, float]] | None = None) -> Hashable | None:
     """The id of the story `article` joins, or None when it starts a story of its own.
-
-    A story never takes a second article from the same source: it gathers one event as told by different feeds.
 
     Args:
         article: the new article's facts.
-        stories: candidate stories (those with an article near `article.published`); others are ignored.
+        stories: candidate stories; those further than the window from the article score nothing.
         stats: document frequencies over the articles seen so far, `article` included.
         rules: thresholds.
-        scorer: a scorer to reuse (its cached vectors), built from `stats` and `rules` when not given.
+        scorer: a scorer to reuse (its cached IDF weights), built from `stats` and `rules` when not given.
+        story_vector: a story's TF-IDF centroid, when the caller keeps them (else computed here).
     """
     scorer = scorer or Scorer(stats, rules)
-    best: tuple[float, Hashable] | None = None
     needed = rules.threshold(stats.documents)
+    vector = scorer.vector(_weights(article.terms))
+    best: tuple[float, Hashable] | None = None
     for story in stories:
-        if article.source is not None and any(other.source == article.source for other in story.articles):
-            continue  # a story gathers different sources; a feed's own items are separate reports
-        score = scorer.story_score(article, story)
+        score = scorer.score(article, story, vector, story_vector(story) if story_vector else None)
         if score >= needed and (best is None or score > best[0]):
             best = (score, story.story_id)
     return best[1] if best else None
 
 
+class StoryIndex:
+    """The open stories' states with an inverted index from words and marks to stories.
+
+    An article is compared with the stories that share one of its `Rules.candidate_terms` heaviest words or
+    one of its marks, and whose articles are within the window of it; so the cost of an article depends on how
+    many stories tell something like it, not on how many articles are stored.
+    """
+
+    def __init__(self, rules: Rules = DEFAULT_RULES) -> None:
+        self.rules = rules
+        self.stories: dict[Hashable, StoryState] = {}
+        self._postings: dict[str, set[Hashable]] = {}
+        # Each story's TF-IDF centroid under the frequencies of when it was computed: the frequencies of the
+        # words of an event change little while it is open, and recomputing costs more than the drift.
+        self._vectors: dict[Hashable, dict[str, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def put(self, state: StoryState) -> None:
+        """Add or replace a story's state."""
+        old = self.stories.get(state.story_id)
+        self.stories[state.story_id] = state
+        self._vectors.pop(state.story_id, None)
+        keys = set(state.terms) | {MARK_PREFIX + m for m in state.marks}
+        if old is not None:
+            keys -= set(old.terms) | {MARK_PREFIX + m for m in old.marks}
+        for key in keys:
+            self._postings.setdefault(key, set()).add(state.story_id)
+
+    def forget_before(self, moment: datetime) -> None:
+        """Drop the stories whose latest article is older than `moment` (they can no longer be joined)."""
+        gone = {sid for sid, s in self.stories.items() if s.last < moment}
+        if not gone:
+            return
+        for sid in gone:
+            del self.stories[sid]
+            self._vectors.pop(sid, None)
+        for key in list(self._postings):
+            kept = self._postings[key] - gone
+            if kept:
+                self._postings[key] = kept
+            else:
+                del self._postings[key]
+
+    def candidates(self, article: ArticleFacts, idf: Callable[[str], float]) -> list[StoryState]:
+        """The stories within the window that share a heavy word or a mark with `article`."""
+        weights = _weights(article.terms)
+        heavy = sorted(weights, key=lambda t: (-weights[t] * idf(t), t))[: self.rules.candidate_terms]
+        found: set[Hashable] = set()
+        for key in [*heavy, *(MARK_PREFIX + m for m in article.marks)]:
+            found |= self._postings.get(key, set())
+        hours = self.rules.window.total_seconds() / 3600
+        return [self.stories[sid] for sid in sorted(found, key=str)
+                if sid in self.stories and self.stories[sid].gap_hours(article.published) <= hours]
+
+    def choose(self, article: ArticleFacts, stats: TermStats) -> Hashable | None:
+        """The story `article` joins among the indexed ones (see `choose_story`), or None."""
+        scorer = Scorer(stats, self.rules)
+
+        def centroid(story: StoryState) -> Mapping[str, float]:
+            vector = self._vectors.get(story.story_id)
+            if vector is None:
+                vector = self._vectors[story.story_id] = scorer.vector(story.terms)
+            return vector
+
+        return choose_story(article, self.candidates(article, scorer.idf), stats, self.rules, scorer, centroid)
+
+    def join(self, story_id: Hashable, article: ArticleFacts) -> StoryState:
+        """Record that `article` joined `story_id` (a new story when it is not indexed); returns the state."""
+        known = self.stories.get(story_id)
+        state = new_state(story_id, article) if known is None else adding(known, article, self.rules.story_terms)
+        self.put(state)
+        return state
+
+
 def group(articles: Sequence[ArticleFacts], rules: Rules = DEFAULT_RULES) -> list[list[Hashable]]:
-    """Group articles into stories as the bot would, reading them in order of publication.
+    """Group articles into stories as the bot would, reading them in order of publication (ties in the order
+    given).
 
     The frequency table grows article by article, as it does in the database. Returns the keys per story.
     """
     frequencies: Counter[str] = Counter()
-    stories: dict[Hashable, StoryFacts] = {}  # by story id, in order of creation
+    index = StoryIndex(rules)
+    members: dict[Hashable, list[Hashable]] = {}
     documents = 0
     for article in sorted(articles, key=lambda a: a.published):
         documents += 1
         frequencies.update(document_terms(article))
-        stats = TermStats(documents, frequencies)
-        window_hours = rules.window.total_seconds() / 3600
-        nearby = [s for s in stories.values() if any(_gap_hours(article, a) <= window_hours for a in s.articles)]
-        chosen = choose_story(article, nearby, stats, rules)
-        if chosen is None:
-            stories[len(stories)] = StoryFacts(len(stories), [article])
-        else:
-            stories[chosen].articles.append(article)
-    return [[a.key for a in story.articles] for story in stories.values()]
+        chosen = index.choose(article, TermStats(documents, frequencies))
+        story_id = chosen if chosen is not None else len(members)
+        members.setdefault(story_id, []).append(article.key)
+        index.join(story_id, article)
+    return list(members.values())
 
 
 # --- the article a story is summarised from --------------------------------------------------------------

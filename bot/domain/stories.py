@@ -31,6 +31,9 @@ class Story:
     deadlines: list[Deadline] = field(default_factory=list)
     sources: list[StorySource] = field(default_factory=list)
     text: str = ""
+    # Beside each of `quotes` and `deadlines`: the outlets whose articles carry it (a repeat is shown once).
+    quote_sources: list[list[str]] = field(default_factory=list)
+    deadline_sources: list[list[str]] = field(default_factory=list)
 
     @property
     def gist(self) -> str:
@@ -41,18 +44,30 @@ class Story:
 # --- what giving an article its story reads and decides (`bot.domain.grouping`, `bot.app.stories`) ----------
 
 
-@dataclass(frozen=True)
-class StoryArticle:
-    """An article of a stored story, as grouping compares a new article with it."""
+@dataclass
+class StoryState:
+    """A story as grouping sees it (`bot.domain.grouping`): the running sum of its articles' word weights (its
+    centroid), in how many of its articles each mark (participant, place, number, year) appears and in how many
+    titles or openings, how many articles it has and the span of their publication times.
 
-    id: int
-    story_id: int
-    feed_id: int
-    published: datetime
-    title: str
-    text: str
-    terms: Mapping[str, int] | None  # word counts kept when it was grouped; None on rows from before they were
-    actors: tuple[str, ...] = ()
+    Storage keeps it on the story, so that grouping never re-reads a story's articles.
+    """
+
+    story_id: Hashable
+    terms: dict[str, float]
+    marks: dict[str, int]
+    articles: int
+    first: datetime
+    last: datetime
+    lead_marks: dict[str, int] = field(default_factory=dict)
+
+    def gap_hours(self, published: datetime) -> float:
+        """Hours from `published` to the nearest of the story's articles (0 within their span)."""
+        if published < self.first:
+            return (self.first - published).total_seconds() / 3600
+        if published > self.last:
+            return (published - self.last).total_seconds() / 3600
+        return 0.0
 
 
 @dataclass(frozen=True)
@@ -75,9 +90,12 @@ class StoryChoice:
         lead_article_id: the article the story is summarised from afterwards.
         terms: the article's word counts, kept so later articles are compared with it.
         document_terms: what the article adds, once, to the document frequencies.
+        state: the story's grouping state once the article has joined (its `story_id` is ignored: a new story
+            gets its id when it is saved); None keeps the stored state.
     """
 
     story_id: int | None
     lead_article_id: int
     terms: Mapping[str, int]
     document_terms: frozenset[str]
+    state: StoryState | None = None

@@ -17,7 +17,7 @@ from bot.domain.articles import Entry
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage import in_chunks as _chunks
-from bot.storage.models import ArticleRow, FeedRow
+from bot.storage.models import ArticleCopyRow, ArticleRow, FeedRow
 
 MAX_ERROR_LENGTH = 2000
 
@@ -162,7 +162,8 @@ def record_poll_success(
     """Store a poll's new entries and the feed's bookkeeping in one transaction; return only new articles.
 
     An entry is new unless the feed already has its guid, or any feed has an article with its canonical URL or
-    its content hash (duplicates inside `entries` count too). Failures are reset.
+    its content hash (duplicates inside `entries` count too). An entry whose text another feed already carried
+    (same content hash) is kept as a copy of that article: one article, one more source. Failures are reset.
 
     Args:
         entries: normalised entries (empty on 304).
@@ -177,7 +178,8 @@ def record_poll_success(
         feed = session.scalar(select(FeedRow).where(FeedRow.id == feed_id).with_for_update())
         if feed is None:
             raise LookupError(f"feed {feed_id} does not exist")
-        fresh = _new_entries(session, feed_id, entries)
+        fresh, repeats = _new_entries(session, feed_id, entries)
+        _record_copies(session, feed_id, repeats)
         rows = [
             ArticleRow(feed_id=feed_id, guid=e.guid, url=e.url, title=e.title, published_at=_utc(e.published_at),
                        fetched_at=now, text=e.text, text_source="feed", content_hash=e.content_hash)
@@ -202,10 +204,11 @@ def _fits(value: str | None, width: int) -> str | None:
     return value if value is not None and len(value) <= width else None
 
 
-def _new_entries(session: Session, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
-    """The entries that are not yet stored, by (feed, guid), canonical URL and content hash."""
+def _new_entries(session: Session, feed_id: int, entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """The entries that are not yet stored, by (feed, guid), canonical URL and content hash; and the entries new
+    to this feed whose text is already stored (candidates for copies)."""
     if not entries:
-        return []
+        return [], []
     known_guids: set[str] = set()
     known_urls: set[str] = set()
     known_hashes: set[str] = set()
@@ -220,16 +223,45 @@ def _new_entries(session: Session, feed_id: int, entries: Sequence[Entry]) -> li
     for chunk in _chunks(hashes):
         known_hashes.update(session.scalars(
             select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(chunk))))
-    fresh = []
+    fresh, repeats = [], []
     for entry in entries:
-        if entry.guid in known_guids or entry.content_hash in known_hashes or (entry.url and entry.url in known_urls):
+        if entry.guid in known_guids:
+            continue
+        if entry.content_hash in known_hashes or (entry.url and entry.url in known_urls):
+            if entry.content_hash in known_hashes:
+                repeats.append(entry)
             continue
         fresh.append(entry)
         known_guids.add(entry.guid)
         known_hashes.add(entry.content_hash)
         if entry.url:
             known_urls.add(entry.url)
-    return fresh
+    return fresh, repeats
+
+
+def _record_copies(session: Session, feed_id: int, entries: Sequence[Entry]) -> None:
+    """Entries of `feed_id` that repeat another feed's article (same content hash): that article's copies."""
+    for entry in entries:
+        session.flush()  # this poll's own new rows count as originals too
+        original = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == entry.content_hash)
+                                  .order_by(ArticleRow.id).limit(1))
+        if original is None or original.feed_id == feed_id:
+            continue  # a repeat within the feed (or of nothing stored): nothing to add
+        known = session.scalar(select(ArticleCopyRow.id).where(ArticleCopyRow.feed_id == feed_id,
+                                                               ArticleCopyRow.guid == entry.guid))
+        if known is None:
+            session.add(ArticleCopyRow(article_id=original.id, feed_id=feed_id, guid=entry.guid, url=entry.url,
+                                       published_at=_utc(entry.published_at)))
+
+
+def article_for_entry(db: Database, feed_id: int, guid: str) -> Article | None:
+    """The stored article a feed's entry became: its own, or the one it is a copy of."""
+    with db.session() as session:
+        row = session.scalar(select(ArticleRow).where(ArticleRow.feed_id == feed_id, ArticleRow.guid == guid))
+        if row is None:
+            row = session.scalar(select(ArticleRow).join(ArticleCopyRow, ArticleCopyRow.article_id == ArticleRow.id)
+                                 .where(ArticleCopyRow.feed_id == feed_id, ArticleCopyRow.guid == guid))
+        return _article(row) if row is not None else None
 
 
 def record_poll_failure(

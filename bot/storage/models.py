@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -51,6 +52,10 @@ class StoryRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Set once the story was offered to the subscribed channels; NULL survives a crash before that.
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # What grouping compares a new article with (`bot.domain.stories.StoryState`: centroid, marks, span), and
+    # the publication time of its latest article: a story is open while that is within the grouping window.
+    grouping_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class ArticleRow(Base):
@@ -76,6 +81,20 @@ class ArticleRow(Base):
     analysis_error: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[list[str] | None] = mapped_column(JSON)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"), index=True)
+
+
+class ArticleCopyRow(Base):
+    """The same article (same content hash) carried by another feed: one article, one more source."""
+
+    __tablename__ = "article_copies"
+    __table_args__ = (UniqueConstraint("feed_id", "guid", name="uq_article_copies_feed_guid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    guid: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class TermDocumentsRow(Base):

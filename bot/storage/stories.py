@@ -1,30 +1,32 @@
 """Saving analyses and reading stories.
 
 Which story an article joins, and which article leads a story, are decided above storage (`bot.domain.grouping`
-called by `bot.app.stories`): this module reads what grouping compares (the articles of nearby stories, the
-document frequencies of words) and saves an analysis together with the story it was told to join.
+called by `bot.app.stories`): this module reads what grouping compares (the grouping states of the open stories,
+the document frequencies of words) and saves an analysis together with the story it was told to join and that
+story's new state.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import TypeVar, cast
 
-from sqlalchemy import Row, Table, delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Analysis, Deadline, Quote
-from bot.domain.stories import LeadCandidate, Story, StoryArticle, StoryChoice, StorySource
+from bot.domain.stories import LeadCandidate, Story, StoryChoice, StorySource, StoryState
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage import in_chunks as _chunks
 from bot.storage.models import (
     ActorRow,
+    ArticleCopyRow,
     ArticleRow,
     DateMentionRow,
     DeadlineRow,
@@ -37,8 +39,6 @@ from bot.storage.people import forget_article_speakers, link_article_speakers
 
 DOCUMENTS_TERM = ""  # the term_documents row counting the articles themselves
 MAX_TERM_LENGTH = 320
-# Bounds on what one article is compared with: enough for a busy news day within the window.
-MAX_CANDIDATE_STORIES = 500
 
 
 # --- saving ---------------------------------------------------------------------------------------------
@@ -80,8 +80,18 @@ def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now
             _count_documents(session, choice.document_terms)
             article.story_id = choice.story_id if choice.story_id is not None else _new_story(session, article, now)
             session.flush()
+            if choice.state is not None:
+                _save_state(session, article.story_id, choice.state)
         _update_story(session, article.story_id, choice.lead_article_id, now)
         return article.story_id
+
+
+def _save_state(session: Session, story_id: int, state: StoryState) -> None:
+    story = session.get_one(StoryRow, story_id)
+    story.grouping_state = {"terms": {t: round(w, 4) for t, w in state.terms.items()}, "marks": state.marks,
+                            "lead_marks": state.lead_marks, "articles": state.articles,
+                            "first": _utc(state.first).isoformat(), "last": _utc(state.last).isoformat()}
+    story.last_published_at = _utc(state.last)
 
 
 def _replace_analysis(session: Session, article_id: int, analysis: Analysis) -> None:
@@ -164,51 +174,43 @@ def term_documents(db: Database, terms: Iterable[str]) -> tuple[int, dict[str, i
     return frequencies.pop(DOCUMENTS_TERM, 0), frequencies
 
 
-def nearby_story_articles(db: Database, article_id: int, published: datetime, window: timedelta, *,
-                          limit: int = MAX_CANDIDATE_STORIES) -> list[StoryArticle]:
-    """The articles (but `article_id`) of the at most `limit` most recent stories with an article published within
-    `window` of `published`, oldest first."""
+def open_story_states(db: Database, since: datetime, before: datetime | None = None) -> list[StoryState]:
+    """The grouping states of the stories whose latest article was published at or after `since` (and before
+    `before` when given): the stories a new article may still join."""
+    query = select(StoryRow.id, StoryRow.grouping_state).where(StoryRow.grouping_state.is_not(None),
+                                                                StoryRow.last_published_at >= _utc(since))
+    if before is not None:
+        query = query.where(StoryRow.last_published_at < _utc(before))
     with db.session() as session:
-        story_ids = list(session.scalars(
-            select(ArticleRow.story_id)
-            .where(ArticleRow.story_id.is_not(None), ArticleRow.id != article_id,
-                   ArticleRow.published_at >= published - window,
-                   ArticleRow.published_at <= published + window)
-            .group_by(ArticleRow.story_id)
-            .order_by(func.max(ArticleRow.published_at).desc())
-            .limit(limit)))
-        if not story_ids:
-            return []
-        rows: list[Row[int, int | None, int, str, str, datetime, dict[str, int] | None]] = []
-        for chunk in _chunks(story_ids):
-            rows += session.execute(
-                select(ArticleRow.id, ArticleRow.story_id, ArticleRow.feed_id, ArticleRow.title, ArticleRow.text,
-                       ArticleRow.published_at, ArticleRow.terms)
-                .where(ArticleRow.story_id.in_(chunk), ArticleRow.id != article_id)
-                .order_by(ArticleRow.published_at, ArticleRow.id)).all()
-        actors: dict[int, list[str]] = defaultdict(list)
-        for chunk in _chunks([row.id for row in rows]):
-            for actor_article, name in session.execute(
-                    select(ActorRow.article_id, ActorRow.name).where(ActorRow.article_id.in_(chunk))):
-                actors[actor_article].append(name)
-    return [StoryArticle(row.id, row.story_id, row.feed_id, _utc(row.published_at), row.title, row.text,
-                         row.terms if isinstance(row.terms, dict) else None, tuple(actors[row.id]))
-            for row in rows if row.story_id is not None]  # always: the query asked for these stories
+        rows = session.execute(query.order_by(StoryRow.id)).all()
+    states = []
+    for story_id, state in rows:
+        try:
+            states.append(StoryState(story_id, {str(t): float(w) for t, w in state["terms"].items()},
+                                     {str(m): int(n) for m, n in state["marks"].items()}, int(state["articles"]),
+                                     datetime.fromisoformat(state["first"]), datetime.fromisoformat(state["last"]),
+                                     {str(m): int(n) for m, n in state.get("lead_marks", {}).items()}))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # a state this version cannot read: the story is simply not offered to new articles
+    return states
 
 
 def story_lead_candidates(db: Database, story_id: int) -> list[LeadCandidate]:
     """The story's articles as the choice of its lead reads them (keyed by article id)."""
     with db.session() as session:
-        articles = list(session.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id)))
+        articles = session.execute(
+            select(ArticleRow.id, ArticleRow.published_at, func.length(ArticleRow.text), ArticleRow.analyzed_at,
+                   ArticleRow.analysis_error, ArticleRow.summary)
+            .where(ArticleRow.story_id == story_id)).all()
         if not articles:
             return []
         quotes = dict(session.execute(
             select(QuoteRow.article_id, func.count(QuoteRow.id))
             .where(QuoteRow.article_id.in_([a.id for a in articles])).group_by(QuoteRow.article_id)).all())
-        return [LeadCandidate(a.id, _utc(a.published_at), len(a.text or ""),
-                              has_summary=a.analyzed_at is not None and not a.analysis_error and bool(a.summary),
-                              quotes=quotes.get(a.id, 0))
-                for a in articles]
+        return [LeadCandidate(article_id, _utc(published), length or 0,
+                              has_summary=analyzed_at is not None and not error and bool(summary),
+                              quotes=quotes.get(article_id, 0))
+                for article_id, published, length, analyzed_at, error, summary in articles]
 
 
 def record_analysis_failure(db: Database, article_id: int, error: str, now: datetime, *,
@@ -254,7 +256,14 @@ def load_stories(db: Database, *, story_ids: Iterable[int] | None = None, since:
         actors = _by_article(session, ActorRow, article_ids)
         quotes = _by_article(session, QuoteRow, article_ids)
         deadlines = _by_article(session, DeadlineRow, article_ids)
-        return [_story(s, articles_by_story[s.id], actors, quotes, deadlines) for s in stories]
+        copies: dict[int, list[StorySource]] = defaultdict(list)
+        for chunk in _chunks(article_ids):
+            for article_id, copy_url, feed_title, feed_url in session.execute(
+                    select(ArticleCopyRow.article_id, ArticleCopyRow.url, FeedRow.title, FeedRow.url)
+                    .join(FeedRow, FeedRow.id == ArticleCopyRow.feed_id)
+                    .where(ArticleCopyRow.article_id.in_(chunk)).order_by(ArticleCopyRow.id)):
+                copies[article_id].append(StorySource(name=feed_title or feed_url, url=copy_url))
+        return [_story(s, articles_by_story[s.id], actors, quotes, deadlines, copies) for s in stories]
 
 
 _AnalysisRow = TypeVar("_AnalysisRow", ActorRow, QuoteRow, DeadlineRow)
@@ -271,13 +280,15 @@ def _by_article(
 
 
 def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[int, list[ActorRow]],
-           quotes: dict[int, list[QuoteRow]], deadlines: dict[int, list[DeadlineRow]]) -> Story:
+           quotes: dict[int, list[QuoteRow]], deadlines: dict[int, list[DeadlineRow]],
+           copies: dict[int, list[StorySource]]) -> Story:
     lead = next((a for a, _ in articles if a.id == row.lead_article_id), articles[0][0] if articles else None)
     story = Story(id=row.id, title=row.title, url=lead.url if lead else None, published=row.first_published_at,
                   summary=list(lead.summary or []) if lead else [], text=lead.text if lead else "")
     merged_actors: dict[str, Actor] = {}
     for article, source in articles:
         story.sources.append(StorySource(name=source, url=article.url))
+        story.sources += copies.get(article.id, [])  # the same text carried by other feeds
         for a in actors[article.id]:
             known = merged_actors.get(a.name)
             if known:
@@ -288,12 +299,23 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[i
                 merged_actors[a.name] = Actor(a.name, a.kind, a.mentions, list(a.aliases or []), a.role)
     # The lead's quotes and deadlines first: their offsets point into `story.text`.
     ordered = sorted(articles, key=lambda pair: pair[0].id != (lead.id if lead else None))
-    story.quotes = unique_quotes(
-        Quote(q.text, q.start, q.end, q.direct, q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.cue)
-        for article, _ in ordered for q in quotes[article.id])
-    story.deadlines = unique_deadlines(
-        Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor)
-        for article, _ in ordered for d in deadlines[article.id])
+    told_quotes = [(Quote(q.text, q.start, q.end, q.direct, q.speaker, q.speaker_text, q.speaker_start,
+                          q.speaker_end, q.cue), teller)
+                   for article, source in ordered for q in quotes[article.id]
+                   for teller in [source, *(c.name for c in copies.get(article.id, []))]]
+    story.quotes = unique_quotes(q for q, _ in told_quotes)
+    story.quote_sources = _tellers(story.quotes, told_quotes, _same_quote)
+    told_deadlines = [(Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor), teller)
+                      for article, source in ordered for d in deadlines[article.id]
+                      for teller in [source, *(c.name for c in copies.get(article.id, []))]]
+    story.deadlines = unique_deadlines(d for d, _ in told_deadlines)
+    story.deadline_sources = _tellers(story.deadlines, told_deadlines,
+                                      lambda a, b: _deadline_key(a) == _deadline_key(b))
+    first_told: dict[str, int] = {}  # sources in the story's order (of publication), not lead-first
+    for index, told_by in enumerate(story.sources):
+        first_told.setdefault(told_by.name, index)
+    for tellers in (*story.quote_sources, *story.deadline_sources):
+        tellers.sort(key=lambda name: first_told.get(name, len(first_told)))
     story.actors = sorted(merged_actors.values(), key=lambda a: (-a.mentions, a.name))
     return story
 
@@ -309,38 +331,60 @@ def _fold(text: str) -> str:
     return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
+def _same_quote(a: Quote, b: Quote) -> bool:
+    """The same words (ignoring case and punctuation), or a long part of the other quote."""
+    first, second = _fold(a.text), _fold(b.text)
+    return bool(first) and (first == second or (min(len(first), len(second)) >= MIN_CONTAINED_QUOTE
+                                                and (first in second or second in first)))
+
+
 def unique_quotes(quotes: Iterable[Quote]) -> list[Quote]:
     """Quotes without repeats: the same words (ignoring case and punctuation), or a long part of another quote,
     count once, in the place of their first telling. The telling kept names a speaker if any does, and is the
     longest of those."""
-    kept: list[tuple[str, Quote]] = []
+    kept: list[Quote] = []
     for quote in quotes:
-        folded = _fold(quote.text)
-        if not folded:
+        if not _fold(quote.text):
             continue
-        for index, (known, kept_quote) in enumerate(kept):
-            same = folded == known or (min(len(folded), len(known)) >= MIN_CONTAINED_QUOTE
-                                       and (folded in known or known in folded))
-            if same:
-                if (quote.speaker is not None, len(folded)) > (kept_quote.speaker is not None, len(known)):
-                    kept[index] = (folded, quote)
+        for index, known in enumerate(kept):
+            if _same_quote(quote, known):
+                if (quote.speaker is not None, len(_fold(quote.text))) > (known.speaker is not None,
+                                                                           len(_fold(known.text))):
+                    kept[index] = quote
                 break
         else:
-            kept.append((folded, quote))
-    return [quote for _, quote in kept]
+            kept.append(quote)
+    return kept
+
+
+def _deadline_key(deadline: Deadline) -> tuple[str, ...]:
+    if deadline.due:
+        return (deadline.kind, deadline.due, _fold(deadline.actor or ""))
+    return (deadline.kind, _fold(deadline.action or deadline.text))
 
 
 def unique_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
     """Deadlines without repeats: one per (kind, due date, actor) when a date is known, else per wording."""
     kept: dict[tuple[str, ...], Deadline] = {}
     for deadline in deadlines:
-        key: tuple[str, ...]
-        if deadline.due:
-            key = (deadline.kind, deadline.due, _fold(deadline.actor or ""))
-        else:
-            key = (deadline.kind, _fold(deadline.action or deadline.text))
-        kept.setdefault(key, deadline)
+        kept.setdefault(_deadline_key(deadline), deadline)
     return list(kept.values())
+
+
+_Told = TypeVar("_Told", Quote, Deadline)
+
+
+def _tellers(kept: Sequence[_Told], told: Iterable[tuple[_Told, str]],
+             same: Callable[[_Told, _Told], bool]) -> list[list[str]]:
+    """For each kept quote or deadline, the sources that tell it (each once, in order of telling)."""
+    sources: list[list[str]] = [[] for _ in kept]
+    for item, source in told:
+        for index, known in enumerate(kept):
+            if same(item, known):
+                if source not in sources[index]:
+                    sources[index].append(source)
+                break
+    return sources
 
 
 def unqueued_story_ids(db: Database) -> list[int]:

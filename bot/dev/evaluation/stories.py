@@ -89,9 +89,10 @@ def labelled_facts(
 ) -> list[ArticleFacts]:
     """Analyse the labelled articles (actors) and turn them into grouping facts."""
     from bot.analysis.pipeline import ArticleText, analyze_texts
+    from bot.app.stories import article_facts
 
     texts = (ArticleText(a.text, a.published.date(), a.title) for a in articles)
-    return [ArticleFacts.of(a.id, a.title, a.text, a.published, [actor.name for actor in analysis.actors], a.outlet)
+    return [replace(article_facts(0, a.title, a.text, a.published, analysis, None), key=a.id, source=a.outlet)
             for a, analysis in zip(articles, analyze_texts(nlp, texts, batch_size=batch_size), strict=True)]
 
 
@@ -107,8 +108,8 @@ def evaluate_labelled_set(
     articles = read_labelled_set(path)
     facts = labelled_facts(nlp, articles)
     scores = evaluate_facts(facts, articles, rules).as_dict()
-    # The same grouping reading words alone (no actors, no cost for time within the window), for comparison.
-    words_only = replace(rules, actor_weight=0.0, penalty_per_day=0.0)
+    # The same grouping reading words alone (no marks, no cost for time within the window), for comparison.
+    words_only = replace(rules, mark_weight=0.0, lead_weight=0.0, missing_weight=0.0, penalty_per_day=0.0)
     return {"set": str(path.name), "articles": len(articles), **scores,
             "words_only": evaluate_facts(facts, articles, words_only).as_dict()}
 
