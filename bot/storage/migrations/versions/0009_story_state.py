@@ -2,15 +2,15 @@
 the story (centroid, marks, span), so that grouping never re-reads a story's articles; article_copies: the
 same text carried by another feed, one article with two sources
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 02:45:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
