@@ -268,6 +268,28 @@ def bench(ctx: click.Context, articles: int, source: Path | None, rounds: int) -
     sys.exit(run_bench(settings, articles, source, rounds))
 
 
+@bench.command("grouping")
+@click.option("--articles", default=20_000, show_default=True, help="Articles in the generated stream.")
+@click.option("--per-hour", default=420.0, show_default=True,
+              help="Articles an hour (420: ~20k in the 48-hour window, about 1,000 feeds).")
+@click.option("--at", "marks", default="1000,10000,20000", show_default=True,
+              help="Stored-article counts to report the time per article at (comma-separated).")
+@click.option("--database-url", default=None, help="The database to build in; default: a temporary SQLite file.")
+def bench_grouping(articles: int, per_hour: float, marks: str, database_url: str | None) -> None:
+    """The grouping step's time per article (store_analysis with the run's open stories, no spaCy) as the store
+    fills with a generated stream of news.
+
+    Example: diplobot bench grouping --articles 100000 --at 1000,10000,100000
+    """
+    from bot.dev.bench_grouping import run_grouping_bench
+
+    try:
+        at = [int(m) for m in marks.split(",") if m.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(f"--at wants comma-separated numbers, got {marks!r}") from exc
+    sys.exit(run_grouping_bench(articles, per_hour, at, database_url))
+
+
 @bench.command("who-said")
 @click.option("--quotes", default=100_000, show_default=True, help="Quotes in the synthetic database.")
 @click.option("--queries", default=100, show_default=True, help="Typed names timed for each kind of query.")
