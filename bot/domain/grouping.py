@@ -109,7 +109,7 @@ class Rules:
     mark_weight: float = 0.5
     missing_weight: float = 0.0
     lead_weight: float = 1.0
-    lead_share: float = 0.5
+    lead_share: float = 0.34
     bonus_cap: float = 1.0
     hours_free: float = 12.0
     penalty_per_day: float = 0.05
@@ -315,13 +315,17 @@ class Scorer:
         at least `Rules.lead_share` of its articles) that the article names, averaged; 0.5 when either has none."""
         idf = self.idf
 
-        def share(wanted: Iterable[str], having: Mapping[str, int] | frozenset[str]) -> float | None:
+        def share(wanted: Iterable[str], having: Callable[[str], float]) -> float | None:
             weights = {m: idf(MARK_PREFIX + m) for m in wanted}
             total = sum(weights.values())
-            return sum(w for m, w in weights.items() if m in having) / total if total else None
+            return sum(w * having(m) for m, w in weights.items()) / total if total else None
 
         usual = [m for m, n in story.lead_marks.items() if n >= self.rules.lead_share * story.articles]
-        forward, backward = share(article.lead_marks, story.marks), share(usual, article.marks)
+        # A participant of the article counts as the story's in the measure that the story's articles name it
+        # (one background mention in one of ten does not make Ellen DeGeneres this story's host).
+        forward = share(article.lead_marks, lambda m: min(1.0, story.marks.get(m, 0) / (self.rules.lead_share
+                                                                                        * story.articles)))
+        backward = share(usual, lambda m: 1.0 if m in article.marks else 0.0)
         found = [x for x in (forward, backward) if x is not None]
         return sum(found) / len(found) if found else 0.5
 
