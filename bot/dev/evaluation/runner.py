@@ -111,6 +111,14 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
 
                 console.print("[bold]stories[/] (eval/stories.jsonl, our own labelled set: pairwise clustering)")
                 console.print_json(json.dumps(evaluate_stories(nlp)))
+                if os.environ.get("ECB_GIT"):
+                    from bot.dev.evaluation.stories import evaluate_ecb
+
+                    console.print("[bold]stories[/] (ECB+ topics 1-35, real news: B-cubed, look-alike merges)")
+                    console.print_json(json.dumps(evaluate_ecb(nlp, settings, shared_eval_dir() / "ecb_grouping.py",
+                                                               Path(tmp))))
+                else:
+                    console.print("[yellow]stories on ECB+: skipped, set ECB_GIT (see ../shared/EVAL.md)[/]")
                 continue
             if name == "identity":
                 from bot.dev.evaluation.identity import evaluate as evaluate_identity

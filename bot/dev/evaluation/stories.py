@@ -8,6 +8,7 @@ found when they land in one story (recall). Run: `python -m bot.dev.evaluation.s
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,8 @@ from bot.domain.grouping import DEFAULT_RULES, ArticleFacts, Rules, group
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from bot.config import Settings
 
 LABELLED_SET = Path(__file__).resolve().parents[3] / "eval" / "stories.jsonl"
 
@@ -126,3 +129,31 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+ECB_TUNING_TOPICS = "1-35"  # topics 36-45 are reserved for release checks: never run here
+
+
+def evaluate_ecb(nlp: Language, settings: Settings, scorer: Path, workdir: Path) -> dict[str, Any]:
+    """ECB+ topics 1-35 (real news, two look-alike events per topic) through `diplobot group`'s code into a
+    scratch SQLite database, scored by the shared scorer: B-cubed and pairwise figures, look-alike merges, and
+    its TF-IDF average-linkage reference."""
+    import subprocess
+    import sys
+
+    from bot.app.group_stream import run_group_stream
+    from bot.storage import Database
+
+    exported, predicted = workdir / "ecb-in.jsonl", workdir / "ecb-out.jsonl"
+    subprocess.run([sys.executable, str(scorer), "export", "--topics", ECB_TUNING_TOPICS, str(exported)],
+                   check=True, capture_output=True)
+    db = Database.connect(f"sqlite:///{workdir / 'ecb.db'}")
+    db.upgrade()
+    with exported.open(encoding="utf-8") as lines, predicted.open("w", encoding="utf-8") as out:
+        run_group_stream(db, settings, nlp, ((f"ecb:{n}", raw) for n, raw in enumerate(lines, 1)), out,
+                         io.StringIO())
+    scored = subprocess.run([sys.executable, str(scorer), "score", str(exported), str(predicted)], check=True,
+                            capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(scored.stdout)
+    return {"topics": ECB_TUNING_TOPICS, "articles": result["articles"], "product": result["product"],
+            "tfidf_reference": {k: result["tfidf"][k] for k in ("b3", "pairwise", "lookalike_rate", "threshold")}}
