@@ -70,7 +70,7 @@ def test_story_shows_title_link_summary_actors_quote_deadline_and_sources() -> N
     assert "fourth sentence" not in rendered
     assert "*Key actors:* North Korea, Heather Nauert (State Department spokeswoman), United Nations" in rendered
     assert "“Everybody recognises that there is a ways to go”" in rendered and "*Heather Nauert*" in rendered
-    assert "*2027-01* — denuclearisation of North Korea (North Korea)" in rendered
+    assert "*by the end of January 2027* — denuclearisation of North Korea (North Korea)" in rendered
     assert "2 sources: <https://meridianwire.example/2026/11/geneva-talks|Meridian Wire>, " \
            "<https://gazette.example/geneva|Harbour Gazette>" in rendered
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.analysis.dates.display import due_words
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.domain.stories import Story
@@ -141,12 +142,7 @@ def _quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
 def _deadline_line(deadline: Deadline) -> str:
     what = deadline.action or deadline.text
     who = f" ({escape_within(deadline.actor, 100)})" if deadline.actor else ""
-    if deadline.due:
-        when = f"*{escape_within(deadline.due, 40)}*"
-    elif deadline.kind == "condition":
-        when = "*open-ended*"
-    else:
-        when = "*no date*"
+    when = f"*{escape_within(due_words(deadline.due, deadline.kind, deadline.text), 120)}*"
     return f"• {when} — {escape_within(what, 400)}{who}"
 
 

@@ -1,4 +1,10 @@
-"""Turning TIMEX3 values ("2021-01", "2018-W40", "2018-Q4") into calendar dates for sorting and filters."""
+"""Turning TIMEX3 values ("2021-01", "2018-W40", "2018-Q4") into calendar dates for sorting and filters.
+
+One meaning for every part of a year, shared by the normaliser (which spring "before the spring" is), the
+deadline reader (is it already past) and what people are shown ("spring 2027 (by 31 May 2027)"): seasons are
+meteorological, northern hemisphere (spring March to May, summer June to August, autumn September to
+November, winter YYYY December YYYY to February YYYY+1); weeks are ISO weeks, Monday to Sunday.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,13 @@ _YEAR = re.compile(r"^(\d{4})$")
 _IN_A_YEAR = re.compile(r"^(\d{4})-(?:WXX|QX|HX|XX)\b")
 # The month a season's last day falls in, and how many years after the named one (winter runs into February).
 _SEASON_END = {"SP": (5, 0), "SU": (8, 0), "FA": (11, 0), "WI": (2, 1)}
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def season_bounds(year: int, season: str) -> tuple[date, date]:
+    """The first and last day of `season` ("SP", "SU", "FA", "WI") of `year`; winter YYYY ends in YYYY+1."""
+    month, years_on = _SEASON_END[season]
+    return date(year, _SEASON_START[season], 1), _month_end(year + years_on, month)
 
 
 def last_day(value: str | None) -> date | None:
@@ -40,8 +53,7 @@ def last_day(value: str | None) -> date | None:
         if m := _HALF.match(value):
             return date(int(m[1]), 6, 30) if m[2] == "1" else date(int(m[1]), 12, 31)
         if m := _SEASONAL.match(value):
-            month, years_on = _SEASON_END[m[2]]
-            return _month_end(int(m[1]) + years_on, month)
+            return season_bounds(int(m[1]), m[2])[1]
         if m := _YEAR.match(value) or _IN_A_YEAR.match(value):
             return date(int(m[1]), 12, 31)
     except ValueError:

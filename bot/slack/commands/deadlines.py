@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.analysis.dates.display import due_words as when_due
 from bot.config import Settings
 from bot.slack.blocks import Block, SlackFile, SlackMessage, actions, button, context, section
 from bot.slack.charts import TimelineEntry, deadline_timeline, png_bytes, timeline_alt_text
@@ -137,7 +138,8 @@ def chart_answer(db: Database, args: DeadlinesArgs, today: date) -> SlackMessage
 
 def fallback_text(lead: str, hits: list[DeadlineHit]) -> str:
     """The plain `text` for a list of deadlines: `lead`, then each due date and action, all escaped."""
-    return fallback(lead + "; ".join(f"{hit.due or 'no date'}: {hit.action or hit.text}" for hit in hits))
+    return fallback(lead + "; ".join(f"{when_due(hit.due, hit.kind, hit.text)}: {hit.action or hit.text}"
+                                     for hit in hits))
 
 
 def search_terms(topic: str | None) -> list[str]:
@@ -161,7 +163,7 @@ def due_words(hit: DeadlineHit, today: date) -> str:
         state = "due today"
     else:
         state = f"in {days} day{'s' if days != 1 else ''}"
-    return f"due {hit.due or hit.due_date.isoformat()} ({state})"
+    return f"due {when_due(hit.due, hit.kind, hit.text)} ({state})"
 
 
 def deadline_blocks(hit: DeadlineHit, today: date) -> list[Block]:
