@@ -1,4 +1,16 @@
-"""Deadline precision, recall and due-date accuracy on our labelled set, eval/deadlines.jsonl.
+"""Deadline precision, recall and due-date accuracy: on real news sentences, and on our invented set.
+
+The real set, eval/deadlines_real.jsonl, holds no text: each line names a PolNeAR article (train or dev split),
+one sentence of it by character offsets, and the deadlines a reader finds there (offsets, `due`, `kind`), or
+none for a look-alike ("until" clauses, "by" agents, past events, forecasts). The article text is read from the
+PolNeAR snapshot (POLNEAR_GIT) and analysed whole; predicted date and duration deadlines that start inside a
+labelled sentence are scored. Sentences fall into five folds by article; folds 0-3 are for tuning, fold 4 is
+only measured. Labelling rules: a deadline binds a party to an act by a point in time (must, ordered, due,
+has until, pledged, target, plan of the party itself, "the deadline is", "expires on" for laws and programs);
+not deadlines: forecasts and possibilities, schedules ("will not vote until June"), open "until" clauses,
+deadlines already past when the article was published, and vague ones with no due point ("within weeks").
+
+The invented set, eval/deadlines.jsonl:
 
 Each line is an invented sentence or two with its `published` date and the gold `deadlines` (text, offsets,
 due, kind, action, actor); traps (past events, agents, scheduled meetings) carry none. Lines of split "dev"
@@ -11,7 +23,12 @@ Run: `python -m bot.dev.evaluation.deadlines` (add `--model NAME`, `--show` to l
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import os
+import subprocess
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -22,6 +39,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 LABELLED_SET = Path(__file__).resolve().parents[3] / "eval" / "deadlines.jsonl"
+REAL_SET = Path(__file__).resolve().parents[3] / "eval" / "deadlines_real.jsonl"
+FOLDS = 5
+CHECK_FOLD = 4
+FUNCTION_WORDS = {"to", "of", "by", "the", "a", "an", "and", "or", "that", "which", "in", "on", "for", "with", "be",
+                  "is", "was", "it", "its", "their", "his", "her", "this", "these", "at", "from", "as", "but"}
 
 
 @dataclass(frozen=True)
@@ -130,6 +152,98 @@ def evaluate_labelled_set(nlp: Language, path: Path = LABELLED_SET) -> dict[str,
     return result
 
 
+def fold_of(doc_id: str) -> int:
+    """The fold of an article (all sentences of one article share it), stable across runs."""
+    return zlib.crc32(doc_id.encode("utf-8")) % FOLDS
+
+
+def readable_action(action: str | None) -> bool:
+    """An act people can read: 2 to 14 words, not starting or ending on a function word ('be', 'to the')."""
+    if not action:
+        return False
+    words = action.lower().split()
+    return 2 <= len(words) <= 14 and words[0] not in FUNCTION_WORDS and words[-1] not in FUNCTION_WORDS
+
+
+def polnear_article(git_dir: str, split: str, doc_id: str) -> tuple[str, date | None]:
+    """The text and publication date of one PolNeAR article, read from the snapshot's git directory."""
+    def show(path: str) -> str:
+        return subprocess.run(["git", "--git-dir", git_dir, "show", f"HEAD:{path}"], check=True,
+                              capture_output=True).stdout.decode("utf-8")
+
+    text = show(f"data/{split}/text/{doc_id}.txt")
+    published = None
+    for row in csv.DictReader(io.StringIO(show("data/metadata.tsv")), delimiter="\t"):
+        if row.get("filename") == doc_id and row.get("publication_date"):
+            published = date.fromisoformat(row["publication_date"][:10])
+    return text, published
+
+
+def real_predictions(nlp: Language, rows: Sequence[Mapping[str, Any]], git_dir: str
+                     ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Predicted date/duration deadlines and conditions inside each labelled sentence, keyed by sentence."""
+    from bot.analysis.pipeline import ArticleText, analyze_texts
+
+    doc_ids = sorted({(r["split"], r["doc"]) for r in rows})
+    texts = [polnear_article(git_dir, split, doc) for split, doc in doc_ids]
+    analyses = dict(zip(doc_ids, analyze_texts(nlp, [ArticleText(text=t, published=p) for t, p in texts]),
+                        strict=True))
+    deadlines: dict[str, list[dict[str, Any]]] = {}
+    conditions: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        key = sentence_key(row)
+        inside = [asdict(d) for d in analyses[(row["split"], row["doc"])].deadlines
+                  if row["start"] <= d.start < row["end"]]
+        deadlines[key] = [d for d in inside if d["kind"] != "condition"]
+        conditions[key] = [d for d in inside if d["kind"] == "condition"]
+    return deadlines, conditions
+
+
+def sentence_key(row: Mapping[str, Any]) -> str:
+    return f"{row['doc']}@{row['start']}"
+
+
+def evaluate_real_set(nlp: Language, git_dir: str, path: Path = REAL_SET) -> dict[str, Any]:
+    """P/R/F1, due accuracy and readable acts on the real sentences: all, the tuning folds, the check fold,
+    and each fold, with how many conditions were shown on sentences that state no deadline."""
+    rows = load_labelled(path)
+    predicted, conditions = real_predictions(nlp, rows, git_dir)
+
+    def scores(part: list[dict[str, Any]]) -> dict[str, Any]:
+        keys = [sentence_key(r) for r in part]
+        gold = {sentence_key(r): r["deadlines"] for r in part}
+        result = asdict(score_deadlines({k: predicted[k] for k in keys}, gold))
+        matched = [p for k in keys for p in predicted[k] if any(_overlap(p, g) > 0 for g in gold[k])]
+        result["readable_action"] = round(sum(readable_action(p["action"]) for p in matched) / len(matched), 3
+                                          ) if matched else 0.0
+        result["sentences"] = len(part)
+        result["conditions_shown"] = sum(len(conditions[k]) for k in keys)
+        return result
+
+    result: dict[str, Any] = {"set": path.name, "all": scores(rows)}
+    result["tune (folds 0-3)"] = scores([r for r in rows if fold_of(r["doc"]) != CHECK_FOLD])
+    result["check (fold 4)"] = scores([r for r in rows if fold_of(r["doc"]) == CHECK_FOLD])
+    result["folds"] = [{k: v for k, v in scores([r for r in rows if fold_of(r["doc"]) == f]).items()
+                        if k in ("precision", "recall", "f1", "due_accuracy", "gold", "predicted")}
+                       for f in range(FOLDS)]
+    return result
+
+
+def real_misses(nlp: Language, git_dir: str, path: Path = REAL_SET) -> Iterable[str]:
+    """The tuning folds' sentences where the predicted deadlines or their due points differ from the labels."""
+    rows = [r for r in load_labelled(path) if fold_of(r["doc"]) != CHECK_FOLD]
+    predicted, conditions = real_predictions(nlp, rows, git_dir)
+    for row in rows:
+        key = sentence_key(row)
+        text, _ = polnear_article(git_dir, row["split"], row["doc"])
+        got = [(text[d["start"]:d["end"]], d["due"], d["kind"], d["action"], d["actor"]) for d in predicted[key]]
+        want = [(text[d["start"]:d["end"]], d["due"], d["kind"]) for d in row["deadlines"]]
+        shown = [(text[d["start"]:d["end"]], d["action"]) for d in conditions[key]]
+        if [g[1] for g in got] != [w[1] for w in want] or shown:
+            yield (f"{key} ({row['split']}): {text[row['start']:row['end']]}\n   want {want}\n   got  {got}"
+                   + (f"\n   conditions {shown}" if shown else ""))
+
+
 def _misses(nlp: Language, path: Path) -> Iterable[str]:
     rows = load_labelled(path)
     predicted = predict(nlp, rows)
@@ -145,10 +259,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--model", default="en_core_web_sm")
     parser.add_argument("--set", type=Path, default=LABELLED_SET)
     parser.add_argument("--show", action="store_true", help="list the texts where due or kind differ")
+    parser.add_argument("--real", action="store_true",
+                        help="score the real PolNeAR sentences (eval/deadlines_real.jsonl, needs POLNEAR_GIT)")
     args = parser.parse_args(argv)
     from bot.analysis.pipeline import load_pipeline
 
     nlp = load_pipeline(args.model)
+    if args.real:
+        git_dir = os.environ.get("POLNEAR_GIT")
+        if not git_dir:
+            raise SystemExit("set POLNEAR_GIT to the PolNeAR snapshot's git directory (see ../shared/EVAL.md)")
+        if args.show:
+            for line in real_misses(nlp, git_dir):
+                print(line)
+        print(json.dumps(evaluate_real_set(nlp, git_dir)))
+        return
     if args.show:
         for line in _misses(nlp, args.set):
             print(line)

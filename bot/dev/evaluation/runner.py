@@ -101,9 +101,15 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
     with tempfile.TemporaryDirectory() as tmp:
         for name in wanted:
             if name == "deadlines":
-                from bot.dev.evaluation.deadlines import evaluate_labelled_set
+                from bot.dev.evaluation.deadlines import evaluate_labelled_set, evaluate_real_set
 
-                console.print("[bold]deadlines[/] (eval/deadlines.jsonl, our own labelled set)")
+                if os.environ.get("POLNEAR_GIT"):
+                    console.print("[bold]deadlines[/] (eval/deadlines_real.jsonl: real PolNeAR sentences, by fold)")
+                    console.print_json(json.dumps(evaluate_real_set(nlp, os.environ["POLNEAR_GIT"])))
+                else:
+                    console.print("[yellow]deadlines: real sentences skipped, set POLNEAR_GIT[/]")
+                    status = 1
+                console.print("[bold]deadlines[/] (eval/deadlines.jsonl, invented sentences: a regression check)")
                 console.print_json(json.dumps(evaluate_labelled_set(nlp)))
                 continue
             if name == "stories":

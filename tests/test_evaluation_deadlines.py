@@ -1,0 +1,39 @@
+import json
+from pathlib import Path
+
+from bot.dev.evaluation.deadlines import (
+    REAL_SET,
+    fold_of,
+    readable_action,
+    score_deadlines,
+)
+
+
+def test_a_readable_act_is_a_short_phrase_without_dangling_function_words() -> None:
+    assert readable_action("hand over the inspection records")
+    assert not readable_action("be")
+    assert not readable_action("the")
+    assert not readable_action("process 15 percent of the")
+    assert not readable_action(None)
+
+
+def test_sentences_of_one_article_share_a_fold() -> None:
+    assert fold_of("nyt_2016-01-01_x") == fold_of("nyt_2016-01-01_x")
+    assert {fold_of(f"doc{i}") for i in range(50)} == {0, 1, 2, 3, 4}
+
+
+def test_the_real_set_stores_offsets_and_labels_but_no_text() -> None:
+    rows = [json.loads(line) for line in Path(REAL_SET).read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 150
+    assert all("text" not in row and row["corpus"] == "polnear" and row["split"] in ("train", "dev") for row in rows)
+    assert all(row["start"] <= d["start"] < d["end"] <= row["end"] for row in rows for d in row["deadlines"])
+
+
+def test_a_deadline_is_matched_by_overlap_and_its_due_point_compared() -> None:
+    gold = {"s": [{"start": 10, "end": 20, "due": "2016-03", "kind": "date"}]}
+    right = {"s": [{"start": 12, "end": 25, "due": "2016-03", "kind": "date"}]}
+    wrong_due = {"s": [{"start": 12, "end": 25, "due": "2016-04", "kind": "date"}, {"start": 40, "end": 45,
+                                                                                     "due": "2016", "kind": "date"}]}
+    assert (score_deadlines(right, gold).precision, score_deadlines(right, gold).due_accuracy) == (1.0, 1.0)
+    scores = score_deadlines(wrong_due, gold)
+    assert (scores.precision, scores.recall, scores.due_accuracy) == (0.5, 1.0, 0.0)
