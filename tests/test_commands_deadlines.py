@@ -25,7 +25,7 @@ def test_answer_lists_due_date_what_who_and_article_in_order(settings, db) -> No
     assert text.index("answer the inspectors") < text.index("set up the payment channel") < text.index(
         "keep talking")
     assert "overdue by 5 days" in text and "in 15 days" in text and "no fixed date" in text
-    assert "Set by: European Union" in text and "Set by: not named" in text
+    assert "Who must act: European Union" in text and "Who must act: not named" in text
     assert "EU sets Iran deadline on trade channel" in text
 
 

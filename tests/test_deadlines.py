@@ -127,7 +127,52 @@ def test_by_the_summer_is_due_until_the_summer_ends(nlp):
     [found] = deadlines(nlp, text, date(2021, 5, 10))
     assert (found.text, found.due) == ("by the summer", "2021-SU")
     assert deadlines(nlp, text, date(2021, 8, 31)) != []
-    assert deadlines(nlp, text, date(2021, 10, 4)) == []  # the summer is over
+    [later] = deadlines(nlp, text, date(2021, 10, 4))  # this summer is over: a reader means the next one
+    assert later.due == "2022-SU"
+
+
+def test_before_the_spring_in_november_is_next_spring(nlp):
+    [found] = deadlines(nlp, "The government must decide on the pipeline before the spring.", date(2026, 11, 24))
+    assert found.due == "2027-SP"
+
+
+def test_an_extended_deadline_until_a_weekday_is_the_coming_one(nlp):
+    [found] = deadlines(nlp, "The INS extended its deadline until 9 a.m. Tuesday.", date(2000, 4, 20))
+    assert found.due == "2000-04-25T09:00"
+
+
+def test_a_granted_time_binds_the_one_who_received_it(nlp):
+    doc = nlp("The European Commission gave Google 10 weeks to change its practices.")
+    parties = [Actor(name="European Commission", kind="organization", mentions=1),
+               Actor(name="Google", kind="organization", mentions=1)]
+    [found] = extract_deadlines(doc, extract_dates(doc, date(2016, 4, 20)), parties, date(2016, 4, 20))
+    assert (found.kind, found.actor, found.action) == ("duration", "Google", "change its practices")
+
+
+def test_until_clauses_that_set_no_date_are_not_deadlines(nlp):
+    for text in ("The allies will strangle Iraq until it retreats from Kuwait.",
+                 "Villagers will keep up protests until the boy comes home.",
+                 "Democrats won't vote until June.",
+                 "He may wait until February's primaries to decide who to back."):
+        assert deadlines(nlp, text, date(2016, 1, 10)) == [], text
+
+
+def test_a_forecast_is_not_a_deadline(nlp):
+    for text in ("By 2026, the annual deficit would surpass $1 trillion.",
+                 "Some countries are talking about possibly bringing the agreement into force by the end of this year.",
+                 "Her lead will be insurmountable by the end of next week.",
+                 "Only a third of students graduate within six years."):
+        assert deadlines(nlp, text, date(2016, 1, 10)) == [], text
+
+
+def test_a_date_that_modifies_deadline_is_one(nlp):
+    [found] = deadlines(nlp, "Voters must register ahead of the Oct. 11 deadline.", date(2016, 8, 26))
+    assert found.due == "2016-10-11"
+
+
+def test_a_measure_kept_until_a_condition_is_a_condition(nlp):
+    [found] = deadlines(nlp, "Germany will block the deal until Hungary restores the independence of its judges.")
+    assert found.kind == "condition" and found.due is None
 
 
 def test_offsets_point_at_the_cue_and_date(nlp):

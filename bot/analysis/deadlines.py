@@ -31,6 +31,8 @@ DATE_CUES = (
     "expire", "expiring", "runs out on", "run out on", "runs out", "due on", "due by", "due in", "due",
     "by", "before", "until", "till", "through",
 )
+PLAN_VERBS = {"calls", "call", "requires", "require", "demands", "plans", "aims", "expects", "wants", "seeks",
+              "proposes", "envisages", "foresees", "sets", "gives", "orders", "obliges", "commits"}
 DEADLINE_WORDS = {"deadline", "deadlines", "ultimatum", "ultimatums", "expire", "expires", "expired", "expiring",
                   "expiry", "expiration", "due", "cutoff", "cut-off", "timeline", "timetable"}
 OBLIGATION_WORDS = {"must", "should", "has", "have", "had", "needs", "need", "required", "obliged", "expected",
@@ -48,6 +50,35 @@ BODIES = {"judge", "magistrate", "court", "committee", "panel", "parliament", "c
 DURATION_UNITS = {"D": 1, "W": 7}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 OPEN_UNTIL = {"now", "recently", "then", "today", "lately"}
+# Words that make what happens by a date a forecast or a wish, not a commitment ("possibly even bringing the
+# agreement into force by the end of this year", "only one is likely to survive within the next six weeks").
+HEDGES = {"possibly", "potentially", "likely", "unlikely", "probably", "perhaps", "hopefully", "chance", "seems",
+          "seem", "may", "might", "could", "try", "tries", "trying", "think", "thinks",
+          "predicted", "predicts", "forecast", "projected", "likelihood"}
+SPEECH_VERBS = {"said", "says", "say", "told", "announced", "declared", "stated", "wrote", "added", "insisted",
+                "promised", "pledged", "vowed", "warned", "indicated", "suggested", "confirmed"}
+# What a party keeps up until a condition is met, in the sense of a diplomatic or policy measure: "sanctions will
+# remain until the denuclearisation process is complete". Other open "until" clauses are not shown.
+MEASURE_NOUNS = {"sanction", "sanctions", "embargo", "embargoes", "blockade", "troops", "forces", "aid",
+                 "assistance", "talks", "negotiations", "tariff", "tariffs", "ban", "bans", "restrictions",
+                 "measures", "pressure", "ceasefire", "truce", "strikes", "airstrikes", "freeze", "suspension",
+                 "moratorium", "occupation", "presence", "support", "funding", "relief", "curfew", "quarantine",
+                 "lockdown", "boycott", "mission", "deployment", "operations", "inspections", "border", "borders",
+                 "embassy", "embassies", "consulate", "peacekeepers", "exports", "imports", "shipments", "deal",
+                 "agreement", "treaty", "relations", "ties", "airspace", "crossing", "crossings", "flights"}
+# A party holding back or keeping up its own action: "Germany will block the deal until Hungary restores…".
+MEASURE_VERBS = {"block", "blocks", "suspend", "suspends", "suspended", "halt", "halts", "halted", "freeze",
+                 "freezes", "frozen", "withhold", "withholds", "veto", "vetoes", "boycott", "boycotts", "maintain",
+                 "maintains", "shut", "closed", "close", "closes"}
+# Verbs whose "until <date>" says when something may start, not when it is due: "won't vote until June".
+WAITING_VERBS = {"wait", "waits", "waited", "waiting", "delay", "delays", "delayed", "postpone", "postponed",
+                 "defer", "deferred"}
+DURING_VERBS = {"remain", "remains", "stay", "stays", "continue", "continues", "last", "lasts", "run", "runs",
+                "hold", "holds", "extend", "extends", "extended", "keep", "keeps", "valid", "open", "effective"}
+UNTIL_CUES = {"until", "till"}
+# Verbs that tie a deadline to its date: "the deadline falls in late December", "extended its deadline until".
+LINKING_VERBS = {"extended", "extends", "extend", "set", "sets", "moved", "pushed", "falls", "fall", "fell", "comes",
+                 "came", "expires", "expire", "ends", "end", "runs", "run", "is", "was"}
 MAX_ACTION_TOKENS = 14
 
 
@@ -88,6 +119,10 @@ def _date_deadline(
     if cue_start is None and is_duration:
         cue_start = _duration_ultimatum(doc, span)
         granted = cue_start is not None
+    if cue_start is None and not is_duration and span.end < len(doc) and doc[span.end].lower_ in (
+            "deadline", "deadlines", "cutoff", "cut-off"):
+        cue_start = _deadline_phrase_start(doc, span)  # "ahead of the Oct. 11 deadline"
+        named = True
     if cue_start is None and named and not is_duration and _near_deadline_word(doc, span):
         cue_start = span.start
     if cue_start is None:
@@ -99,8 +134,15 @@ def _date_deadline(
     if verb is None and not named:
         return None  # "Until this week." names no act that is due
     given_until = _given_until(doc, span, cue_start)
-    if not (named or given_until or granted) and verb is not None and (_is_past(verb) or _is_possibility(verb)):
+    if cue.lower_ in UNTIL_CUES and not (given_until or _near_deadline_word(doc, span) or _open_until(doc, span)
+                                         or _lasts_until(verb)):
+        return None  # "won't vote until June", "wait until May": a time before which nothing happens
+    if not (named or given_until or granted) and verb is not None and (
+            _is_past(verb) or _is_possibility(verb) or _is_forecast(verb, cue)):
         return None
+    if not (named or granted or given_until) and verb is not None and (is_duration or verb.dep_ == "relcl") and (
+            _is_generic(verb)):
+        return None  # "graduate within six years", "completing its sweep within two weeks"
     if is_duration:
         kind = "duration"
         due = _add_duration(published, value)
@@ -116,6 +158,8 @@ def _date_deadline(
             return None
     start_char = doc[cue_start].idx
     action, actor = _action_and_actor(verb, cue, span, actors)
+    if action is None or len(action.split()) < 2:
+        action = _fuller_action(verb, span) or action
     return Deadline(
         text=doc.text[start_char:span.end_char], start=start_char, end=span.end_char, due=due, kind=kind,
         action=action, actor=actor,
@@ -185,15 +229,42 @@ def _open_until(doc: Doc, span: Span) -> bool:
 
 
 def _near_deadline_word(doc: Doc, span: Span) -> bool:
-    """A deadline word shortly before the date in the same sentence ("the deadline is March 1")."""
-    lo = max(span.sent.start, span.start - 6)
-    return any(t.lower_ in DEADLINE_WORDS for t in doc[lo:span.start])
+    """A deadline word shortly before the date, no other verb between ("the deadline is March 1", "extended its
+    deadline until 9 a.m. Tuesday", "the deadline for nominations just weeks away, Sept. 14")."""
+    lo = max(span.sent.start, span.start - 8)
+    governing = {a.i for a in span.root.ancestors}
+    for i in range(span.start - 1, lo - 1, -1):
+        token = doc[i]
+        if token.lower_ in DEADLINE_WORDS:
+            return True
+        if token.pos_ == "VERB" and token.i in governing and token.lower_ not in LINKING_VERBS:
+            return False
+    return False
+
+
+def _deadline_phrase_start(doc: Doc, span: Span) -> int:
+    """Where 'before the Sunday deadline' starts: the cue and determiner in front of the date, if any."""
+    start = span.start
+    if start > 0 and doc[start - 1].pos_ == "DET":
+        start -= 1
+    if start > 0 and doc[start - 1].lower_ in ("before", "by", "ahead", "of"):
+        start -= 1
+        if doc[start].lower_ == "of" and start > 0 and doc[start - 1].lower_ == "ahead":
+            start -= 1
+    return start
 
 
 def _given_until(doc: Doc, span: Span, cue_start: int) -> bool:
-    """'was given until Friday to respond': a past verb that still sets a future obligation."""
+    """'was given until Friday to respond', 'Candidates have until Jan. 31, the eve of…, to disclose': time granted
+    for an act, which a past verb does not make past ('waiting until next month to vote' grants nothing)."""
+    cue = doc[cue_start]
+    if cue.lower_ not in ("until", "till", "by"):
+        return False
+    if cue.head.lower_ in GRANTING_VERBS:
+        return True
     after = doc[span.end] if span.end < len(doc) else None
-    return after is not None and after.lower_ == "to" and doc[cue_start].lower_ in ("until", "till", "by")
+    return (after is not None and after.lower_ == "to" and cue.lower_ == "by"
+            and not any(t.lower_ in ("wait", "waiting", "waited", "waits") for t in doc[span.sent.start:cue_start]))
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -226,7 +297,47 @@ def _is_past(verb: Token) -> bool:
 
 def _is_possibility(verb: Token) -> bool:
     """'a second round could follow before Christmas': what may happen by a date is not due by it."""
-    return bool({c.lower_ for c in verb.children if c.dep_ == "aux"} & {"could", "might", "may"})
+    return bool({c.lower_ for c in verb.children if c.dep_ == "aux"} & {"could", "might", "may", "can", "ca"})
+
+
+def _is_forecast(verb: Token, cue: Token) -> bool:
+    """What the writer or someone else expects to happen, not what a party must do: a hedge in the clause
+    ('possibly', 'likely', 'seems as if', 'try to'), a conditional 'would' not reporting a promise ('By 2026, the
+    deficit would surpass'), or a state rather than an act ('her lead will be insurmountable')."""
+    clause = [verb, *verb.children, *verb.ancestors]
+    if any(t.lower_ in HEDGES for t in clause) or any(t.lower_ in HEDGES for t in cue.sent if t.i < cue.i and
+                                                       t.dep_ in ("advmod", "aux") and t.head is verb):
+        return True
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if "would" in auxes and not any(a.lower_ in SPEECH_VERBS for a in verb.ancestors):
+        return True
+    if verb.lower_ in ("be", "being") and auxes & {"will", "'ll", "wo"} and any(
+            c.dep_ in ("acomp", "attr") for c in verb.children):
+        return True  # "her lead will be insurmountable"
+    return False
+
+
+def _lasts_until(verb: Token | None) -> bool:
+    """'the currency peg would hold until the end of 2020': a stated commitment that runs to a date, not a
+    negated or waiting verb ('will not begin until 2017', 'may wait until February')."""
+    if verb is None:
+        return False
+    chain = [verb, *[a for a in verb.ancestors if a.pos_ in ("VERB", "AUX")][:2]]
+    if any(c.dep_ == "neg" for v in chain for c in v.children) or any(v.lower_ in WAITING_VERBS for v in chain):
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return verb.lower_ in DURING_VERBS and bool(auxes & {"will", "would", "must", "shall", "'ll", "to"})
+
+
+def _is_generic(verb: Token) -> bool:
+    """A habit or a scene, not a commitment: a present verb with no modal ('students graduate within six years')
+    or a bare participle ('completing its sweep within two weeks')."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if auxes or verb.dep_ in ("xcomp",) or any(c.lower_ == "to" for c in verb.children):
+        return False
+    if any(c.dep_ == "mark" for c in verb.children) or verb.lower_ in OBLIGATION_WORDS | PLAN_VERBS:
+        return False  # "unless Congress acts by…", "the plan calls for elections no later than 2023"
+    return verb.tag_ in ("VBP", "VBZ", "VBG")
 
 
 def _heads_a_future(verb: Token) -> bool:
@@ -293,10 +404,29 @@ def _condition_deadlines(doc: Doc, actors: list[Actor], dated: list[Deadline]) -
         start, end = token.idx, clause.end_char
         while end > start and doc.text[end - 1] in ".,;:!?\"'\u201d":
             end -= 1
+        if not _keeps_a_measure(verb):
+            continue
         action, actor = _main_clause(verb, token, actors)
         found.append(Deadline(text=doc.text[start:end], start=start, end=end, due=None, kind="condition",
                               action=action, actor=actor))
     return found
+
+
+def _keeps_a_measure(verb: Token) -> bool:
+    """'sanctions will remain until…', 'keep troops in place until…': the clause keeps up a policy measure,
+    or a party holds back its own ('Germany will block the deal until…')."""
+    if verb.dep_ in ("acomp", "xcomp", "oprd") and verb.head is not verb and _keeps_a_measure(verb.head):
+        return True  # "talks will stay suspended until…"
+    if verb.lower_ in MEASURE_VERBS and any(c.dep_ == "nsubj" and c.ent_type_ in ("GPE", "ORG", "NORP")
+                                            for c in verb.children):
+        return True
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and child.lower_ in MEASURE_NOUNS:
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
+                t.lower_ in MEASURE_NOUNS and t.head is child for t in child.children):
+            return True  # "the sanctions regime", "U.S. troops" (head noun's modifiers)
+    return False
 
 
 def _until_clause(token: Token) -> Span | None:
@@ -351,6 +481,9 @@ def _action_and_actor(
     if span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX"):
         # "gave the parties 48 hours to lay down their arms", "has until Friday to respond"
         to_verb = doc[span.end + 1]
+        given = [c for c in verb.children if c.dep_ in ("dative", "dobj") and c.i < span.start]
+        if verb.lower_ in GRANTING_VERBS | TELLING_VERBS and given:
+            return _verb_phrase(to_verb, excluded), _actor_in(given, actors)  # "gave Google 10 weeks to"
         return _verb_phrase(to_verb, excluded), _actor_in(_subjects(verb), actors)
     noun = next((t for t in doc[cue.i:span.start] if t.lower_ in ("deadline", "ultimatum")), None)
     if noun is not None:
@@ -377,6 +510,33 @@ def _action_and_actor(
         actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
         return action, actor
     return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+def _fuller_action(verb: Token | None, span: Span) -> str | None:
+    """A readable act where the verb alone says nothing ('is due', 'have until… to', 'set an April 15 deadline
+    for…', 'expire'): the infinitive after the date, the deadline's purpose, or the subject that falls due."""
+    doc = span.doc
+    for i in range(span.end, min(span.sent.end - 1, span.end + 12)):
+        if doc[i].lower_ == "to" and doc[i + 1].pos_ in ("VERB", "AUX") and doc[i + 1].lower_ not in ("be", "have"):
+            phrase = _verb_phrase(doc[i + 1], set(range(span.start, span.end)))
+            if phrase and len(phrase.split()) >= 2:
+                return phrase  # "Candidates have until Jan. 31, the eve of…, to disclose fundraising details"
+    nouns = [t for t in doc[max(span.sent.start, span.start - 3):min(span.sent.end, span.end + 2)]
+             if t.lower_ in ("deadline", "ultimatum")]
+    for noun in nouns:
+        action = _noun_action(noun)
+        if action and len(action.split()) >= 2:
+            return action  # "an April 15 deadline for parties to litigate a detailed investigative plan"
+    if verb is not None:
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.lower_ not in PRONOUNS:
+            words = [t for t in subject.subtree if not any(a.dep_ in ("appos", "relcl", "acl") and a.i != subject.i
+                                                           for a in [t, *t.ancestors] if a.i in
+                                                           {x.i for x in subject.subtree})]
+            phrase = _join(words[:MAX_ACTION_TOKENS])
+            if phrase and len(phrase.split()) >= 2:
+                return phrase  # "The EPA's decision is due by next week"
+    return None
 
 
 def _verb_phrase(verb: Token, excluded: set[int]) -> str | None:
@@ -483,7 +643,13 @@ def _contiguous_from(tokens: list[Token], head_index: int) -> list[Token]:
         lo -= 1
     while hi + 1 in by_index:
         hi += 1
-    return [by_index[i] for i in range(lo, hi + 1)][:MAX_ACTION_TOKENS]
+    run = [by_index[i] for i in range(lo, hi + 1)]
+    if len(run) > MAX_ACTION_TOKENS:  # cut a long act at its last comma, not in the middle of a phrase
+        run = run[:MAX_ACTION_TOKENS]
+        comma = max((k for k, t in enumerate(run) if t.text in (",", ";", "(", "-", "—")), default=0)
+        if comma >= 3:
+            run = run[:comma]
+    return run
 
 
 def _join(tokens: Iterable[Token]) -> str | None:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot.analysis.dates.timex import last_day
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
@@ -69,19 +71,39 @@ def normalize(text: str, published: date | None, tense: str = "present", context
         text: the expression as written.
         published: the article's date, the anchor of relative expressions (None leaves them unresolved).
         tense: 'past', 'future' or 'present', from the governing verb; picks the direction of "Tuesday".
+            'ahead' is a due point ("by January"): as 'future', and never before `published`.
         context: state shared by one article's expressions (the quarter under discussion).
     """
     context = context if context is not None else DocContext()
     s = _clean_text(text)
     if not s:
         return None
+    ahead = tense == "ahead"
+    tense = "future" if ahead else tense
     try:
         value = _resolve(s, published, tense, context)
     except (ValueError, OverflowError):  # "1,000,000 days ago" lands outside the calendar
         return None
+    if ahead and value and published is not None:
+        value = _not_before(value, s, published)
     if value and re.match(r"\d{4}\b", value) and re.search(r"\d{4}", s):
         context.seen["year"] = value[:4]  # what a later "that year" or "the following year" refers to
     return value
+
+
+RECENT_DUE_DAYS = 30
+
+
+def _not_before(value: str, s: str, published: date) -> str:
+    """A due point named without its year ("by January", "before the spring") is the next one still to come."""
+    if re.search(r"\d{4}|\b(?:last|this|next|ago)\b", s) or not re.fullmatch(r"\d{4}-(?:\d\d(?:-\d\d)?|SP|SU|FA|WI)",
+                                                                                value):
+        return value
+    end = last_day(value)
+    if end is None or (published - end).days <= RECENT_DUE_DAYS:
+        return value  # "repatriate the child by Jan. 14" in the paper of Jan. 15: news of a deadline just passed
+    shifted = f"{int(value[:4]) + 1}{value[4:]}"
+    return shifted if last_day(shifted) is not None else value
 
 
 def _clean_text(text: str) -> str:
@@ -619,6 +641,8 @@ def _season(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None
         return f"{year}-{season}" if year else None
     if dct is None:
         return f"XXXX-{season}"
+    # "last spring" is the previous year's, as TimeBank reads it; a due point ("before the spring" in November)
+    # is moved to the next one by `_not_before`.
     if word in ("last", "the past"):
         return f"{dct.year - 1}-{season}"
     if word in ("next", "the coming"):

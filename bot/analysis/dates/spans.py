@@ -35,9 +35,13 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
     context = DocContext(quarter=_first_quarter(spans, published))
     found: list[DateMention] = []
     for span in spans:
+        if _names_a_person(span):
+            continue  # "a memoir by Wednesday Martin"
         tense = verb_tense(span)
-        if _after_deadline_cue(span) and (tense != "past" or _before_infinitive(span) or _in_infinitive(span)):
-            tense = "future"  # "by Friday", "no later than March 1": the date lies ahead
+        if _after_deadline_cue(span) and (tense != "past" or _of_a_deadline(span)):
+            tense = "ahead"  # "by Friday", "no later than March 1", "extended its deadline until Tuesday"
+        elif _after_deadline_cue(span) and (_before_infinitive(span) or _in_infinitive(span)):
+            tense = "future"  # "ordered them to finish by the end of January": ahead of the order, maybe past now
         elif span.end < len(doc) and doc[span.end].tag_ == "POS":
             tense = "past"  # "Wednesday's ruling" reports what happened
         if span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") and re.fullmatch(
@@ -90,6 +94,30 @@ def _after_deadline_cue(span: Span) -> bool:
     before = [t.lower_ for t in span.doc[max(0, span.start - 2):span.start]]
     return bool(before) and (before[-1] in DEADLINE_CUES or (before[-1] in ("on", "at", "in") and len(before) > 1
                                                              and before[0] in DEADLINE_CUES))
+
+
+def _of_a_deadline(span: Span) -> bool:
+    """'extended its deadline until 9 a.m. Tuesday', 'before the Sunday deadline': the date a deadline falls on
+    lies ahead of the news about it, even when the verb is past."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in ("deadline", "deadlines"):
+        return True
+    lo = max(span.sent.start, span.start - 5)
+    return any(t.lower_ in ("deadline", "deadlines", "ultimatum") or t.lower_ in PUTTING_OFF
+               for t in doc[lo:span.start])
+
+
+# "postponed until Tuesday morning any action": what is put off is put off to a time still ahead.
+PUTTING_OFF = {"postponed", "postpones", "postpone", "delayed", "delays", "deferred", "defers", "adjourned",
+               "adjourns", "extended", "extends", "suspended"}
+
+
+def _names_a_person(span: Span) -> bool:
+    """A weekday that is a first name: 'by Wednesday Martin'."""
+    doc = span.doc
+    return (len(span) == 1 and span[0].lower_ in WEEKDAYS and span.end < len(doc)
+            and doc[span.end].pos_ == "PROPN" and doc[span.end].is_title
+            and doc[span.end].lower_ not in MONTHS and doc[span.end].lower_ not in WEEKDAYS)
 
 
 def _after_word(span: Span, word: str) -> bool:
@@ -239,6 +267,11 @@ def _pattern_spans(doc: Doc, taken: set[int]) -> list[Span]:
         if span.text.startswith("May") and not re.search(r"\d", span.text):
             continue
         spans.append(span)
+    for token in doc:  # "to $15 an hour by 2022": a bare year after a time preposition
+        if (token.i not in taken and token.i > 0 and re.fullmatch(r"(?:19|20)\d\d", token.text)
+                and doc[token.i - 1].lower_ in ("by", "before", "until", "till", "through")
+                and not (token.i + 1 < len(doc) and doc[token.i + 1].pos_ in ("NOUN", "PROPN"))):
+            spans.append(doc[token.i:token.i + 1])
     return spans
 
 
@@ -339,4 +372,6 @@ def verb_tense(span: Span) -> str:
         return "future"
     if token.tag_ == "VBG" and aux_words & {"is", "are", "am", "'s", "'re"}:
         return "future"
+    if token.tag_ in ("VBG", "VB") and not auxes and token.dep_ == "xcomp" and token.head.pos_ in ("VERB", "AUX"):
+        return verb_tense(token.doc[token.head.i:token.head.i + 1])  # "will begin withdrawing on Friday"
     return "present"
