@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 
 from bot.analysis.records import Actor, Deadline
-from bot.analysis.summary import summarize
+from bot.analysis.summary import summarize, unfit_sentence, without_dateline
 from bot.analysis.sumy_tokenizer import SpacyTokenizer, sumy_document
 
 ARTICLE = (
@@ -97,3 +97,34 @@ def test_tokenizer_splits_unknown_text_with_plain_rules():
     tokenizer = SpacyTokenizer()
     assert tokenizer.to_sentences("Talks resumed. Both sides met.") == ["Talks resumed.", "Both sides met."]
     assert tokenizer.to_words("Talks resumed in 2021, officials said.") == ["Talks", "resumed", "in", "officials", "said"]
+
+
+def test_a_dateline_is_cut_off_the_sentence_it_opens(nlp):
+    doc = nlp("DAR ES SALAAM, Tanzania (AP) _ Police arrested three men over the embassy bombing on Friday.\n" + ARTICLE)
+    sentences = summarize(doc, ACTORS, [], [], count=3)
+    assert all(not s.startswith(("DAR ES SALAAM", "(AP)")) for s in sentences)
+    assert sentences[0] == "Police arrested three men over the embassy bombing on Friday."
+
+
+def test_greetings_captions_and_broken_quotes_never_stand_in_a_summary(nlp):
+    article = ("CNN Headline News, I'm Jane Doe, and here is what is happening around the world tonight.\n"
+               "Photo: Foreign ministers from twelve countries pose in Vienna on Tuesday before the talks.\n"
+               "” the minister added, saying that Iran would honour the agreement in full.\n" + ARTICLE)
+    sentences = summarize(nlp(article), ACTORS, [], [], count=3)
+    assert len(sentences) == 3
+    assert all(unfit_sentence(s) is None for s in sentences), sentences
+    assert not any("Jane Doe" in s or s.startswith(("Photo", "”")) for s in sentences)
+
+
+def test_a_photo_pointer_is_cut_from_the_sentence(nlp):
+    doc = nlp("Josep Borrell (pictured) said Iran must hand over its inspection records within 30 days.\n" + ARTICLE)
+    assert all("(pictured)" not in s for s in summarize(doc, ACTORS, [], [], count=3))
+
+
+def test_what_makes_a_sentence_unfit_is_named() -> None:
+    assert unfit_sentence("WASHINGTON — The United States issued an ultimatum to Mexico.") == "dateline"
+    assert unfit_sentence("Good evening and welcome to the programme.") == "greeting"
+    assert unfit_sentence("Click here to read the full text of the accord.") == "caption"
+    assert unfit_sentence("He said: “We will never accept it.") == "fragment"
+    assert unfit_sentence("Washington wants the talks to resume by January.") is None
+    assert without_dateline("(CNN) -- Two rescuers survived the earthquake.") == "Two rescuers survived the earthquake."

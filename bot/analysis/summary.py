@@ -8,6 +8,7 @@ and returned whole, in article order. A first sentence that opens with a pronoun
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, cast
@@ -23,6 +24,7 @@ MIN_WORDS = 5
 DANGLING_OPENERS = {"he", "she", "they", "it", "this", "these", "those", "his", "her", "their", "its", "that",
                     "him", "them", "such", "but", "and", "also", "however", "meanwhile", "still"}
 REDUNDANCY_LIMIT = 0.55
+UNFIT_SCORE = -1e9
 # LexRank compares every pair of sentences; past the first few dozen the position prior leaves them no chance.
 MAX_UNITS = 30
 # A one-sentence gist needs the sentence that stands for the whole article, so centrality weighs more there
@@ -30,6 +32,64 @@ MAX_UNITS = 30
 # 1.5 scores 34.1 but starts to pass over a plain news lead).
 CENTRALITY_WEIGHT = 0.5
 GIST_CENTRALITY_WEIGHT = 1.0
+# What a reader never wants in a summary (issue #11): a dateline or wire credit before the first sentence, an
+# anchor's greeting, a photo caption or credit, a "Click here" line.
+DATELINE = re.compile(
+    r"^\s*(?:\((?:cnn|ap|reuters|afp)\)\s*(?:--|—|–|-|_)?\s*"
+    r"|[A-Z][A-Za-z.\-' ]{1,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*\((?:AP|Reuters|AFP|CNN|UPI|dpa)\)\s*(?:--|—|–|-|_|:)\s*"
+    r"|[A-Z][A-Z.\-' ]{2,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*(?:--|—|–|_)\s*)", re.IGNORECASE)
+_UPPER_DATELINE = re.compile(r"^\s*[A-Z][A-Z.\-' ]{2,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*(?:--|—|–|_)\s*")
+GREETING = re.compile(r"^\W*(?:good (?:morning|afternoon|evening)\b|welcome (?:back )?to\b|hello,? (?:and|i'?m)\b|"
+                      r"i'?m [\w .'-]{2,40}(?:,| and) (?:this is|welcome)|this is [\w .'-]{2,40} reporting\b|"
+                      r"[\w ]{0,20}headline news,? i'?m\b|thanks? (?:you )?for (?:joining|watching)\b)", re.IGNORECASE)
+# "(pictured)" inside a sentence is a pointer to a photo, not a caption: it is cut from the sentence.
+INLINE_PHOTO = re.compile(r"\s*\((?:pictured|pictured left|pictured right|left|right|above|below|centre|center|"
+                          r"top|bottom|file photo|inset)\)", re.IGNORECASE)
+CAPTION = re.compile(r"^\W*(?:photo|picture|image|video|credit|caption|file photo)s?\s*(?::|by\b)|"
+                     r"\b(?:getty images|reuters/|ap photo|afp photo|photo credit|click here|scroll down|"
+                     r"read more:|watch the video|sign up for)\b", re.IGNORECASE)
+
+
+def without_dateline(text: str) -> str:
+    """The sentence without a leading dateline or wire credit ('DAR ES SALAAM, Tanzania (AP) _ Police…' → 'Police…').
+    An all-capitals place needs a dash after it, so a sentence that starts with a capitalised word stays whole."""
+    match = DATELINE.match(text)
+    if match is None:
+        return text
+    if not re.search(r"\((?:cnn|ap|reuters|afp|upi|dpa)\)", match.group(0), re.IGNORECASE) and not _UPPER_DATELINE.match(
+            text):
+        return text
+    rest = text[match.end():].lstrip()
+    return rest[:1].upper() + rest[1:]  # empty when the dateline stands alone
+
+
+def shown_sentence(text: str) -> str:
+    """A chosen sentence as a reader sees it: no dateline in front, no '(pictured)' inside."""
+    return INLINE_PHOTO.sub("", without_dateline(text.strip()))
+
+
+def unfit_sentence(text: str) -> str | None:
+    """Why a sentence should not stand in a summary ('dateline', 'greeting', 'caption', 'fragment'), or None.
+
+    A fragment is a piece of a sentence: it starts in lower case after a quote mark or with a closing one, or it
+    leaves a quotation open or closes one it never opened."""
+    stripped = text.strip()
+    if not stripped:
+        return "fragment"
+    if without_dateline(stripped) != stripped:
+        return "dateline"
+    if GREETING.search(stripped):
+        return "greeting"
+    if CAPTION.search(stripped):
+        return "caption"
+    if stripped[0] in "\u201d\u2019,;:)]" or re.match(r"^['\"]\s", stripped):
+        return "fragment"
+    curly_open, curly_close = stripped.count("\u201c"), stripped.count("\u201d")
+    if curly_open != curly_close or (not curly_open and stripped.count('"') % 2):
+        return "fragment"
+    return None
+
+
 # A sumy summarizer called with a document and a picker of rated sentences (sumy has no type information).
 Summarizer = Callable[[Any, Callable[[list[Any]], list[Any]]], object]
 
@@ -60,10 +120,11 @@ def summarize(
         method: sumy's centrality, lexrank or textrank.
     """
     units = sentence_units(doc)[:MAX_UNITS]
-    if not units or count <= 0:
+    fit = [_fit(u) for u in units]
+    if not any(fit) or count <= 0:
         return []
-    if len(units) <= count:
-        return [u.text.strip() for u in units]
+    if sum(fit) <= count:
+        return [shown_sentence(u.text) for u, ok in zip(units, fit, strict=True) if ok]
     if centrality_weight is None:
         centrality_weight = GIST_CENTRALITY_WEIGHT if count == 1 else CENTRALITY_WEIGHT
     central = centrality(units, method)
@@ -71,10 +132,21 @@ def summarize(
     scores = [
         position_weight * position_prior(i, position_decay) + centrality_weight * central[i]
         + facts_weight * facts[i] + length_weight * length_prior(units[i])
+        if fit[i] else UNFIT_SCORE  # scored with the others (centrality is over the whole article), never chosen
         for i in range(len(units))
     ]
-    chosen = choose(units, scores, count)
-    return [units[i].text.strip() for i in chosen]
+    chosen = [i for i in choose(units, scores, count) if fit[i]]
+    return [shown_sentence(units[i].text) for i in chosen]
+
+
+def _fit(unit: Span) -> bool:
+    """A unit that can stand in a summary: no greeting, caption or broken quote (a dateline is cut off the sentence
+    it opens, not a reason to drop it)."""
+    problem = unfit_sentence(unit.text)
+    if problem == "dateline":
+        rest = without_dateline(unit.text.strip())
+        return len(rest.split()) >= MIN_WORDS and unfit_sentence(rest) is None
+    return problem is None
 
 
 def sentence_units(doc: Doc) -> list[Span]:

@@ -71,8 +71,10 @@ def score_corpus(what: str, split: str, nlp: Language, settings: Settings, workd
     result = _score(scorer, split, predicted)
     if what == "summaries":
         from bot.dev.evaluation.summary_baselines import baseline_files
+        from bot.dev.evaluation.summary_checks import half_margins, unfit_counts
 
-        table = {"diplobot": result["system"], "lead3": result["lead3"]}
+        table = {"diplobot": result["system"], "lead3": result["lead3"], **half_margins(scorer, split, predicted),
+                 "unfit summary sentences": unfit_counts(predicted)}
         for method, path in baseline_files(nlp, exported, workdir).items():
             table[f"sumy {method}"] = _score(scorer, split, path)["system"]
         return table
