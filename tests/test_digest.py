@@ -358,7 +358,7 @@ def test_importance_puts_stories_told_by_more_sources_and_naming_the_topic_first
 
 def test_due_labels_read_as_people_write_dates() -> None:
     assert [due_label(v) for v in ("2026-12-27", "2027-01", "2027-W05", "2027-02-30")] == [
-        "27 Dec 2026", "Jan 2027", "2027-W05", "2027-02-30"]
+        "27 Dec 2026", "Jan 2027", "the week of 1 Feb 2027", "an unclear date"]
 
 
 def test_details_hold_the_whole_summary_every_quote_every_deadline_and_every_source() -> None:

@@ -77,3 +77,10 @@ def test_a_due_point_reads_as_when_it_falls_due(due: str | None, kind: str, text
 def test_no_due_point_of_any_kind_shows_a_code(value: str, _words: str) -> None:
     for kind in ("date", "duration"):
         assert not TIMEX_CODE.search(due_words(value, kind, "")), (value, kind, due_words(value, kind, ""))
+
+
+@pytest.mark.parametrize(("value", "_words"), EVERY_KIND)
+def test_the_digest_marker_of_a_due_point_shows_no_code(value: str, _words: str) -> None:
+    from bot.slack.digest import due_label
+
+    assert not TIMEX_CODE.search(due_label(value)), due_label(value)

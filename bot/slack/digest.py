@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.analysis.dates.display import due_words
+from bot.analysis.dates.display import date_words, due_words
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Deadline, Quote
 from bot.domain.stories import Story
@@ -265,7 +265,7 @@ def due_label(due: str) -> str:
             return date.fromisoformat(due + "-01").strftime("%b %Y")
     except ValueError:
         pass
-    return due
+    return date_words(due)  # "spring 2027", "the week of 4 May 1998": never the TIMEX code
 
 
 def _first_deadline(story: Story) -> Deadline | None:
