@@ -524,7 +524,7 @@ def test_entity_expansion_and_external_entities_are_not_followed(encoding: str, 
     started = time.monotonic()
     report = poll_next_to_healthy(sqlite_db, settings, hostile, url, caplog)
     # Expanded, these 1 kB cost expat about 6 s of CPU on every poll (a million text callbacks).
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3  # half the expanded cost: room for a loaded machine
     assert len(outcome_of(report, url).new_articles) == 2
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\0"
     for article in outcome_of(report, url).new_articles:
