@@ -35,11 +35,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.dev.evaluation.labelled_sets import labelled_set_path
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
-LABELLED_SET = Path(__file__).resolve().parents[3] / "eval" / "deadlines.jsonl"
-REAL_SET = Path(__file__).resolve().parents[3] / "eval" / "deadlines_real.jsonl"
+LABELLED_SET = labelled_set_path("deadlines.jsonl")
+REAL_SET = labelled_set_path("deadlines_real.jsonl")
 FOLDS = 5
 CHECK_FOLD = 4
 FUNCTION_WORDS = {"to", "of", "by", "the", "a", "an", "and", "or", "that", "which", "in", "on", "for", "with", "be",

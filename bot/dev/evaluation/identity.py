@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from bot.dev.evaluation.labelled_sets import labelled_set_path
+
 if TYPE_CHECKING:
     from rich.console import Console
     from spacy.language import Language
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 REPO = Path(__file__).resolve().parents[3]
-LABELLED_SET = REPO / "eval" / "identity.jsonl"
+LABELLED_SET = labelled_set_path("identity.jsonl")
 RESERVED_SPLITS = frozenset({"test"})
 MIN_OVERLAP = 0.3
 ASK_TIMEOUT_SECONDS = 300

@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot.config import Settings
+from bot.dev.evaluation.labelled_sets import missing_labelled_set
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 REPO = Path(__file__).resolve().parents[3]
+LABELLED_SETS = {"deadlines": "deadlines.jsonl", "stories": "stories.jsonl", "identity": "identity.jsonl"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,11 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
     status = 0
     with tempfile.TemporaryDirectory() as tmp:
         for name in wanted:
+            problem = missing_labelled_set(LABELLED_SETS[name]) if name in LABELLED_SETS else None
+            if problem:
+                console.print(f"[red]{name}: {escape(problem)}[/]", soft_wrap=True)
+                status = max(status, 2)
+                continue
             if name == "deadlines":
                 from bot.dev.evaluation.deadlines import evaluate_labelled_set, evaluate_real_set
 

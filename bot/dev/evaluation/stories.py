@@ -17,6 +17,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.dev.evaluation.labelled_sets import labelled_set_path
 from bot.domain.grouping import DEFAULT_RULES, ArticleFacts, Rules, group
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
 
-LABELLED_SET = Path(__file__).resolve().parents[3] / "eval" / "stories.jsonl"
+LABELLED_SET = labelled_set_path("stories.jsonl")
 
 
 @dataclass(frozen=True)
