@@ -87,3 +87,38 @@ def test_private_feed_url_is_refused_outside_the_demo(db: Database, settings) ->
     problems = add_feeds(db, strict, ["http://127.0.0.1:9/feed.xml"], NOW)
     assert problems and "127.0.0.1" in problems[0]
     assert list_feeds(db) == []
+
+
+def test_a_feed_another_process_adds_meanwhile_is_added_once(db: Database, settings) -> None:
+    """Two processes adding the same URL: the second waits on the first's insert and then shares its feed."""
+    import threading
+
+    import pytest
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks between connections are PostgreSQL's; SQLite has one writer")
+    url = "http://127.0.0.1/wire.xml"
+    problems: list[object] = []
+    with db.engine.connect() as other_process:
+        other_process.execute(text("INSERT INTO feeds (url, created_at, next_poll_at, consecutive_failures, retired) "
+                                   "VALUES (:url, :now, :now, 0, false)"), {"url": url, "now": NOW})
+
+        def add() -> None:
+            try:
+                problems.extend(add_feeds(db, settings, [url], NOW))
+            except Exception as exc:  # noqa: BLE001  # the failure this test is about
+                problems.append(exc)
+
+        adding = threading.Thread(target=add)
+        adding.start()
+        # Until our insert waits on the other process's uncommitted row (a lock wait, not a fixed delay).
+        while adding.is_alive() and other_process.execute(text("SELECT pg_stat_clear_snapshot()")) and not \
+                other_process.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()")).scalar():
+            adding.join(0.01)
+        other_process.commit()
+    adding.join()
+    assert problems == []
+    assert [feed.url for feed in list_feeds(db)] == [url]

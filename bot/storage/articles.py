@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain.articles import Entry
@@ -84,12 +85,14 @@ def add_feed(db: Database, url: str, *, now: datetime, added_by: str | None = No
     """Add a feed to poll now; adding a known URL returns it (and brings a removed feed back)."""
     url = url.strip()
     with db.session() as session:
-        row = session.scalar(select(FeedRow).where(FeedRow.url == url))
-        if row is None:
-            row = FeedRow(url=url, added_by=added_by, created_at=_utc(now), next_poll_at=_utc(now),
-                          consecutive_failures=0, retired=False)
-            session.add(row)
-        elif row.retired:
+        # Insert-or-ignore, not check-then-insert: another process adding the same URL meanwhile is not an error.
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        added = session.scalar(insert(FeedRow).values(
+            url=url, added_by=added_by, created_at=_utc(now), next_poll_at=_utc(now), consecutive_failures=0,
+            retired=False,
+        ).on_conflict_do_nothing(index_elements=["url"]).returning(FeedRow.id))
+        row = session.scalars(select(FeedRow).where(FeedRow.url == url)).one()
+        if added is None and row.retired:
             row.retired = False
             row.consecutive_failures = 0
             row.last_error = None
