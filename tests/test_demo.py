@@ -1,12 +1,15 @@
 """`diplobot demo` from a user's point of view: the first run posts the stories, the second posts nothing."""
 
 import socket
+from datetime import UTC, datetime
 
 from rich.console import Console
 
-from bot.dev.demo import DEMO_CHANNEL, DEMO_TEAM, demo_articles, run_demo
+from bot.dev.demo import DEMO_CHANNEL, DEMO_TEAM, demo_articles, demo_digest, message_panel, run_demo
+from bot.slack.blocks import limit_problems
 from bot.storage import Database
 from bot.storage.delivery import outbox_items
+from bot.storage.stories import load_stories
 
 
 def free_port() -> int:
@@ -17,7 +20,8 @@ def free_port() -> int:
 
 def test_demo_posts_every_story_once_and_the_second_run_gets_304(settings, nlp) -> None:
     settings = settings.model_copy(update={"demo_port": free_port(), "allow_private_feeds": False})
-    first = Console(record=True, width=120)
+    # 80 columns: what rich uses when the output is not a terminal (a pipe, a file, CI).
+    first = Console(record=True, width=80)
     assert run_demo(settings, lambda: nlp, first) == 0
     first_text = first.export_text()
     assert "new article(s)" in first_text and "posted" in first_text and "#demo digest" in first_text
@@ -25,13 +29,19 @@ def test_demo_posts_every_story_once_and_the_second_run_gets_304(settings, nlp) 
     panel = first_text[first_text.index("message 1 to #demo"):first_text.index("posted ")].splitlines()
     assert "message 2 to #demo" not in first_text
     assert len(panel) <= 45
-    assert 0 < sum(line.count("[ Details ]") for line in panel) <= 10
-    assert any("[ Show more (" in line for line in panel)
+    assert sum(line.count("[ Details ]") for line in panel) == 10
+    assert any("[ Show more (8) ]" in line for line in panel)
 
     db = Database.connect(settings.database_url)
     sent = outbox_items(db, team_id=DEMO_TEAM, channel_id=DEMO_CHANNEL, states=["sent"])
-    assert len(sent) >= 12
+    assert len(sent) == 18
     assert len({item.story_id for item in sent}) == len(sent)
+    # The same digest in a wide terminal is no longer.
+    digest = demo_digest(load_stories(db, story_ids=[item.story_id for item in sent]), datetime.now(UTC))
+    assert len(digest.blocks) <= 50 and limit_problems(digest) == []
+    wide = Console(record=True, width=120)
+    wide.print(message_panel(digest))
+    assert len(wide.export_text().splitlines()) <= 45
 
     second = Console(record=True, width=120)
     assert run_demo(settings, lambda: nlp, second) == 0

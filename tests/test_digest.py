@@ -334,8 +334,11 @@ def test_an_entry_has_headline_gist_details_and_a_context_line_of_markers() -> N
     assert section_block["accessory"] == {"type": "button", "text": {"type": "plain_text", "text": "Details"},
                                           "action_id": "story_details:1", "value": "1"}
     markers = [e["text"] for e in context_block["elements"]]
-    assert markers == ["2 sources", "North Korea, Heather Nauert, United Nations", ":alarm_clock: Jan 2027",
-                       ":speech_balloon: 2 quotes"]
+    # The third actor would take the names past 40 characters and the line past one line: it waits for Details.
+    assert markers == ["2 sources", "North Korea, Heather Nauert", ":alarm_clock: Jan 2027", ":speech_balloon: 2"]
+    short_names = talks_story(actors=[Actor("Iran", "country", 3), Actor("Oman", "country", 2),
+                                      Actor("IAEA", "organization", 1)])
+    assert [e["text"] for e in compact_entry(short_names)[1]["elements"]][1] == "Iran, Oman, IAEA"
 
 
 def test_the_gist_drops_the_dateline_and_is_cut_between_words_never_inside_a_link_or_entity() -> None:

@@ -40,3 +40,24 @@ def test_unknown_blocks_are_skipped_and_follow_ups_are_shown() -> None:
     first.followups = [SlackMessage(text="part two", blocks=[section("part two")]), SlackMessage(text="just text")]
     text = shown(render_answer(first))
     assert "part one" in text and "part two" in text and "just text" in text
+
+
+def test_a_button_sits_beside_the_first_line_when_it_fits_and_is_never_broken() -> None:
+    short = section("*Short headline*\n" + "a gist that goes on " * 6, accessory=button("Details", "d", "1"))
+    lines = narrow(render_blocks([short])).splitlines()
+    assert lines[0].startswith("Short headline") and lines[0].rstrip().endswith("[ Details ]")
+    long_headline = section("*" + "headline words " * 5 + "*\n" + "gist " * 12, accessory=button("Details", "d", "1"))
+    lines = narrow(render_blocks([long_headline])).splitlines()
+    assert "[ Details ]" not in lines[0] and sum(line.count("[ Details ]") for line in lines) == 1
+    assert all(line.count("[") == line.count("]") for line in lines)
+
+
+def test_a_header_opening_a_message_has_no_blank_line_before_it() -> None:
+    lines = shown(render_blocks([header("Digest — 2 stories"), section("one"), header("Later")])).splitlines()
+    assert lines[0] == "Digest — 2 stories" and lines[2] == "" and lines[3] == "Later"
+
+
+def narrow(renderable) -> str:
+    console = Console(width=60, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()

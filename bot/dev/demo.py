@@ -6,7 +6,7 @@ to every story, and "posts" through the same outbox as Slack: a second run gets 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from rich.console import Console
@@ -22,7 +22,9 @@ from bot.dev.demo_server import DemoPortInUse, demo_feed_files, serve_demo_feeds
 from bot.dev.terminal import render_blocks
 from bot.domain.articles import Entry
 from bot.domain.schedule import ASAP
+from bot.domain.stories import Story
 from bot.feeds.parse import parse_feed
+from bot.slack.blocks import SlackMessage
 from bot.slack.digest import by_importance, compact_digest
 from bot.storage import Database
 from bot.storage.delivery import claim_due, ensure_channel, interrupted, mark_sent
@@ -56,6 +58,17 @@ def _poll_table(report: CycleReport) -> Table:
     return table
 
 
+def demo_digest(stories: Sequence[Story], now: datetime) -> SlackMessage:
+    """The compact digest every channel gets by default: one message, details and later pages on buttons."""
+    return compact_digest(by_importance(stories), title=f"#demo digest, {now:%d %b %Y}")
+
+
+def message_panel(message: SlackMessage, number: int = 1) -> Panel:
+    """A message to #demo as the terminal shows it: its blocks in a titled box."""
+    return Panel(render_blocks(message.blocks), title=f"message {number} to #demo", title_align="left",
+                 border_style="blue")
+
+
 def deliver_to_terminal(db: Database, console: Console, now: datetime) -> int:
     """Post the demo channel's due outbox rows to the terminal; returns how many stories were shown."""
     items = interrupted(db, team_id=DEMO_TEAM, channel_id=DEMO_CHANNEL)
@@ -63,10 +76,7 @@ def deliver_to_terminal(db: Database, console: Console, now: datetime) -> int:
     if not items:
         return 0
     stories = load_stories(db, story_ids=[item.story_id for item in items])
-    # The compact layout every channel gets by default: one message, details and later pages on buttons.
-    message = compact_digest(by_importance(stories), title=f"#demo digest, {now:%d %b %Y}")
-    console.print(Panel(render_blocks(message.blocks), title="message 1 to #demo", title_align="left",
-                        border_style="blue"))
+    console.print(message_panel(demo_digest(stories, now)))
     for item in items:
         mark_sent(db, item.id, f"terminal-{item.id}", now=now)
     return len(stories)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.style import Style
@@ -108,18 +108,40 @@ def _element(element: dict[str, Any]) -> Text:
     return Text(f"[{kind}]", style="dim")
 
 
-def _block(block: dict[str, Any]) -> RenderableType | None:
+class _Beside:
+    """A section's text with its accessory (a button): at the right of the first line, where Slack shows it, when
+    that line has room; else at the end of the text's last line when that has room; else on a line of its own.
+    A button is never broken across lines."""
+
+    def __init__(self, text: Text, accessory: Text) -> None:
+        self.text = text
+        self.accessory = accessory
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        lines = list(self.text.wrap(console, width))
+        button = self.accessory.cell_len
+        if lines and width - lines[0].cell_len - button >= 2:
+            lines[0] = lines[0] + Text(" " * (width - lines[0].cell_len - button)) + self.accessory
+        elif lines and width - lines[-1].cell_len - button >= 2:
+            lines[-1] = lines[-1] + Text("  ") + self.accessory
+        else:
+            lines.append(self.accessory.copy())
+        yield Text("\n").join(lines)
+
+
+def _block(block: dict[str, Any], *, first: bool = False) -> RenderableType | None:
     kind = block.get("type")
     if kind == "header":
-        return Text.assemble("\n", _text_object(block.get("text"), "bold underline"))
+        # A blank line sets a header apart from what comes before it; at the top of a message nothing does.
+        heading = _text_object(block.get("text"), "bold underline")
+        return heading if first else Text.assemble("\n", heading)
     if kind == "divider":
         return Rule(style="dim")
     if kind == "section":
         parts: list[RenderableType] = []
         text = _text_object(block.get("text"))
-        if block.get("accessory"):
-            text = text + Text("  ") + _element(block["accessory"])
-        parts.append(text)
+        parts.append(_Beside(text, _element(block["accessory"])) if block.get("accessory") else text)
         for field in block.get("fields", []):
             parts.append(Padding(_text_object(field), (0, 0, 0, 2)))
         return Group(*parts)
@@ -136,7 +158,8 @@ def _block(block: dict[str, Any]) -> RenderableType | None:
 
 def render_blocks(blocks: Iterable[dict[str, Any]]) -> RenderableType:
     """A rich renderable for a list of Block Kit blocks (unknown block types are skipped)."""
-    rendered = [r for r in (_block(b) for b in blocks if isinstance(b, dict)) if r is not None]
+    shown = [b for b in blocks if isinstance(b, dict)]
+    rendered = [r for r in (_block(b, first=n == 0) for n, b in enumerate(shown)) if r is not None]
     return Group(*rendered)
 
 

@@ -41,10 +41,12 @@ QUOTE_CHARS = 600
 SUMMARY_SENTENCES = 3
 MAX_DEADLINES = 3
 MAX_SOURCES = 5
-# The compact layout: one line of gist per story, at most this many stories before "Show more".
-GIST_CHARS = 200
+# The compact layout: a gist of about one line on a desktop (two on a phone), at most this many stories before
+# "Show more", and a context line of markers that stays one line: at most three actors in about 40 characters.
+GIST_CHARS = 120
 HEADLINE_CHARS = 150
 COMPACT_ACTORS = 3
+COMPACT_ACTOR_CHARS = 40
 PAGE_STORIES = 10
 DETAILS_ACTION = "story_details"
 PAGE_ACTION = "digest_page"
@@ -277,10 +279,15 @@ def _first_deadline(story: Story) -> Deadline | None:
 
 
 def markers(story: Story) -> list[str]:
-    """The context line of a compact entry: sources, up to three key actors, a deadline and the quotes."""
+    """The context line of a compact entry: sources, up to three key actors, the first deadline's date and the
+    number of quotes (":speech_balloon: 3"; the Details view has them)."""
     count = max(len(story.sources), 1)
     found = [f"{count} source{'s' if count != 1 else ''}"]
-    names = [name for actor in key_actors(story, COMPACT_ACTORS) if (name := escape_within(actor.name, 60)).strip()]
+    names: list[str] = []
+    for actor in key_actors(story, COMPACT_ACTORS):
+        name = escape_within(actor.name, COMPACT_ACTOR_CHARS)
+        if name.strip() and (not names or len(", ".join([*names, name])) <= COMPACT_ACTOR_CHARS):
+            names.append(name)
     if names:
         found.append(", ".join(names))
     deadline = _first_deadline(story)
@@ -289,7 +296,7 @@ def markers(story: Story) -> list[str]:
         found.append(f":alarm_clock: {when}")
     quotes = len(_visible_quotes(story))
     if quotes:
-        found.append(f":speech_balloon: {quotes} quote{'s' if quotes != 1 else ''}")
+        found.append(f":speech_balloon: {quotes}")
     return found
 
 
