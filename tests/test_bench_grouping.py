@@ -1,5 +1,7 @@
 """`diplobot bench grouping`: a generated stream goes through the grouping step and the table names each mark."""
 
+import tempfile
+
 from rich.console import Console
 
 from bot.dev.bench_grouping import generated_stream, run_grouping_bench
@@ -18,3 +20,10 @@ def test_the_bench_reports_the_time_per_article_at_each_mark(tmp_path) -> None:
     assert run_grouping_bench(60, 30, [30, 60], f"sqlite:///{tmp_path / 'bench.db'}", console) == 0
     report = console.export_text()
     assert "60 articles" in report and "│              30 │" in report and "│              60 │" in report
+    assert "CPU ms / article" in report
+
+
+def test_the_bench_removes_its_temporary_database(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert run_grouping_bench(20, 30, [20], None, Console(record=True, width=120)) == 0
+    assert list(tmp_path.iterdir()) == []

@@ -123,6 +123,24 @@ def test_the_index_offers_only_stories_sharing_a_rare_word_or_a_mark() -> None:
     assert choose_story(retold, [new_state(7, NEWS[3])], stats) == 7
 
 
+def test_the_index_forgets_only_stories_silent_since_before_the_moment_and_offers_them_no_more() -> None:
+    index = StoryIndex()
+    grain = facts("grain", 0, "Grain corridor extended", GRAIN_WIRE, ["Ukraine", "Turkey", "Odesa"], "wire")
+    index.join("grain", grain)
+    index.join("stockholm", NEWS[0])
+    late_update = facts("update", 30, "Grain corridor extended (updated)", GRAIN_WIRE, ["Ukraine", "Turkey"], "wire")
+    index.join("grain", late_update)  # the grain story kept receiving articles
+    assert index.oldest() == NEWS[0].published
+    index.forget_before(T0 + timedelta(hours=20))
+    assert set(index.stories) == {"grain"}
+    assert index.oldest() == late_update.published
+    retold = facts("retold", 31, "Stockholm talks resume", STOCKHOLM_WIRE, ["Yemen"], "ledger")
+    stats = TermStats(60, {}).counting(retold)
+    assert "stockholm" not in {s.story_id for s in index.candidates(retold, lambda term: stats.idf(term, 20))}
+    index.forget_before(T0 + timedelta(hours=40))
+    assert len(index) == 0 and index.oldest() is None
+
+
 def test_pair_scores_count_pairs_within_stories() -> None:
     gold = {"a": "e1", "b": "e1", "c": "e1", "d": "e2", "e": "e2"}
     scores = pair_scores([["a", "b"], ["c"], ["d", "e"]], gold)

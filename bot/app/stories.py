@@ -78,7 +78,8 @@ class OpenStories:
         if self._newest is None or published > self._newest:
             self._newest = published
             horizon = published - 2 * self.rules.window
-            if len(self.index) and min(s.last for s in self.index.stories.values()) < horizon:
+            oldest = self.index.oldest()
+            if oldest is not None and oldest < horizon:
                 self.index.forget_before(horizon)
                 self._loaded_from = max(self._loaded_from or horizon, horizon)
 

@@ -25,6 +25,7 @@ never with their articles one by one.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -380,12 +381,19 @@ class StoryIndex:
     An article is compared with the stories that share one of its `Rules.candidate_terms` heaviest words or
     one of its marks, and whose articles are within the window of it; so the cost of an article depends on how
     many stories tell something like it, not on how many articles are stored.
+
+    Forgetting is as cheap as adding: an expiry heap orders the stories by their latest article, and a forgotten
+    story leaves only the postings it had, never a rebuild of the index.
     """
 
     def __init__(self, rules: Rules = DEFAULT_RULES) -> None:
         self.rules = rules
         self.stories: dict[Hashable, StoryState] = {}
         self._postings: dict[str, set[Hashable]] = {}
+        self._posted: dict[Hashable, set[str]] = {}  # the postings each story is in
+        # (latest article, insertion number, story) per put; an entry is stale once the story moved on.
+        self._expiry: list[tuple[datetime, int, Hashable]] = []
+        self._puts = 0
         # Each story's TF-IDF centroid under the frequencies of when it was computed: the frequencies of the
         # words of an event change little while it is open, and recomputing costs more than the drift.
         self._vectors: dict[Hashable, dict[str, float]] = {}
@@ -398,26 +406,43 @@ class StoryIndex:
         old = self.stories.get(state.story_id)
         self.stories[state.story_id] = state
         self._vectors.pop(state.story_id, None)
-        keys = set(state.terms) | {MARK_PREFIX + m for m in state.marks}
-        if old is not None:
-            keys -= set(old.terms) | {MARK_PREFIX + m for m in old.marks}
-        for key in keys:
-            self._postings.setdefault(key, set()).add(state.story_id)
+        posted = self._posted.setdefault(state.story_id, set())
+        for key in [*state.terms, *(MARK_PREFIX + m for m in state.marks)]:
+            if key not in posted:
+                posted.add(key)
+                self._postings.setdefault(key, set()).add(state.story_id)
+        if old is None or old.last != state.last:
+            self._puts += 1
+            heapq.heappush(self._expiry, (state.last, self._puts, state.story_id))
+
+    def oldest(self) -> datetime | None:
+        """The latest article time of the story that fell silent first (None when the index is empty)."""
+        self._drop_stale()
+        return self._expiry[0][0] if self._expiry else None
+
+    def _drop_stale(self) -> None:
+        while self._expiry:
+            last, _, story_id = self._expiry[0]
+            story = self.stories.get(story_id)
+            if story is not None and story.last == last:
+                return
+            heapq.heappop(self._expiry)
 
     def forget_before(self, moment: datetime) -> None:
         """Drop the stories whose latest article is older than `moment` (they can no longer be joined)."""
-        gone = {sid for sid, s in self.stories.items() if s.last < moment}
-        if not gone:
-            return
-        for sid in gone:
-            del self.stories[sid]
-            self._vectors.pop(sid, None)
-        for key in list(self._postings):
-            kept = self._postings[key] - gone
-            if kept:
-                self._postings[key] = kept
-            else:
-                del self._postings[key]
+        while True:
+            self._drop_stale()
+            if not self._expiry or self._expiry[0][0] >= moment:
+                return
+            _, _, story_id = heapq.heappop(self._expiry)
+            del self.stories[story_id]
+            self._vectors.pop(story_id, None)
+            for key in self._posted.pop(story_id, ()):
+                holders = self._postings.get(key)
+                if holders is not None:
+                    holders.discard(story_id)
+                    if not holders:
+                        del self._postings[key]
 
     def candidates(self, article: ArticleFacts, idf: Callable[[str], float]) -> list[StoryState]:
         """The stories within the window that share a heavy word or a mark with `article`."""
