@@ -3,14 +3,14 @@ and PostgreSQL."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select, update
 
 from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
 from bot.app.stories import OpenStories, store_analysis
 from bot.domain.articles import Entry, content_hash
 from bot.storage import Database
 from bot.storage.articles import add_feed, article_for_entry, record_poll_success
-from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow, TermDocumentsRow
+from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow, StoryRow, TermDocumentsRow
 from bot.storage.stories import load_stories, record_analysis_failure, unique_quotes
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -253,3 +253,20 @@ def test_the_same_text_from_two_feeds_is_one_article_with_two_sources(db: Databa
                                                         ("Paper", f"https://outlet{feeds[1].id}.example/trip")]
     assert story.quote_sources == [["Wire", "Paper"]]
     assert article_for_entry(db, feeds[1].id, copied[1].guid) == article_for_entry(db, feeds[0].id, copied[0].guid)
+
+
+def test_a_story_stored_before_grouping_states_were_kept_is_joined_after_the_upgrade(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    analysis = report_analysis("We made real progress", "Mike Pompeo", "before the end of the year", "S.")
+    first = store_analysis(db, add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, sunday),
+                           analysis, NOW)
+    with db.session() as session:  # as migration 0009 leaves a story stored before it
+        session.execute(update(StoryRow).values(grouping_state=null(), last_published_at=None))
+    retold = add_report(db, "ledger", "l1", "Pompeo and Kim agree talks", TRIP_RETOLD, sunday + timedelta(hours=3))
+    assert store_analysis(db, retold, analysis, NOW, stories=OpenStories(db)) == first
+    [story] = load_stories(db)
+    assert [s.name for s in story.sources] == ["Meridian", "Ledger"]
+    with db.session() as session:
+        row = session.get_one(StoryRow, first)
+        assert row.grouping_state is not None and row.grouping_state["articles"] == 2
+        assert row.last_published_at is not None

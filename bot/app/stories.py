@@ -8,6 +8,7 @@ re-reading of the stories' articles.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,12 +25,15 @@ from bot.domain.grouping import (
     document_terms,
     new_state,
 )
-from bot.domain.stories import LeadCandidate, StoryChoice
+from bot.domain.stories import LeadCandidate, StoryChoice, StoryState
 from bot.storage import Database
 from bot.storage.articles import get_articles
 from bot.storage.stories import (
+    StoredTelling,
     open_story_states,
     save_article_analysis,
+    save_story_states,
+    stateless_story_tellings,
     story_lead_candidates,
     term_documents,
 )
@@ -56,6 +60,7 @@ class OpenStories:
         since = published - self.rules.window
         if self._loaded_from is not None and since >= self._loaded_from:
             return
+        backfill_story_states(self.db, since, self._loaded_from, self.rules)
         states = open_story_states(self.db, since, before=self._loaded_from)
         self._loaded_from = since
         fresh = [s for s in states if s.story_id not in self.index.stories]
@@ -105,6 +110,32 @@ class OpenStories:
         """Record that the article of `choice` was saved in `story_id`."""
         if choice.state is not None:
             self.index.put(replace(choice.state, story_id=story_id))
+
+
+def state_of_tellings(story_id: int, tellings: Sequence[StoredTelling], rules: Rules = DEFAULT_RULES
+                      ) -> StoryState | None:
+    """A story's grouping state rebuilt from its analysed articles (None when it has none)."""
+    state: StoryState | None = None
+    for telling in sorted(tellings, key=lambda t: t.published):
+        facts = article_facts(telling.article_id, telling.title, telling.text, telling.published, telling.analysis,
+                              telling.feed_id)
+        state = new_state(story_id, facts) if state is None else adding(state, facts, rules.story_terms)
+    return state
+
+
+def backfill_story_states(db: Database, since: datetime, before: datetime | None = None,
+                          rules: Rules = DEFAULT_RULES) -> int:
+    """Give the stories stored without a grouping state (before it was kept on the story) that have an article
+    published in [`since`, `before`) their state, rebuilt from their articles, so that new articles can join
+    them; returns how many were given one. Their articles' words are already in the document frequencies."""
+    states = {}
+    for story_id, tellings in stateless_story_tellings(db, since, before).items():
+        state = state_of_tellings(story_id, tellings, rules)
+        if state is not None:
+            states[story_id] = state
+    if states:
+        save_story_states(db, states)
+    return len(states)
 
 
 def article_facts(article_id: int, title: str, text: str, published: datetime, analysis: Analysis,

@@ -112,7 +112,7 @@ def _bench(articles: int, per_hour: float, marks: Sequence[int], database_url: s
             cpu.append(time.process_time() - started_cpu)
             stories.add(story)
     finally:
-        db.engine.dispose()
+        db.dispose()
     table = Table(title=f"grouping step: {articles} articles, {per_hour:g} an hour "
                         f"(~{48 * per_hour:.0f} in the 48 h window), {len(stories)} stories")
     # CPU time beside the wall clock: on a shared machine the wall clock also counts other processes' turns.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar, cast
 
@@ -19,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.analysis.dates.timex import last_day
-from bot.analysis.records import Actor, Analysis, Deadline, Quote
+from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
 from bot.domain.stories import LeadCandidate, Story, StoryChoice, StorySource, StoryState
 from bot.storage import Database
 from bot.storage import as_utc as _utc
@@ -193,6 +194,59 @@ def open_story_states(db: Database, since: datetime, before: datetime | None = N
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # a state this version cannot read: the story is simply not offered to new articles
     return states
+
+
+@dataclass(frozen=True)
+class StoredTelling:
+    """An analysed article of a story, with what grouping reads of its analysis (actors, dates)."""
+
+    article_id: int
+    feed_id: int
+    title: str
+    text: str
+    published: datetime
+    analysis: Analysis
+
+
+def stateless_story_tellings(db: Database, since: datetime, before: datetime | None = None
+                             ) -> dict[int, list[StoredTelling]]:
+    """The analysed articles of the stories that have no grouping state (stored before the state was kept on the
+    story) and an article published at or after `since` (and before `before` when given), by story, oldest
+    first: what their state is rebuilt from, so that new articles can join them."""
+    window = (select(ArticleRow.story_id).join(StoryRow, StoryRow.id == ArticleRow.story_id)
+              .where(StoryRow.grouping_state.is_(None), ArticleRow.published_at >= _utc(since)))
+    if before is not None:
+        window = window.where(ArticleRow.published_at < _utc(before))
+    found: dict[int, list[StoredTelling]] = defaultdict(list)
+    with db.session() as session:
+        story_ids = sorted({i for i in session.scalars(window.distinct()) if i is not None})
+        for chunk in _chunks(story_ids):
+            rows = list(session.scalars(
+                select(ArticleRow).where(ArticleRow.story_id.in_(chunk), ArticleRow.analyzed_at.is_not(None),
+                                         ArticleRow.analysis_error.is_(None))
+                .order_by(ArticleRow.published_at, ArticleRow.id)))
+            ids = [row.id for row in rows]
+            actors = _by_article(session, ActorRow, ids)
+            dates: dict[int, list[DateMention]] = defaultdict(list)
+            for inner in _chunks(ids):
+                for mention in session.scalars(select(DateMentionRow).where(DateMentionRow.article_id.in_(inner))
+                                               .order_by(DateMentionRow.id)):
+                    dates[mention.article_id].append(DateMention(mention.text, mention.start, mention.end,
+                                                                 mention.value))
+            for row in rows:
+                assert row.story_id is not None
+                analysis = Analysis(actors=[Actor(a.name, a.kind, a.mentions, list(a.aliases or []), a.role)
+                                            for a in actors[row.id]], dates=dates[row.id])
+                found[row.story_id].append(StoredTelling(row.id, row.feed_id, row.title, row.text or "",
+                                                         _utc(row.published_at), analysis))
+    return dict(found)
+
+
+def save_story_states(db: Database, states: Mapping[int, StoryState]) -> None:
+    """Keep these grouping states on their stories (rebuilt for stories stored without one)."""
+    with db.session() as session:
+        for story_id, state in states.items():
+            _save_state(session, story_id, state)
 
 
 def story_lead_candidates(db: Database, story_id: int) -> list[LeadCandidate]:
