@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,6 +183,13 @@ ROLES = (("President", 3), ("Prime Minister", 3), ("Foreign Minister", 6), ("Sec
          ("spokeswoman", 5), ("spokesman", 5), ("Ambassador", 6), ("King", 1), ("Senator", 6),
          ("Defence Minister", 4), ("Director", 4), ("envoy", 4), (None, 51))
 QUERY_KINDS = ("exact", "surname", "title + name", "typo", "absent")
+DEADLINE_ACTIONS = ("set up the payment channel", "withdraw its troops from the border", "answer the inspectors",
+                    "sign the trade agreement", "lift the sanctions", "hold new elections", "release the detained "
+                    "sailors", "submit a reform plan", "reopen the embassy", "hand over the enrichment data",
+                    "agree a ceasefire line", "repay the bridging loan", "ratify the treaty", "name a negotiator")
+DEADLINE_QUERY_KINDS = ("all", "all, upcoming", "frequent topic", "frequent topic, upcoming", "rare topic",
+                        "rare topic, overdue", "absent topic", "absent topic, upcoming")
+DEADLINES_TODAY = date(2021, 7, 1)  # the bench's "today": articles run from 2020 to 2022
 WORDS = ("talks will continue we are ready to negotiate the agreement must be respected our position has not "
          "changed sanctions will stay there is progress we reject the proposal the ceasefire holds").split()
 
@@ -237,7 +245,8 @@ def _bulk(connection: Connection, table: str, columns: Sequence[str], rows: list
 def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, seed: int = 7,
                           echo: Callable[[str], object] = print) -> list[SyntheticPerson]:
     """Fill a migrated, empty database with `quotes` quotes shaped like the product's: five to an article,
-    Zipf-distributed speakers over `people` invented names, 20% unattributed, 3% named by surname only.
+    Zipf-distributed speakers over `people` invented names, 20% unattributed, 3% named by surname only; one or
+    two countries named per article (the first few far more often) and one deadline per article on average.
 
     Speakers are linked by the product's rules (`bot.domain.people.Directory`, as when an analysis is saved) and
     written with `bot.storage.people.insert_people`; articles, actors and quotes are bulk-inserted in their shape.
@@ -262,6 +271,9 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
     def stamp(moment: datetime) -> datetime | str:  # what the driver stores for a DateTime(timezone=True)
         return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
 
+    def day(value: date) -> date | str:  # and for a Date
+        return value.isoformat() if sqlite else value
+
     directory = Directory()
     tallies: dict[int, Tally] = {}
     cache: dict[Speaker, Person] = {}
@@ -285,6 +297,7 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
         article = min(q // 5, articles - 1)
         tallies.setdefault(linked.id, Tally()).add(start + timedelta(minutes=int(minutes[article])), article + 1)
     roles = {p.name: p.role for p in cast} | {p.surname: p.role for p in cast}
+    countries = synthetic_countries()
     echo(f"  {len(directory.people):,} people linked ({time.perf_counter() - started:.0f} s)")
     feed_rows = [(i + 1, f"http://feeds.example/{i + 1}.xml", f"Wire {i + 1}", 0, False, stamp(start))
                  for i in range(1000)]
@@ -292,6 +305,9 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
     story_rows: list[tuple[Any, ...]] = []
     actor_rows: list[tuple[Any, ...]] = []
     quote_rows: list[tuple[Any, ...]] = []
+    deadline_rows: list[tuple[Any, ...]] = []
+    pick = random.Random(seed)
+    country_weights = [1 / (rank + 1) ** 1.1 for rank in range(len(countries))]
     with db.engine.begin() as connection:
         _bulk(connection, "feeds", ("id", "url", "title", "consecutive_failures", "retired", "created_at"), feed_rows)
         # People first (quotes point at them), their newest article once the articles are there.
@@ -308,7 +324,9 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
             _bulk(connection, "quotes", ("article_id", "text", "start", '"end"' if not sqlite else "end", "direct",
                                          "speaker", "speaker_text", "cue", "speaker_id", "published_at"),
                   quote_rows)
-            for rows in (story_rows, article_rows, actor_rows, quote_rows):
+            _bulk(connection, "deadlines", DEADLINE_COLUMNS if not sqlite
+                  else tuple(c.strip('"') for c in DEADLINE_COLUMNS), deadline_rows)
+            for rows in (story_rows, article_rows, actor_rows, quote_rows, deadline_rows):
                 rows.clear()
 
         for a in range(articles):
@@ -328,6 +346,10 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
                 words = " ".join(WORDS[(q * k) % len(WORDS)] for k in (3, 5, 11, 13))
                 quote_rows.append((article_id, words, (q % 5) * 60, (q % 5) * 60 + len(words), True, name, name,
                                    "said", person_id, published))
+            named = sorted(set(pick.choices(countries, country_weights, k=pick.choice((1, 1, 2)))))
+            actor_rows.extend((article_id, country, "country", 1, "[]", None) for country in named)
+            deadline_rows.extend(synthetic_deadlines(pick, article_id, start + timedelta(minutes=int(minutes[a])),
+                                                     title, sorted(seen) + named, day))
             if len(quote_rows) >= 50_000:
                 flush()
                 if article_id % 200_000 < 10_000:
@@ -343,6 +365,59 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
     echo(f"  {quotes:,} quotes, {len(directory.people):,} people stored in {time.perf_counter() - started:.0f} s")
     quoted = sorted({int(i) for i, k in zip(picks, kinds, strict=True) if k >= 0.20})
     return [cast[i] for i in quoted]
+
+
+DEADLINE_COLUMNS = ("article_id", "text", "start", '"end"', "due", "due_date", "kind", "action", "actor")
+
+
+def synthetic_countries() -> list[str]:
+    """Country names as articles name them, the most written about first."""
+    from bot.analysis.places import COUNTRIES
+
+    return list(COUNTRIES)
+
+
+def synthetic_deadlines(pick: random.Random, article_id: int, published: datetime, title: str, actors: list[str],
+                        as_day: Callable[[date], object]) -> list[tuple[Any, ...]]:
+    """None to two deadlines of one article (one on average): a due day within a year of publication (70%),
+    a span of days (15%) or a condition without a date (15%); the actor is one the article names."""
+    rows: list[tuple[Any, ...]] = []
+    for _ in range(pick.choice((0, 1, 1, 2))):
+        action = pick.choice(DEADLINE_ACTIONS)
+        actor = pick.choice(actors) if actors and pick.random() < 0.8 else None
+        roll = pick.random()
+        if roll < 0.85:
+            days = pick.randint(1, 400) if roll < 0.7 else pick.choice((7, 10, 14, 30, 60, 90))
+            due = (published + timedelta(days=days)).date()
+            text = f"by {due:%d %B %Y}" if roll < 0.7 else f"within {days} days"
+            due_text: str | None = due.isoformat()
+            kind = "date" if roll < 0.7 else "duration"
+        else:
+            due, due_text, kind, text = None, None, "condition", "until the talks are over"
+        rows.append((article_id, text, 0, len(text), due_text, None if due is None else as_day(due), kind, action,
+                     actor))
+    return rows
+
+
+def deadline_queries(cast: list[SyntheticPerson], count: int, seed: int = 13) -> dict[str, list[tuple[str | None, str | None]]]:
+    """`count` (topic, when) pairs of each kind: no topic, a country most articles name, the surname of someone
+    quoted once or twice, a word no deadline has; with and without a date range."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    frequent = synthetic_countries()[:5]
+    rare = [p.surname for p in cast[-max(len(cast) // 10, 1):]]
+
+    def absent() -> str:
+        return "Qx" + "".join(rng.choice(list("bcdfgklmnprstvz")) for _ in range(6))
+
+    topics = {"all": lambda: None, "frequent topic": lambda: frequent[int(rng.integers(len(frequent)))],
+              "rare topic": lambda: rare[int(rng.integers(len(rare)))], "absent topic": absent}
+    queries: dict[str, list[tuple[str | None, str | None]]] = {}
+    for kind in DEADLINE_QUERY_KINDS:
+        topic, _, when = kind.partition(", ")
+        queries[kind] = [(topics[topic](), when or None) for _ in range(count)]
+    return queries
 
 
 def who_said_queries(cast: list[SyntheticPerson], count: int, seed: int = 11) -> dict[str, list[str]]:
@@ -376,6 +451,35 @@ def who_said_queries(cast: list[SyntheticPerson], count: int, seed: int = 11) ->
 def percentile(values: Sequence[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def deadlines_table(db: Database, settings: Settings, cast: list[SyntheticPerson], queries: int, where: str) -> Table:
+    """/deadlines answer times (p50, p95, max) for each kind of query."""
+    from bot.slack.commands import CommandContext
+    from bot.slack.commands.deadlines import DeadlinesArgs, answer
+
+    with db.session() as session:
+        from sqlalchemy import func, select
+
+        from bot.storage.models import DeadlineRow
+
+        stored = session.scalar(select(func.count()).select_from(DeadlineRow)) or 0
+    ctx = CommandContext(now=datetime.combine(DEADLINES_TODAY, datetime.min.time(), tzinfo=UTC))
+    table = Table(title=f"/deadlines over {stored:,} deadlines of {where}; today {DEADLINES_TODAY}; "
+                        f"{queries} queries each, ms")
+    for column in ("query", "p50", "p95", "max", "example", "answer"):
+        table.add_column(column, justify="left" if column in ("query", "example", "answer") else "right")
+    for kind, asked in deadline_queries(cast, queries).items():
+        answer(db, settings, DeadlinesArgs(*asked[0]), ctx)  # warm the connection and caches
+        times, results = [], []
+        for topic, when in asked:
+            began = time.perf_counter()
+            result = answer(db, settings, DeadlinesArgs(topic, when), ctx)
+            times.append((time.perf_counter() - began) * 1000)
+            results.append(result.text)
+        table.add_row(kind, f"{percentile(times, 0.5):.1f}", f"{percentile(times, 0.95):.1f}", f"{max(times):.1f}",
+                      " ".join(w for w in asked[0] if w) or "-", results[0][:60])
+    return table
 
 
 def run_who_said_bench(quotes: int, database_url: str | None = None, queries: int = 100, seed: int = 7,
@@ -427,6 +531,7 @@ def run_who_said_bench(quotes: int, database_url: str | None = None, queries: in
             table.add_row(kind, f"{percentile(times, 0.5):.1f}", f"{percentile(times, 0.95):.1f}",
                           f"{max(times):.1f}", typed[0], results[0][:60])
         console.print(table)
+        console.print(deadlines_table(db, settings, cast, queries, f"{quotes:,} quotes ({where})"))
     finally:
         db.dispose()
         if admin is not None and schema is not None and not keep:
