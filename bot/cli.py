@@ -297,8 +297,9 @@ def bench_grouping(articles: int, per_hour: float, marks: str, database_url: str
               help="PostgreSQL to build in (a new schema, dropped afterwards); default: a temporary SQLite file.")
 @click.option("--keep", is_flag=True, help="Keep the synthetic database (and schema) afterwards.")
 def bench_who_said(quotes: int, queries: int, database_url: str | None, keep: bool) -> None:
-    """/who-said latency (p50/p95/max) for exact, surname, title + name, typo and absent names, on a synthetic
-    database of realistic shape (Zipf-distributed speakers over 50k names sharing surnames).
+    """/who-said latency (p50/p95/max) for exact, surname, title + name, typo and absent names, and /deadlines
+    latency with no topic and a frequent, rare or absent topic (with and without a date range), on a synthetic
+    database of realistic shape (Zipf-distributed speakers over 50k names sharing surnames, one deadline per article).
 
     Example: diplobot bench who-said --quotes 1000000 --database-url postgresql+psycopg://postgres@127.0.0.1/test
     """

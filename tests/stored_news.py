@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 from bot.storage import Database
+from bot.storage.deadline_index import index_article_deadlines
 from bot.storage.models import ActorRow, ArticleRow, DeadlineRow, FeedRow, QuoteRow, StoryRow
 from bot.storage.people import link_article_speakers
 
@@ -50,7 +51,9 @@ def add_article(db: Database, feed_id: int, title: str, published: datetime, *,
                                     kind=d.get("kind", "date"), action=d.get("action"), actor=d.get("actor")))
         for name, kind, aliases in actors:
             session.add(ActorRow(article_id=article.id, name=name, kind=kind, mentions=1, aliases=aliases))
+        session.flush()
         link_article_speakers(session, article.id)
+        index_article_deadlines(session, [article.id])
         return article.id
 
 

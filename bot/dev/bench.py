@@ -349,7 +349,7 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
             named = sorted(set(pick.choices(countries, country_weights, k=pick.choice((1, 1, 2)))))
             actor_rows.extend((article_id, country, "country", 1, "[]", None) for country in named)
             deadline_rows.extend(synthetic_deadlines(pick, article_id, start + timedelta(minutes=int(minutes[a])),
-                                                     title, sorted(seen) + named, day))
+                                                     title, sorted(seen) + named, day, stamp))
             if len(quote_rows) >= 50_000:
                 flush()
                 if article_id % 200_000 < 10_000:
@@ -367,7 +367,8 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
     return [cast[i] for i in quoted]
 
 
-DEADLINE_COLUMNS = ("article_id", "text", "start", '"end"', "due", "due_date", "kind", "action", "actor")
+DEADLINE_COLUMNS = ("article_id", "text", "start", '"end"', "due", "due_date", "kind", "action", "actor", "search_text",
+                    "published_at")
 
 
 def synthetic_countries() -> list[str]:
@@ -378,9 +379,12 @@ def synthetic_countries() -> list[str]:
 
 
 def synthetic_deadlines(pick: random.Random, article_id: int, published: datetime, title: str, actors: list[str],
-                        as_day: Callable[[date], object]) -> list[tuple[Any, ...]]:
+                        as_day: Callable[[date], object], stamp: Callable[[datetime], object]) -> list[tuple[Any, ...]]:
     """None to two deadlines of one article (one on average): a due day within a year of publication (70%),
-    a span of days (15%) or a condition without a date (15%); the actor is one the article names."""
+    a span of days (15%) or a condition without a date (15%); the actor is one the article names. Each comes
+    with its search text, as saving an analysis writes it."""
+    from bot.storage.deadline_index import deadline_search_text
+
     rows: list[tuple[Any, ...]] = []
     for _ in range(pick.choice((0, 1, 1, 2))):
         action = pick.choice(DEADLINE_ACTIONS)
@@ -395,7 +399,7 @@ def synthetic_deadlines(pick: random.Random, article_id: int, published: datetim
         else:
             due, due_text, kind, text = None, None, "condition", "until the talks are over"
         rows.append((article_id, text, 0, len(text), due_text, None if due is None else as_day(due), kind, action,
-                     actor))
+                     actor, deadline_search_text(text, action, actor, title, actors), stamp(published)))
     return rows
 
 

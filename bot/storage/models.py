@@ -221,6 +221,13 @@ class DeadlineRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     action: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(300), index=True)
+    # What a /deadlines topic is looked for in, and the article's publication time (the answer's second order):
+    # `bot.storage.deadline_index`.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_deadlines_due_order", DeadlineRow.due_date, DeadlineRow.published_at.desc(), DeadlineRow.id)
 
 
 class ChannelRow(Base):

@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from bot.domain.people import Choice, Directory, Query, Speaker, choose, name_tokens
-from bot.storage import Database
+from bot.storage import Database, in_chunks
 from bot.storage import as_utc as _utc
-from bot.storage.models import ActorRow, ArticleRow, DeadlineRow, FeedRow, PersonRow, QuoteRow
+from bot.storage.deadline_index import indexed_matches, topic_filter
+from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, PersonRow, QuoteRow
 from bot.storage.people import PersonSummary, candidates_for, count_quotes_of, person_summaries, quote_ids_of
 
 MAX_QUERY_CHARS = 200
@@ -199,53 +201,65 @@ def count_quotes_by_speaker(db: Database, person_ids: Iterable[int], *, since: d
 # --- deadlines -------------------------------------------------------------------------------------
 
 
-def _like(term: str) -> str:
-    escaped = term.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+CANDIDATES_SORTED = 2000  # a topic matching at most this many deadlines is sorted whole; more are read in order
 
 
 def find_deadlines(db: Database, *, today: date, topic: str | Iterable[str] | None = None, when: str | None = None,
                    due_on: Iterable[date] | None = None, limit: int = 20) -> list[DeadlineHit]:
-    """Stated deadlines sorted by due date (those without a date last).
+    """Stated deadlines sorted by due date (those without a date last), newest article first on one day.
 
     Args:
         today: the day "overdue" and "upcoming" are measured from.
         topic: a word or name (or several, any of which may match) found in the deadline, its actor, its
-            article's title or the article's actors.
+            article's title or the article's actors (`bot.storage.deadline_index`).
         when: "overdue" (due before today), "upcoming" (due today or later), or None for all.
         due_on: only deadlines due on one of these days (reminders).
         limit: most deadlines returned.
     """
+    terms = [t for t in ([topic] if isinstance(topic, str) else list(topic or [])) if t]
+    conditions: list[ColumnElement[bool]] = []
+    if when == "overdue":
+        conditions.append(DeadlineRow.due_date < today)
+    elif when == "upcoming":
+        conditions.append(DeadlineRow.due_date >= today)
+    if due_on is not None:
+        conditions.append(DeadlineRow.due_date.in_(list(due_on)))
+    if limit <= 0:
+        return []
+    with db.session() as session:
+        if terms:
+            found = indexed_matches(session, terms, conditions, CANDIDATES_SORTED)
+            if found is not None:  # few: sort them all
+                hits = [hit for chunk in in_chunks(found)
+                        for hit in _deadline_page(session, [*conditions, DeadlineRow.id.in_(chunk)], limit,
+                                                  undated_last=True)]
+                return sorted(hits, key=_due_order)[:limit]
+            conditions.append(topic_filter(terms))  # many: the first ones in due order come soon
+        hits = _deadline_page(session, [*conditions, DeadlineRow.due_date.is_not(None)], limit)
+        if len(hits) < limit:
+            hits += _deadline_page(session, [*conditions, DeadlineRow.due_date.is_(None)], limit - len(hits))
+        return hits
+
+
+def _due_order(hit: DeadlineHit) -> tuple[bool, date, float, int]:
+    return hit.due_date is None, hit.due_date or date.min, -hit.published.timestamp(), hit.id
+
+
+def _deadline_page(session: Session, conditions: list[ColumnElement[bool]], limit: int, *,
+                   undated_last: bool = False) -> list[DeadlineHit]:
+    """The first `limit` deadlines meeting `conditions` in due order, through `ix_deadlines_due_order` (where
+    NULL sorts as the database sorts it, unless `undated_last`)."""
+    first = [DeadlineRow.due_date.is_(None)] if undated_last else []
     query = (select(DeadlineRow, ArticleRow.title, ArticleRow.url, ArticleRow.published_at, FeedRow.title,
                     FeedRow.url, ArticleRow.story_id)
              .join(ArticleRow, ArticleRow.id == DeadlineRow.article_id)
-             .join(FeedRow, FeedRow.id == ArticleRow.feed_id))
-    terms = [topic] if isinstance(topic, str) else list(topic or [])
-    matches = []
-    for term in (t for t in terms if t):
-        pattern = _like(term)
-        actor_named = exists().where(and_(ActorRow.article_id == ArticleRow.id,
-                                          func.lower(ActorRow.name).like(pattern, escape="\\")))
-        matches += [func.lower(DeadlineRow.text).like(pattern, escape="\\"),
-                    func.lower(DeadlineRow.action).like(pattern, escape="\\"),
-                    func.lower(DeadlineRow.actor).like(pattern, escape="\\"),
-                    func.lower(ArticleRow.title).like(pattern, escape="\\"),
-                    actor_named]
-    if matches:
-        query = query.where(or_(*matches))
-    if when == "overdue":
-        query = query.where(DeadlineRow.due_date < today)
-    elif when == "upcoming":
-        query = query.where(DeadlineRow.due_date >= today)
-    if due_on is not None:
-        query = query.where(DeadlineRow.due_date.in_(list(due_on)))
-    query = query.order_by(DeadlineRow.due_date.is_(None), DeadlineRow.due_date, ArticleRow.published_at.desc(),
-                           DeadlineRow.id).limit(max(limit, 0))
-    with db.session() as session:
-        return [DeadlineHit(id=d.id, text=d.text, due=d.due, due_date=d.due_date, kind=d.kind, action=d.action,
-                            actor=d.actor, title=title, url=url, source=feed_title or feed_url,
-                            published=_utc(published), story_id=story_id)
-                for d, title, url, published, feed_title, feed_url, story_id in session.execute(query)]
+             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+             .where(*conditions)
+             .order_by(*first, DeadlineRow.due_date, DeadlineRow.published_at.desc(), DeadlineRow.id).limit(limit))
+    return [DeadlineHit(id=d.id, text=d.text, due=d.due, due_date=d.due_date, kind=d.kind, action=d.action,
+                        actor=d.actor, title=title, url=url, source=feed_title or feed_url,
+                        published=_utc(published), story_id=story_id)
+            for d, title, url, published, feed_title, feed_url, story_id in session.execute(query)]
 
 
 # --- feeds -----------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from bot.domain.stories import LeadCandidate, Story, StoryChoice, StorySource, S
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage import in_chunks as _chunks
+from bot.storage.deadline_index import deadline_search_text
 from bot.storage.models import (
     ActorRow,
     ArticleCopyRow,
@@ -71,7 +72,7 @@ def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now
         if text is not None or page_error is not None:
             article.page_error = page_error[:2000] if page_error else None
         forget_article_speakers(session, article_id)
-        _replace_analysis(session, article_id, analysis)
+        _replace_analysis(session, article, analysis)
         link_article_speakers(session, article_id)
         article.summary = list(analysis.summary)
         article.analyzed_at = now
@@ -95,7 +96,8 @@ def _save_state(session: Session, story_id: int, state: StoryState) -> None:
     story.last_published_at = _utc(state.last)
 
 
-def _replace_analysis(session: Session, article_id: int, analysis: Analysis) -> None:
+def _replace_analysis(session: Session, article: ArticleRow, analysis: Analysis) -> None:
+    article_id = article.id
     for table in (ActorRow, QuoteRow, DateMentionRow, DeadlineRow):
         session.execute(delete(table).where(table.article_id == article_id))
     session.add_all(ActorRow(article_id=article_id, name=a.name[:300], kind=a.kind, mentions=a.mentions,
@@ -107,9 +109,12 @@ def _replace_analysis(session: Session, article_id: int, analysis: Analysis) -> 
                     for q in analysis.quotes)
     session.add_all(DateMentionRow(article_id=article_id, text=d.text, start=d.start, end=d.end,
                                    value=d.value) for d in analysis.dates)
+    actor_names = [a.name[:300] for a in analysis.actors]
     session.add_all(DeadlineRow(article_id=article_id, text=d.text, start=d.start, end=d.end, due=d.due,
-                                due_date=last_day(d.due), kind=d.kind, action=d.action,
-                                actor=d.actor[:300] if d.actor else None) for d in analysis.deadlines)
+                                due_date=last_day(d.due), kind=d.kind, action=d.action, actor=actor,
+                                published_at=article.published_at,
+                                search_text=deadline_search_text(d.text, d.action, actor, article.title, actor_names))
+                    for d, actor in ((d, d.actor[:300] if d.actor else None) for d in analysis.deadlines))
 
 
 def _new_story(session: Session, article: ArticleRow, now: datetime) -> int:
