@@ -251,6 +251,18 @@ def _role_fits(role: str, qualifiers: list[str]) -> bool:
     return True
 
 
+# Named entities that are never the one who speaks: "5:45 p.m." as the subject of a live blog's entry.
+NOT_SPEAKER_ENTITIES = frozenset({"TIME"})
+DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
+
+
+def _may_speak(subject: Token) -> bool:
+    """A subject that can be a speaker: not a time of day, not a demonstrative ("her brief said that was
+    not her view": "that" is what was said)."""
+    return subject.ent_type_ not in NOT_SPEAKER_ENTITIES and not (
+        subject.tag_ == "DT" and subject.lower_ in DEMONSTRATIVES)
+
+
 def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
     """The one who speaks: the verb's subject, or for "according to X" the X.
 
@@ -275,7 +287,7 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
         if verb is None:
             break
         subject = next((c for c in verb.children
-                        if c.dep_ in SUBJECT_DEPS and not (in_quote and in_quote[c.i])), None)
+                        if c.dep_ in SUBJECT_DEPS and not (in_quote and in_quote[c.i]) and _may_speak(c)), None)
         if subject is not None:
             if verb.i == cue.i or not _climbed_past_a_reporter(subject, verb):
                 return subject

@@ -7,6 +7,7 @@ offsets into the text as given; nothing is rewritten.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN_MARKS = "\u201c\u201e\u00ab"
@@ -27,6 +28,8 @@ CLOSING_FOLLOWERS = ".,;:!?)]}\u2014\u2013-"
 REOPENING_DOUBLE = (*OPEN_MARKS, STRAIGHT, "``", "''")  # marks that reopen a long quote in its next paragraph
 
 DOUBLE, SINGLE = 2, 1
+# A markup tag left in feed text ('<tweet pic="" author="x">', '<a href="…">'): its attribute marks are no quotes.
+MARKUP_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>")
 
 
 @dataclass
@@ -100,6 +103,11 @@ def _marks(text: str, start: int, end: int) -> list[_Mark]:
     i = start
     while i < end:
         ch = text[i]
+        if ch == "<":
+            tag = MARKUP_TAG.match(text, i, end)
+            if tag is not None:
+                i = tag.end()
+                continue
         if ch == "`" and text[i:i + 2] == "``":
             marks.append(_Mark(i, i + 2, DOUBLE, True, False, "``"))
             i += 2
