@@ -530,9 +530,15 @@ def _adjacent_name(ctx: _Context, cue: Token) -> Token | None:
     return None
 
 
-def _last_person_subject(ctx: _Context, paragraph_start: int) -> Token | None:
-    """The person who is the subject of the last sentence of the previous paragraph, if any."""
-    end = ctx.token_at(paragraph_start) - 1
+def _opens_sentence(ctx: _Context, first: int) -> bool:
+    """Nothing but quotation marks and spaces before the quote's first token in its sentence."""
+    lo = sentence_bounds(ctx.doc, first)[0]
+    return all(t.is_space or is_mark(t.text) for t in ctx.doc[lo:first])
+
+
+def _last_person_subject(ctx: _Context, before: int) -> Token | None:
+    """The person who is the subject of the last sentence ending before token `before`, if any."""
+    end = before - 1
     while end >= 0 and ctx.doc[end].is_space:
         end -= 1
     if end < 0 or ctx.in_quote[end]:
@@ -687,15 +693,24 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         # The quote goes on after its attribution: '"…," she said. "…"'
         for name in ("speaker", "speaker_text", "speaker_start", "speaker_end", "cue"):
             setattr(quote, name, getattr(previous.quote, name))  # type: ignore[union-attr]
-    elif previous is not None and previous.quote.direct and not text[previous.paragraph[1]:paragraph[0]].strip():
-        # A quote paragraph right after another one, with no attribution of its own, goes on with it.
-        for name in ("speaker", "speaker_text", "speaker_start", "speaker_end"):
-            setattr(quote, name, getattr(previous.quote, name))
-    elif text[paragraph[0]:span.start].strip(" " + QUOTE_MARK_CHARS) == "":
-        # A quote paragraph after a paragraph about someone: 'Valastro praised Christie. ¶ "We need…"'
-        subject = _last_person_subject(ctx, paragraph[0])
-        if subject is not None:
-            _speaker_fields(doc, quote, *resolver.mention_span(subject), resolver=resolver)
+    elif not text[paragraph[0]:span.start].strip(" " + QUOTE_MARK_CHARS):
+        if previous is not None and previous.quote.direct and not text[previous.paragraph[1]:paragraph[0]].strip():
+            # A quote paragraph right after another one, with no attribution of its own, goes on with it.
+            for name in ("speaker", "speaker_text", "speaker_start", "speaker_end"):
+                setattr(quote, name, getattr(previous.quote, name))
+        else:
+            # A quote paragraph after a paragraph about someone: 'Valastro praised Christie. ¶ "We need…"'
+            subject = _last_person_subject(ctx, ctx.token_at(paragraph[0]))
+            if subject is not None:
+                _speaker_fields(doc, quote, *resolver.mention_span(subject), resolver=resolver)
+    elif _opens_sentence(ctx, first):
+        # 'On "Face the Nation," Sanders called young voters tired of bigotry. "The younger people…"': a quote
+        # sentence after a sentence of its paragraph about someone is theirs.
+        sentence_start = sentence_bounds(doc, first)[0]
+        if sentence_start > ctx.token_at(paragraph[0]):
+            subject = _last_person_subject(ctx, sentence_start)
+            if subject is not None:
+                _speaker_fields(doc, quote, *resolver.mention_span(subject), resolver=resolver)
     cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
     return _Found(quote, cue_i, paragraph, continues)
 
