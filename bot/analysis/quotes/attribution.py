@@ -453,8 +453,24 @@ def _closest_cue(doc: Doc, cues: list[Token], first: int, last: int) -> Token | 
             break
         node = node.head
         ancestors.add(node.i)
+    aside = [t for t in cues if _as_aside(doc, t, first, last)]
+    if aside:
+        return aside[0]
     governing = [t for t in cues if t.i in ancestors]
     return min(governing or cues, key=lambda t: first - t.i if t.i < first else t.i - last)
+
+
+def _as_aside(doc: Doc, cue: Token, first: int, last: int) -> bool:
+    """ '“…,” as a Homeland Security memo put it' / 'As Ryan said, “…”': an "as" clause right next to the quote
+    attributes it, whatever verb the quote's sentence hangs on."""
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return False
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    if lo >= last:
+        return all(t.is_punct or t.is_space for t in doc[last:lo])
+    if hi < first:
+        return all(t.is_punct or t.is_space for t in doc[hi + 1:first])
+    return False
 
 
 def _attribution_sentence(ctx: _Context, start: int) -> bool:
