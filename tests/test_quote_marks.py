@@ -121,3 +121,10 @@ def test_partial_quote_in_single_marks_inside_a_sentence():
 def test_a_left_mark_typed_in_closing_position_closes_the_quote():
     text = "\u201cIt is unusual,\u201c said Larry Noble. \u201cIt is hard to do.\u201d"
     assert [text[s.start:s.end] for s in find_quoted_spans(text)] == ["It is unusual,", "It is hard to do."]
+
+
+def test_marks_inside_a_markup_tag_left_in_feed_text_are_not_quotes():
+    text = ('<tweet pic="" author="envoy_office" id="7">Talks resume in Oslo.</tweet>\n\n'
+            'The envoy was blunt: \u201cNorway is no longer neutral,\u201d she said.')
+    spans = [text[s.start:s.end] for s in find_quoted_spans(text)]
+    assert spans == ["Norway is no longer neutral,"]

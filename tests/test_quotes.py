@@ -403,3 +403,42 @@ def test_who_issued_a_statement_is_the_speaker_of_what_it_says(nlp):
             'and a brilliant jurist."')
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Ellen Marsh"
+
+
+def test_a_time_of_day_is_never_the_speaker(nlp):
+    text = ("___.\n\n5:45 p.m.\n\nForeign Minister Ana Duarte\u2019s doctor is calling the minister "
+            "\u201cextremely physically fit.\u201d")
+    quotes = direct_quotes_of(nlp, text)
+    assert quotes
+    assert all("p.m." not in (q.speaker_text or "") for q in quotes)
+
+
+def test_a_demonstrative_is_never_the_speaker(nlp):
+    text = ("The ministry's brief said that was not its view and dismissed those reports as "
+            "\"previous misinterpreted statements.\"")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text != "that"
+
+
+def test_an_as_clause_next_to_the_quote_attributes_it(nlp):
+    text = ('Several members of parliament echo the concern, because the main requirement of the visa scheme is a '
+            '"lawful source of investment income," as a Foreign Office memo put it.')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "a Foreign Office memo"
+    assert quote.cue == "put"
+
+
+def test_a_quote_sentence_after_narrative_in_its_paragraph_is_the_narrated_persons(nlp):
+    text = ('\u201cThe sanctions will stay,\u201d Mike Pompeo said on Sunday.\n\n'
+            'On Monday, Senator Ellen Marsh called the sanctions a mistake. "Young voters are tired of '
+            'endless wars and they will say so."')
+    quotes = direct_quotes_of(nlp, text)
+    assert [q.speaker for q in quotes] == ["Mike Pompeo", "Ellen Marsh"]
+
+
+def test_an_indefinite_role_never_names_a_known_person(nlp):
+    text = ("Dana Ruiz, the architect of the treaty, spoke first.\n\n"
+            "The minister was defensive about an architect who said the embassy was never paid, saying, "
+            "\u201cMaybe he did not do a good job, and I was not satisfied with his work.\u201d")
+    quotes = direct_quotes_of(nlp, text)
+    assert quotes[-1].speaker != "Dana Ruiz"

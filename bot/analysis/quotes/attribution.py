@@ -212,8 +212,9 @@ class _Resolver:
         role names another country.
         """
         word = token.lower_
-        if word in TITLE_WORDS_SKIP:
-            return None
+        if word in TITLE_WORDS_SKIP or any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "one")
+                                           for c in token.children):
+            return None  # "an architect who said" introduces someone; it never names the architect already known
         qualifiers = _role_qualifiers(token)
         pos = bisect.bisect_left(self.person_starts, token.i)
         for k in [*range(pos - 1, -1, -1), *range(pos, len(self.persons))]:
@@ -555,7 +556,7 @@ def _opens_sentence(ctx: _Context, first: int) -> bool:
 def _last_person_subject(ctx: _Context, before: int) -> Token | None:
     """The person who is the subject of the last sentence ending before token `before`, if any."""
     end = before - 1
-    while end >= 0 and ctx.doc[end].is_space:
+    while end >= 0 and (ctx.doc[end].is_space or is_mark(ctx.doc[end].text) and not ctx.in_quote[end]):
         end -= 1
     if end < 0 or ctx.in_quote[end]:
         return None
@@ -565,6 +566,10 @@ def _last_person_subject(ctx: _Context, before: int) -> Token | None:
             actor = ctx.resolver.index.actor_at(token.i)
             if actor is not None and actor.kind == "person" or token.lower_ in PERSON_PRONOUNS:
                 return token
+            named = next((c for c in token.rights if c.dep_ == "appos" and c.i in ctx.resolver.mention_at), None)
+            actor = ctx.resolver.index.actor_at(named.i) if named is not None else None
+            if named is not None and actor is not None and actor.kind == "person":
+                return named  # "His former business partner, Lawrence B. Cummings, called him a master."
     return None
 
 
@@ -686,6 +691,8 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         if speaker is None and words >= MIN_QUOTE_WORDS_WITHOUT_CUE and not same_paragraph:
             # 'The ad targets a "corrupt political system…"': the subject of the verb the quote hangs on.
             verb = _governing_verb(doc, first, last)
+            if verb is not None and not paragraph[0] <= verb.idx < paragraph[1]:
+                verb = None  # a parse that runs on into another paragraph
             subject = _subject_of(verb, in_quote=ctx.not_speaker) if verb is not None else None
             if subject is not None and not ctx.not_speaker[subject.i] and (
                     subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
