@@ -336,3 +336,11 @@ def test_headline_words_taken_into_a_name_leave_the_full_name(nlp):
     people = by_name(a for a in extract_actors(doc) if a.kind == "person")
     assert set(people) == {"Donald Trump"}
     assert people["Donald Trump"].mentions == 3
+
+
+def test_a_titled_name_the_model_took_for_an_organisation_is_a_person(nlp):
+    doc = nlp("The campaign moved staff to the early states. Spokeswoman Haley Morris says the candidate has "
+              "always run a lean campaign. Morris added that the campaign would seek federal funds.")
+    people = {a.name for a in extract_actors(doc) if a.kind == "person"}
+    assert "Haley Morris" in people
+    assert "Spokeswoman Haley Morris" not in {a.name for a in extract_actors(doc)}

@@ -442,3 +442,11 @@ def test_an_indefinite_role_never_names_a_known_person(nlp):
             "\u201cMaybe he did not do a good job, and I was not satisfied with his work.\u201d")
     quotes = direct_quotes_of(nlp, text)
     assert quotes[-1].speaker != "Dana Ruiz"
+
+
+def test_a_short_quote_in_the_that_clause_a_person_ordered_is_theirs(nlp):
+    text = ('That wording is a change from 2008, when President Anna Lindqvist ordered that the ministries '
+            'coordinate their efforts with "major party" candidates for office.')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Anna Lindqvist"
+    assert quote.text.startswith("that the ministries coordinate")

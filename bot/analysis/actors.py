@@ -428,6 +428,9 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
             country = country_for(m.text)
             kinds.append((m, "country" if country and country.how == "name" else "person"))
             continue
+        if m.label == "ORG" and _titled_person_name(doc, m, person_words | person_texts):
+            kinds.append((m, "person"))  # "Spokeswoman Haley Morris", "Commentary's Noah Rothman" tagged ORG
+            continue
         if m.label == "ORG" and _person_role_follows(doc, m):
             kinds.append((m, "person"))  # "Jean-Marc Ayrault, the foreign minister of France"
             continue
@@ -443,6 +446,27 @@ def _classify(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, str]]:
             continue
         kinds.append((m, ENTITY_KINDS[m.label]))
     return kinds
+
+
+def _titled_person_name(doc: Doc, m: Mention, person_words: set[str]) -> bool:
+    """A name the model tagged as an organisation that is a person's title or an owner ("Commentary's") and then
+    a given name and a surname, the given name a known one or the surname a person's elsewhere in the article:
+    "Spokeswoman Haley Morris", "Commentary's Noah Rothman"."""
+    if m.end - m.start < 3:
+        return False
+    first = doc[m.start].lower_.rstrip(".")
+    if doc[m.start + 1].tag_ == "POS":
+        given = m.start + 2
+    elif (first in PERSON_ROLE_WORDS or first in PERSON_DESCRIPTORS or first in GENDER_TITLES) and (
+            first not in ROYAL_TITLES):  # "King James Bible"
+        given = m.start + 1
+    else:
+        return False
+    name = doc[given:m.end]
+    if m.end - given not in (2, 3) or not all(t.is_title and t.tag_ == "NNP" for t in name) or any(
+            t.lower_ in ROLE_TITLES or t.lower_ in PERSON_ROLE_WORDS for t in name):
+        return False
+    return first_name_gender(doc[given].lower_) is not None or _name_key(doc[m.end - 1].text) in person_words
 
 
 def _person_role_follows(doc: Doc, m: Mention) -> bool:

@@ -600,6 +600,26 @@ def _governing_verb(doc: Doc, first: int, last: int) -> Token | None:
     return None
 
 
+def _that_clause(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, int] | None:
+    """Character bounds of the that-clause of `verb` that holds the quote, or None."""
+    node = _quote_root(doc, first, last)
+    for _ in range(60):
+        if node.head.i == verb.i:
+            break
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    else:
+        return None
+    if node.dep_ != "ccomp" or node.i < verb.i or not any(
+            c.dep_ == "mark" and c.lower_ == "that" for c in node.children):
+        return None
+    left, right = node.left_edge.i, max(node.right_edge.i, last - 1)
+    while right > left and (doc[right].is_punct or doc[right].is_space) and not is_closing_mark(doc[right].text):
+        right -= 1
+    return doc[left].idx, doc[right].idx + len(doc[right])
+
+
 def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
     """'McCaskill scolded him: "…"': the verb before a colon right in front of the quote."""
     doc = ctx.doc
@@ -688,16 +708,30 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
                                                                                                    "that"):
                 cue, governed = verb, True
                 speaker = resolver.mention_span(subject)
-        if speaker is None and words >= MIN_QUOTE_WORDS_WITHOUT_CUE and not same_paragraph:
-            # 'The ad targets a "corrupt political system…"': the subject of the verb the quote hangs on.
+        if speaker is None and not same_paragraph:
+            # 'The ad targets a "corrupt political system…"': the subject of the verb the quote hangs on; a short
+            # quote only inside the that-clause such a verb reports ('Bush ordered that the agencies work with
+            # "major party" candidates').
             verb = _governing_verb(doc, first, last)
             if verb is not None and not paragraph[0] <= verb.idx < paragraph[1]:
                 verb = None  # a parse that runs on into another paragraph
+            clause = None
+            if verb is not None and words < MIN_QUOTE_WORDS_WITHOUT_CUE:
+                for _ in range(4):  # up from the clause's own verb ("coordinate") to the one reporting it
+                    clause = _that_clause(doc, verb, first, last)
+                    if clause is not None or verb.head.i == verb.i:
+                        break
+                    verb = verb.head
+                if clause is None:
+                    verb = None
             subject = _subject_of(verb, in_quote=ctx.not_speaker) if verb is not None else None
             if subject is not None and not ctx.not_speaker[subject.i] and (
                     subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
                 cue = verb
                 speaker = resolver.mention_span(subject)
+                if clause is not None:
+                    governed = True
+                    start, end = clause
     if _is_title(doc, text, span, first, last):
         return None  # "the reality show “The Apprentice”"
     continues = speaker is None and same_paragraph
