@@ -203,6 +203,39 @@ def run() -> None:
 
 
 @cli.command()
+@click.option("--queues", default="", metavar="QUEUE,…",
+              help="Only these queues (fetch, analysis, grouping, stories, post), comma-separated; default: all.")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Jobs at once in this process (threads: feeds and posts wait on the network; analyses take "
+                   "turns on the one model, so run one worker process per core for them).")
+def worker(queues: str, concurrency: int) -> None:
+    """Take jobs (fetch a feed, analyse an article, group, queue a story, post to a channel) until SIGTERM.
+
+    Needs PostgreSQL and JOB_ENGINE=procrastinate on every process; start as many as you like, on any machine.
+
+    Example: JOB_ENGINE=procrastinate diplobot worker --queues analysis,grouping --concurrency 1
+    """
+    from bot.app.engine import EngineUnavailable, Work, run_worker, worker_queues
+
+    settings = load_settings()
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+    try:
+        worker_queues(names)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--queues") from exc
+    database = _open_database(settings)
+    try:
+        work = Work(database, settings, nlp_loader=lambda: _load_nlp(settings))
+    except EngineUnavailable as exc:
+        raise SettingProblem(str(exc)) from exc
+    log = logging.getLogger("bot.app.engine")
+    run_worker(work, queues=names, concurrency=concurrency,
+               ready=lambda: log.info("worker ready: queues %s, concurrency %d", ", ".join(names) or "all",
+                                      concurrency))
+    database.dispose()
+
+
+@cli.command()
 @click.argument("command_line")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Where charts the answer uploads in Slack are written.")

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///diplobot.db"
     database_wait_seconds: float = Field(default=30.0, ge=0)
 
+    # jobs (docs/architecture.md, "Running at scale")
+    job_engine: Literal["inline", "procrastinate"] = "inline"
+    run_worker: bool = True
+    job_lease_seconds: float = Field(default=30.0, ge=2)
+    job_tick_seconds: int = Field(default=5, ge=1, le=59)
+
     # analysis
     spacy_model: str = "en_core_web_sm"
     analysis_batch_size: int = Field(default=4, ge=1)

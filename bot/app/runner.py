@@ -146,6 +146,8 @@ class Running:
     server: Any = None  # SlackHTTPServer in HTTP mode
     socket: Any = None  # SocketModeHandler in Socket Mode
     health_server: HealthServer | None = None
+    worker: Any = None  # the in-process job worker (JOB_ENGINE=procrastinate, RUN_WORKER=true)
+    work: Any = None  # bot.app.engine.Work: defers jobs (JOB_ENGINE=procrastinate)
     stopped: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -168,6 +170,10 @@ class Running:
             self.health_server.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.worker is not None:
+            self.worker.stop()
+        if self.work is not None:
+            self.work.close()
         self.reader.close()
         self.db.dispose()
         self.stopped.set()
@@ -227,6 +233,8 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     health.model_loaded = lambda: reader.model_loaded
     watch_backlog(db)
 
+    work = _engine_work(settings, db, nlp_loader, poster)
+
     def send_due(**only: str) -> Any:
         report = poster.send_due(**only)
         metrics.POSTS.inc(report.messages)
@@ -236,21 +244,39 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     def deliver_channel(team_id: str, channel_id: str) -> None:
         send_due(team_id=team_id, channel_id=channel_id)
 
-    scheduler = build_scheduler(poll_feed=reader.poll, feeds=feed_jobs(db, settings), send_due=send_due,
+    def feeds_to_schedule() -> list[Any]:
+        return [] if work is not None else feed_jobs(db, settings)  # the engine's tick defers due feeds
+
+    if work is not None:
+        # Posting is a job per channel (one poster per channel at a time across replicas), deferred here.
+        def send_due(**only: str) -> Any:
+            health.send_finished()
+            return work.defer_due_posts(datetime.now(UTC))
+
+        def deliver_channel(team_id: str, channel_id: str) -> None:
+            work.defer_post(team_id, channel_id)
+
+    scheduler = build_scheduler(poll_feed=reader.poll, feeds=feeds_to_schedule(), send_due=send_due,
                                 channels=channel_jobs(db), deliver_channel=deliver_channel,
                                 remind_deadlines=poster.remind_deadlines, settings=settings)
     health.scheduler = scheduler
 
     def resync() -> None:
-        sync_feed_jobs(scheduler, feed_jobs(db, settings), reader.poll, jitter_seconds=settings.poll_jitter_seconds)
+        sync_feed_jobs(scheduler, feeds_to_schedule(), reader.poll, jitter_seconds=settings.poll_jitter_seconds)
         sync_channel_jobs(scheduler, channel_jobs(db), deliver_channel)
 
     scheduler.add_job(resync, IntervalTrigger(seconds=RESYNC_SECONDS), id="sync-jobs", max_instances=1,
                       coalesce=True, replace_existing=True)
     health_server, server = _listen(settings, host, app, health)
     running = Running(db=db, app=app, scheduler=scheduler, reader=reader, health=health, server=server,
-                      health_server=health_server)
+                      health_server=health_server, work=work)
     try:
+        if work is not None and settings.run_worker:
+            from bot.app.engine import WorkerThread
+
+            running.worker = WorkerThread(work)
+            running.worker.start()
+            health.model_loaded = lambda: work.model_loaded or reader.model_loaded
         health_server.start()
         if app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -269,11 +295,26 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     except BaseException:
         running.stop()
         raise
-    log.info("diplobot %s started: %s mode, database %s, model %s, %d feed(s), health on port %d",
+    log.info("diplobot %s started: %s mode, database %s, jobs %s, model %s, %d feed(s), health on port %d",
              _version(), mode.describe(), safe_database_url(db.url),
+             "in this process" if work is None else
+             "by procrastinate workers" + (" (one in this process)" if running.worker is not None else ""),
              settings.spacy_model if loaded_at_start else "(loaded on first need)", len(list_feeds(db)),
              running.health_port or 0)
     return running
+
+
+def _engine_work(settings: Settings, db: Database, nlp_loader: Callable[[], Any], poster: Any) -> Any:
+    """JOB_ENGINE=procrastinate: the process's `Work` (deferring jobs, and working them with RUN_WORKER); else None."""
+    if settings.job_engine != "procrastinate":
+        return None
+    from bot.app.engine import EngineUnavailable, Work
+
+    try:
+        return Work(db, settings, nlp_loader=nlp_loader, poster_factory=lambda: poster)
+    except EngineUnavailable as exc:
+        setting, _, why = str(exc).partition(": ")
+        raise StartupFailure(setting, why) from exc
 
 
 def _listen(settings: Settings, host: str, app: Any, health: Health) -> tuple[HealthServer, Any]:

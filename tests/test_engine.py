@@ -1,0 +1,120 @@
+"""The job engine (JOB_ENGINE=procrastinate) in one process: each step is a job, and a worker taking them turns
+feeds into posted stories, each article analysed once and each story posted once per subscribed channel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import text
+
+from bot.analysis.pipeline import ArticleText, analyze_texts
+from bot.app.engine import EngineUnavailable, Work, work_jobs, worker_queues
+from bot.app.ingest import add_feeds
+from bot.config import Settings
+from bot.slack.outbox.poster import Poster, story_ids_listed
+from bot.storage import Database
+from bot.storage.articles import list_articles, list_feeds
+from bot.storage.delivery import add_subscription, ensure_channel, outbox_items
+from bot.storage.jobs import failed_jobs, unfinished_jobs
+from bot.storage.stories import load_stories
+from tests.conftest import FeedServer, Route, _postgres_schema_database
+from tests.slack_standin import SlackStandIn
+from tests.test_crash_recovery import feed as crash_feed
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_db() -> Iterator[Database]:
+    yield from _postgres_schema_database()
+
+
+def engine_settings(settings: Settings, slack: SlackStandIn, database: Database) -> Settings:
+    return settings.model_copy(update={"job_engine": "procrastinate", "database_url": database.url,
+                                       "slack_bot_token": SecretStr("xoxb-engine-test"),
+                                       "slack_api_url": slack.base_url, "fetch_pages": False})
+
+
+def drain(work: Work) -> None:
+    """Run a worker on every queue until no job is left."""
+    asyncio.run(work_jobs(work, wait=False, install_signal_handlers=False))
+
+
+def posted(slack: SlackStandIn) -> Counter:
+    counts: Counter = Counter()
+    for channel, messages in slack.messages.items():
+        for message in messages:
+            if not message.get("thread_ts"):
+                counts.update((channel, story_id) for story_id in story_ids_listed(message))
+    return counts
+
+
+def test_feeds_become_posted_stories_through_jobs(pg_db: Database, settings: Settings, feed_server: FeedServer,
+                                                  slack_api: SlackStandIn, nlp) -> None:
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    for path, numbers in (("/even.xml", [0, 2, 4]), ("/odd.xml", [1, 3])):
+        feed_server.routes[path] = Route(body=crash_feed(numbers, published), etag=f'"{path}"',
+                                         headers={"Content-Type": "application/rss+xml"})
+    ensure_channel(pg_db, "T0001", "CALL", now=published)
+    add_subscription(pg_db, "T0001", "CALL", "*", created_by="U0ADMIN", now=published)
+    config = engine_settings(settings, slack_api, pg_db)
+    add_feeds(pg_db, config, [feed_server.url("/even.xml"), feed_server.url("/odd.xml")], published)
+    work = Work(pg_db, config, nlp_loader=lambda: nlp,
+                poster_factory=lambda: Poster(pg_db, config, min_interval=0.01, timeout=5))
+    try:
+        assert work.tick()["feeds"] == 2
+        assert work.tick()["feeds"] == 0  # their fetch jobs wait: nothing deferred twice
+        drain(work)
+    finally:
+        work.close()
+    articles = list_articles(pg_db)
+    assert len(articles) == 5 and all(a.analyzed_at and not a.analysis_error for a in articles)
+    stories = load_stories(pg_db)
+    assert len(stories) == 5
+    assert posted(slack_api) == Counter({("CALL", story.id): 1 for story in stories})
+    assert {row.state for row in outbox_items(pg_db)} == {"sent"}
+    assert unfinished_jobs(pg_db) == 0 and failed_jobs(pg_db) == []
+
+
+def test_an_article_already_analysed_is_not_written_again(pg_db: Database, settings: Settings,
+                                                          slack_api: SlackStandIn, nlp, feed_server) -> None:
+    """A second grouping job for one article (its first worker looked dead, then came back) writes nothing."""
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    feed_server.routes["/even.xml"] = Route(body=crash_feed([0], published),
+                                            headers={"Content-Type": "application/rss+xml"})
+    config = engine_settings(settings, slack_api, pg_db)
+    add_feeds(pg_db, config, [feed_server.url("/even.xml")], published)
+    work = Work(pg_db, config, nlp_loader=lambda: nlp)
+    try:
+        work.fetch_feed(list_feeds(pg_db)[0].id)
+        article = list_articles(pg_db)[0]
+        work.analyse_article(article.id)
+        work.analyse_article(article.id)  # both analyses wait for grouping
+        expected = next(analyze_texts(nlp, [ArticleText(article.text, article.published_at.date(), article.title)]))
+        drain(work)
+    finally:
+        work.close()
+    assert len(load_stories(pg_db)) == 1
+    with pg_db.engine.connect() as conn:
+        count = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                 for table in ("quotes", "actors", "deadlines")}
+        documents = conn.execute(text("SELECT max(documents) FROM term_documents")).scalar_one()
+    assert count == {"quotes": len(expected.quotes), "actors": len(expected.actors),
+                     "deadlines": len(expected.deadlines)}
+    assert count["quotes"] > 0 and documents == 1
+
+
+def test_workers_refuse_sqlite_and_the_inline_engine(settings: Settings, slack_api: SlackStandIn, pg_db) -> None:
+    sqlite = Database.connect(settings.database_url)
+    with pytest.raises(EngineUnavailable, match="DATABASE_URL"):
+        Work(sqlite, settings.model_copy(update={"job_engine": "procrastinate"}))
+    with pytest.raises(EngineUnavailable, match="JOB_ENGINE"):
+        Work(pg_db, settings)
+    assert worker_queues(["analysis", "grouping"]) == ["analysis", "grouping", "schedule"]
+    with pytest.raises(ValueError, match="unknown queue"):
+        worker_queues(["analyse"])
