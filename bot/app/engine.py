@@ -382,9 +382,15 @@ def build_app(work: Work) -> procrastinate.App:
         # Jobs whose worker stopped sending heartbeats go back to the queue (their locks with them).
         manager = context.app.job_manager
         for job in await manager.get_stalled_jobs(seconds_since_heartbeat=work.settings.job_lease_seconds):
-            log.warning("job %s %s of a worker silent for %.0f s goes back to the queue", job.task_name,
-                        job.task_kwargs, work.settings.job_lease_seconds)
-            await manager.retry_job(job)
+            try:
+                await manager.retry_job(job)
+                log.warning("job %s %s of a worker silent for %.0f s went back to the queue", job.task_name,
+                            job.task_kwargs, work.settings.job_lease_seconds)
+            except procrastinate_errors.UniqueViolation:
+                # The same work waits already (deferred again meanwhile under its queueing lock): this one ends.
+                await manager.finish_job(job, procrastinate.jobs.Status.ABORTED, delete_job=False)
+                log.warning("job %s %s of a silent worker ended: the same work waits in the queue", job.task_name,
+                            job.task_kwargs)
         await asyncio.to_thread(work.tick)
 
     return app
