@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.slack.app import BOT_SCOPES
 from bot.slack.commands import REGISTRY
 
@@ -26,7 +28,7 @@ def test_manifest_subscribes_to_the_events_we_listen_to() -> None:
 
 
 def test_every_deploy_file_is_there() -> None:
-    for name in ("Dockerfile", "docker-compose.yml", "diplobot.service", "README.md"):
+    for name in ("Dockerfile", "docker-compose.yml", "diplobot.service", "diplobot-worker@.service", "README.md"):
         assert (DEPLOY / name).is_file(), name
 
 
@@ -57,17 +59,25 @@ def test_the_build_context_leaves_secrets_and_local_state_out() -> None:
     assert {".git", ".venv", ".env", "deploy/.env", "*.db"} <= set(ignored)
 
 
-def test_systemd_unit_is_hardened() -> None:
+def test_compose_scales_workers_that_publish_nothing() -> None:
+    worker = COMPOSE.split("\n  worker:\n", 1)[1].split("\nvolumes:", 1)[0]
+    assert 'command: ["diplobot", "worker"' in worker and "JOB_ENGINE: procrastinate" in worker
+    assert "ports:" not in worker and "container_name" not in worker  # --scale worker=N needs both absent
+    assert COMPOSE.count("JOB_ENGINE: procrastinate") == 2  # the bot defers the same jobs
+
+
+@pytest.mark.parametrize("unit", [UNIT, DEPLOY / "diplobot-worker@.service"], ids=lambda path: path.name)
+def test_systemd_unit_is_hardened(unit: Path) -> None:
     import shutil
     import subprocess
 
-    settings = dict(line.split("=", 1) for line in UNIT.read_text(encoding="utf-8").splitlines()
+    settings = dict(line.split("=", 1) for line in unit.read_text(encoding="utf-8").splitlines()
                     if "=" in line and not line.startswith("#"))
     assert settings["CapabilityBoundingSet"] == "" and settings["NoNewPrivileges"] == "true"
     assert settings["ProtectSystem"] == "strict" and settings["RestrictAddressFamilies"] == "AF_INET AF_INET6 AF_UNIX"
     if shutil.which("systemd-analyze") is None:
         return
-    result = subprocess.run(["systemd-analyze", "security", "--offline=true", str(UNIT)], capture_output=True,
+    result = subprocess.run(["systemd-analyze", "security", "--offline=true", str(unit)], capture_output=True,
                             text=True, timeout=60)
     score = re.search(r"Overall exposure level for \S+: ([\d.]+)", result.stdout)
     assert score is not None, result.stdout + result.stderr
