@@ -323,6 +323,35 @@ def bench_grouping(articles: int, per_hour: float, marks: str, database_url: str
     sys.exit(run_grouping_bench(articles, per_hour, at, database_url))
 
 
+@bench.command("scale")
+@click.option("--feeds", default=1000, show_default=True, help="Local feeds served and polled.")
+@click.option("--per-feed", default=20, show_default=True, help="Articles in each feed.")
+@click.option("--pollers", default=2, show_default=True, help="Poller processes (diplobot worker --queues fetch).")
+@click.option("--poller-concurrency", default=4, show_default=True, help="Fetch jobs at once in each poller.")
+@click.option("--workers", "worker_counts", default="1,2,4", show_default=True,
+              help="Analysis worker processes to measure, comma-separated.")
+@click.option("--window", default=40.0, show_default=True, help="Seconds of analysis measured for each count.")
+@click.option("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test", show_default=True,
+              help="PostgreSQL to build in (a new schema, dropped afterwards).")
+@click.option("--keep", is_flag=True, help="Keep the schema afterwards.")
+def bench_scale(feeds: int, per_feed: int, pollers: int, poller_concurrency: int, worker_counts: str, window: float,
+                database_url: str, keep: bool) -> None:
+    """The job engine under load: N local feeds polled by separate `diplobot worker` processes (first poll and a
+    304 poll), analysis throughput with 1, 2, 4 worker processes, and the duplicate counts.
+
+    Example: diplobot bench scale --feeds 1000 --workers 1,2,4
+    """
+    from bot.dev.bench_scale import run_scale_bench
+
+    try:
+        counts = [int(c) for c in worker_counts.split(",") if c.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(f"comma-separated numbers, got {worker_counts!r}", param_hint="--workers") from exc
+    sys.exit(run_scale_bench(database_url, feeds=feeds, per_feed=per_feed, pollers=pollers,
+                             poller_concurrency=poller_concurrency, worker_counts=counts, window=window, keep=keep,
+                             out=click.echo))
+
+
 @bench.command("who-said")
 @click.option("--quotes", default=100_000, show_default=True, help="Quotes in the synthetic database.")
 @click.option("--queries", default=100, show_default=True, help="Typed names timed for each kind of query.")

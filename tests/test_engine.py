@@ -4,6 +4,7 @@ feeds into posted stories, each article analysed once and each story posted once
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -118,3 +119,51 @@ def test_workers_refuse_sqlite_and_the_inline_engine(settings: Settings, slack_a
     assert worker_queues(["analysis", "grouping"]) == ["analysis", "grouping", "schedule"]
     with pytest.raises(ValueError, match="unknown queue"):
         worker_queues(["analyse"])
+
+
+def test_a_job_that_lost_its_article_writes_nothing(pg_db: Database, settings: Settings, slack_api: SlackStandIn,
+                                                     nlp, feed_server) -> None:
+    """A worker declared dead (its job handed to another) that comes back: its analysis is not stored."""
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    feed_server.routes["/even.xml"] = Route(body=crash_feed([0], published),
+                                            headers={"Content-Type": "application/rss+xml"})
+    config = engine_settings(settings, slack_api, pg_db)
+    add_feeds(pg_db, config, [feed_server.url("/even.xml")], published)
+    work = Work(pg_db, config, nlp_loader=lambda: nlp)
+    try:
+        work.fetch_feed(list_feeds(pg_db)[0].id)
+        article = list_articles(pg_db)[0]
+        work.analyse_article(article.id, holder=(10**9, 0))  # no such job running: the lease is not ours
+        with pg_db.engine.connect() as conn:
+            quotes = conn.execute(text("SELECT count(*) FROM quotes")).scalar_one()
+            grouping = conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'group_article'")
+                                    ).scalar_one()
+        assert (quotes, grouping) == (0, 0)
+        drain(work)  # its own analysis job, which holds the article, does the work
+    finally:
+        work.close()
+    assert [a.analyzed_at is not None for a in list_articles(pg_db)] == [True]
+
+
+def test_diplobot_run_alone_works_the_jobs_itself(pg_db: Database, settings: Settings, feed_server: FeedServer,
+                                                   slack_api: SlackStandIn, nlp) -> None:
+    from bot.app.runner import start
+
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    feed_server.routes["/even.xml"] = Route(body=crash_feed([0, 2], published),
+                                            headers={"Content-Type": "application/rss+xml"})
+    ensure_channel(pg_db, "T0001", "CALL", now=published)
+    add_subscription(pg_db, "T0001", "CALL", "*", created_by="U0ADMIN", now=published)
+    config = engine_settings(settings, slack_api, pg_db).model_copy(update={
+        "slack_signing_secret": SecretStr("s" * 32), "slack_port": 0, "job_tick_seconds": 1})
+    add_feeds(pg_db, config, [feed_server.url("/even.xml")], published)
+    bot = start(config, db=pg_db, host="127.0.0.1", nlp_loader=lambda: nlp)
+    try:
+        assert bot.worker is not None and bot.scheduler.get_job("feed:1") is None  # the engine polls, not APScheduler
+        deadline = time.monotonic() + 60
+        while sum(posted(slack_api).values()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        bot.stop()
+    stories = load_stories(pg_db)
+    assert posted(slack_api) == Counter({("CALL", story.id): 1 for story in stories}) and len(stories) == 2

@@ -27,7 +27,6 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +35,7 @@ from procrastinate import exceptions as procrastinate_errors
 from procrastinate.job_context import JobContext
 from spacy.language import Language
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
 from bot.config import Settings
@@ -87,6 +87,23 @@ def connection_settings(db: Database) -> dict[str, Any]:
     return {**params, "options": f"-csearch_path={search_path}".replace(" ", "")}
 
 
+def grouping_facts(analysis: Analysis) -> dict[str, Any]:
+    """What grouping reads of an analysis, as a job argument: actors with their other names, date values, the
+    summary's first line and the quotes (counted for the story's lead; their text is not needed)."""
+    return {"actors": [{"name": a.name, "kind": a.kind, "aliases": list(a.aliases)} for a in analysis.actors],
+            "dates": [{"text": "", "start": 0, "end": 0, "value": d.value} for d in analysis.dates],
+            "summary": analysis.summary[:1],
+            "quotes": [{"text": "", "start": 0, "end": 0} for _ in analysis.quotes]}
+
+
+def holds_job(session: Session, job_id: int, attempts: int) -> bool:
+    """Whether the job is still running in the attempt that started it (its row locked until the caller's commit,
+    so the tick cannot hand it to someone else meanwhile)."""
+    return session.execute(text("SELECT 1 FROM procrastinate_jobs WHERE id = :id AND status = 'doing' "
+                                "AND attempts = :attempts FOR UPDATE"), {"id": job_id, "attempts": attempts}
+                           ).first() is not None
+
+
 def analysis_from_json(data: dict[str, Any]) -> Analysis:
     """The `Analysis` that `dataclasses.asdict` turned into a job argument."""
     return Analysis(actors=[Actor(**a) for a in data.get("actors", [])],
@@ -115,6 +132,19 @@ class Deferrer:
         except procrastinate_errors.AlreadyEnqueued:
             return False
         return True
+
+    def defer_many(self, task: str, jobs: Sequence[tuple[str, dict[str, Any]]]) -> int:
+        """Defer one job of `task` per (lock, arguments), the lock also its queueing lock, in one statement;
+        when one of them waits already, one by one. Returns how many were deferred."""
+        if not jobs:
+            return 0
+        made = [self.app.configure_task(task, queue=TASK_QUEUES[task], lock=lock, queueing_lock=lock)
+                .make_new_job(**arguments) for lock, arguments in jobs]
+        try:
+            self.app.job_manager.batch_defer_jobs(made)
+        except procrastinate_errors.AlreadyEnqueued:
+            return sum(self.defer(task, lock=lock, queueing_lock=lock, **arguments) for lock, arguments in jobs)
+        return len(made)
 
     def close(self) -> None:
         self.app.close()
@@ -216,13 +246,11 @@ class Work:
 
     # --- deferring -----------------------------------------------------------------------------------------
 
-    def defer_fetch(self, feed_id: int, *, force: bool = False) -> bool:
-        return self.deferrer.defer(FETCH_TASK, lock=f"feed:{feed_id}", queueing_lock=f"feed:{feed_id}",
-                                   feed_id=feed_id, force=force)
+    def defer_analyses(self, article_ids: Sequence[int]) -> int:
+        return self.deferrer.defer_many(ANALYSE_TASK, [(f"article:{i}", {"article_id": i}) for i in article_ids])
 
-    def defer_analysis(self, article_id: int) -> bool:
-        return self.deferrer.defer(ANALYSE_TASK, lock=f"article:{article_id}", queueing_lock=f"article:{article_id}",
-                                   article_id=article_id)
+    def defer_fetches(self, feed_ids: Sequence[int], *, force: bool = False) -> int:
+        return self.deferrer.defer_many(FETCH_TASK, [(f"feed:{i}", {"feed_id": i, "force": force}) for i in feed_ids])
 
     def defer_queueing(self, story_id: int) -> bool:
         return self.deferrer.defer(QUEUE_STORY_TASK, lock=f"story:{story_id}", queueing_lock=f"story:{story_id}",
@@ -246,14 +274,16 @@ class Work:
         if not force and feed.next_poll_at is not None and feed.next_poll_at > now:
             return  # polled meanwhile by the job before this one
         outcome = poll_feed(self.db, self.settings, feed, now, self._http())
-        for article in outcome.new_articles:
-            self.defer_analysis(article.id)
+        self.defer_analyses([article.id for article in outcome.new_articles])
 
-    def analyse_article(self, article_id: int) -> None:
-        """Read the article's page if it is a teaser, run the analysis, and hand the result to grouping."""
+    def analyse_article(self, article_id: int, holder: tuple[int, int] | None = None) -> None:
+        """Read the article's page if it is a teaser, run the analysis, store its rows, and hand the article to
+        grouping. `holder` is this job's (id, attempts): the rows are written only while the job still holds the
+        article (its worker looked dead meanwhile and the job went back to the queue: nothing is written)."""
         from bot.analysis.pipeline import ArticleText, analyze_texts
         from bot.app.ingest import full_texts
         from bot.storage.articles import get_articles
+        from bot.storage.stories import save_analysis_rows
 
         found = get_articles(self.db, [article_id])
         if not found or found[0].analyzed_at is not None:
@@ -262,28 +292,30 @@ class Work:
         pages = full_texts([article], self.settings) if self.settings.fetch_pages else {}
         page = pages.get(article.id)
         body = page.text if page is not None else article.text
-        page_fields = {"text": page.text if page else None, "text_source": page.source if page else None,
-                       "page_error": page.error if page else None}
         try:
             with self._nlp_lock:
                 analysis = next(analyze_texts(self.model(), [ArticleText(body, article.published_at.date(),
                                                                          article.title)], batch_size=1))
+            stored = save_analysis_rows(self.db, article_id, analysis, text=page.text if page else None,
+                                        text_source=page.source if page else None,
+                                        page_error=page.error if page else None,
+                                        holds=None if holder is None else lambda session: holds_job(session, *holder))
         except Exception as exc:  # contained to this article: recorded on it by the grouping job
             log.exception("analysis failed: article %d (%s)", article.id, article.url or article.guid)
             self.deferrer.defer(GROUP_TASK, lock=GROUPING_LOCK, queueing_lock=None, article_id=article_id,
-                                analysis=None, error=f"{type(exc).__name__}: {exc}", **page_fields)
+                                analysis=None, error=f"{type(exc).__name__}: {exc}",
+                                page_error=page.error if page else None)
+            return
+        if not stored:
+            log.warning("article %d: this job no longer holds it (its lease passed on); nothing written", article_id)
             return
         self.deferrer.defer(GROUP_TASK, lock=GROUPING_LOCK, queueing_lock=None, article_id=article_id,
-                            analysis=asdict(analysis), error=None, **page_fields)
+                            analysis=grouping_facts(analysis), error=None)
 
     def group_article(self, article_id: int, analysis: dict[str, Any] | None, error: str | None = None,
-                      text: str | None = None, text_source: str | None = None,
                       page_error: str | None = None) -> None:
-        """Store an analysed article with its story (one grouping job at a time in the whole deployment).
-
-        An article already analysed (by an earlier job for it, retried after its worker looked dead) is left as
-        it is, so its analysis rows are written once.
-        """
+        """File an analysed article in its story (one grouping job at a time in the whole deployment), or
+        record why its analysis failed. An article already filed (by an earlier job for it) is left as it is."""
         from bot.app.stories import OpenStories, store_analysis
         from bot.storage.articles import get_articles
         from bot.storage.stories import record_analysis_failure
@@ -300,8 +332,8 @@ class Work:
             self._stories = OpenStories(self.db)  # someone else grouped since: what we remember may be stale
         self._turn = turn
         try:
-            story_id = store_analysis(self.db, article_id, analysis_from_json(analysis), now, text=text,
-                                      text_source=text_source, page_error=page_error, stories=self._stories)
+            story_id = store_analysis(self.db, article_id, analysis_from_json(analysis), now, stories=self._stories,
+                                      rows_stored=True)
         except Exception:
             self._stories = None  # it may hold the article's counts that were never stored
             raise
@@ -340,8 +372,8 @@ class Work:
     def tick(self) -> dict[str, int]:
         """The periodic round: defer due feeds, articles and stories left without a job, and due posts."""
         now = datetime.now(UTC)
-        done = {"feeds": sum(self.defer_fetch(i) for i in feeds_due_without_job(self.db, now, limit=SWEEP_LIMIT)),
-                "articles": sum(self.defer_analysis(i) for i in articles_without_job(self.db, limit=SWEEP_LIMIT)),
+        done = {"feeds": self.defer_fetches(feeds_due_without_job(self.db, now, limit=SWEEP_LIMIT)),
+                "articles": self.defer_analyses(articles_without_job(self.db, limit=SWEEP_LIMIT)),
                 "stories": sum(self.defer_queueing(i) for i in stories_without_job(self.db, limit=SWEEP_LIMIT)),
                 "posts": self.defer_due_posts(now)}
         if any(done.values()):
@@ -359,14 +391,15 @@ def build_app(work: Work) -> procrastinate.App:
     def fetch_feed(feed_id: int, force: bool = False) -> None:
         work.fetch_feed(feed_id, force)
 
-    @app.task(name=ANALYSE_TASK, queue=ANALYSIS_QUEUE)
-    def analyse_article(article_id: int) -> None:
-        work.analyse_article(article_id)
+    @app.task(name=ANALYSE_TASK, queue=ANALYSIS_QUEUE, pass_context=True)
+    def analyse_article(context: JobContext, article_id: int) -> None:
+        assert context.job.id is not None  # a job taken from the database has its id
+        work.analyse_article(article_id, (context.job.id, context.job.attempts))
 
     @app.task(name=GROUP_TASK, queue=GROUPING_QUEUE, lock=GROUPING_LOCK)
     def group_article(article_id: int, analysis: dict[str, Any] | None, error: str | None = None,
-                      text: str | None = None, text_source: str | None = None, page_error: str | None = None) -> None:
-        work.group_article(article_id, analysis, error, text, text_source, page_error)
+                      page_error: str | None = None) -> None:
+        work.group_article(article_id, analysis, error, page_error)
 
     @app.task(name=QUEUE_STORY_TASK, queue=STORIES_QUEUE)
     def queue_story(story_id: int) -> None:

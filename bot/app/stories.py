@@ -32,6 +32,7 @@ from bot.storage.stories import (
     StoredTelling,
     open_story_states,
     save_article_analysis,
+    save_article_story,
     save_story_states,
     stateless_story_tellings,
     story_lead_candidates,
@@ -148,7 +149,7 @@ def article_facts(article_id: int, title: str, text: str, published: datetime, a
 
 def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,
                    text: str | None = None, text_source: str | None = None, page_error: str | None = None,
-                   rules: Rules = DEFAULT_RULES, stories: OpenStories | None = None) -> int:
+                   rules: Rules = DEFAULT_RULES, stories: OpenStories | None = None, rows_stored: bool = False) -> int:
     """Store one article's analysis with its story (the one `bot.domain.grouping` says it tells, or a new one);
     returns the story id. An article analysed again keeps its story.
 
@@ -165,6 +166,8 @@ def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datet
         page_error: why the article's page was not used (the teaser was kept), or None.
         rules: story grouping thresholds (when `stories` is not given).
         stories: the open stories of this run, kept between articles; loaded for this article when None.
+        rows_stored: the analysis rows (and `text`) are stored already (`save_analysis_rows`, the job engine's
+            analysis step): only the story is filed here.
     """
     found = get_articles(db, [article_id])
     if not found:
@@ -183,8 +186,11 @@ def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datet
     others = story_lead_candidates(db, story_id) if story_id is not None else []
     lead = choose_lead([c for c in others if c.key != article.id] + [itself])
     choice = replace(choice, lead_article_id=lead if isinstance(lead, int) else article.id)
-    saved = save_article_analysis(db, article_id, analysis, now, choice, text=text, text_source=text_source,
-                                  page_error=page_error)
+    if rows_stored:
+        saved = save_article_story(db, article_id, now, choice)
+    else:
+        saved = save_article_analysis(db, article_id, analysis, now, choice, text=text, text_source=text_source,
+                                      page_error=page_error)
     if article.story_id is None:
         open_stories.joined(choice, saved)
     return saved

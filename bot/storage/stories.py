@@ -66,26 +66,65 @@ def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now
         article = session.get(ArticleRow, article_id)
         if article is None:
             raise LookupError(f"article {article_id} does not exist")
-        if text is not None:
-            article.text = text
-            article.text_source = text_source or "feed"
-        if text is not None or page_error is not None:
-            article.page_error = page_error[:2000] if page_error else None
-        forget_article_speakers(session, article_id)
-        _replace_analysis(session, article, analysis)
-        link_article_speakers(session, article_id)
-        article.summary = list(analysis.summary)
-        article.analyzed_at = now
-        article.analysis_error = None
-        if article.story_id is None:
-            article.terms = dict(choice.terms)
-            _count_documents(session, choice.document_terms)
-            article.story_id = choice.story_id if choice.story_id is not None else _new_story(session, article, now)
-            session.flush()
-            if choice.state is not None:
-                _save_state(session, article.story_id, choice.state)
-        _update_story(session, article.story_id, choice.lead_article_id, now)
-        return article.story_id
+        _write_analysis(session, article, analysis, text=text, text_source=text_source, page_error=page_error)
+        return _write_story(session, article, now, choice)
+
+
+def save_analysis_rows(db: Database, article_id: int, analysis: Analysis, *, text: str | None = None,
+                       text_source: str | None = None, page_error: str | None = None,
+                       holds: Callable[[Session], bool] | None = None) -> bool:
+    """Store one article's analysis (actors, quotes, dates, deadlines, speakers, summary) without its story: the
+    job engine's analysis step, run in parallel, before the grouping step files the article
+    (`save_article_story`). Rows of an earlier analysis are replaced, never added to.
+
+    `holds(session)` is asked inside the transaction, before anything is written: False (the caller's lease on
+    the article has passed to someone else) writes nothing and returns False.
+    """
+    with db.session() as session:
+        if holds is not None and not holds(session):
+            return False
+        article = session.get(ArticleRow, article_id)
+        if article is None:
+            raise LookupError(f"article {article_id} does not exist")
+        _write_analysis(session, article, analysis, text=text, text_source=text_source, page_error=page_error)
+        return True
+
+
+def save_article_story(db: Database, article_id: int, now: datetime, choice: StoryChoice) -> int:
+    """File an article whose analysis rows are stored (`save_analysis_rows`) in its story, and mark it analysed;
+    returns the story id."""
+    with db.session() as session:
+        article = session.get(ArticleRow, article_id)
+        if article is None:
+            raise LookupError(f"article {article_id} does not exist")
+        return _write_story(session, article, now, choice)
+
+
+def _write_analysis(session: Session, article: ArticleRow, analysis: Analysis, *, text: str | None,
+                    text_source: str | None, page_error: str | None) -> None:
+    if text is not None:
+        article.text = text
+        article.text_source = text_source or "feed"
+    if text is not None or page_error is not None:
+        article.page_error = page_error[:2000] if page_error else None
+    forget_article_speakers(session, article.id)
+    _replace_analysis(session, article, analysis)
+    link_article_speakers(session, article.id)
+    article.summary = list(analysis.summary)
+
+
+def _write_story(session: Session, article: ArticleRow, now: datetime, choice: StoryChoice) -> int:
+    article.analyzed_at = now
+    article.analysis_error = None
+    if article.story_id is None:
+        article.terms = dict(choice.terms)
+        _count_documents(session, choice.document_terms)
+        article.story_id = choice.story_id if choice.story_id is not None else _new_story(session, article, now)
+        session.flush()
+        if choice.state is not None:
+            _save_state(session, article.story_id, choice.state)
+    _update_story(session, article.story_id, choice.lead_article_id, now)
+    return article.story_id
 
 
 def _save_state(session: Session, story_id: int, state: StoryState) -> None:
