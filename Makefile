@@ -23,12 +23,13 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-## Throughput and peak memory of the analysis against raw spaCy.
+## Throughput and peak memory of the analysis against raw spaCy; the job engine at 1,000 feeds (PostgreSQL).
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/diplobot bench
 	$(BIN)/diplobot bench who-said --quotes 20000 --queries 30
 	$(BIN)/diplobot bench grouping --articles 10000 --at 1000,5000,10000
+	flock /tmp/eval.lock $(BIN)/diplobot bench scale --feeds 1000 --workers 1,2,4
 
 ## Quality figures on the evaluation corpora (see ../shared/EVAL.md) and our own labelled sets.
 eval: $(STAMP)
