@@ -5,16 +5,16 @@ SQLite runs everything in one process and gets nothing here. procrastinate's sch
 pinned procrastinate release ships (`SchemaManager.get_schema()`); a later procrastinate release comes with a
 migration of ours applying its own migration files.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 05:40:00
 """
 import re
 
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
