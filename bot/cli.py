@@ -109,6 +109,9 @@ def demo(ctx: click.Context) -> None:
 def poll(feeds_file: Path | None, poll_all: bool) -> None:
     """Poll the due feeds once, analyze what is new and queue it for the subscribed channels.
 
+    With JOB_ENGINE=procrastinate it defers one fetch job per feed instead, for the workers to take (polling
+    here as well would do their work twice).
+
     Example: diplobot poll --feeds-file feeds.txt
     """
     from bot.app.ingest import run_cycle
@@ -116,8 +119,37 @@ def poll(feeds_file: Path | None, poll_all: bool) -> None:
     settings = load_settings()
     if feeds_file is not None:
         settings = settings.model_copy(update={"feeds_file": feeds_file})
-    report = run_cycle(settings, lambda: _load_nlp(settings), db=_open_database(settings), force=poll_all)
+    database = _open_database(settings)
+    if settings.job_engine == "procrastinate":
+        click.echo(_defer_polls(settings, database, poll_all))
+        return
+    report = run_cycle(settings, lambda: _load_nlp(settings), db=database, force=poll_all)
     click.echo(report.describe())
+
+
+def _defer_polls(settings: Settings, database: Database, poll_all: bool) -> str:
+    """JOB_ENGINE=procrastinate: fetch jobs for the due feeds (every active feed with --all); what was done."""
+    from datetime import UTC, datetime
+
+    from bot.app.engine import EngineUnavailable, Work
+    from bot.app.ingest import add_feeds, feed_urls_from_file
+    from bot.storage.articles import due_feeds, list_feeds
+
+    now = datetime.now(UTC)
+    if settings.feeds_file is not None:
+        for problem in add_feeds(database, settings, feed_urls_from_file(settings.feeds_file), now):
+            click.echo(problem, err=True)
+    try:
+        work = Work(database, settings)
+    except EngineUnavailable as exc:
+        raise SettingProblem(str(exc)) from exc
+    try:
+        feeds = [f.id for f in (list_feeds(database) if poll_all else due_feeds(database, now)) if not f.retired]
+        deferred = work.defer_fetches(feeds, force=poll_all)
+    finally:
+        work.close()
+    return (f"deferred {deferred} fetch job(s) for {len(feeds)} feed(s) ({len(feeds) - deferred} already waiting); "
+            "`diplobot worker` processes take them")
 
 
 @cli.command()

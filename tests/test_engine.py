@@ -167,3 +167,27 @@ def test_diplobot_run_alone_works_the_jobs_itself(pg_db: Database, settings: Set
         bot.stop()
     stories = load_stories(pg_db)
     assert posted(slack_api) == Counter({("CALL", story.id): 1 for story in stories}) and len(stories) == 2
+
+
+def test_diplobot_poll_defers_fetch_jobs_for_the_workers(pg_db: Database, settings: Settings, feed_server: FeedServer,
+                                                          slack_api: SlackStandIn, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    feed_server.routes["/even.xml"] = Route(body=crash_feed([0], datetime.now(UTC)),
+                                            headers={"Content-Type": "application/rss+xml"})
+    with pg_db.engine.connect() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    feeds_file = settings.database_url.removeprefix("sqlite:///").replace("diplobot.db", "feeds.txt")
+    with open(feeds_file, "w", encoding="utf-8") as out:
+        out.write(feed_server.url("/even.xml") + "\n")
+    monkeypatch.setenv("DATABASE_URL", f"{pg_db.url}?options=-csearch_path%3D{schema}")
+    monkeypatch.setenv("JOB_ENGINE", "procrastinate")
+    monkeypatch.setenv("ALLOW_PRIVATE_FEEDS", "true")
+    result = CliRunner().invoke(cli, ["poll", "--feeds-file", feeds_file, "--all"])
+    assert result.exit_code == 0, result.output
+    assert "deferred 1 fetch job(s) for 1 feed(s)" in result.output
+    assert list_articles(pg_db) == []  # nothing fetched here: the workers do it
+    again = CliRunner().invoke(cli, ["poll", "--all"])
+    assert "deferred 0 fetch job(s) for 1 feed(s) (1 already waiting)" in again.output
