@@ -191,3 +191,21 @@ def test_diplobot_poll_defers_fetch_jobs_for_the_workers(pg_db: Database, settin
     assert list_articles(pg_db) == []  # nothing fetched here: the workers do it
     again = CliRunner().invoke(cli, ["poll", "--all"])
     assert "deferred 0 fetch job(s) for 1 feed(s) (1 already waiting)" in again.output
+
+
+def test_the_tick_hands_back_a_dead_workers_job(pg_db: Database, settings: Settings, slack_api: SlackStandIn) -> None:
+    """A job left running by a worker whose heartbeat stopped goes back to the queue on the next tick."""
+    config = engine_settings(settings, slack_api, pg_db).model_copy(update={"job_lease_seconds": 2})
+    work = Work(pg_db, config)
+    try:
+        with pg_db.engine.begin() as conn:
+            worker = conn.execute(text("INSERT INTO procrastinate_workers (last_heartbeat) "
+                                       "VALUES (now() - interval '1 hour') RETURNING id")).scalar_one()
+            conn.execute(text("INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args, status, worker_id) "
+                              "VALUES ('stories', 'queue_story', 'story:999', '{\"story_id\": 999}', 'doing', :w)"),
+                         {"w": worker})
+        work.deferrer.app.configure_task("tick", queue="schedule").defer(timestamp=0)  # 0: the hourly clean-up too
+        drain(work)  # the tick retries the job; the retried job finds no story 999 and ends
+    finally:
+        work.close()
+    assert unfinished_jobs(pg_db) == 0 and failed_jobs(pg_db) == []

@@ -61,6 +61,7 @@ POST_TASK = "post_channel"
 TICK_TASK = "tick"
 GROUPING_LOCK = "grouping"
 SWEEP_LIMIT = 5000
+FAILED_JOBS_KEPT_HOURS = 7 * 24  # for `SELECT … FROM procrastinate_jobs WHERE status = 'failed'`; succeeded ones go at once
 TASK_QUEUES = {FETCH_TASK: FETCH_QUEUE, ANALYSE_TASK: ANALYSIS_QUEUE, GROUP_TASK: GROUPING_QUEUE,
                QUEUE_STORY_TASK: STORIES_QUEUE, POST_TASK: POST_QUEUE}  # feeds, articles or stories deferred by one tick at most
 
@@ -424,6 +425,8 @@ def build_app(work: Work) -> procrastinate.App:
                 await manager.finish_job(job, procrastinate.jobs.Status.ABORTED, delete_job=False)
                 log.warning("job %s %s of a silent worker ended: the same work waits in the queue", job.task_name,
                             job.task_kwargs)
+        if timestamp % 3600 < work.settings.job_tick_seconds:  # once an hour: failed and aborted jobs kept a week
+            await manager.delete_old_jobs(nb_hours=FAILED_JOBS_KEPT_HOURS, include_failed=True, include_aborted=True)
         await asyncio.to_thread(work.tick)
 
     return app
