@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -211,9 +212,6 @@ class Work:
                     self._poster = self._poster_factory()
                 else:
                     self._poster = self._default_poster()
-                # Rows left "sending" are settled per channel by the job holding that channel's lock (post_channel),
-                # never all at once: another poster may be sending in another channel right now.
-                self._poster._recovered_once = True
             return self._poster
 
     def _default_poster(self) -> Any:
@@ -221,16 +219,21 @@ class Work:
         from bot.slack.app import oauth_credentials, oauth_stores
         from bot.slack.outbox.poster import Poster
 
+        options: dict[str, Any] = {}
+        if "lease_seconds" in inspect.signature(Poster).parameters:
+            # A poster that leases its rows and channels holds them as long as a job's lease: a killed poster's
+            # channel is free again when its post job goes back to the queue.
+            options["lease_seconds"] = self.settings.job_lease_seconds
         credentials = oauth_credentials(self.settings)
         if credentials is None:
-            return Poster(self.db, self.settings)
+            return Poster(self.db, self.settings, **options)
         store, _ = oauth_stores(credentials[0], self.db)
 
         def token_for_team(team_id: str) -> str | None:
             bot = store.find_bot(enterprise_id=None, team_id=team_id)
             return bot.bot_token if bot else None
 
-        return Poster(self.db, self.settings, token_for_team=token_for_team)
+        return Poster(self.db, self.settings, token_for_team=token_for_team, **options)
 
     @property
     def deferrer(self) -> Deferrer:
