@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/diplobot bench
 	$(BIN)/diplobot bench who-said --quotes 20000 --queries 30
 	$(BIN)/diplobot bench grouping --articles 10000 --at 1000,5000,10000
-	flock /tmp/eval.lock $(BIN)/diplobot bench scale --feeds 1000 --workers 1,2,4
+	$(BIN)/diplobot bench scale --feeds 1000 --workers 1,2,4
 
 ## Quality figures on the evaluation corpora (see ../shared/EVAL.md) and our own labelled sets.
 eval: $(STAMP)
