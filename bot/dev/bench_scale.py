@@ -1,7 +1,7 @@
 """`diplobot bench scale`: the job engine under load, on PostgreSQL, with separate `diplobot worker` processes.
 
-Serves N local feeds of generated articles (the demo's real-shaped texts, each made unique), registers them in a
-fresh schema, then:
+Serves N local feeds of generated articles (the demo's invented dispatches, three to an article, each article made
+unique), registers them in a fresh schema, then:
 
 1. polling: P poller processes (`--queues fetch`) take one fetch job per feed; timed from the defer until every
    feed is stored, for the first poll (every entry new) and a second one (every feed answers 304);
@@ -35,6 +35,7 @@ from bot.config import Settings
 from bot.storage import Database, normalise_url
 
 WARM_UP_ARTICLES = 2  # analysed by each worker before its window starts
+DISPATCHES_PER_ARTICLE = 3
 ANALYSED = "SELECT count(*) FROM articles WHERE analyzed_at IS NOT NULL"
 
 
@@ -178,9 +179,13 @@ def _analysis_window(db: Database, count: int, window: float, workers: WorkerPro
 
 
 def _texts() -> list[tuple[str, str]]:
+    """(title, text) of wire-story length: three of the demo's dispatches (about 180 words each) to an article,
+    about 550 words, so analysis costs what it costs on real news, not on short dispatches."""
     from bot.dev.demo import demo_articles
 
-    return [(a.title, a.text) for a in demo_articles()]
+    demo = demo_articles()
+    return [(a.title, "\n\n".join(demo[(n + k) % len(demo)].text for k in range(DISPATCHES_PER_ARTICLE)))
+            for n, a in enumerate(demo)]
 
 
 def run_scale_bench(database_url: str, *, feeds: int, per_feed: int, pollers: int, poller_concurrency: int,
