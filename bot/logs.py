@@ -30,7 +30,8 @@ MASK = "[redacted]"
 CONTEXT_FIELDS = ("feed_url", "channel", "team", "story_id", "command")
 # Libraries whose DEBUG records carry request and response bodies (OAuth answers, response URLs).
 # matplotlib and PIL say at INFO that they built their font cache, a line on each fresh container's start.
-_CHATTY = ("slack_sdk", "slack_bolt", "httpx", "httpcore", "urllib3", "apscheduler", "alembic", "matplotlib", "PIL")
+_CHATTY = ("slack_sdk", "slack_bolt", "httpx", "httpcore", "urllib3", "apscheduler", "alembic", "matplotlib", "PIL",
+           "procrastinate")
 
 
 def redact(text: str, known: Iterable[str] = ()) -> str:

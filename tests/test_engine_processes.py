@@ -66,10 +66,11 @@ class Processes:
     def busy(self, role: str) -> int | None:
         """The number of a process of `role` that has started a job it has not finished, if any."""
         for number, _ in enumerate(self.running[role]):
+            running: set[str] = set()
             log = (self.folder / f"{role}-{number}.log").read_text(errors="replace")
-            started = re.findall(r"Starting job (\w+\[\d+\])", log)
-            if any(f"Job {job}" not in log.split(f"Starting job {job}", 1)[1] for job in started
-                   if not job.startswith("tick")):
+            for job, state in re.findall(r"job (\w+ \S+) (started|finished|failed)", log):
+                (running.add if state == "started" else running.discard)(job)
+            if running:
                 return number
         return None
 
@@ -132,7 +133,8 @@ def test_pollers_workers_and_posters_survive_kill_9(pg_db: Database, feed_server
     env = {**keep, "DATABASE_URL": child_url(pg_db), "JOB_ENGINE": "procrastinate", "JOB_LEASE_SECONDS": "3",
            "JOB_TICK_SECONDS": "1", "ALLOW_PRIVATE_FEEDS": "true", "FETCH_PAGES": "false",
            "POLL_JITTER_SECONDS": "0", "SLACK_API_URL": slack_api.base_url, "SLACK_BOT_TOKEN": "xoxb-engine-test",
-           "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "plain"}
+           "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "plain",
+           "LOG_LEVEL": "DEBUG"}  # the job lines tell which process is in the middle of a job
     processes = Processes(env, tmp_path)
     articles = FEEDS * PER_FEED
     try:

@@ -23,11 +23,12 @@ the open stories); `build_app` registers its methods as procrastinate tasks; `ru
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -385,6 +386,18 @@ class Work:
         return done
 
 
+@contextlib.contextmanager
+def job_log(task: str, subject: object) -> Iterator[None]:
+    """DEBUG lines when a job starts and ends (procrastinate's own, one per job and step, log at WARNING and up)."""
+    log.debug("job %s %s started", task, subject)
+    try:
+        yield
+    except BaseException:
+        log.debug("job %s %s failed", task, subject)
+        raise
+    log.debug("job %s %s finished", task, subject)
+
+
 def build_app(work: Work) -> procrastinate.App:
     """The procrastinate app whose tasks run `work`'s job bodies, with the tick as a periodic task."""
     from procrastinate import PsycopgConnector
@@ -393,25 +406,30 @@ def build_app(work: Work) -> procrastinate.App:
 
     @app.task(name=FETCH_TASK, queue=FETCH_QUEUE)
     def fetch_feed(feed_id: int, force: bool = False) -> None:
-        work.fetch_feed(feed_id, force)
+        with job_log(FETCH_TASK, feed_id):
+            work.fetch_feed(feed_id, force)
 
     @app.task(name=ANALYSE_TASK, queue=ANALYSIS_QUEUE, pass_context=True)
     def analyse_article(context: JobContext, article_id: int) -> None:
         assert context.job.id is not None  # a job taken from the database has its id
-        work.analyse_article(article_id, (context.job.id, context.job.attempts))
+        with job_log(ANALYSE_TASK, article_id):
+            work.analyse_article(article_id, (context.job.id, context.job.attempts))
 
     @app.task(name=GROUP_TASK, queue=GROUPING_QUEUE, lock=GROUPING_LOCK)
     def group_article(article_id: int, analysis: dict[str, Any] | None, error: str | None = None,
                       page_error: str | None = None) -> None:
-        work.group_article(article_id, analysis, error, page_error)
+        with job_log(GROUP_TASK, article_id):
+            work.group_article(article_id, analysis, error, page_error)
 
     @app.task(name=QUEUE_STORY_TASK, queue=STORIES_QUEUE)
     def queue_story(story_id: int) -> None:
-        work.queue_story(story_id)
+        with job_log(QUEUE_STORY_TASK, story_id):
+            work.queue_story(story_id)
 
     @app.task(name=POST_TASK, queue=POST_QUEUE)
     def post_channel(team_id: str, channel_id: str) -> None:
-        work.post_channel(team_id, channel_id)
+        with job_log(POST_TASK, f"{team_id}/{channel_id}"):
+            work.post_channel(team_id, channel_id)
 
     @app.periodic(cron=f"* * * * * */{work.settings.job_tick_seconds}", periodic_id=TICK_TASK)
     @app.task(name=TICK_TASK, queue=SCHEDULE_QUEUE, queueing_lock=TICK_TASK, pass_context=True)
