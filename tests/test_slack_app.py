@@ -422,6 +422,28 @@ def test_app_home_shows_subscriptions_deadlines_and_latest_stories(app, app_db, 
     assert len(view["blocks"]) <= 100
 
 
+def test_details_on_app_home_come_as_a_direct_message_where_no_modal_opens(app, app_db, slack_api, signed) -> None:
+    from datetime import UTC, datetime
+
+    add_subscription(app_db, "T0001", "C0001", "iran", created_by="U1", now=datetime.now(UTC))
+    body = json.dumps(APP_HOME_OPENED)
+    assert dispatch(app, body, {**JSON, **signed(body)}).status == 200
+    [call] = slack_api.wait_for("views.publish", 1)
+    home = call.params["view"]
+    home = json.loads(home) if isinstance(home, str) else home
+    [details, *_] = buttons_named(home, "Details")
+    # A press on the Home tab: no channel, no response_url; Slack will not open the modal this time.
+    slack_api.script("views.open", body={"ok": False, "error": "expired_trigger_id"})
+    payload = {**HOME_BLOCK_ACTION, "actions": [{**details, "block_id": "b1", "action_ts": "1.2"}]}
+    action = "payload=" + json.dumps(payload)
+    assert dispatch(app, action, {**FORM, **signed(action)}).status == 200
+    [dm] = slack_api.wait_for("chat.postMessage", 1)
+    assert dm.params["channel"] == "U1"
+    blocks = dm.params["blocks"]
+    shown = json.dumps(json.loads(blocks) if isinstance(blocks, str) else blocks, ensure_ascii=False)
+    assert "The special purpose vehicle will be ready" in shown and "Federica Mogherini" in shown
+
+
 # --- modes ---------------------------------------------------------------------------------------------------
 
 
@@ -477,6 +499,17 @@ BLOCK_ACTION = {
     "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C0001",
                   "is_ephemeral": True},
     "channel": {"id": "C0001", "name": "diplomacy"},
+    "trigger_id": "111.222.abc",
+}
+
+HOME_BLOCK_ACTION = {
+    "type": "block_actions",
+    "token": "verification-token-not-real",
+    "team": {"id": "T0001", "domain": "example"},
+    "user": {"id": "U1", "username": "analyst", "team_id": "T0001"},
+    "api_app_id": "A0001",
+    "container": {"type": "view", "view_id": "V0001"},
+    "view": {"id": "V0001", "type": "home"},
     "trigger_id": "111.222.abc",
 }
 

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.commands import deadlines, story_views, who_said
 from bot.slack.commands.answer import UsageError, plain_answer
 from bot.slack.commands.subscriptions import remove_by_button
+from bot.slack.errors import FAILURE_LINE, loggable
 from handlers.context import answer_or_apologise, command_context, send
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ def _on_ephemeral(body: dict[str, Any]) -> bool:
 
 def story_details_pressed(db: Database, settings: Settings) -> Callable[..., None]:
     """"Details": the story's summary, quotes, deadlines and sources in a modal (views.open with the press's
-    trigger_id); where no modal opens (no trigger, or Slack refuses it), as a message only the user sees."""
+    trigger_id); where no modal opens (no trigger, or Slack refuses it), as a message only the user sees: an
+    ephemeral answer under a message, a direct message from App Home (which has no response_url)."""
 
     def show_details(body: dict[str, Any], client: WebClient, respond: Callable[..., Any],
                      logger: logging.Logger) -> None:
@@ -87,9 +89,29 @@ def story_details_pressed(db: Database, settings: Settings) -> Callable[..., Non
             answer.replace_original = False
             return answer
 
-        answer_or_apologise(body, logger, respond, make_answer)
+        if body.get("response_url"):
+            answer_or_apologise(body, logger, respond, make_answer)
+        else:
+            _direct_message(body, client, logger, make_answer)
 
     return show_details
+
+
+def _direct_message(body: dict[str, Any], client: WebClient, logger: logging.Logger,
+                    make_answer: Callable[[], SlackMessage]) -> None:
+    """Send `make_answer()` to the user who pressed as a direct message (a press on App Home has no
+    response_url); on any failure log it with the payload and tell them in one line, if Slack lets us."""
+    user = command_context(body).user_id
+    try:
+        for message in make_answer().messages():
+            client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks,
+                                    unfurl_links=False, unfurl_media=False)
+    except Exception as exc:
+        logger.error("answering failed: %r; payload: %s", exc, loggable(body), exc_info=exc)
+        try:
+            client.chat_postMessage(channel=user, text=FAILURE_LINE)
+        except SlackApiError as again:
+            logger.warning("could not tell %s about the failure: %s", user, again.response.get("error"))
 
 
 def digest_page_pressed(db: Database, settings: Settings) -> Callable[..., None]:
