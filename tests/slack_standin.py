@@ -42,6 +42,7 @@ class SlackStandIn:
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.admins: set[str] = {"UADMIN"}
         self.uploads: dict[str, bytes] = {}  # file id → the bytes posted to its upload URL
+        self.file_names: dict[str, str] = {}  # file id → the file name asked for
         self._ts = 1_700_000_000
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -122,11 +123,18 @@ class SlackStandIn:
         if method == "files.getUploadURLExternal":
             file_id = f"F{len(self.uploads) + 1:04d}"
             self.uploads.setdefault(file_id, b"")
+            self.file_names[file_id] = str(params.get("filename", ""))
             return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
         if method == "files.completeUploadExternal":
             files = params.get("files")
             files = json.loads(files) if isinstance(files, str) else files or []
-            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+            shared = [{"id": f.get("id"), "title": f.get("title"), "name": self.file_names.get(f.get("id"), "")}
+                      for f in files]
+            if params.get("channel_id"):  # shared to a channel: a message of ours carrying the files
+                self.messages[params["channel_id"]].append({
+                    "type": "message", "user": "UBOT", "bot_id": "BBOT", "ts": self._next_ts(), "upload": True,
+                    "text": params.get("initial_comment", ""), "files": shared})
+            return {"ok": True, "files": shared}
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": params.get("channel"), "name": "diplomacy"}}
         return {"ok": True}

@@ -13,6 +13,7 @@ from spacy.language import Language
 from bot.analysis.pipeline import ArticleText, analyze_texts
 from bot.app.stories import OpenStories, store_analysis
 from bot.app.subscriptions import enqueue_stories
+from bot.app.updates import queue_story_updates
 from bot.config import Settings
 from bot.feeds.addresses import FeedURLRefused, check_feed_url
 from bot.feeds.pages import PageRequest, PageText, fetch_pages, is_teaser
@@ -139,6 +140,7 @@ class ReadReport:
     failures: list[str] = field(default_factory=list)
     story_ids: list[int] = field(default_factory=list)
     queued: int = 0
+    updates: int = 0  # update replies owed to channels whose stories grew
 
 
 def queue_new_stories(db: Database, now: datetime) -> int:
@@ -165,6 +167,8 @@ def read_pending(db: Database, settings: Settings, nlp_loader: Callable[[], Lang
         report.analyzed = len(pending)
         report.story_ids = sorted(set(story_ids))
     report.queued = queue_new_stories(db, now)
+    # After every read, not only one that analysed articles: a crash right after analysis loses no update.
+    report.updates = queue_story_updates(db, now)
     return report
 
 

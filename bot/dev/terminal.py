@@ -44,7 +44,8 @@ def _shown(text: str) -> str:
 
 
 # The Slack emoji codes diplobot's own answers use, as terminal characters.
-EMOJI = {":warning:": "⚠", ":alarm_clock:": "⏰", ":newspaper:": "📰", ":speech_balloon:": "💬"}
+EMOJI = {":warning:": "⚠", ":alarm_clock:": "⏰", ":newspaper:": "📰", ":speech_balloon:": "💬",
+         ":arrows_counterclockwise:": "🔄"}
 _EMOJI = re.compile("|".join(re.escape(code) for code in EMOJI))
 
 

@@ -133,7 +133,7 @@ def _speaker(quote: Quote) -> str:
     return quote.speaker or quote.speaker_text or "unattributed"
 
 
-def _quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
+def quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
     if quote.direct:
         said = escape_within(quoted(quote.text), limit)
     else:
@@ -141,7 +141,7 @@ def _quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
     return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*"
 
 
-def _deadline_line(deadline: Deadline) -> str:
+def deadline_line(deadline: Deadline) -> str:
     what = deadline.action or deadline.text
     who = f" ({escape_within(deadline.actor, 100)})" if deadline.actor else ""
     when = f"*{escape_within(due_words(deadline.due, deadline.kind, deadline.text), 120)}*"
@@ -189,9 +189,9 @@ def story_blocks(story: Story) -> list[Block]:
         blocks.append(context(actors))
     quote = notable_quote(story)
     if quote is not None:
-        blocks.append(section(_quote_line(quote)))
+        blocks.append(section(quote_line(quote)))
     if story.deadlines:
-        lines = [_deadline_line(d) for d in story.deadlines[:MAX_DEADLINES]]
+        lines = [deadline_line(d) for d in story.deadlines[:MAX_DEADLINES]]
         extra = len(story.deadlines) - MAX_DEADLINES
         if extra > 0:
             lines.append(f"_and {extra} more_")
@@ -227,7 +227,7 @@ def quotes_reply(story: Story) -> SlackMessage | None:
     current = ""
     shown = 0
     for quote in quotes:
-        line = _quote_line(quote)
+        line = quote_line(quote)
         if current and len(current) + 2 + len(line) > MAX_SECTION_CHARS:
             if len(blocks) >= MAX_BLOCKS - 2:
                 break
@@ -395,14 +395,14 @@ def story_details(story: Story, *, max_blocks: int = MAX_BLOCKS) -> list[Block]:
     if actors:
         blocks.append(context(actors))
     if story.deadlines:
-        lines = [_deadline_line(d) for d in story.deadlines]
+        lines = [deadline_line(d) for d in story.deadlines]
         blocks.append(section("*Deadlines and conditions*\n" + "\n".join(lines)))
     quotes = _visible_quotes(story)
     room = max_blocks - len(blocks) - 3
     if quotes:
         blocks.append(section(f"*{len(quotes)} quote{'s' if len(quotes) != 1 else ''}*"))
         for quote in quotes[:min(room, DETAILS_QUOTES)]:
-            blocks.append(section(_quote_line(quote)))
+            blocks.append(section(quote_line(quote)))
         left = len(quotes) - min(room, DETAILS_QUOTES)
         if left > 0:
             blocks.append(context(f"_and {left} more quotes; see the articles_"))

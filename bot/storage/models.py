@@ -262,6 +262,30 @@ class SubscriptionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class FollowupRow(Base):
+    """Something owed to a channel after one of its messages, sent once: a story's update reply in the story's
+    thread ("story_update"), or the weekly coverage chart of a Monday digest ("weekly_chart")."""
+
+    __tablename__ = "followups"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "key", name="uq_followups_channel_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(50))
+    channel_id: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(30))
+    key: Mapped[str] = mapped_column(String(200))  # one per channel: "update:<story>:<what was shown>", "chart:<day>"
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date | None] = mapped_column(Date)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_ts: Mapped[str | None] = mapped_column(String(50))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class OutboxRow(Base):
     """One row per (channel, story): the memory of what was posted, so nothing is posted twice."""
 
@@ -278,6 +302,8 @@ class OutboxRow(Base):
     state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sending | sent | failed | skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_ts: Mapped[str | None] = mapped_column(String(50))
+    # What the channel has seen of the story (source, quote and deadline keys): its message, then its updates.
+    shown: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     last_error: Mapped[str | None] = mapped_column(Text)
     not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -22,7 +22,6 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from dataclasses import replace as replaced
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,9 +31,8 @@ from bot.config import Settings
 from bot.domain.channels import Channel
 from bot.domain.schedule import ASAP, zone
 from bot.domain.stories import Story
-from bot.domain.topics import Topic
+from bot.domain.updates import seen_in
 from bot.slack.blocks import SlackMessage
-from bot.slack.charts import weekly_chart_file
 from bot.slack.mrkdwn import code
 from bot.slack.outbox.batching import (
     BATCH_STORIES,
@@ -50,6 +48,7 @@ from bot.slack.outbox.batching import (
     story_ids_listed,
     story_plan,
 )
+from bot.slack.outbox.followups import FollowupSender
 from bot.slack.outbox.reminders import deadline_reminders
 from bot.slack.outbox.transport import (
     CHANNEL_GONE_WHY,
@@ -60,8 +59,9 @@ from bot.slack.outbox.transport import (
     SlackTransport,
     WorkspaceGone,
 )
-from bot.storage import Database, delivery
+from bot.storage import Database, delivery, followups
 from bot.storage.delivery import OutboxItem
+from bot.storage.followups import WEEKLY_CHART
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class DeliveryReport:
     messages: int = 0  # messages posted (a digest or batch carries several stories)
     paused_channels: list[str] = field(default_factory=list)
     stopped_teams: list[str] = field(default_factory=list)
+    followups: int = 0  # update replies and charts sent after earlier messages
+    followups_recovered: int = 0  # found already in Slack after a crash: not sent again
 
 
 @dataclass
@@ -138,6 +140,7 @@ class Poster:
             settings.slack_api_url, token_for_team or self._settings_token, sleep=sleep, clock=clock,
             min_interval=min_interval, max_attempts=max_attempts, backoff_base=backoff_base,
             max_backoff=max_backoff, max_inline_wait=max_inline_wait, timeout=timeout)
+        self.followups = FollowupSender(db, self.transport, load_stories, self._now, max_claims=max_claims)
         self._lock = threading.Lock()
         self._recovered_once = False
         self._channels: dict[ChannelKey, Channel] = {}
@@ -220,20 +223,9 @@ class Poster:
             delivery.mark_all_sent(self.db, [i.id for i in items], response["ts"], now=self._now())
             report.sent += len(items)
             report.messages += 1
-            self._upload_files(client, first.channel_id, plan)
             return
         # The failed try did reach Slack after all: record what it shows, and queue the rest again.
         self._settle_found(items, response["found"], report)
-
-    def _upload_files(self, client: WebClient, channel_id: str, plan: MessagePlan) -> None:
-        """Upload the charts that come with a digest; the digest is sent either way, so a refusal is logged."""
-        for picture in plan.files:
-            try:
-                client.files_upload_v2(channel=channel_id, content=picture.content, filename=picture.filename,
-                                       title=picture.title, alt_txt=picture.alt_text,
-                                       initial_comment=picture.alt_text[:500])
-            except Exception as exc:  # noqa: BLE001 - a chart that cannot go must not make the digest look unsent
-                log.warning("could not upload %s to %s: %s", picture.filename, channel_id, exc)
 
     def _settle_found(self, items: list[OutboxItem], found: dict[int, _Found], report: DeliveryReport) -> None:
         """Rows whose story is already in Slack become sent; the others go back to the queue."""
@@ -274,6 +266,7 @@ class Poster:
         with self._lock:
             if not self._recovered_once:
                 self.recover()
+                self.followups.recover()
                 self._recovered_once = True
             report = DeliveryReport()
             self._channels = {(c.team_id, c.channel_id): c for c in delivery.list_channels(self.db)}
@@ -281,6 +274,8 @@ class Poster:
                                        channel_id=channel_id)
             if items:
                 self._send(self._complete_digests(items), report)
+            report.followups, report.followups_recovered = self.followups.send_due(team_id=team_id,
+                                                                                   channel_id=channel_id)
             return report
 
     def _complete_digests(self, items: list[OutboxItem]) -> list[OutboxItem]:
@@ -405,24 +400,18 @@ class Poster:
         topics = [sub.topic for sub in delivery.list_subscriptions(self.db, team_id=key[0], channel_id=key[1])]
         plans = plan_messages([story for _, story in fresh], digest_day=digest_day, alone=self._alone,
                               layout=layout, topics=topics)
+        parcels = [_Parcel([item_of[sid] for sid in plan.story_ids], plan) for plan in plans]
         if channel is not None and channel.weekly_chart and digest_day is not None and digest_day.weekday() == 0:
-            plans = self._with_weekly_chart(plans, topics, digest_day)
-        return [_Parcel([item_of[sid] for sid in plan.story_ids], plan) for plan in plans]
+            self._owe_weekly_chart(key, parcels, digest_day)
+        return parcels
 
-    def _with_weekly_chart(self, plans: list[MessagePlan], topics: list[Topic], today: date) -> list[MessagePlan]:
-        """The plans with the weekly coverage chart on the first digest message (Monday digests)."""
-        first = next((n for n, plan in enumerate(plans) if plan.digest), None)
-        if first is None:
-            return plans
-        try:
-            since = datetime.combine(today - timedelta(days=15), datetime.min.time(), tzinfo=UTC)
-            chart = weekly_chart_file(self._load_stories(self.db, since=since), topics, today=today)
-        except Exception:
-            log.exception("could not draw the weekly coverage chart; the digest goes without it")
-            return plans
-        plans = list(plans)
-        plans[first] = replaced(plans[first], files=(chart,))
-        return plans
+    def _owe_weekly_chart(self, key: ChannelKey, parcels: list[_Parcel], today: date) -> None:
+        """Remember, before the Monday digest goes, that its weekly coverage chart follows it once it is sent
+        (`FollowupSender`), so a crash between the digest and the upload does not lose the chart."""
+        first = next((parcel for parcel in parcels if parcel.plan.digest), None)
+        if first is not None:
+            followups.add_followup(self.db, *key, WEEKLY_CHART, f"chart:{today.isoformat()}", now=self._now(),
+                                   day=today, payload={"items": [item.id for item in first.items]}, state="waiting")
 
     def _renders(self, story: Story, item: OutboxItem) -> bool:
         """Whether the story can be drawn at all; a broken one must not take its batch down with it."""
@@ -465,6 +454,11 @@ class Poster:
         if parcel.found:
             for item, was in zip(claimed, parcel.items, strict=True):
                 item.message_ts = was.message_ts
+        else:
+            # What the message is about to show, so that what its stories gain later is told in its thread.
+            by_story = {story.id: story for story in parcel.plan.stories}
+            followups.set_shown(self.db, {item.id: seen_in(by_story[item.story_id]).as_json() for item in claimed
+                                          if item.story_id in by_story})
         try:
             if not parcel.plan.digest:
                 if self._deliver_story(client, claimed[0], parcel.plan) or parcel.found:

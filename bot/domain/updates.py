@@ -1,0 +1,89 @@
+"""What a story gained since a channel saw it: pure, over stories and what their messages showed.
+
+A channel's message of a story shows its sources, quotes and deadlines; `seen` keeps their keys. When the story
+later gains a source, a quote or a deadline, `story_change` names what is new, and the channel is told in the
+message's thread (one reply per change, never a second post of the story). Keys are forgiving of what changes
+between copies of one thing: case, spacing and quote marks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.analysis.records import Deadline, Quote
+from bot.domain.stories import Story, StorySource
+
+_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+
+def _words(text: str | None) -> str:
+    return re.sub(r"\s+", " ", (text or "").translate(_MARKS)).strip().casefold()
+
+
+def source_key(source: StorySource) -> str:
+    return _words(source.url) or "name:" + _words(source.name)
+
+
+def quote_key(quote: Quote) -> str:
+    return _words(quote.text)
+
+
+def deadline_key(deadline: Deadline) -> str:
+    return f"{deadline.due or ''}|{_words(deadline.action or deadline.text)}"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The keys of what a channel has been shown of a story: sources, quotes, deadlines."""
+
+    sources: frozenset[str] = frozenset()
+    quotes: frozenset[str] = frozenset()
+    deadlines: frozenset[str] = frozenset()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sources": sorted(self.sources), "quotes": sorted(self.quotes), "deadlines": sorted(self.deadlines)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Seen:
+        return cls(*(frozenset(str(key) for key in data.get(part) or ()) for part in ("sources", "quotes", "deadlines")))
+
+    def digest(self) -> str:
+        """A short fingerprint of what was seen: the same keys give the same text."""
+        return hashlib.sha1(json.dumps(self.as_json(), sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:16]
+
+    def __or__(self, other: Seen) -> Seen:
+        return Seen(self.sources | other.sources, self.quotes | other.quotes, self.deadlines | other.deadlines)
+
+
+def seen_in(story: Story) -> Seen:
+    """What a message of `story` as it is now shows (its Details show every source, quote and deadline)."""
+    return Seen(frozenset(source_key(s) for s in story.sources), frozenset(quote_key(q) for q in story.quotes),
+                frozenset(deadline_key(d) for d in story.deadlines))
+
+
+@dataclass(frozen=True)
+class StoryChange:
+    """What a story gained since the channel saw it, in the story's order."""
+
+    story: Story
+    sources: tuple[StorySource, ...]
+    quotes: tuple[Quote, ...]
+    deadlines: tuple[Deadline, ...]
+
+
+def story_change(story: Story, seen: Seen) -> StoryChange | None:
+    """What `story` holds that `seen` does not (each thing once), or None when nothing is new."""
+
+    def new(items: list[Any], key: Any, known: frozenset[str]) -> tuple[Any, ...]:
+        found: dict[str, Any] = {}
+        for item in items:
+            found.setdefault(key(item), item)
+        return tuple(item for k, item in found.items() if k and k not in known)
+
+    change = StoryChange(story, new(story.sources, source_key, seen.sources), new(story.quotes, quote_key, seen.quotes),
+                         new(story.deadlines, deadline_key, seen.deadlines))
+    return change if change.sources or change.quotes or change.deadlines else None

@@ -1,0 +1,61 @@
+"""What a story gained since a channel saw it (`bot.domain.updates`), and the thread reply that says so
+(`bot.slack.updates`)."""
+
+from datetime import UTC, datetime
+
+from bot.analysis.records import Deadline, Quote
+from bot.domain.stories import Story, StorySource
+from bot.domain.updates import Seen, seen_in, story_change
+from bot.slack.blocks import SlackMessage, limit_problems
+from bot.slack.updates import update_reply
+
+WHEN = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def story(**changes) -> Story:
+    base = Story(1, "Envoys agree to resume Geneva talks", "https://wire.example/geneva", WHEN,
+                 summary=["Envoys agreed on Monday to resume talks in Geneva."],
+                 quotes=[Quote("We will be back at the table", 0, 10, True, "Anna Kovar")],
+                 deadlines=[Deadline("by 15 December", 0, 1, "2026-12-15", "date", "send a draft", "Lissa")],
+                 sources=[StorySource("Meridian Wire", "https://wire.example/geneva")])
+    for name, value in changes.items():
+        setattr(base, name, value)
+    return base
+
+
+def test_nothing_is_new_when_only_spacing_case_or_quote_marks_differ() -> None:
+    seen = seen_in(story())
+    again = story(quotes=[Quote("we will be  back at the table", 0, 10, True, "Kovar")],
+                  sources=[StorySource("Meridian Wire", "https://WIRE.example/geneva")])
+    assert story_change(again, seen) is None
+    assert Seen.from_json(seen.as_json()) == seen and Seen.from_json(seen.as_json()).digest() == seen.digest()
+
+
+def test_a_new_source_quote_and_deadline_are_named_once_each() -> None:
+    seen = seen_in(story())
+    quote = Quote("The draft must be signed by January", 0, 10, True, "Tomas Reyes")
+    grown = story(quotes=[*story().quotes, quote, quote],
+                  deadlines=[*story().deadlines, Deadline("by January", 0, 1, "2027-01", "date", "sign it", None)],
+                  sources=[*story().sources, StorySource("Capital Dispatch", "https://dispatch.example/g")])
+    change = story_change(grown, seen)
+    assert change is not None
+    assert [s.name for s in change.sources] == ["Capital Dispatch"]
+    assert [q.text for q in change.quotes] == ["The draft must be signed by January"]
+    assert [d.action for d in change.deadlines] == ["sign it"]
+    assert story_change(grown, seen | seen_in(grown)) is None
+
+
+def test_the_reply_says_updated_and_shows_only_what_is_new_escaped_and_within_limits() -> None:
+    hostile = Quote("<!channel> pay attention & act *now*", 0, 10, True, "<@U123>")
+    grown = story(quotes=[*story().quotes, hostile, *[Quote(f"Point {n} of the plan", 0, 1, True, "Reyes")
+                                                   for n in range(5)]],
+                  sources=[*story().sources, StorySource("Capital Dispatch", "https://dispatch.example/g")])
+    reply = update_reply(story_change(grown, seen_in(story())))
+    text = str(reply.blocks)
+    assert "*Updated:*" in text and ":arrows_counterclockwise: updated" in text and "1 new source" in text
+    assert "6 new quotes" in text and "Point 0 of the plan" in text and "_and 3 more in Details_" in text
+    assert "We will be back at the table" not in text and "send a draft" not in text
+    assert "&lt;!channel&gt; pay attention &amp; act" in text
+    assert "<!channel>" not in text and "<@U123>" not in text
+    assert reply.blocks[0]["accessory"]["text"]["text"] == "Details"
+    assert limit_problems(SlackMessage(reply.text, reply.blocks)) == [] and reply.text.startswith("Update: ")
