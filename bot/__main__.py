@@ -1,3 +1,4 @@
 from bot.cli import cli
 
-cli()
+# "Usage: diplobot ...", as the installed command says, rather than "python -m bot".
+cli(prog_name="diplobot")

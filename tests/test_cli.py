@@ -63,3 +63,14 @@ def test_ask_for_a_chart_writes_the_png_and_prints_its_path(tmp_path) -> None:
     written = tmp_path / "charts" / f"deadlines-iran-{today.isoformat()}.png"
     assert f"chart written to {written}" in result.output.replace("\n", "")
     assert written.read_bytes().startswith(b"\x89PNG")
+
+
+def test_python_dash_m_bot_calls_itself_diplobot() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    shown = subprocess.run([sys.executable, "-m", "bot", "--help"], cwd=root, capture_output=True, text=True,
+                           env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Usage: diplobot [OPTIONS] COMMAND") and "python -m bot" not in shown.stdout
