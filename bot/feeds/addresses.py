@@ -17,6 +17,8 @@ import socket
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from bot.feeds.problems import AddressProblem
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Resolves a host name and port to the IP addresses (as text) a connection may use.
 Resolver = Callable[[str, int], list[str]]
@@ -31,13 +33,8 @@ _METADATA = {
 }
 
 
-class FeedURLRefused(Exception):
+class FeedURLRefused(AddressProblem):
     """The feed URL may not be fetched."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 class UnsupportedFeedURL(FeedURLRefused):

@@ -29,6 +29,7 @@ from bot.feeds.addresses import (
     resolve_host,
     url_host_port,
 )
+from bot.feeds.problems import AddressProblem
 
 if TYPE_CHECKING:
     from zlib import _Decompress  # the decompressor's type has no public name
@@ -49,13 +50,8 @@ __all__ = [
 ]
 
 
-class FeedError(Exception):
+class FeedError(AddressProblem):
     """The feed could not be fetched."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 class FeedTooBig(FeedError):

@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.domain.articles import clean_text, fold_for_hash
 from bot.feeds.addresses import FeedURLRefused, Resolver, resolve_host
 from bot.feeds.fetch import FeedError, build_client, fetch_feed
+from bot.feeds.problems import AddressProblem
 
 log = logging.getLogger(__name__)
 _Result = TypeVar("_Result")
@@ -45,13 +46,8 @@ TEXT_FROM_FEED = "feed"
 TEXT_FROM_PAGE = "page"
 
 
-class PageError(Exception):
+class PageError(AddressProblem):
     """The article page gave no text."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from bot.domain.articles import (
     html_to_text,
     one_line,
 )
+from bot.feeds.problems import AddressProblem
 
 # Dates before this are placeholders (a zero timestamp, "1970-01-01"), not publication dates.
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
@@ -48,13 +49,8 @@ _WIDE_ENCODINGS = (
 _DECLARED_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
-class FeedParseError(Exception):
+class FeedParseError(AddressProblem):
     """The document is not a feed that can be read."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 @dataclass(frozen=True)

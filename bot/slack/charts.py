@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -58,6 +59,22 @@ def timeline_label(entry: TimelineEntry) -> str:
     return short(f"{entry.actor}: {entry.act}" if entry.actor else entry.act)
 
 
+def _titled_figure(title: str, rows: int, *, row_inches: float) -> tuple[Figure, Axes]:
+    """A figure as wide as every chart, tall enough for `rows` rows, with its one axes titled `title`."""
+    figure = Figure(figsize=(WIDTH_INCHES, 1.6 + row_inches * max(rows, 1)), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.set_title(short(title, 60), fontsize=FONT_SIZE + 2, loc="left")
+    return figure, axes
+
+
+def _saying(figure: Figure, axes: Axes, text: str) -> Figure:
+    """The figure with `text` in the middle instead of a chart (there is nothing to draw)."""
+    axes.text(0.5, 0.5, text, ha="center", va="center", fontsize=FONT_SIZE, transform=axes.transAxes)
+    axes.set_axis_off()
+    return figure
+
+
 def deadline_timeline(entries: Sequence[TimelineEntry], *, today: date, title: str) -> Figure:
     """One row per deadline (the soonest on top), a dot at its due date, passed ones in red, today marked.
 
@@ -67,15 +84,9 @@ def deadline_timeline(entries: Sequence[TimelineEntry], *, today: date, title: s
         title: the chart's title (what was asked).
     """
     rows = sorted(entries, key=lambda e: e.due)[:MAX_ROWS]
-    figure = Figure(figsize=(WIDTH_INCHES, 1.6 + 0.45 * max(len(rows), 1)), dpi=DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    axes.set_title(short(title, 60), fontsize=FONT_SIZE + 2, loc="left")
+    figure, axes = _titled_figure(title, len(rows), row_inches=0.45)
     if not rows:
-        axes.text(0.5, 0.5, "No dated deadlines", ha="center", va="center", fontsize=FONT_SIZE,
-                  transform=axes.transAxes)
-        axes.set_axis_off()
-        return figure
+        return _saying(figure, axes, "No dated deadlines")
     positions = list(range(len(rows)))[::-1]
     days = [(e.due - today).days for e in rows]  # x: days from today
     colours = [PAST_COLOUR if e.due < today else AHEAD_COLOUR for e in rows]
@@ -157,15 +168,9 @@ def weekly_coverage(stories: Iterable[Story], topics: Sequence[Topic], *, week_s
 
 def coverage_chart(rows: Sequence[Coverage], *, title: str) -> Figure:
     """Horizontal bars: stories per name this week (dark) against last week (light), the most covered on top."""
-    figure = Figure(figsize=(WIDTH_INCHES, 1.6 + 0.55 * max(len(rows), 1)), dpi=DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    axes.set_title(short(title, 60), fontsize=FONT_SIZE + 2, loc="left")
+    figure, axes = _titled_figure(title, len(rows), row_inches=0.55)
     if not rows:
-        axes.text(0.5, 0.5, "No stories these two weeks", ha="center", va="center", fontsize=FONT_SIZE,
-                  transform=axes.transAxes)
-        axes.set_axis_off()
-        return figure
+        return _saying(figure, axes, "No stories these two weeks")
     positions = list(range(len(rows)))[::-1]
     height = 0.38
     axes.barh([p + height / 2 for p in positions], [r.this_week for r in rows], height, color=AHEAD_COLOUR,
