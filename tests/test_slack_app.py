@@ -406,15 +406,20 @@ def test_secrets_never_reach_the_logs(slack_settings, app_db, slack_api, signed,
 # --- App Home ------------------------------------------------------------------------------------------------
 
 
-def test_app_home_shows_subscriptions_deadlines_and_latest_stories(app, app_db, slack_api, signed) -> None:
-    from datetime import UTC, datetime
-
-    add_subscription(app_db, "T0001", "C0001", "iran", created_by="U1", now=datetime.now(UTC))
+def open_home(app, slack_api, signed) -> tuple:
+    """U1 opens the Home tab: the views.publish call and the view it published."""
     body = json.dumps(APP_HOME_OPENED)
     assert dispatch(app, body, {**JSON, **signed(body)}).status == 200
     [call] = slack_api.wait_for("views.publish", 1)
     view = call.params["view"]
-    view = json.loads(view) if isinstance(view, str) else view
+    return call, json.loads(view) if isinstance(view, str) else view
+
+
+def test_app_home_shows_subscriptions_deadlines_and_latest_stories(app, app_db, slack_api, signed) -> None:
+    from datetime import UTC, datetime
+
+    add_subscription(app_db, "T0001", "C0001", "iran", created_by="U1", now=datetime.now(UTC))
+    call, view = open_home(app, slack_api, signed)
     text = json.dumps(view)
     assert call.params["user_id"] == "U1" and view["type"] == "home"
     assert "`iran`" in text and "Upcoming deadlines" in text and "Latest digest" in text
@@ -426,11 +431,7 @@ def test_details_on_app_home_come_as_a_direct_message_where_no_modal_opens(app, 
     from datetime import UTC, datetime
 
     add_subscription(app_db, "T0001", "C0001", "iran", created_by="U1", now=datetime.now(UTC))
-    body = json.dumps(APP_HOME_OPENED)
-    assert dispatch(app, body, {**JSON, **signed(body)}).status == 200
-    [call] = slack_api.wait_for("views.publish", 1)
-    home = call.params["view"]
-    home = json.loads(home) if isinstance(home, str) else home
+    _, home = open_home(app, slack_api, signed)
     [details, *_] = buttons_named(home, "Details")
     # A press on the Home tab: no channel, no response_url; Slack will not open the modal this time.
     slack_api.script("views.open", body={"ok": False, "error": "expired_trigger_id"})
@@ -502,16 +503,9 @@ BLOCK_ACTION = {
     "trigger_id": "111.222.abc",
 }
 
-HOME_BLOCK_ACTION = {
-    "type": "block_actions",
-    "token": "verification-token-not-real",
-    "team": {"id": "T0001", "domain": "example"},
-    "user": {"id": "U1", "username": "analyst", "team_id": "T0001"},
-    "api_app_id": "A0001",
-    "container": {"type": "view", "view_id": "V0001"},
-    "view": {"id": "V0001", "type": "home"},
-    "trigger_id": "111.222.abc",
-}
+# A press on the Home tab: no channel, and (unlike a message's buttons) no response_url.
+HOME_BLOCK_ACTION = {**{key: value for key, value in BLOCK_ACTION.items() if key != "channel"},
+                     "container": {"type": "view", "view_id": "V0001"}, "view": {"id": "V0001", "type": "home"}}
 
 APP_HOME_OPENED = {
     "token": "verification-token-not-real",

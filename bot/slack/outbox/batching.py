@@ -74,15 +74,20 @@ def story_ids_listed(message: dict[str, Any]) -> list[int]:
     return []
 
 
-def quotes_reply_of(message: dict[str, Any]) -> int | None:
-    """The story id whose quotes a Slack thread reply of ours holds; None for other messages."""
+def metadata_number(message: dict[str, Any], event_type: str, name: str) -> int | None:
+    """The number `name` in the metadata payload of a Slack message of ours of `event_type`; None otherwise."""
     metadata = message.get("metadata") or {}
-    if metadata.get("event_type") != QUOTES_EVENT:
+    if metadata.get("event_type") != event_type:
         return None
     try:
-        return int((metadata.get("event_payload") or {})["story_id"])
+        return int((metadata.get("event_payload") or {})[name])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def quotes_reply_of(message: dict[str, Any]) -> int | None:
+    """The story id whose quotes a Slack thread reply of ours holds; None for other messages."""
+    return metadata_number(message, QUOTES_EVENT, "story_id")
 
 
 def story_plan(story: Story) -> MessagePlan:

@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.domain.stories import Story
 from bot.domain.updates import Seen, seen_in, story_change
 from bot.slack.charts import weekly_chart_file
+from bot.slack.outbox.batching import metadata_number
 from bot.slack.outbox.transport import ChannelGone, Deferred, Rejected, SlackTransport, WorkspaceGone
 from bot.slack.updates import update_reply
 from bot.storage import Database, delivery, followups
@@ -41,13 +42,7 @@ def update_metadata(followup: Followup) -> dict[str, Any]:
 
 def update_of(message: dict[str, Any]) -> int | None:
     """The follow-up id a Slack thread reply of ours tells; None for other messages."""
-    metadata = message.get("metadata") or {}
-    if metadata.get("event_type") != UPDATE_EVENT:
-        return None
-    try:
-        return int((metadata.get("event_payload") or {})["update"])
-    except (KeyError, TypeError, ValueError):
-        return None
+    return metadata_number(message, UPDATE_EVENT, "update")
 
 
 class FollowupSender:
@@ -110,6 +105,14 @@ class FollowupSender:
         followups.release_followup(self.db, row.id, not_before=self._now() + timedelta(seconds=wait_seconds),
                                    error=error)
 
+    def _record_found(self, row: Followup, ts: str) -> str:
+        """A follow-up an earlier try did get into Slack (message `ts`): recorded as sent, not sent again."""
+        claimed = followups.claim_followup(self.db, row.id)  # keeps the payload that try was sending
+        if claimed is not None:
+            followups.mark_followup_sent(self.db, claimed, ts, now=self._now())
+        log.info("the %s %s was already in %s/%s; recorded it", row.kind, row.key, row.team_id, row.channel_id)
+        return "found"
+
     def _send(self, client: WebClient, row: Followup) -> str:
         if row.kind == STORY_UPDATE:
             return self._send_update(client, row)
@@ -134,11 +137,7 @@ class FollowupSender:
             # Claimed before: the reply may be in the thread already (a crash, an ambiguous failure).
             ts = self._reply_in_thread(client, row, posted.message_ts)
             if ts is not None:
-                claimed = followups.claim_followup(self.db, row.id)
-                if claimed is not None:
-                    followups.mark_followup_sent(self.db, claimed, ts, now=self._now())
-                    log.info("the update of story %s was already in %s; recorded it", row.story_id, row.channel_id)
-                return "found"
+                return self._record_found(row, ts)
         stories = self._load_stories(self.db, story_ids=[row.story_id])
         seen = Seen.from_json(posted.shown)
         change = story_change(stories[0], seen) if stories else None
@@ -181,10 +180,7 @@ class FollowupSender:
         if row.attempts > 0:
             ts = self._chart_in_channel(client, row, chart.filename)
             if ts is not None:
-                claimed = followups.claim_followup(self.db, row.id)
-                if claimed is not None:
-                    followups.mark_followup_sent(self.db, claimed, ts, now=self._now())
-                return "found"
+                return self._record_found(row, ts)
         claimed = followups.claim_followup(self.db, row.id)
         if claimed is None:
             return "skipped"
