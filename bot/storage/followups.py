@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 
 from bot.storage import Database
 from bot.storage import as_utc as _utc
@@ -53,13 +53,15 @@ def _followup(row: FollowupRow) -> Followup:
 
 @dataclass(frozen=True)
 class PostedStory:
-    """A story a channel has a message of: where the message is and what it (and its updates) showed."""
+    """A story a channel has a message of: where the message is, what it (and its updates) showed, and when the
+    story last changed (`story_updated_at`, when it was read as a candidate for an update)."""
 
     team_id: str
     channel_id: str
     story_id: int
     message_ts: str
     shown: dict[str, Any]
+    story_updated_at: datetime | None = None
 
 
 # --- what a channel was shown ---------------------------------------------------------------------------------
@@ -69,27 +71,42 @@ def set_shown(db: Database, shown: Mapping[int, dict[str, Any]]) -> None:
     """Record, per outbox row id, what its message is about to show (written before posting it)."""
     with db.session() as session:
         for item_id, keys in shown.items():
-            session.execute(update(OutboxRow).where(OutboxRow.id == item_id).values(shown=keys))
+            session.execute(update(OutboxRow).where(OutboxRow.id == item_id).values(shown=keys, story_checked_at=None))
 
 
-def grown_posted_stories(db: Database, *, since: datetime, margin_seconds: float = 600) -> list[PostedStory]:
-    """Posted stories (sent rows that know what they showed) whose story took an article after, or shortly
-    before, its message was sent and at or after `since`: the ones that may have something new to tell."""
+def grown_posted_stories(db: Database, *, since: datetime, limit: int = 500) -> list[PostedStory]:
+    """Posted stories (sent rows that know what they showed) whose story changed at or after `since` and since
+    it was last compared with what the channel saw: the ones that may have something new to tell."""
     with db.session() as session:
         rows = session.execute(
             select(OutboxRow, StoryRow.updated_at)
             .join(StoryRow, StoryRow.id == OutboxRow.story_id)
             .where(OutboxRow.state == "sent", OutboxRow.message_ts.is_not(None), OutboxRow.shown.is_not(None),
-                   StoryRow.updated_at >= since.astimezone(UTC))
-            .order_by(OutboxRow.id))
-        found = []
-        for row, updated_at in rows:
-            sent = _utc(row.sent_at)
-            if sent is not None and (_utc(updated_at) - sent).total_seconds() < -margin_seconds:
-                continue
-            found.append(PostedStory(row.team_id, row.channel_id, row.story_id, str(row.message_ts),
-                                     dict(row.shown or {})))
-        return found
+                   StoryRow.updated_at >= since.astimezone(UTC),
+                   or_(OutboxRow.story_checked_at.is_(None), StoryRow.updated_at > OutboxRow.story_checked_at))
+            .order_by(OutboxRow.id).limit(limit))
+        return [PostedStory(row.team_id, row.channel_id, row.story_id, str(row.message_ts), dict(row.shown or {}),
+                            _utc(updated_at)) for row, updated_at in rows]
+
+
+def owe_updates(db: Database, checked: Sequence[PostedStory], owed: Mapping[tuple[str, str, int], str], *,
+                now: datetime) -> int:
+    """In one transaction: the story updates `owed` ((team, channel, story) → key), each once per key, and every
+    `checked` row marked compared up to the story change it was read with. Returns the updates added."""
+    added = 0
+    with db.session() as session:
+        insert = _insert(session)
+        for (team_id, channel_id, story_id), key in owed.items():
+            result = session.execute(insert(FollowupRow).values(
+                team_id=team_id, channel_id=channel_id, kind=STORY_UPDATE, key=key, story_id=story_id,
+                state="pending", attempts=0, created_at=now.astimezone(UTC),
+            ).on_conflict_do_nothing(index_elements=["team_id", "channel_id", "key"]).returning(FollowupRow.id))
+            added += len(result.all())
+        for story in checked:
+            session.execute(update(OutboxRow).where(
+                OutboxRow.team_id == story.team_id, OutboxRow.channel_id == story.channel_id,
+                OutboxRow.story_id == story.story_id).values(story_checked_at=story.story_updated_at))
+    return added
 
 
 def posted_story(db: Database, team_id: str, channel_id: str, story_id: int) -> PostedStory | None:

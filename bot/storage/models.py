@@ -304,6 +304,8 @@ class OutboxRow(Base):
     message_ts: Mapped[str | None] = mapped_column(String(50))
     # What the channel has seen of the story (source, quote and deadline keys): its message, then its updates.
     shown: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The story's `updated_at` last compared with `shown`: a story changed since is looked at again.
+    story_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 """outbox.shown: what a channel's message of a story showed (its sources, quotes and deadlines), so that what the
-story gains later can be told in the message's thread; followups: what is owed to a channel after one of its
+story gains later can be told in the message's thread, and outbox.story_checked_at: the story's last change
+already compared with it; followups: what is owed to a channel after one of its
 messages (a story's update reply, the weekly coverage chart of a Monday digest), each sent once
 
 Revision ID: 0011
@@ -18,6 +19,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('outbox') as batch:
         batch.add_column(sa.Column('shown', sa.JSON(), nullable=True))
+        batch.add_column(sa.Column('story_checked_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         'followups',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -48,4 +50,5 @@ def downgrade() -> None:
     op.drop_index('ix_followups_state', table_name='followups')
     op.drop_table('followups')
     with op.batch_alter_table('outbox') as batch:
+        batch.drop_column('story_checked_at')
         batch.drop_column('shown')
