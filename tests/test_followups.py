@@ -182,3 +182,31 @@ def test_a_crash_between_the_chart_upload_and_its_record_does_not_upload_it_twic
     assert len(slack_api.calls_to("files.completeUploadExternal")) == 1
     [chart] = followups(db, kind=WEEKLY_CHART)
     assert chart.state == "sent"
+
+
+def test_a_story_grown_after_a_daily_digest_is_told_in_the_digests_thread(db, slack_api, slack_settings) -> None:
+    monday_digest_channel(db)
+    d.set_display(db, TEAM, "C_WEEKLY", now=SUNDAY_EVENING, weekly_chart=False)
+    poster(db, slack_settings, MONDAY).send_due()
+    [digest] = top_level(slack_api, "C_WEEKLY")
+    assert {i.message_ts for i in d.outbox_items(db, channel_id="C_WEEKLY")} == {digest["ts"]}
+    story_id = load_stories(db)[0].id
+    grow(db, story_id)
+    grow_again(db, story_id)  # grows twice before the reply goes: one reply tells both
+    with db.session() as session:
+        session.get_one(StoryRow, story_id).updated_at = MONDAY + timedelta(hours=1)
+    assert queue_story_updates(db, MONDAY + timedelta(hours=1)) == 1
+    poster(db, slack_settings, MONDAY + timedelta(hours=1)).send_due()
+    [reply] = thread_replies(slack_api, "C_WEEKLY", digest["ts"])
+    [call] = [c for c in slack_api.calls_to("chat.postMessage") if c.params.get("thread_ts")]
+    assert "2 new sources" in str(call.params["blocks"]) and "Second Wire" in str(call.params["blocks"])
+    assert update_of(reply) is not None and len(top_level(slack_api, "C_WEEKLY")) == 1
+
+
+def grow_again(db: Database, story_id: int) -> None:
+    second = add_feed(db, "http://127.0.0.1/second.xml", "Second Wire")
+    with db.session() as session:
+        session.add(ArticleRow(feed_id=second, guid="second-1", url="https://second.example/geneva",
+                               title="Geneva round confirmed", published_at=LATER, fetched_at=LATER,
+                               text="Geneva round confirmed.", content_hash="d" * 64, analyzed_at=LATER,
+                               summary=["The round is confirmed."], story_id=story_id))
