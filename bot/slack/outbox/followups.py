@@ -100,8 +100,8 @@ class FollowupSender:
         if row.attempts + 1 >= self.max_claims:
             followups.end_followup(self.db, row.id, "failed", f"gave up after {row.attempts + 1} tries: {error}")
             return
-        if row.state == "pending":  # not claimed in this pass: count the try it had
-            followups.claim_followup(self.db, row.id)
+        # A try that failed before its claim counts too (a claim already made leaves this a no-op).
+        followups.claim_followup(self.db, row.id)
         followups.release_followup(self.db, row.id, not_before=self._now() + timedelta(seconds=wait_seconds),
                                    error=error)
 
