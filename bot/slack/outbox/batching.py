@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.domain.stories import Story
 from bot.domain.topics import Topic
-from bot.slack.blocks import SlackFile, SlackMessage
+from bot.slack.blocks import SlackMessage
 from bot.slack.digest import build_digest, by_importance, compact_digest, quotes_reply, story_message
 
 # The metadata our messages carry, so the poster can find them again in the channel's history.
@@ -41,7 +41,6 @@ class MessagePlan:
     message: SlackMessage
     digest: bool  # a digest or batch message (DIGEST_EVENT); otherwise one story's own message (STORY_EVENT)
     reply: SlackMessage | None = None
-    files: tuple[SlackFile, ...] = ()  # uploaded to the channel after the message (the weekly coverage chart)
 
     @property
     def story_ids(self) -> list[int]:
