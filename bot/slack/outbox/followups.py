@@ -147,11 +147,14 @@ class FollowupSender:
         claimed = followups.claim_followup(self.db, row.id, payload={"seen": (seen | seen_in(change.story)).as_json()})
         if claimed is None:
             return "skipped"  # another poster took it
-        response = self.transport.post(
-            client, (row.team_id, row.channel_id), update_reply(change), update_metadata(claimed),
-            thread_ts=posted.message_ts,
-            before_retry=lambda: (lambda ts: {"ts": ts} if ts else None)(
-                self._reply_in_thread(client, claimed, posted.message_ts)))
+
+        def find_after_failure() -> dict[str, Any] | None:
+            ts = self._reply_in_thread(client, claimed, posted.message_ts)
+            return {"ts": ts} if ts else None
+
+        response = self.transport.post(client, (row.team_id, row.channel_id), update_reply(change),
+                                       update_metadata(claimed), thread_ts=posted.message_ts,
+                                       before_retry=find_after_failure)
         followups.mark_followup_sent(self.db, claimed, str(response["ts"]), now=self._now())
         return "sent"
 
