@@ -116,16 +116,19 @@ def test_a_crash_between_the_updates_post_and_its_record_does_not_reply_twice(db
     assert left.state == "sending"
     assert queue_story_updates(db, LATER) == 0  # still owed, not owed twice
 
-    # Restart: the new poster reads the thread, finds its reply by metadata and records it.
-    report = poster(db, slack_settings).send_due()
+    # A poster starting meanwhile leaves the row alone: its lease runs (another poster may be sending it).
+    assert poster(db, slack_settings, LATER + timedelta(minutes=1)).send_due().followups_recovered == 0
+    assert len(thread_replies(slack_api, "C1", ts)) == 1
+    # Once the lease has passed, a poster reads the thread, finds the reply by metadata and records it.
+    report = poster(db, slack_settings, LATER + timedelta(minutes=10)).send_due()
     assert (report.followups, report.followups_recovered) == (0, 1)
     [reply] = thread_replies(slack_api, "C1", ts)
     [done] = followups(db, kind=STORY_UPDATE)
     assert done.state == "sent" and done.message_ts == reply["ts"] and update_of(reply) == done.id
     assert slack_api.calls_to("conversations.replies")
     # What the reply told is now what the channel has seen: nothing more is owed, nothing posted again.
-    assert queue_story_updates(db, LATER + timedelta(minutes=5)) == 0
-    poster(db, slack_settings).send_due()
+    assert queue_story_updates(db, LATER + timedelta(minutes=15)) == 0
+    poster(db, slack_settings, LATER + timedelta(minutes=15)).send_due()
     assert len(thread_replies(slack_api, "C1", ts)) == 1 and len(top_level(slack_api, "C1")) == 1
 
 
@@ -177,7 +180,7 @@ def test_a_crash_between_the_chart_upload_and_its_record_does_not_upload_it_twic
     monkeypatch.undo()
     assert len(slack_api.calls_to("files.completeUploadExternal")) == 1
 
-    report = poster(db, slack_settings, MONDAY + timedelta(minutes=1)).send_due()
+    report = poster(db, slack_settings, MONDAY + timedelta(minutes=10)).send_due()  # the lease has passed
     assert report.followups_recovered == 1
     assert len(slack_api.calls_to("files.completeUploadExternal")) == 1
     [chart] = followups(db, kind=WEEKLY_CHART)

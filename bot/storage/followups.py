@@ -177,10 +177,12 @@ def release_waiting_charts(db: Database) -> int:
     return made_due
 
 
-def claim_followup(db: Database, followup_id: int, *, payload: dict[str, Any] | None = None) -> Followup | None:
-    """Move a pending follow-up to "sending" (attempts + 1), keeping `payload` (what it is about to send);
-    None if it is not pending. A conditional update, so two posters never claim the same row."""
-    values: dict[str, Any] = {"state": "sending", "attempts": FollowupRow.attempts + 1}
+def claim_followup(db: Database, followup_id: int, *, payload: dict[str, Any] | None = None,
+                   lease_until: datetime | None = None) -> Followup | None:
+    """Move a pending follow-up to "sending" (attempts + 1) until `lease_until`, keeping `payload` (what it is
+    about to send); None if it is not pending. A conditional update, so two posters never claim the same row."""
+    values: dict[str, Any] = {"state": "sending", "attempts": FollowupRow.attempts + 1,
+                              "lease_until": lease_until.astimezone(UTC) if lease_until else None}
     if payload is not None:
         values["payload"] = payload
     with db.session() as session:
@@ -191,9 +193,14 @@ def claim_followup(db: Database, followup_id: int, *, payload: dict[str, Any] | 
         return _followup(session.get_one(FollowupRow, followup_id, populate_existing=True))
 
 
-def interrupted_followups(db: Database) -> list[Followup]:
-    """Follow-ups left in "sending" (by a crash): they may or may not have reached Slack."""
-    return followups(db, states=["sending"])
+def interrupted_followups(db: Database, *, now: datetime) -> list[Followup]:
+    """Follow-ups left in "sending" whose lease has passed (their poster died or hung): they may or may not have
+    reached Slack. Those another poster is sending now are not among them."""
+    with db.session() as session:
+        query = select(FollowupRow).where(
+            FollowupRow.state == "sending",
+            or_(FollowupRow.lease_until.is_(None), FollowupRow.lease_until < now.astimezone(UTC)))
+        return [_followup(row) for row in session.scalars(query.order_by(FollowupRow.id))]
 
 
 def release_followup(db: Database, followup_id: int, *, not_before: datetime, error: str | None = None) -> None:

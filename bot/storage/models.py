@@ -282,6 +282,8 @@ class FollowupRow(Base):
     message_ts: Mapped[str | None] = mapped_column(String(50))
     last_error: Mapped[str | None] = mapped_column(Text)
     not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Until when the poster that claimed it ("sending") owns it: only then may another put it back in the queue.
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

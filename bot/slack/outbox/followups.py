@@ -49,16 +49,21 @@ class FollowupSender:
     """Sends due follow-ups with the poster's transport; the poster calls it after each pass of the outbox."""
 
     def __init__(self, db: Database, transport: SlackTransport, load_stories: Callable[..., list[Story]],
-                 now: Callable[[], datetime], *, max_claims: int = 8) -> None:
+                 now: Callable[[], datetime], *, max_claims: int = 8, lease_seconds: float = 300.0) -> None:
         self.db = db
+        self.lease_seconds = lease_seconds
         self.transport = transport
         self._load_stories = load_stories
         self._now = now
         self.max_claims = max_claims
 
+    def _lease_until(self) -> datetime:
+        return self._now() + timedelta(seconds=self.lease_seconds)
+
     def recover(self) -> int:
-        """Follow-ups a crash left in "sending" go back to the queue; they are looked for before sending."""
-        rows = followups.interrupted_followups(self.db)
+        """Follow-ups a crash left in "sending" go back to the queue once their lease has passed; they are looked
+        for in Slack before sending. Those another poster is sending (its lease runs) are left alone."""
+        rows = followups.interrupted_followups(self.db, now=self._now())
         for row in rows:
             followups.release_followup(self.db, row.id, not_before=self._now(), error="interrupted while sending")
         return len(rows)
@@ -101,13 +106,14 @@ class FollowupSender:
             followups.end_followup(self.db, row.id, "failed", f"gave up after {row.attempts + 1} tries: {error}")
             return
         # A try that failed before its claim counts too (a claim already made leaves this a no-op).
-        followups.claim_followup(self.db, row.id)
+        followups.claim_followup(self.db, row.id, lease_until=self._lease_until())
         followups.release_followup(self.db, row.id, not_before=self._now() + timedelta(seconds=wait_seconds),
                                    error=error)
 
     def _record_found(self, row: Followup, ts: str) -> str:
         """A follow-up an earlier try did get into Slack (message `ts`): recorded as sent, not sent again."""
-        claimed = followups.claim_followup(self.db, row.id)  # keeps the payload that try was sending
+        # The claim keeps the payload that try was sending.
+        claimed = followups.claim_followup(self.db, row.id, lease_until=self._lease_until())
         if claimed is not None:
             followups.mark_followup_sent(self.db, claimed, ts, now=self._now())
         log.info("the %s %s was already in %s/%s; recorded it", row.kind, row.key, row.team_id, row.channel_id)
@@ -144,7 +150,8 @@ class FollowupSender:
         if change is None:
             followups.end_followup(self.db, row.id, "skipped", "nothing new to tell")
             return "skipped"
-        claimed = followups.claim_followup(self.db, row.id, payload={"seen": (seen | seen_in(change.story)).as_json()})
+        claimed = followups.claim_followup(self.db, row.id, lease_until=self._lease_until(),
+                                           payload={"seen": (seen | seen_in(change.story)).as_json()})
         if claimed is None:
             return "skipped"  # another poster took it
 
@@ -184,7 +191,7 @@ class FollowupSender:
             ts = self._chart_in_channel(client, row, chart.filename)
             if ts is not None:
                 return self._record_found(row, ts)
-        claimed = followups.claim_followup(self.db, row.id)
+        claimed = followups.claim_followup(self.db, row.id, lease_until=self._lease_until())
         if claimed is None:
             return "skipped"
         try:

@@ -266,8 +266,8 @@ class Poster:
         with self._lock:
             if not self._recovered_once:
                 self.recover()
-                self.followups.recover()
                 self._recovered_once = True
+            self.followups.recover()  # only follow-ups whose lease has passed: safe with other posters running
             report = DeliveryReport()
             self._channels = {(c.team_id, c.channel_id): c for c in delivery.list_channels(self.db)}
             items = delivery.due_items(self.db, now=self._now(), limit=self.batch, team_id=team_id,

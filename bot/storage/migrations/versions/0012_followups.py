@@ -3,15 +3,15 @@ story gains later can be told in the message's thread, and outbox.story_checked_
 already compared with it; followups: what is owed to a channel after one of its
 messages (a story's update reply, the weekly coverage chart of a Monday digest), each sent once
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 05:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column('message_ts', sa.String(length=50), nullable=True),
         sa.Column('last_error', sa.Text(), nullable=True),
         sa.Column('not_before', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['story_id'], ['stories.id'], ondelete='CASCADE'),
