@@ -141,6 +141,26 @@ def test_the_index_forgets_only_stories_silent_since_before_the_moment_and_offer
     assert len(index) == 0 and index.oldest() is None
 
 
+def test_an_article_is_compared_with_the_mean_of_the_story_articles_not_their_blurred_centroid() -> None:
+    from dataclasses import replace
+
+    from bot.domain.grouping import Rules, Scorer, adding, term_weights
+
+    wire, ledger, retold = NEWS[2], NEWS[3], facts("r", 12, "Grain deal rolled over", GRAIN_LEDGER, [], "x")
+    stats = TermStats(60, {})
+    for article in (wire, ledger, retold):
+        stats = stats.counting(article)
+    scorer = Scorer(stats, replace(Rules(), mark_weight=0, mark_cosine_weight=0, lead_weight=0, penalty_per_day=0))
+    unit = {a.key: scorer.vector(term_weights(a.terms)) for a in (wire, ledger, retold)}
+    story = adding(new_state("grain", wire, unit[wire.key]), ledger, vector=unit[ledger.key])
+
+    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+        return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+    mean = (cosine(unit["r"], unit[wire.key]) + cosine(unit["r"], unit[ledger.key])) / 2
+    assert abs(scorer.score(retold, story, unit["r"]) - mean) < 1e-9
+
+
 def test_pair_scores_count_pairs_within_stories() -> None:
     gold = {"a": "e1", "b": "e1", "c": "e1", "d": "e2", "e": "e2"}
     scores = pair_scores([["a", "b"], ["c"], ["d", "e"]], gold)

@@ -269,4 +269,5 @@ def test_a_story_stored_before_grouping_states_were_kept_is_joined_after_the_upg
     with db.session() as session:
         row = session.get_one(StoryRow, first)
         assert row.grouping_state is not None and row.grouping_state["articles"] == 2
+        assert set(row.grouping_state["vectors"]) >= {"pompeo", "pyongyang"}  # its articles' word vectors, summed
         assert row.last_published_at is not None

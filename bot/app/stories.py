@@ -18,12 +18,14 @@ from bot.domain.grouping import (
     MARK_PREFIX,
     ArticleFacts,
     Rules,
+    Scorer,
     StoryIndex,
     TermStats,
     adding,
     choose_lead,
     document_terms,
     new_state,
+    term_weights,
 )
 from bot.domain.stories import LeadCandidate, StoryChoice, StoryState
 from bot.storage import Database
@@ -101,10 +103,12 @@ class OpenStories:
         for term in terms:
             self._frequencies[term] = self._frequencies.get(term, 0) + 1
         self._documents = (self._documents or 0) + 1
-        chosen = self.index.choose(facts, TermStats(self._documents, self._frequencies))
+        stats = TermStats(self._documents, self._frequencies)
+        chosen = self.index.choose(facts, stats)
         story_id = chosen if isinstance(chosen, int) else None
-        state = (adding(self.index.stories[story_id], facts, self.rules.story_terms) if story_id is not None
-                 else new_state(None, facts))
+        vector = Scorer(stats, self.rules).vector(term_weights(facts.terms))
+        state = (adding(self.index.stories[story_id], facts, self.rules.story_terms, vector) if story_id is not None
+                 else new_state(None, facts, vector))
         return StoryChoice(story_id, 0, facts.terms, frozenset(terms), state)
 
     def joined(self, choice: StoryChoice, story_id: int) -> None:
@@ -113,14 +117,18 @@ class OpenStories:
             self.index.put(replace(choice.state, story_id=story_id))
 
 
-def state_of_tellings(story_id: int, tellings: Sequence[StoredTelling], rules: Rules = DEFAULT_RULES
-                      ) -> StoryState | None:
-    """A story's grouping state rebuilt from its analysed articles (None when it has none)."""
+def state_of_tellings(story_id: int, tellings: Sequence[StoredTelling], stats: TermStats,
+                      rules: Rules = DEFAULT_RULES) -> StoryState | None:
+    """A story's grouping state rebuilt from its analysed articles under the document frequencies `stats`
+    (None when it has none)."""
+    scorer = Scorer(stats, rules)
     state: StoryState | None = None
     for telling in sorted(tellings, key=lambda t: t.published):
         facts = article_facts(telling.article_id, telling.title, telling.text, telling.published, telling.analysis,
                               telling.feed_id)
-        state = new_state(story_id, facts) if state is None else adding(state, facts, rules.story_terms)
+        vector = scorer.vector(term_weights(facts.terms))
+        state = (new_state(story_id, facts, vector) if state is None
+                 else adding(state, facts, rules.story_terms, vector))
     return state
 
 
@@ -129,9 +137,17 @@ def backfill_story_states(db: Database, since: datetime, before: datetime | None
     """Give the stories stored without a grouping state (before it was kept on the story) that have an article
     published in [`since`, `before`) their state, rebuilt from their articles, so that new articles can join
     them; returns how many were given one. Their articles' words are already in the document frequencies."""
+    found = stateless_story_tellings(db, since, before)
+    if not found:
+        return 0
+    facts = {story_id: [article_facts(t.article_id, t.title, t.text, t.published, t.analysis, t.feed_id)
+                        for t in tellings] for story_id, tellings in found.items()}
+    documents, frequencies = term_documents(db, {term for told in facts.values() for f in told
+                                                 for term in document_terms(f)})
+    stats = TermStats(documents, frequencies)
     states = {}
-    for story_id, tellings in stateless_story_tellings(db, since, before).items():
-        state = state_of_tellings(story_id, tellings, rules)
+    for story_id, tellings in found.items():
+        state = state_of_tellings(story_id, tellings, stats, rules)
         if state is not None:
             states[story_id] = state
     if states:

@@ -6,13 +6,16 @@ A story is one event. It keeps a running state (`StoryState`): the summed word w
 centroid), how many of its articles name each participant, place and number (its *marks*), and when its first
 and latest articles appeared. An article joins the story whose state it is most like:
 
-- its words against the story's centroid (cosine of TF-IDF vectors, title words counted twice), where the
-  document frequencies (`TermStats`, counted in the database) make "talks" or "minister" count for little and
-  "Essequibo" or "transshipment" for much;
+- its words against the story's articles: the mean cosine of its TF-IDF vector (title words counted twice) with
+  theirs, read off the sum of their unit vectors that the state keeps (a story whose articles say different
+  things scores lower than one whose articles agree, where a centroid would hide it); the document frequencies
+  (`TermStats`, counted in the database) make "talks" or "minister" count for little and "Essequibo" or
+  "transshipment" for much;
 - its marks against the story's marks: the people, organisations and places it names, the numbers it states
   (a death toll, a magnitude, a score, "86th") and the years of the dates it mentions. Two look-alike events
   (another earthquake, another rehab stay, another round of talks) share their words but not these, so a
-  story's marks the article lacks and the article's marks the story lacks both count against it;
+  story's marks the article lacks and the article's marks the story lacks both count against it, and the cosine
+  of the two sets of marks (IDF-weighted) counts for it;
 - time: a story stays open while it keeps receiving articles; an article further than `Rules.window` from
   every article of a story is not compared with it, and each day beyond `Rules.hours_free` costs a little.
 
@@ -92,10 +95,11 @@ class Rules:
             therefore stays open as long as it keeps receiving articles.
         min_score: the similarity an article needs with a story to join it.
         mark_weight: how much agreeing marks (participants, places, numbers, years) add to the word cosine.
+        mark_cosine_weight: how much the cosine of the article's marks with the story's adds (`Scorer.marks_alike`).
         missing_weight: how much the story's usual marks that the article lacks take away.
         lead_weight, lead_share: how much it counts that the article and the story are about the same
             participants (see `Scorer.lead_agreement`); a story's lead mark is usual in `lead_share` of its articles.
-        bonus_cap: agreeing marks add at most this many times the word cosine.
+        bonus_cap: agreeing marks add at most this many times the word similarity.
         hours_free: a gap of up to this many hours costs nothing ...
         penalty_per_day: ... beyond it, each further day lowers the score by this much.
         prior_documents: imagined documents added to the frequency table, so IDF is sane on a young database.
@@ -119,6 +123,7 @@ class Rules:
     cold_extra: float = 0.1
     candidate_terms: int = 12
     story_terms: int = 400
+    mark_cosine_weight: float = 0.5
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -248,24 +253,34 @@ def document_terms(facts: ArticleFacts) -> set[str]:
     return set(facts.terms) | {MARK_PREFIX + mark for mark in facts.marks}
 
 
-def _weights(terms: Mapping[str, int]) -> dict[str, float]:
+def term_weights(terms: Mapping[str, int]) -> dict[str, float]:
     """Sublinear term frequencies: the tenth "earthquake" adds less than the second."""
     return {t: 1 + math.log(n) for t, n in terms.items() if n > 0}
 
 
-def new_state(story_id: Hashable, article: ArticleFacts) -> StoryState:
-    """The state of a story that `article` starts."""
-    return StoryState(story_id, _weights(article.terms), dict.fromkeys(article.marks, 1), 1, article.published,
-                      article.published, dict.fromkeys(article.lead_marks, 1))
+def new_state(story_id: Hashable, article: ArticleFacts, vector: Mapping[str, float] | None = None) -> StoryState:
+    """The state of a story that `article` (whose unit TF-IDF vector is `vector`) starts."""
+    return StoryState(story_id, term_weights(article.terms), dict.fromkeys(article.marks, 1), 1, article.published,
+                      article.published, dict.fromkeys(article.lead_marks, 1),
+                      dict(vector) if vector is not None else None)
 
 
-def adding(state: StoryState, article: ArticleFacts, keep_terms: int = DEFAULT_RULES.story_terms) -> StoryState:
-    """The state once `article` has joined; only the `keep_terms` heaviest words are kept."""
-    terms = dict(state.terms)
-    for term, weight in _weights(article.terms).items():
-        terms[term] = terms.get(term, 0.0) + weight
-    if len(terms) > keep_terms:
-        terms = dict(sorted(terms.items(), key=lambda item: (-item[1], item[0]))[:keep_terms])
+def _summed(kept: Mapping[str, float], added: Mapping[str, float], keep: int) -> dict[str, float]:
+    total = dict(kept)
+    for term, weight in added.items():
+        total[term] = total.get(term, 0.0) + weight
+    if len(total) > keep:
+        total = dict(sorted(total.items(), key=lambda item: (-item[1], item[0]))[:keep])
+    return total
+
+
+def adding(state: StoryState, article: ArticleFacts, keep_terms: int = DEFAULT_RULES.story_terms,
+           vector: Mapping[str, float] | None = None) -> StoryState:
+    """The state once `article` (whose unit TF-IDF vector is `vector`) has joined; only the `keep_terms` heaviest
+    words are kept."""
+    terms = _summed(state.terms, term_weights(article.terms), keep_terms)
+    vectors = (_summed(state.vectors, vector, keep_terms) if state.vectors is not None and vector is not None
+               else None)
     marks = dict(state.marks)
     for mark in article.marks:
         marks[mark] = marks.get(mark, 0) + 1
@@ -273,16 +288,21 @@ def adding(state: StoryState, article: ArticleFacts, keep_terms: int = DEFAULT_R
     for mark in article.lead_marks:
         leads[mark] = leads.get(mark, 0) + 1
     return StoryState(state.story_id, terms, marks, state.articles + 1, min(state.first, article.published),
-                      max(state.last, article.published), leads)
+                      max(state.last, article.published), leads, vectors)
 
 
 class Scorer:
     """How alike an article and a story are, under one frequency table."""
 
-    def __init__(self, stats: TermStats, rules: Rules = DEFAULT_RULES) -> None:
+    def __init__(self, stats: TermStats, rules: Rules = DEFAULT_RULES,
+                 story_cache: dict[tuple[str, Hashable, int], dict[str, float]] | None = None) -> None:
+        """`story_cache`: vectors of stories kept between articles (by kind, story and article count), whose
+        frequencies change little while a story is open."""
         self.stats = stats
         self.rules = rules
+        self.story_cache = story_cache if story_cache is not None else {}
         self._idf: dict[str, float] = {}
+        self._article_marks: dict[Hashable, dict[str, float]] = {}
 
     def idf(self, term: str) -> float:
         weight = self._idf.get(term)
@@ -330,25 +350,46 @@ class Scorer:
         found = [x for x in (forward, backward) if x is not None]
         return sum(found) / len(found) if found else 0.5
 
+    def mark_vector(self, marks: Mapping[str, float]) -> dict[str, float]:
+        """The unit vector of weighted marks, each weight times the mark's IDF."""
+        return self.vector({MARK_PREFIX + m: w for m, w in marks.items()})
+
     def score(self, article: ArticleFacts, story: StoryState, article_vector: Mapping[str, float] | None = None,
               story_vector: Mapping[str, float] | None = None) -> float:
-        """Word cosine with the story's centroid + agreeing marks − missing marks − a cost for time."""
+        """Words alike (the mean cosine with the story's articles) + names and numbers alike (agreeing marks,
+        the cosine of the marks) ± the agreement of the participants of titles and openings − a cost for time."""
         rules = self.rules
         gap = story.gap_hours(article.published)
         if gap > rules.window.total_seconds() / 3600:
             return 0.0
-        a = article_vector if article_vector is not None else self.vector(_weights(article.terms))
-        s = story_vector if story_vector is not None else self.vector(story.terms)
-        if len(s) < len(a):
-            a, s = s, a
-        words_alike = sum(w * s.get(t, 0.0) for t, w in a.items())
+        a = article_vector if article_vector is not None else self.vector(term_weights(article.terms))
+        if story.vectors is not None:
+            words_alike = sum(w * story.vectors.get(t, 0.0) for t, w in a.items()) / story.articles
+        else:  # a state kept before the sum of its articles' vectors was: its centroid stands in for them
+            s = story_vector if story_vector is not None else self.vector(story.terms)
+            words_alike = sum(w * s.get(t, 0.0) for t, w in a.items())
         agreeing, missing = self.mark_agreement(article.marks, story)
         leads = rules.lead_weight * (self.lead_agreement(article, story) - 0.5)
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
         # Shared names and numbers strengthen word evidence but never replace it: a spokeswoman and a country in
         # common do not make two events one. Names that disagree count in full.
-        bonus = min(rules.mark_weight * agreeing + max(leads, 0.0), rules.bonus_cap * words_alike)
+        marks_alike = rules.mark_cosine_weight * self.marks_alike(article, story) if rules.mark_cosine_weight else 0.0
+        bonus = min(rules.mark_weight * agreeing + marks_alike + max(leads, 0.0), rules.bonus_cap * words_alike)
         return words_alike + bonus + min(leads, 0.0) - rules.missing_weight * missing - late
+
+    def marks_alike(self, article: ArticleFacts, story: StoryState) -> float:
+        """The cosine of the article's marks with the story's (each weighted by IDF and, for the story, by the
+        share of its articles that name it): how far they name the same people, places and numbers."""
+        mine = self._article_marks.get(article.key)
+        if mine is None:
+            mine = self._article_marks[article.key] = self.mark_vector(dict.fromkeys(article.marks, 1.0))
+        key = ("marks", story.story_id, story.articles)
+        theirs = self.story_cache.get(key)
+        if theirs is None:
+            theirs = self.story_cache[key] = self.mark_vector({m: n / story.articles for m, n in story.marks.items()})
+        if len(theirs) < len(mine):
+            mine, theirs = theirs, mine
+        return sum(w * theirs.get(t, 0.0) for t, w in mine.items())
 
 
 def choose_story(article: ArticleFacts, stories: Sequence[StoryState], stats: TermStats,
@@ -366,10 +407,11 @@ def choose_story(article: ArticleFacts, stories: Sequence[StoryState], stats: Te
     """
     scorer = scorer or Scorer(stats, rules)
     needed = rules.threshold(stats.documents)
-    vector = scorer.vector(_weights(article.terms))
+    vector = scorer.vector(term_weights(article.terms))
     best: tuple[float, Hashable] | None = None
     for story in stories:
-        score = scorer.score(article, story, vector, story_vector(story) if story_vector else None)
+        centroid = story_vector(story) if story_vector is not None and story.vectors is None else None
+        score = scorer.score(article, story, vector, centroid)
         if score >= needed and (best is None or score > best[0]):
             best = (score, story.story_id)
     return best[1] if best else None
@@ -397,6 +439,7 @@ class StoryIndex:
         # Each story's TF-IDF centroid under the frequencies of when it was computed: the frequencies of the
         # words of an event change little while it is open, and recomputing costs more than the drift.
         self._vectors: dict[Hashable, dict[str, float]] = {}
+        self._story_cache: dict[tuple[str, Hashable, int], dict[str, float]] = {}  # see `Scorer`
 
     def __len__(self) -> int:
         return len(self.stories)
@@ -406,6 +449,8 @@ class StoryIndex:
         old = self.stories.get(state.story_id)
         self.stories[state.story_id] = state
         self._vectors.pop(state.story_id, None)
+        if old is not None:
+            self._story_cache.pop(("marks", old.story_id, old.articles), None)
         posted = self._posted.setdefault(state.story_id, set())
         for key in [*state.terms, *(MARK_PREFIX + m for m in state.marks)]:
             if key not in posted:
@@ -435,8 +480,9 @@ class StoryIndex:
             if not self._expiry or self._expiry[0][0] >= moment:
                 return
             _, _, story_id = heapq.heappop(self._expiry)
-            del self.stories[story_id]
+            gone = self.stories.pop(story_id)
             self._vectors.pop(story_id, None)
+            self._story_cache.pop(("marks", story_id, gone.articles), None)
             for key in self._posted.pop(story_id, ()):
                 holders = self._postings.get(key)
                 if holders is not None:
@@ -446,7 +492,7 @@ class StoryIndex:
 
     def candidates(self, article: ArticleFacts, idf: Callable[[str], float]) -> list[StoryState]:
         """The stories within the window that share a heavy word or a mark with `article`."""
-        weights = _weights(article.terms)
+        weights = term_weights(article.terms)
         heavy = sorted(weights, key=lambda t: (-weights[t] * idf(t), t))[: self.rules.candidate_terms]
         found: set[Hashable] = set()
         for key in [*heavy, *(MARK_PREFIX + m for m in article.marks)]:
@@ -457,7 +503,7 @@ class StoryIndex:
 
     def choose(self, article: ArticleFacts, stats: TermStats) -> Hashable | None:
         """The story `article` joins among the indexed ones (see `choose_story`), or None."""
-        scorer = Scorer(stats, self.rules)
+        scorer = Scorer(stats, self.rules, self._story_cache)
 
         def centroid(story: StoryState) -> Mapping[str, float]:
             vector = self._vectors.get(story.story_id)
@@ -467,10 +513,12 @@ class StoryIndex:
 
         return choose_story(article, self.candidates(article, scorer.idf), stats, self.rules, scorer, centroid)
 
-    def join(self, story_id: Hashable, article: ArticleFacts) -> StoryState:
-        """Record that `article` joined `story_id` (a new story when it is not indexed); returns the state."""
+    def join(self, story_id: Hashable, article: ArticleFacts, vector: Mapping[str, float] | None = None) -> StoryState:
+        """Record that `article` (whose unit TF-IDF vector is `vector`) joined `story_id` (a new story when it is not
+        indexed); returns the state."""
         known = self.stories.get(story_id)
-        state = new_state(story_id, article) if known is None else adding(known, article, self.rules.story_terms)
+        state = (new_state(story_id, article, vector) if known is None
+                 else adding(known, article, self.rules.story_terms, vector))
         self.put(state)
         return state
 
@@ -488,10 +536,11 @@ def group(articles: Sequence[ArticleFacts], rules: Rules = DEFAULT_RULES) -> lis
     for article in sorted(articles, key=lambda a: a.published):
         documents += 1
         frequencies.update(document_terms(article))
-        chosen = index.choose(article, TermStats(documents, frequencies))
+        stats = TermStats(documents, frequencies)
+        chosen = index.choose(article, stats)
         story_id = chosen if chosen is not None else len(members)
         members.setdefault(story_id, []).append(article.key)
-        index.join(story_id, article)
+        index.join(story_id, article, Scorer(stats, rules).vector(term_weights(article.terms)))
     return list(members.values())
 
 

@@ -47,7 +47,7 @@ class Story:
 @dataclass
 class StoryState:
     """A story as grouping sees it (`bot.domain.grouping`): the running sum of its articles' word weights (its
-    centroid), in how many of its articles each mark (participant, place, number, year) appears and in how many
+    centroid) and of their unit TF-IDF vectors, in how many of its articles each mark (participant, place, number, year) appears and in how many
     titles or openings, how many articles it has and the span of their publication times.
 
     Storage keeps it on the story, so that grouping never re-reads a story's articles.
@@ -60,6 +60,10 @@ class StoryState:
     first: datetime
     last: datetime
     lead_marks: dict[str, int] = field(default_factory=dict)
+    # The sum of its articles' unit TF-IDF vectors (each under the frequencies of when it joined): divided by
+    # `articles`, an article's dot product with it is its mean cosine with the story's articles. None for a
+    # state kept before this was.
+    vectors: dict[str, float] | None = None
 
     def gap_hours(self, published: datetime) -> float:
         """Hours from `published` to the nearest of the story's articles (0 within their span)."""

@@ -131,6 +131,8 @@ def _save_state(session: Session, story_id: int, state: StoryState) -> None:
     story = session.get_one(StoryRow, story_id)
     story.grouping_state = {"terms": {t: round(w, 4) for t, w in state.terms.items()}, "marks": state.marks,
                             "lead_marks": state.lead_marks, "articles": state.articles,
+                            **({"vectors": {t: round(w, 4) for t, w in state.vectors.items()}}
+                               if state.vectors is not None else {}),
                             "first": _utc(state.first).isoformat(), "last": _utc(state.last).isoformat()}
     story.last_published_at = _utc(state.last)
 
@@ -234,7 +236,9 @@ def open_story_states(db: Database, since: datetime, before: datetime | None = N
             states.append(StoryState(story_id, {str(t): float(w) for t, w in state["terms"].items()},
                                      {str(m): int(n) for m, n in state["marks"].items()}, int(state["articles"]),
                                      datetime.fromisoformat(state["first"]), datetime.fromisoformat(state["last"]),
-                                     {str(m): int(n) for m, n in state.get("lead_marks", {}).items()}))
+                                     {str(m): int(n) for m, n in state.get("lead_marks", {}).items()},
+                                     {str(t): float(w) for t, w in state["vectors"].items()}
+                                     if state.get("vectors") is not None else None))
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # a state this version cannot read: the story is simply not offered to new articles
     return states
