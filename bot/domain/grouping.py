@@ -114,7 +114,7 @@ class Rules:
     mark_weight: float = 0.5
     missing_weight: float = 0.0
     lead_weight: float = 1.0
-    lead_share: float = 0.34
+    lead_share: float = 0.25
     bonus_cap: float = 1.0
     hours_free: float = 12.0
     penalty_per_day: float = 0.05
