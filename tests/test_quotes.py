@@ -450,3 +450,11 @@ def test_a_short_quote_in_the_that_clause_a_person_ordered_is_theirs(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Anna Lindqvist"
     assert quote.text.startswith("that the ministries coordinate")
+
+
+def test_who_released_a_letter_speaks_for_what_it_says_not_the_pronoun_it_reports(nlp):
+    text = ('Governor Ana Duarte is a triathlete. She released a letter from her doctor on Friday that says she '
+            'has \u201cextraordinarily good health\u201d for a 63-year-old.')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Ana Duarte"
+    assert text[quote.speaker_start:quote.speaker_end] == "She"

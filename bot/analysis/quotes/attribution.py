@@ -542,7 +542,8 @@ def _adjacent_name(ctx: _Context, cue: Token) -> Token | None:
     j = cue.i + 1
     actor = ctx.resolver.index.actor_at(j)
     if j < len(doc) and not ctx.in_quote[j] and cue.lower_ not in TRANSITIVE_CUES and (
-            actor is not None and actor.kind in ("person", "organization") or doc[j].lower_ in PERSON_PRONOUNS):
+            actor is not None and actor.kind in ("person", "organization") or doc[j].lower_ in PERSON_PRONOUNS) and (
+            doc[j].dep_ not in SUBJECT_DEPS or doc[j].head.i == cue.i):  # "says he has": the reported clause's
         return doc[j]
     return None
 
@@ -671,11 +672,12 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         cue = None  # the attribution of the quote before: this one goes on with it
     elif cue is not None:
         subject = _subject_of(cue, in_quote=ctx.not_speaker)
-        if (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
+        issuer = _issuer(subject, ctx.not_speaker) if subject is not None else None
+        if issuer is not None:  # "He released a letter that says he has…": the one who released it
+            subject = issuer
+        elif (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
                 or abs(subject.i - cue.i) > 12 and subject.i not in resolver.mention_at):
             subject = _adjacent_name(ctx, cue) or subject
-        if subject is not None:
-            subject = _issuer(subject, ctx.not_speaker) or subject
         if subject is not None and not ctx.not_speaker[subject.i]:
             speaker = resolver.mention_span(subject)
         clause = _governed_clause(cue, first, last)
