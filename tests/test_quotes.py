@@ -458,3 +458,10 @@ def test_who_released_a_letter_speaks_for_what_it_says_not_the_pronoun_it_report
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Ana Duarte"
     assert text[quote.speaker_start:quote.speaker_end] == "She"
+
+
+def test_the_verb_right_before_the_colon_gives_the_speaker(nlp):
+    text = ('The ambassador became so upset, and spoke so sharply, that Minister Ana Duarte had to change her '
+            'answer: "Of course we will sign the accord. I was only joking."')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Ana Duarte"

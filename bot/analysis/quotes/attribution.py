@@ -629,7 +629,9 @@ def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
         i -= 1
     if i < lo or doc[i].text != ":":
         return None
-    verb = doc[i].head
+    # From the word before the colon: "…so upset that I had to change my answer:" is the changer's, not the
+    # main clause's (the colon hangs on the sentence's root in the parse).
+    verb = doc[i - 1] if i - 1 >= lo and not doc[i - 1].is_punct else doc[i].head
     for _ in range(3):
         if verb.pos_ in ("VERB", "AUX") or verb.tag_.startswith("VB"):
             return verb
