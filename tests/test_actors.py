@@ -344,3 +344,10 @@ def test_a_titled_name_the_model_took_for_an_organisation_is_a_person(nlp):
     people = {a.name for a in extract_actors(doc) if a.kind == "person"}
     assert "Haley Morris" in people
     assert "Spokeswoman Haley Morris" not in {a.name for a in extract_actors(doc)}
+
+
+def test_a_headline_adjective_glued_to_a_surname_is_not_part_of_the_name(nlp):
+    doc = nlp("Top Clinton aide Jake Sullivan wrote to her. Hillary Clinton answered him on Monday. "
+              "Top Clinton said she would reply.")
+    names = {a.name for a in extract_actors(doc)}
+    assert "Top Clinton" not in names

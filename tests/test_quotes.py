@@ -465,3 +465,11 @@ def test_the_verb_right_before_the_colon_gives_the_speaker(nlp):
             'answer: "Of course we will sign the accord. I was only joking."')
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Ana Duarte"
+
+
+def test_a_quote_after_a_colon_does_not_take_in_the_sentence_before_the_colon(nlp):
+    text = ('Soon after the attack in Nice, Mike Pompeo asserted that France had lost its way: '
+            '\u201cFrance is no longer France,\u201d he claimed.')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == "France is no longer France,"
+    assert quote.speaker == "Mike Pompeo"

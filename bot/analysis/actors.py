@@ -156,7 +156,7 @@ PERSON_DESCRIPTORS = frozenset({
     "billionaire", "founder", "co-founder", "rabbi", "archbishop", "bishop", "cardinal", "pastor", "imam",
     "reverend", "sheriff", "officer", "detective", "coach", "host", "anchor", "comedian", "activist",
     "businessman", "businesswoman", "author", "actor", "actress", "singer", "rapper", "spokesperson",
-    "democrat", "republican", "pollster", "strategist", "adviser", "advisor", "economist", "lawyer",
+    "democrat", "republican", "pollster", "strategist", "adviser", "advisor", "economist", "lawyer", "top",
 })
 
 

@@ -849,6 +849,10 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         for child in cue.children:
             if child.dep_ == "dobj" and cue.i < child.i < node.i:
                 left = child.left_edge.i
+    for k in range(first - 1, left - 1, -1):  # 'Trump asserted that France had lost it: “France is…” he claimed'
+        if doc[k].text in (":", ";"):
+            left = k + 1
+            break
     while left < first and (doc[left].is_punct or doc[left].is_space or is_mark(doc[left].text)):
         left += 1  # the clause starts after its opening mark, not on it
     right = max(right, last - 1)
