@@ -473,3 +473,10 @@ def test_a_quote_after_a_colon_does_not_take_in_the_sentence_before_the_colon(nl
     [quote] = direct_quotes_of(nlp, text)
     assert quote.text == "France is no longer France,"
     assert quote.speaker == "Mike Pompeo"
+
+
+def test_of_two_subjects_the_parse_gives_a_verb_the_person_speaks(nlp):
+    text = ('Ana Duarte is the foreign minister.\n\nSpeaking at a town hall event in Salem, New Hampshire, Duarte '
+            'went after the envoy, calling him \u201ca total stiff.\u201d')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Ana Duarte"
