@@ -480,3 +480,10 @@ def test_of_two_subjects_the_parse_gives_a_verb_the_person_speaks(nlp):
             'went after the envoy, calling him \u201ca total stiff.\u201d')
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Ana Duarte"
+
+
+def test_a_short_dash_paragraph_after_a_quote_paragraph_credits_it(nlp):
+    text = ('Quotable.\n\n"The whole idea of a trade war is something we hear about all the time, and it needs to '
+            'stop."\n\n-Michelle Marks, Philadelphia.\n\nThe convention closed on Thursday.')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "Michelle Marks"

@@ -160,6 +160,7 @@ PERSON_DESCRIPTORS = frozenset({
 })
 
 
+LEADING_DASHES = "-\u2013\u2014\u2015"
 LEADING_VERB_TAGS = frozenset({"VBD", "VBG", "VBZ"})
 # Speech verbs in the past or third person that the model glues to the name after them: "Stated Stone".
 LEADING_SPEECH_WORDS = frozenset({w for w in SPEECH_VERBS if w.endswith("ed")}
@@ -179,6 +180,9 @@ def _trim_person_mention(doc: Doc, m: Mention) -> None:
     if start != m.start:
         span = doc[start:m.end]
         m.start, m.start_char, m.text = start, span.start_char, span.text
+    glued = len(m.text) - len(m.text.lstrip(LEADING_DASHES))
+    if glued and len(m.text) > glued:  # "-Craig Fehrman": a credit line's dash the tokenizer kept on the name
+        m.start_char, m.text = m.start_char + glued, m.text[glued:]
 
 
 def _trim_to_known_full_names(doc: Doc, people: list[Mention]) -> None:

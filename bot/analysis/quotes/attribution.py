@@ -42,6 +42,7 @@ CLAUSE_BREAK_DEPS = ("advcl", "conj", "cc", "relcl", "parataxis")
 INVERTED_SUBJECT_DEPS = ("dobj", "attr", "npadvmod", "oprd", "dative", "appos", "conj", "nmod")
 SPEAKER_TAGS = ("NNP", "NNPS", "NN", "NNS", "PRP", "WP")
 DASHES = "\u2015\u2014\u2013-"
+MAX_CREDIT_LINE = 80  # a paragraph "-Name, Town." that credits the quote before it is this short
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they", "we"})
 TITLE_WORDS_SKIP = frozenset({"official", "officials", "source", "sources", "aide", "aides", "person", "people"})
@@ -493,9 +494,10 @@ def _speaker_fields(doc: Doc, quote: Quote, start: int, end: int, actor: Actor |
                     resolver: _Resolver | None = None) -> None:
     if resolver is not None:
         resolver.remember(start, actor)
-    quote.speaker_start = doc[start].idx
+    glued = len(doc[start].text) - len(doc[start].text.lstrip(DASHES))  # "-Michelle Marks" tokenized as one
+    quote.speaker_start = doc[start].idx + (glued if glued < len(doc[start].text) else 0)
     quote.speaker_end = doc[end - 1].idx + len(doc[end - 1])
-    quote.speaker_text = doc[start:end].text
+    quote.speaker_text = doc.text[quote.speaker_start:quote.speaker_end] if glued else doc[start:end].text
     quote.speaker = actor.name if actor else None
 
 
@@ -506,6 +508,14 @@ def _dash_attribution(ctx: _Context, span: QuotedSpan) -> tuple[int, int, Actor 
     limit = min(len(text), i + 6)
     while i < limit and (text[i] in ".," + QUOTE_MARK_CHARS or text[i].isspace() and text[i] != "\n"):
         i += 1
+    if i < len(text) and text[i] == "\n":  # the pull-quote style: '"…"' ¶ '-Michelle Marks, Philadelphia.'
+        j = i
+        while j < len(text) and text[j].isspace():
+            j += 1
+        line_end = text.find("\n", j)
+        line = text[j:len(text) if line_end < 0 else line_end]
+        if j < len(text) and text[j] in DASHES and len(line) <= MAX_CREDIT_LINE:
+            i, limit = j, j + 1
     if i >= limit or text[i] not in DASHES:
         return None
     while i < len(text) and (text[i] in DASHES or text[i].isspace() and text[i] != "\n"):
