@@ -292,8 +292,9 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
                     if c.dep_ in SUBJECT_DEPS and not (in_quote and in_quote[c.i]) and _may_speak(c)]
         # Of two subjects the parse gives one verb ("…in Salem, New Hampshire, Trump went"), a person first,
         # then the nearest.
+        at = verb.i
         subject = min(subjects, key=lambda c: (c.ent_type_ != "PERSON" and c.lower_ not in PERSON_PRONOUNS,
-                                               abs(verb.i - c.i))) if subjects else None
+                                               abs(at - c.i))) if subjects else None
         if subject is not None:
             if verb.i == cue.i or not _climbed_past_a_reporter(subject, verb):
                 return subject
