@@ -487,3 +487,11 @@ def test_a_short_dash_paragraph_after_a_quote_paragraph_credits_it(nlp):
             'stop."\n\n-Michelle Marks, Philadelphia.\n\nThe convention closed on Thursday.')
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker_text == "Michelle Marks"
+
+
+def test_someone_cutting_in_after_an_attribution_speaks_the_next_quote(nlp):
+    text = ('Betsy Marsh met the minister.\n\n'
+            '\u201cWe live in Oslo,\u201d Marsh said. \u201cTell her I promised you a picture,\u201d Marsh said, '
+            'and her husband cut in. \u201cDon\u2019t forget the embassy, it closes at noon.\u201d')
+    quotes = direct_quotes_of(nlp, text)
+    assert quotes[-1].text.startswith("Don\u2019t forget")

@@ -63,8 +63,8 @@ def _subject_rank(token: Token) -> int:
     verb = token.head
     while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
-    if verb.dep_ == "ROOT" or is_speech_cue(token.head):
-        return MAIN_SUBJECT
+    if verb.dep_ == "ROOT" or is_speech_cue(token.head) or is_speech_cue(verb):  # "Ebeling said, and her
+        return MAIN_SUBJECT  # husband cut in": a subject of a clause joined to an attribution speaks too
     return REPORTED_SUBJECT
 
 
