@@ -83,7 +83,8 @@ def save_analysis_rows(db: Database, article_id: int, analysis: Analysis, *, tex
     with db.session() as session:
         if holds is not None and not holds(session):
             return False
-        article = session.get(ArticleRow, article_id)
+        # The article's row locked (PostgreSQL) until commit: a second writer waits, then replaces these rows.
+        article = session.get(ArticleRow, article_id, with_for_update=True)
         if article is None:
             raise LookupError(f"article {article_id} does not exist")
         _write_analysis(session, article, analysis, text=text, text_source=text_source, page_error=page_error)
