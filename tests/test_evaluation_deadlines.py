@@ -9,12 +9,14 @@ from bot.dev.evaluation.deadlines import (
 )
 
 
-def test_a_readable_act_is_a_short_phrase_without_dangling_function_words() -> None:
-    assert readable_action("hand over the inspection records")
-    assert not readable_action("be")
-    assert not readable_action("the")
-    assert not readable_action("process 15 percent of the")
-    assert not readable_action(None)
+def test_a_readable_act_is_a_verb_phrase_or_an_act_noun_never_a_fragment(nlp) -> None:
+    for act in ("hand over the inspection records", "complete the denuclearisation of North Korea",
+                "withdraw troops from Syria", "Voters must register", "the EPA's decision", "register to vote",
+                "raise the national minimum wage to $15"):
+        assert readable_action(act, nlp), act
+    for act in ("be", "the", "process 15 percent of the", "the last one", "that it raised more in than in the first",
+                "to the talks", "is due", "this thing", "(withdraw troops", None):
+        assert not readable_action(act, nlp), act
 
 
 def test_sentences_of_one_article_share_a_fold() -> None:

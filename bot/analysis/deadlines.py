@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, DateMention, Deadline
+from bot.analysis.verb_forms import base_form
 
 # Cue phrases directly before a date, longest first.
 DATE_CUES = (
@@ -54,7 +55,14 @@ OPEN_UNTIL = {"now", "recently", "then", "today", "lately"}
 # agreement into force by the end of this year", "only one is likely to survive within the next six weeks").
 HEDGES = {"possibly", "potentially", "likely", "unlikely", "probably", "perhaps", "hopefully", "chance", "seems",
           "seem", "may", "might", "could", "try", "tries", "trying", "think", "thinks",
-          "predicted", "predicts", "forecast", "projected", "likelihood"}
+          "predicted", "predicts", "forecast", "projected", "likelihood", "believe", "believes", "believed",
+          "expecting"}
+# "Nye won't get a vote until 2017": 'have' and 'get' grant time only with an act to do in it ("has until
+# Friday to respond").
+HOLDING_VERBS = {"have", "has", "had", "get", "gets", "got"}
+OFFICE_TERMS = {"term", "terms", "tenure"}
+# "within five to 10 years", "within two or three weeks": a range gives no due point.
+RANGE = re.compile(r"\b(?:to|or)\b|\d\s*[-–]\s*\d", re.IGNORECASE)
 SPEECH_VERBS = {"said", "says", "say", "told", "announced", "declared", "stated", "wrote", "added", "insisted",
                 "promised", "pledged", "vowed", "warned", "indicated", "suggested", "confirmed"}
 # What a party keeps up until a condition is met, in the sense of a diplomatic or policy measure: "sanctions will
@@ -80,6 +88,8 @@ UNTIL_CUES = {"until", "till"}
 LINKING_VERBS = {"extended", "extends", "extend", "set", "sets", "moved", "pushed", "falls", "fall", "fell", "comes",
                  "came", "expires", "expire", "ends", "end", "runs", "run", "is", "was"}
 MAX_ACTION_TOKENS = 14
+# Verbs whose infinitive is what falls due: "was designed to lower emissions by 2030".
+PURPOSE_VERBS = {"designed", "intended", "meant", "aimed", "aims", "aim", "scheduled", "set", "due", "slated"}
 
 
 def extract_deadlines(
@@ -125,6 +135,8 @@ def _date_deadline(
         named = True
     if cue_start is None and named and not is_duration and _near_deadline_word(doc, span):
         cue_start = span.start
+    if cue_start is None and not is_duration and _is_the_deadline(doc, span):
+        cue_start = span.start  # "March 1 is the deadline to apply"
     if cue_start is None:
         return None
     cue = doc[cue_start]
@@ -138,8 +150,13 @@ def _date_deadline(
                                          or _lasts_until(verb)):
         return None  # "won't vote until June", "wait until May": a time before which nothing happens
     if not (named or given_until or granted) and verb is not None and (
-            _is_past(verb) or _is_possibility(verb) or _is_forecast(verb, cue)):
+            _is_past(verb) or _is_possibility(verb) or _is_forecast(verb, cue) or _is_hypothetical(verb)
+            or _told_as_earlier(verb)):
         return None
+    if is_duration and RANGE.search(span.text):
+        return None  # "within five to 10 years": no due point
+    if verb is not None and _ends_a_term_of_office(verb):
+        return None  # "will finish his term by the end of the year": a calendar, not a commitment
     if not (named or granted or given_until) and verb is not None and (is_duration or verb.dep_ == "relcl") and (
             _is_generic(verb)):
         return None  # "graduate within six years", "completing its sweep within two weeks"
@@ -157,11 +174,14 @@ def _date_deadline(
         if published is not None and last is not None and last < published:
             return None
     start_char = doc[cue_start].idx
+    end_char = _deadline_word_after(doc, span) or span.end_char
     action, actor = _action_and_actor(verb, cue, span, actors)
     if action is None or len(action.split()) < 2:
         action = _fuller_action(verb, span) or action
+    if verb is not None:
+        action = _widened(verb, action)
     return Deadline(
-        text=doc.text[start_char:span.end_char], start=start_char, end=span.end_char, due=due, kind=kind,
+        text=doc.text[start_char:end_char], start=start_char, end=end_char, due=due, kind=kind,
         action=action, actor=actor,
     )
 
@@ -260,8 +280,11 @@ def _given_until(doc: Doc, span: Span, cue_start: int) -> bool:
     cue = doc[cue_start]
     if cue.lower_ not in ("until", "till", "by"):
         return False
-    if cue.head.lower_ in GRANTING_VERBS:
-        return True
+    if cue.head.lower_ in GRANTING_VERBS and not any(c.dep_ == "neg" for c in cue.head.children):
+        # "was given until Friday", "have until Jan. 31, the eve of…, to disclose"; not "won't get a vote until"
+        return cue.head.lower_ not in HOLDING_VERBS or any(
+            t.lower_ == "to" and t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("VERB", "AUX")
+            for t in doc[span.end:span.sent.end - 1])
     after = doc[span.end] if span.end < len(doc) else None
     return (after is not None and after.lower_ == "to" and cue.lower_ == "by"
             and not any(t.lower_ in ("wait", "waiting", "waited", "waits") for t in doc[span.sent.start:cue_start]))
@@ -284,6 +307,9 @@ def _is_past(verb: Token) -> bool:
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & {"will", "would", "shall", "should", "must", "'ll", "to", "can", "could", "may", "might", "wo"}:
         return False
+    if verb.dep_ == "conj" and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX") and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children):
+        return _is_past(verb.head)  # "to mothball eight plants and shut them down by 2023"
     if verb.dep_ in ("xcomp", "advcl") and any(c.lower_ == "to" for c in verb.children):
         return False
     if verb.tag_ == "VBD":
@@ -293,6 +319,65 @@ def _is_past(verb: Token) -> bool:
     if verb.tag_ == "VBG" and auxes & {"was", "were"}:
         return True  # "By mid-afternoon, officials were saying..."
     return False
+
+
+def _is_the_deadline(doc: Doc, span: Span) -> bool:
+    """'March 1 is the deadline to compete': the date is the subject of 'is the deadline'."""
+    after = [t.lower_ for t in doc[span.end:min(span.sent.end, span.end + 4)]]
+    return len(after) >= 2 and after[0] in ("is", "was", "will") and any(
+        w in ("deadline", "cutoff", "cut-off") for w in after[1:])
+
+
+def _deadline_word_after(doc: Doc, span: Span) -> int | None:
+    """Where 'the Sunday deadline' or 'March 1 is the deadline' ends, when a deadline word closes the phrase."""
+    for i in range(span.end, min(span.sent.end, span.end + 4)):
+        word = doc[i].lower_
+        if word in ("deadline", "deadlines", "cutoff", "cut-off", "ultimatum"):
+            return doc[i].idx + len(doc[i])
+        if i == span.end and word in ("is", "was", "will"):
+            continue
+        if doc[i].pos_ not in ("DET", "AUX"):
+            return None
+    return None
+
+
+def _is_hypothetical(verb: Token) -> bool:
+    """An act in an 'if' clause, or governed by a conditional 'would' through infinitives and coordination:
+    'allows anyone to bring an issue to referendum if they garner 100,000 signatures within 18 months', 'the bill
+    would require the department to decide within 180 days'. A clause reported by a speech verb or a plan named
+    by a noun ('her intention to break with the E.U. by March') is not climbed out of."""
+    node = verb
+    for _ in range(5):
+        if node.lower_ in SPEECH_VERBS:
+            return False
+        if any(c.dep_ == "mark" and c.lower_ == "if" for c in node.children):
+            return True
+        if node is not verb and any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in node.children):
+            return True
+        if node.dep_ not in ("xcomp", "conj", "advcl") or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
+            return False
+        node = node.head
+    return False
+
+
+def _told_as_earlier(verb: Token) -> bool:
+    """An act framed by a pluperfect, told as done or dropped before the news ('had urged the department to
+    process the pages by July 31', 'had raised $38 million to boost his candidacy by the end of June'); a plan
+    or promise ('had agreed to put together a plan by March') still stands."""
+    node = verb
+    for _ in range(4):
+        auxes = {c.lower_ for c in node.children if c.dep_ == "aux"}
+        if node.tag_ == "VBN" and auxes & {"had", "'d"}:
+            return not _heads_a_future(node)
+        if node.dep_ not in ("xcomp", "advcl", "conj") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _ends_a_term_of_office(verb: Token) -> bool:
+    """'Ban will finish his term by the end of the year', 'his term expires later this year'."""
+    return any(c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.lower_ in OFFICE_TERMS for c in verb.children)
 
 
 def _is_possibility(verb: Token) -> bool:
@@ -311,9 +396,12 @@ def _is_forecast(verb: Token, cue: Token) -> bool:
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if "would" in auxes and not any(a.lower_ in SPEECH_VERBS for a in verb.ancestors):
         return True
-    if verb.lower_ in ("be", "being") and auxes & {"will", "'ll", "wo"} and any(
-            c.dep_ in ("acomp", "attr") for c in verb.children):
-        return True  # "her lead will be insurmountable"
+    if any(a.lower_ in ("expected", "projected", "forecast") and any(c.dep_ == "auxpass" for c in a.children)
+           for a in [verb, *verb.ancestors]):
+        return True  # "the company is expected to generate $25 billion by 2018": someone else's forecast
+    if verb.lower_ in ("be", "being") and not auxes & {"must", "shall", "should", "to", "need"} and any(
+            c.dep_ in ("acomp", "attr", "advmod", "prt") for c in verb.children):
+        return True  # "her lead will be insurmountable", "with this thing being over by mid-March": a state
     return False
 
 
@@ -478,6 +566,9 @@ def _action_and_actor(
             t.tag_ in ("WDT", "WP") for t in cue.subtree):
         # "close the routes through which steel enters ... within 30 days": what is due is closing them
         verb = verb.head.head
+    purpose = _purpose(verb, span)
+    if purpose is not None:  # "The plan was designed to lower carbon emissions by 2030": lowering them is due
+        return _verb_phrase(purpose, excluded), _actor_in(_subjects(verb), actors)
     if span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX"):
         # "gave the parties 48 hours to lay down their arms", "has until Friday to respond"
         to_verb = doc[span.end + 1]
@@ -494,9 +585,18 @@ def _action_and_actor(
             action = _join(list(purpose.subtree)[1:])
         if action:
             return action, _actor_in(_subjects(verb), actors)
+    if cue.lower_ == "due" and cue.head.pos_ in ("NOUN", "PROPN") and cue.dep_ in ("amod", "acl"):
+        # "The bond payments due on Tuesday are for principal": the payments are what falls due
+        return _join(_core(cue.head, excluded)), _actor_in([cue.head], actors)
+    named = next((c for c in verb.children if c.dep_ == "attr" and c.lower_ in ("deadline", "ultimatum")), None)
+    if named is not None and _noun_action(named):  # "March 1 is the deadline to compete for …"
+        return _noun_action(named), _actor_in(_subjects(verb), actors)
     passive_subject = _passive_subject(verb)
     if verb.lower_ in DEADLINE_WORDS or verb.lower_ in ENDING_VERBS:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.lower_ not in PRONOUNS:
+            # "A contentious visa program that allows … will expire" → "A contentious visa program will expire"
+            return _clause(subject, verb, set(range(span.start, span.end))), _actor_in([subject], actors)
         if subject is not None:
             return _noun_action(subject), _actor_in([subject], actors)
     if passive_subject is not None and (passive_subject.lower_ in PRONOUNS or passive_subject.ent_type_ in (
@@ -504,12 +604,76 @@ def _action_and_actor(
         # "Elian must be returned to his father by Jan. 14": the act is the verb phrase, done to the subject
         return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
     if passive_subject is not None:
-        words = [t for t in passive_subject.subtree if t.i not in excluded]
-        action = _join(words)
+        action = _active_phrase(verb, passive_subject, excluded)
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
         return action, actor
     return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+def _purpose(verb: Token, span: Span) -> Token | None:
+    """The infinitive a passive or planning verb is for ('was designed to lower emissions by 2030'), when the
+    due point hangs from the verb and not from the infinitive."""
+    if not (any(c.dep_ == "auxpass" for c in verb.children) or verb.lower_ in PURPOSE_VERBS):
+        return None
+    return next((c for c in verb.children if c.dep_ == "xcomp" and c.i < span.start and c.pos_ == "VERB"
+                 and any(a.lower_ == "to" for a in c.children)), None)
+
+
+def _core(noun: Token, excluded: set[int]) -> list[Token]:
+    """A noun phrase without its relative clauses, appositions and participle phrases ('the playbooks and other
+    records, numbering about 1,000 pages' → 'the playbooks and other records')."""
+    cut = {t.i for c in noun.subtree if c.dep_ in ("relcl", "appos", "acl") and c is not noun
+           for t in c.subtree}
+    words = [t for t in noun.subtree if t.i not in cut and t.i not in excluded]
+    run = _contiguous_from(words, noun.i)
+    while run and run[-1].is_punct:
+        run.pop()
+    return run
+
+
+def _clause(subject: Token, verb: Token, excluded: set[int]) -> str | None:
+    """'A contentious visa program will expire': the subject's core, the verb's auxiliaries and the verb."""
+    words = _core(subject, excluded) + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")
+                                        and c.i > subject.i] + [verb]
+    return _join(sorted({t.i: t for t in words}.values(), key=lambda t: t.i))
+
+
+def _active_phrase(verb: Token, subject: Token, excluded: set[int]) -> str | None:
+    """A passive turned into what must be done: 'the denuclearisation of North Korea to be completed' →
+    'complete the denuclearisation of North Korea'; 'the minimum wage, now $7.25, to be raised to $15' → 'raise
+    the minimum wage to $15'."""
+    thing = _join(_core(subject, excluded))
+    if not thing:
+        return None
+    after = [t for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "prt", "oprd", "dative", "dobj", "advmod")
+             and c.i not in excluded and next(iter(c.subtree)).lower_ not in ("by",)
+             for t in c.subtree if t.i not in excluded]
+    rest = _join(_contiguous_from(sorted(after, key=lambda t: t.i), min((t.i for t in after), default=0)))
+    if rest and after and after[0].i != verb.i + 1 and min(t.i for t in after) != verb.i + 1:
+        rest = None  # only what follows the verb directly
+    return " ".join(w for w in (base_form(verb.text), thing, rest) if w)
+
+
+def _widened(verb: Token, action: str | None) -> str | None:
+    """A one-word act in its clause: 'Voters must register' for 'register', 'register to vote' for 'vote'."""
+    if action is None or len(action.split()) >= 2:
+        return action
+    complement = next((c for c in verb.children if c.dep_ == "xcomp" and c.text == action and c.i > verb.i), None)
+    if complement is not None and complement.i - verb.i <= 3:
+        return verb.doc[verb.i:complement.i + 1].text  # "it should be allowed to expire" → "allowed to expire"
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lower_ not in PRONOUNS and subject.pos_ in ("NOUN", "PROPN"):
+        return _clause(subject, verb, set()) or action
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB" and 0 < verb.i - verb.head.i <= 3:
+        controller = verb.head
+        subject = next((c for c in controller.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lower_ not in PRONOUNS and subject.pos_ in ("NOUN", "PROPN"):
+            words = _core(subject, set()) + [c for c in controller.children if c.dep_ in ("aux", "neg")
+                                             and c.i > subject.i]
+            return _join([*words, *verb.doc[controller.i:verb.i + 1]]) or action  # "That work needs to start"
+        return verb.doc[controller.i:verb.i + 1].text  # "register to vote"
+    return action
 
 
 def _fuller_action(verb: Token | None, span: Span) -> str | None:
@@ -517,6 +681,8 @@ def _fuller_action(verb: Token | None, span: Span) -> str | None:
     for…', 'expire'): the infinitive after the date, the deadline's purpose, or the subject that falls due."""
     doc = span.doc
     for i in range(span.end, min(span.sent.end - 1, span.end + 12)):
+        if doc[i].pos_ == "CCONJ" or doc[i].text in (";", ":"):
+            break  # "… before the deadline, but Republicans … to override him": another clause
         if doc[i].lower_ == "to" and doc[i + 1].pos_ in ("VERB", "AUX") and doc[i + 1].lower_ not in ("be", "have"):
             phrase = _verb_phrase(doc[i + 1], set(range(span.start, span.end)))
             if phrase and len(phrase.split()) >= 2:
@@ -567,6 +733,8 @@ def _noun_action(noun: Token) -> str | None:
     for child in noun.children:
         if child.dep_ in ("acl", "relcl", "prep") and child.lower_ not in ("of", "on", "at", "by", "in"):
             words = [t for t in child.subtree if t.ent_type_ not in ("DATE", "TIME")]
+            if child.dep_ in ("acl", "relcl") and words and words[0].lower_ != "to":
+                continue  # "the deadline that it raised more": a reported fact, not what the deadline is for
             if child.dep_ == "prep" or (words and words[0].lower_ == "to"):
                 words = words[1:]
             if child.dep_ in ("acl", "relcl"):

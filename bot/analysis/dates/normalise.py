@@ -409,9 +409,9 @@ def _time_of_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str |
 def _month(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     m = re.fullmatch(r"(?:(last|next|this|this past|this coming|early|late|mid|the end of|the middle of|the "
                      r"beginning of|the start of|the first half of|the second half of|the rest of|"
-                     r"the remainder of)[- ])?" + _MONTH_RE + r"(?: (this|last|next) year)?", s)
+                     r"the remainder of)[- ])?" + _MONTH_RE + r"(?:,? (?:of )?(this|last|next) year)?", s)
     if not m:
-        return None
+        return None  # "March of next year" and "March next year" name one month
     mod, month, year_word = m[1], MONTHS[m[2]], m[3]
     if month == 5 and mod is None and year_word is None and s != "may":
         return None

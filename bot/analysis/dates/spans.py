@@ -40,6 +40,8 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
         tense = verb_tense(span)
         if _after_deadline_cue(span) and (tense != "past" or _of_a_deadline(span)):
             tense = "ahead"  # "by Friday", "no later than March 1", "extended its deadline until Tuesday"
+        elif _after_deadline_cue(span) and _in_a_stated_plan(span):
+            tense = "ahead"  # "he said he planned to visit before January": a plan the party still holds
         elif _after_deadline_cue(span) and (_before_infinitive(span) or _in_infinitive(span)):
             tense = "future"  # "ordered them to finish by the end of January": ahead of the order, maybe past now
         elif span.end < len(doc) and doc[span.end].tag_ == "POS":
@@ -129,6 +131,22 @@ def _in_infinitive(span: Span) -> bool:
     """'told Britain to submit its proposals by April 15': a task still ahead, whatever the telling verb."""
     verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
     return verb is not None and verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children)
+
+
+# Past verbs that report a plan or a promise still held: what they govern lies ahead of the report.
+PLANNING_VERBS = {"planned", "agreed", "promised", "pledged", "vowed", "intended", "decided", "committed",
+                  "undertook", "resolved"}
+
+
+def _in_a_stated_plan(span: Span) -> bool:
+    """'said he planned to visit the United States before January': the infinitive of a plan or promise in the
+    simple past (a pluperfect 'had planned to' tells of a plan that may be over)."""
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.tag_ != "VB" or not any(c.lower_ == "to" for c in verb.children):
+        return False
+    plan = verb.head
+    return (verb.dep_ == "xcomp" and plan.lower_ in PLANNING_VERBS and plan.tag_ == "VBD"
+            and not any(c.dep_ == "aux" for c in plan.children))
 
 
 def _before_infinitive(span: Span) -> bool:
