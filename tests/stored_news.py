@@ -48,7 +48,8 @@ def add_article(db: Database, feed_id: int, title: str, published: datetime, *,
             session.add(DeadlineRow(article_id=article.id, text=d["text"], start=0, end=len(d["text"]), due=due,
                                     due_date=d.get("due_date") or (date.fromisoformat(due) if due and len(due) == 10
                                                                    else None),
-                                    kind=d.get("kind", "date"), action=d.get("action"), actor=d.get("actor")))
+                                    kind=d.get("kind", "date"), action=d.get("action"), actor=d.get("actor"),
+                                    setter=d.get("setter")))
         for name, kind, aliases in actors:
             session.add(ActorRow(article_id=article.id, name=name, kind=kind, mentions=1, aliases=aliases))
         session.flush()
@@ -80,6 +81,6 @@ def add_demo_news(db: Database) -> None:
                 deadlines=[{"text": "by November 4", "due": "2018-11-04", "action": "set up the payment channel",
                             "actor": "European Union"},
                            {"text": "within 30 days", "due": "2018-10-15", "kind": "duration",
-                            "action": "answer the inspectors", "actor": "Iran"},
+                            "action": "answer the inspectors", "actor": "Iran", "setter": "European Union"},
                            {"text": "until the process is complete", "due": None, "kind": "condition",
                             "action": "keep talking", "actor": None}])

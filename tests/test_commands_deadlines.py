@@ -26,6 +26,7 @@ def test_answer_lists_due_date_what_who_and_article_in_order(settings, db) -> No
         "keep talking")
     assert "overdue by 5 days" in text and "in 15 days" in text and "no fixed date" in text
     assert "Who must act: European Union" in text and "Who must act: not named" in text
+    assert "Who must act: Iran · Set by: European Union" in text  # the party that gave Iran 30 days
     assert "EU sets Iran deadline on trade channel" in text
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.analysis.dates.spans import extract_dates
 from bot.analysis.deadlines import extract_deadlines
+from bot.analysis.pipeline import analyze_doc
 from bot.analysis.records import Actor
 
 PUBLISHED = date(2021, 3, 10)  # a Wednesday
@@ -250,3 +251,29 @@ def test_acts_read_as_what_must_be_done(nlp) -> None:
     assert purpose.action == "cut emissions from coal plants"
     [register] = deadlines(nlp, "Voters must register ahead of the Oct. 11 deadline.", date(2026, 8, 26))
     assert register.text == "ahead of the Oct. 11 deadline" and len(register.action.split()) >= 2
+
+
+def test_who_set_a_deadline_and_for_whom_are_named_parties_of_the_sentence(nlp) -> None:
+    cases = {
+        "The European Commission gave Google 10 weeks to change its shopping service.":
+            ("Google", "European Commission"),
+        "Germany told Hungary to restore the independence of its judges within 30 days.": ("Hungary", "Germany"),
+        "Iran pledged to release the detained sailors by Friday.": ("Iran", "Iran"),
+        "The bank must repay the loan by June.": (None, None),  # a common noun is no party
+    }
+    for text, parties in cases.items():
+        doc = nlp(text)
+        [found] = analyze_doc(doc, PUBLISHED).deadlines
+        assert (found.actor, found.setter) == parties, text
+
+
+def test_an_article_keeps_its_deadline_and_its_condition(nlp) -> None:
+    text = ("Washington wants the denuclearization of North Korea to be completed by January 2021, the State "
+            "Department said on Wednesday. Sanctions will remain in place until the denuclearization process is "
+            "complete, the spokeswoman added.")
+    found = analyze_doc(nlp(text), date(2018, 10, 3)).deadlines
+    assert [(d.text, d.kind, d.due) for d in found] == [
+        ("by January 2021", "date", "2021-01"),
+        ("until the denuclearization process is complete", "condition", None)]
+    assert found[0].action == "complete the denuclearization of North Korea"
+    assert (found[0].actor, found[0].setter) == ("North Korea", "United States")

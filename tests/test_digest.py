@@ -387,3 +387,9 @@ def test_a_page_value_with_hundreds_of_stories_fits_a_button() -> None:
     message = compact_digest(stories, title="Daily digest")
     [more] = [b for b in message.blocks if b["type"] == "actions"][0]["elements"]
     assert len(more["value"]) <= 2000 and page_from_button(more["value"]).start == 10
+
+
+def test_a_deadline_names_who_must_act_and_who_set_it() -> None:
+    story = talks_story(deadlines=[Deadline("within 30 days", 300, 314, "2026-12-26", "duration",
+                                            "hand over the inspection records", "Iran", "United Nations")])
+    assert "hand over the inspection records (Iran; set by United Nations)" in all_text(story_blocks(story))

@@ -38,7 +38,8 @@ ANALYSIS = Analysis(
             Actor("North Korea", "country", 2, ["Pyongyang"])],
     quotes=[Quote("There is a ways to go", 10, 31, True, "Heather Nauert", "she", 33, 36, "said")],
     dates=[DateMention("January 2021", 40, 52, "2021-01")],
-    deadlines=[Deadline("by January 2021", 37, 52, "2021-01", "date", "denuclearisation", "North Korea")],
+    deadlines=[Deadline("by January 2021", 37, 52, "2021-01", "date", "denuclearisation", "North Korea",
+                        "United States")],
     summary=["First sentence.", "Second sentence."],
 )
 
@@ -53,6 +54,7 @@ def test_saved_analysis_comes_back_as_a_story(db: Database) -> None:
     assert story.quotes[0].speaker == "Heather Nauert"
     assert story.actors[0].name == "Heather Nauert" and story.actors[0].aliases == ["Nauert"]
     assert [s.name for s in story.sources] == ["Meridian Wire"]
+    assert [(d.actor, d.setter) for d in story.deadlines] == [("North Korea", "United States")]
 
 
 def test_deadline_due_date_is_queryable(db: Database) -> None:

@@ -88,6 +88,17 @@ UNTIL_CUES = {"until", "till"}
 LINKING_VERBS = {"extended", "extends", "extend", "set", "sets", "moved", "pushed", "falls", "fall", "fell", "comes",
                  "came", "expires", "expire", "ends", "end", "runs", "run", "is", "was"}
 MAX_ACTION_TOKENS = 14
+# Verbs by which one party sets a deadline for another, and by which a party binds itself (word forms).
+SETTING_VERBS = {"give", "gives", "gave", "given", "giving", "grant", "grants", "granted", "set", "sets", "setting",
+                 "order", "orders", "ordered", "ordering", "tell", "tells", "told", "ask", "asks", "asked", "urge",
+                 "urges", "urged", "demand", "demands", "demanded", "require", "requires", "required", "want",
+                 "wants", "wanted", "issue", "issues", "issued", "impose", "imposes", "imposed", "extend",
+                 "extends", "extended", "direct", "directs", "directed", "instruct", "instructs", "instructed",
+                 "call", "calls", "called", "press", "presses", "pressed", "mandate", "mandates", "mandated"}
+COMMITTING_VERBS = {"pledge", "pledges", "pledged", "promise", "promises", "promised", "vow", "vows", "vowed",
+                    "agree", "agrees", "agreed", "commit", "commits", "committed", "plan", "plans", "planned",
+                    "aim", "aims", "intend", "intends", "intended", "decide", "decides", "decided", "undertake",
+                    "undertook"}
 # Verbs whose infinitive is what falls due: "was designed to lower emissions by 2030".
 PURPOSE_VERBS = {"designed", "intended", "meant", "aimed", "aims", "aim", "scheduled", "set", "due", "slated"}
 
@@ -182,7 +193,7 @@ def _date_deadline(
         action = _widened(verb, action)
     return Deadline(
         text=doc.text[start_char:end_char], start=start_char, end=end_char, due=due, kind=kind,
-        action=action, actor=actor,
+        action=action, actor=actor, setter=_setter(verb, cue, actors),
     )
 
 
@@ -609,6 +620,27 @@ def _action_and_actor(
         actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
         return action, actor
     return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+def _setter(verb: Token | None, cue: Token, actors: list[Actor]) -> str | None:
+    """Who set the deadline: the subject of the verb that sets it ('The European Commission gave Google 10
+    weeks', 'Judge Curiel ordered that the records be released', 'Washington wants … to be completed'), the
+    agent of its passive ('was given until Friday by the council'), or a party binding itself ('Iran pledged to
+    withdraw by May'). Only a named party of the sentence; a common noun ('the bank') gives none."""
+    node = verb if verb is not None else next((a for a in cue.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    for _ in range(5):
+        if node is None:
+            return None
+        if node.lower_ in SETTING_VERBS or node.lower_ in COMMITTING_VERBS:
+            agent = next((c for c in node.children if c.dep_ == "agent"), None)
+            if any(c.dep_ == "auxpass" for c in node.children):
+                return _actor_in([agent], actors) if agent is not None else None
+            return _actor_in([c for c in node.children if c.dep_ == "nsubj"], actors)
+        if node.dep_ not in ("xcomp", "ccomp", "advcl", "conj", "acl") or node.head.i == node.i:
+            return None
+        node = node.head if node.head.pos_ in ("VERB", "AUX") else next(
+            (a for a in node.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return None
 
 
 def _purpose(verb: Token, span: Span) -> Token | None:

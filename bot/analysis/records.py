@@ -44,7 +44,8 @@ class Deadline:
     due: str | None
     kind: str  # date | duration | condition
     action: str | None = None
-    actor: str | None = None
+    actor: str | None = None  # the party that must act (for whom the deadline is)
+    setter: str | None = None  # the party that set it: "gave", "ordered", "demanded", or its own pledge
 
 
 @dataclass

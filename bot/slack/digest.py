@@ -141,9 +141,17 @@ def quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
     return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*"
 
 
+def _parties(deadline: Deadline) -> str:
+    """' (Google; set by European Commission)': who must act and who set it, as far as the sentence names them."""
+    parts = [escape_within(deadline.actor, 100)] if deadline.actor else []
+    if deadline.setter and deadline.setter != deadline.actor:
+        parts.append(f"set by {escape_within(deadline.setter, 100)}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def deadline_line(deadline: Deadline) -> str:
     what = deadline.action or deadline.text
-    who = f" ({escape_within(deadline.actor, 100)})" if deadline.actor else ""
+    who = _parties(deadline)
     when = f"*{escape_within(due_words(deadline.due, deadline.kind, deadline.text), 120)}*"
     return f"• {when} — {escape_within(what, 400)}{who}"
 
@@ -519,7 +527,7 @@ def deadline_reminder(items: Sequence[DueDeadline], *, today: date, days: int = 
     room = MAX_BLOCKS - 2
     for item in items[:room]:
         what = escape_within(item.deadline.action or item.deadline.text, 500)
-        who = f" ({escape_within(item.deadline.actor, 100)})" if item.deadline.actor else ""
+        who = _parties(item.deadline)
         story = link(item.story.url, _title(item.story), TITLE_CHARS)
         blocks.append(section(f"*{item.due:%d %b %Y}* ({_when(item.due, today)}) — {what}{who}\n{story}"))
     if len(items) > room:

@@ -221,6 +221,7 @@ class DeadlineRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     action: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(300), index=True)
+    setter: Mapped[str | None] = mapped_column(String(300))  # who set it (None when the sentence names no one)
     # What a /deadlines topic is looked for in, and the article's publication time (the answer's second order):
     # `bot.storage.deadline_index`.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -63,6 +63,7 @@ class DeadlineHit:
     source: str
     published: datetime
     story_id: int | None = None
+    setter: str | None = None
 
 
 @dataclass
@@ -258,7 +259,7 @@ def _deadline_page(session: Session, conditions: list[ColumnElement[bool]], limi
              .order_by(*first, DeadlineRow.due_date, DeadlineRow.published_at.desc(), DeadlineRow.id).limit(limit))
     return [DeadlineHit(id=d.id, text=d.text, due=d.due, due_date=d.due_date, kind=d.kind, action=d.action,
                         actor=d.actor, title=title, url=url, source=feed_title or feed_url,
-                        published=_utc(published), story_id=story_id)
+                        published=_utc(published), story_id=story_id, setter=d.setter)
             for d, title, url, published, feed_title, feed_url, story_id in session.execute(query)]
 
 

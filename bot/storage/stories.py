@@ -154,6 +154,7 @@ def _replace_analysis(session: Session, article: ArticleRow, analysis: Analysis)
     actor_names = [a.name[:300] for a in analysis.actors]
     session.add_all(DeadlineRow(article_id=article_id, text=d.text, start=d.start, end=d.end, due=d.due,
                                 due_date=last_day(d.due), kind=d.kind, action=d.action, actor=actor,
+                                setter=d.setter[:300] if d.setter else None,
                                 published_at=article.published_at,
                                 search_text=deadline_search_text(d.text, d.action, actor, article.title, actor_names))
                     for d, actor in ((d, d.actor[:300] if d.actor else None) for d in analysis.deadlines))
@@ -408,7 +409,7 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[i
                    for teller in [source, *(c.name for c in copies.get(article.id, []))]]
     story.quotes = unique_quotes(q for q, _ in told_quotes)
     story.quote_sources = _tellers(story.quotes, told_quotes, _same_quote)
-    told_deadlines = [(Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor), teller)
+    told_deadlines = [(Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor, d.setter), teller)
                       for article, source in ordered for d in deadlines[article.id]
                       for teller in [source, *(c.name for c in copies.get(article.id, []))]]
     story.deadlines = unique_deadlines(d for d, _ in told_deadlines)

@@ -167,11 +167,13 @@ def due_words(hit: DeadlineHit, today: date) -> str:
 
 
 def deadline_blocks(hit: DeadlineHit, today: date) -> list[Block]:
-    """A section (due, what, who must act, the words) and a context line (the article) for one deadline."""
+    """A section (due, what, who must act, who set it, the words) and a context line (the article) for one
+    deadline."""
     what = safe(hit.action or hit.text)
     who = safe(hit.actor) if hit.actor else "not named"
     overdue = hit.due_date is not None and hit.due_date < today
     marker = ":warning: " if overdue else ""
-    body = f"{marker}*{safe(due_words(hit, today))}* — {what}\nWho must act: {who} · “{safe(hit.text)}”"
+    set_by = f" · Set by: {safe(hit.setter)}" if hit.setter else ""
+    body = f"{marker}*{safe(due_words(hit, today))}* — {what}\nWho must act: {who}{set_by} · “{safe(hit.text)}”"
     where = f"{link(hit.url, hit.title)} · {safe(hit.source)} · {hit.published.date().isoformat()}"
     return [section(body), context(where)]
