@@ -28,7 +28,9 @@ import contextlib
 import functools
 import inspect
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -36,8 +38,10 @@ from typing import Any
 import procrastinate
 from procrastinate import exceptions as procrastinate_errors
 from procrastinate.job_context import JobContext
+from psycopg.errors import DeadlockDetected
 from spacy.language import Language
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
@@ -64,6 +68,7 @@ POST_TASK = "post_channel"
 TICK_TASK = "tick"
 GROUPING_LOCK = "grouping"
 SWEEP_LIMIT = 5000
+WRITE_ATTEMPTS = 4  # an article's analysis rows, against deadlocks with parallel writers
 FAILED_JOBS_KEPT_HOURS = 7 * 24  # for `SELECT … FROM procrastinate_jobs WHERE status = 'failed'`; succeeded ones go at once
 TASK_QUEUES = {FETCH_TASK: FETCH_QUEUE, ANALYSE_TASK: ANALYSIS_QUEUE, GROUP_TASK: GROUPING_QUEUE,
                QUEUE_STORY_TASK: STORIES_QUEUE, POST_TASK: POST_QUEUE}  # feeds, articles or stories deferred by one tick at most
@@ -310,16 +315,26 @@ class Work:
             with self._nlp_lock:
                 analysis = next(analyze_texts(self.model(), [ArticleText(body, article.published_at.date(),
                                                                          article.title)], batch_size=1))
-            stored = save_analysis_rows(self.db, article_id, analysis, text=page.text if page else None,
-                                        text_source=page.source if page else None,
-                                        page_error=page.error if page else None,
-                                        holds=None if holder is None else lambda session: holds_job(session, *holder))
         except Exception as exc:  # contained to this article: recorded on it by the grouping job
             log.exception("analysis failed: article %d (%s)", article.id, article.url or article.guid)
             self.deferrer.defer(GROUP_TASK, lock=GROUPING_LOCK, queueing_lock=None, article_id=article_id,
                                 analysis=None, error=f"{type(exc).__name__}: {exc}",
                                 page_error=page.error if page else None)
             return
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                stored = save_analysis_rows(
+                    self.db, article_id, analysis, text=page.text if page else None,
+                    text_source=page.source if page else None, page_error=page.error if page else None,
+                    holds=None if holder is None else lambda session: holds_job(session, *holder))
+                break
+            except OperationalError as exc:
+                # Two analyses naming the same people update their rows in parallel: PostgreSQL may pick one as a
+                # deadlock victim. Tried again; still failing, the job fails and the tick defers the article again.
+                if attempt == WRITE_ATTEMPTS or not isinstance(exc.orig, DeadlockDetected):
+                    raise
+                log.info("article %d: deadlock while storing its analysis, attempt %d", article_id, attempt)
+                time.sleep(random.uniform(0.05, 0.3) * attempt)
         if not stored:
             log.warning("article %d: this job no longer holds it (its lease passed on); nothing written", article_id)
             return
