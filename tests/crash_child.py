@@ -32,7 +32,8 @@ def run_bot(nlp: Language, cycles: int) -> None:
     db = Database.connect(settings.database_url)
     db.upgrade()
     # Short pauses between messages and retries: the test is about crashes, not about Slack's pace.
-    poster = Poster(db, settings, min_interval=0.01, backoff_base=0.05, max_backoff=0.2, timeout=5)
+    # Leases of 2 s: rows a killed process was sending are taken back by the next one soon after.
+    poster = Poster(db, settings, min_interval=0.01, backoff_base=0.05, max_backoff=0.2, timeout=5, lease_seconds=2)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="log %(created).3f %(name)s %(message)s",
                         force=True)
     print(f"ready {os.getpid()} {time.time():.3f}", flush=True)

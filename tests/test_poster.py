@@ -45,7 +45,9 @@ def make_poster(db: Database, settings, stories: list[Story], **options) -> Post
     def load(_db: Database, *, story_ids=None, **_ignored) -> list[Story]:
         return list(by_id.values()) if story_ids is None else [by_id[i] for i in story_ids if i in by_id]
 
-    options = {"min_interval": 0.05, "backoff_base": 0.05, **options}
+    # lease_seconds 0: a poster made after another one "crashed" is a restart after the crashed one's leases ran
+    # out (posters side by side, with leases that run, are tests/test_poster_replicas.py).
+    options = {"min_interval": 0.05, "backoff_base": 0.05, "lease_seconds": 0, **options}
     return Poster(db, settings, load_stories=load, **options)
 
 

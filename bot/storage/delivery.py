@@ -2,8 +2,10 @@
 
 The outbox holds one row per (team, channel, story), its memory of what was posted: a story is enqueued once
 (the unique constraint makes a second enqueue a no-op, also across restarts) and moves
-pending → sending → sent (with the message ts), or → failed / skipped; a row left in "sending" by a crash is
-resolved by the poster, which looks for its own message before sending again.
+pending → sending → sent (with the message ts), or → failed / skipped. A poster claims a row with its name and
+a lease (`claimed_by`, `lease_until`); a row left in "sending" by a poster that died is taken back once its lease
+has passed, and the poster looks for its own message before sending it again. A channel is sent to by one poster
+at a time (`lease_channel`), which keeps Slack's pace per channel across posters.
 
 Which channel gets which story is decided above storage (`bot.domain.routing`, `bot.app.subscriptions`);
 this module reads channels and subscriptions and writes what it is told. Schedules are `DeliverySchedule`
@@ -27,7 +29,7 @@ from bot.domain.schedule import ASAP, DeliverySchedule, InvalidSchedule, parse_s
 from bot.domain.topics import InvalidTopic, Topic, parse_topic, topic_from_terms
 from bot.storage import Database
 from bot.storage import as_utc as _utc
-from bot.storage.models import ChannelRow, OutboxRow, SubscriptionRow
+from bot.storage.models import ChannelLeaseRow, ChannelRow, OutboxRow, SubscriptionRow
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ class OutboxItem:
     not_before: datetime | None
     created_at: datetime
     sent_at: datetime | None
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
 
 
 def _schedule(row: ChannelRow) -> DeliverySchedule:
@@ -75,7 +79,8 @@ def _subscription(row: SubscriptionRow) -> Subscription:
 
 def _item(row: OutboxRow) -> OutboxItem:
     return OutboxItem(row.id, row.team_id, row.channel_id, row.story_id, row.state, row.attempts, row.message_ts,
-                      row.last_error, _utc(row.not_before), _utc(row.created_at), _utc(row.sent_at))
+                      row.last_error, _utc(row.not_before), _utc(row.created_at), _utc(row.sent_at), row.claimed_by,
+                      _utc(row.lease_until))
 
 
 def _insert(session: Session) -> Callable[[type[Any]], postgresql.Insert | sqlite.Insert]:
@@ -351,29 +356,40 @@ def due_items(db: Database, *, now: datetime, limit: int = 100, team_id: str | N
         return [_item(row) for row in session.scalars(_due_query(now, limit, team_id, channel_id))]
 
 
-def claim(db: Database, item_id: int) -> OutboxItem | None:
+def claim(db: Database, item_id: int, *, holder: str | None = None,
+          lease_until: datetime | None = None) -> OutboxItem | None:
     """Move one pending row to "sending" (attempts + 1) just before sending it; None if it is not pending.
 
-    A conditional update, so two posters never claim the same row.
+    A conditional update, so two posters never claim the same row. `holder` names the poster and `lease_until`
+    says until when the row is its own (None: until it is settled, as a test's bare claim).
     """
     with db.session() as session:
         result = session.execute(update(OutboxRow).where(OutboxRow.id == item_id, OutboxRow.state == "pending")
-                                 .values(state="sending", attempts=OutboxRow.attempts + 1))
+                                 .values(state="sending", attempts=OutboxRow.attempts + 1, claimed_by=holder,
+                                         lease_until=lease_until.astimezone(UTC) if lease_until else None))
         if cast("CursorResult[Any]", result).rowcount != 1:
             return None
         return _item(session.get_one(OutboxRow, item_id, populate_existing=True))
 
 
-def claim_all(db: Database, item_ids: Sequence[int]) -> list[OutboxItem]:
+def claim_all(db: Database, item_ids: Sequence[int], *, holder: str | None = None,
+              lease_until: datetime | None = None) -> list[OutboxItem]:
     """Claim the rows of one message together (see `claim`), in one transaction; the ones that were pending."""
     if not item_ids:
         return []
     with db.session() as session:
         wanted = list(dict.fromkeys(item_ids))
+        if session.get_bind().dialect.name == "postgresql":
+            # Rows another poster is claiming right now are passed over instead of waited for.
+            wanted = list(session.scalars(select(OutboxRow.id).where(OutboxRow.id.in_(wanted),
+                                                                     OutboxRow.state == "pending")
+                                          .order_by(OutboxRow.id).with_for_update(skip_locked=True)))
         # RETURNING names exactly the rows this update moved, so a row another poster took is never ours.
         claimed = list(session.scalars(
             update(OutboxRow).where(OutboxRow.id.in_(wanted), OutboxRow.state == "pending")
-            .values(state="sending", attempts=OutboxRow.attempts + 1).returning(OutboxRow.id)))
+            .values(state="sending", attempts=OutboxRow.attempts + 1, claimed_by=holder,
+                    lease_until=lease_until.astimezone(UTC) if lease_until else None)
+            .returning(OutboxRow.id)))
         rows = session.scalars(select(OutboxRow).where(OutboxRow.id.in_(claimed))
                                .execution_options(populate_existing=True))
         by_id = {row.id: _item(row) for row in rows}
@@ -388,9 +404,14 @@ def claim_due(db: Database, *, now: datetime, limit: int = 100, team_id: str | N
     return [item for item in claimed if item is not None]
 
 
-def interrupted(db: Database, *, team_id: str | None = None, channel_id: str | None = None) -> list[OutboxItem]:
-    """Rows left in "sending" (by a crash): their message may or may not have reached Slack."""
-    return outbox_items(db, team_id=team_id, channel_id=channel_id, states=["sending"])
+def interrupted(db: Database, *, team_id: str | None = None, channel_id: str | None = None,
+                expired_at: datetime | None = None) -> list[OutboxItem]:
+    """Rows left in "sending" (by a crash): their message may or may not have reached Slack. With `expired_at`,
+    only the rows whose lease has passed by then (or that have none): others are being sent right now."""
+    items = outbox_items(db, team_id=team_id, channel_id=channel_id, states=["sending"])
+    if expired_at is None:
+        return items
+    return [item for item in items if item.lease_until is None or item.lease_until <= expired_at]
 
 
 def outbox_items(db: Database, *, team_id: str | None = None, channel_id: str | None = None,
@@ -441,4 +462,46 @@ def mark_skipped(db: Database, item_id: int, reason: str) -> None:
 def release(db: Database, item_id: int, *, not_before: datetime, error: str | None = None) -> None:
     """Put a claimed row back to "pending", to be tried again from `not_before`."""
     _set(db, item_id, state="pending", not_before=not_before.astimezone(UTC),
-         last_error=error[:2000] if error else None)
+         last_error=error[:2000] if error else None, claimed_by=None, lease_until=None)
+
+
+# --- channel leases ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChannelLease:
+    """A channel a poster may send to until `until`; not before `next_post_at` (the previous holder's pace)."""
+
+    team_id: str
+    channel_id: str
+    until: datetime
+    next_post_at: datetime | None
+
+
+def lease_channel(db: Database, team_id: str, channel_id: str, *, holder: str, now: datetime,
+                  until: datetime) -> ChannelLease | None:
+    """Take (or extend) the channel's lease for `holder`; None while another poster's lease runs."""
+    with db.session() as session:
+        session.execute(_insert(session)(ChannelLeaseRow).values(team_id=team_id, channel_id=channel_id)
+                        .on_conflict_do_nothing(index_elements=["team_id", "channel_id"]))
+        next_post_at = session.execute(
+            update(ChannelLeaseRow)
+            .where(ChannelLeaseRow.team_id == team_id, ChannelLeaseRow.channel_id == channel_id,
+                   or_(ChannelLeaseRow.holder.is_(None), ChannelLeaseRow.holder == holder,
+                       ChannelLeaseRow.lease_until.is_(None), ChannelLeaseRow.lease_until <= now.astimezone(UTC)))
+            .values(holder=holder, lease_until=until.astimezone(UTC))
+            .returning(ChannelLeaseRow.next_post_at)).first()
+        if next_post_at is None:
+            return None
+        return ChannelLease(team_id, channel_id, until, _utc(next_post_at[0]))
+
+
+def release_channel(db: Database, team_id: str, channel_id: str, *, holder: str,
+                    next_post_at: datetime | None) -> None:
+    """Give the channel's lease up, saying when it may take its next message."""
+    with db.session() as session:
+        session.execute(update(ChannelLeaseRow).where(
+            ChannelLeaseRow.team_id == team_id, ChannelLeaseRow.channel_id == channel_id,
+            ChannelLeaseRow.holder == holder,
+        ).values(holder=None, lease_until=None,
+                 next_post_at=next_post_at.astimezone(UTC) if next_post_at else None))

@@ -313,3 +313,20 @@ class OutboxRow(Base):
     not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The poster sending the row ("sending") and until when the row is its own: another poster returns the row to
+    # the queue only once that time has passed (the holder died or hung).
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChannelLeaseRow(Base):
+    """Which poster sends to a channel now, and when the channel may take its next message: Slack's pace of
+    one message a second per channel holds however many posters run."""
+
+    __tablename__ = "channel_leases"
+
+    team_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_post_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

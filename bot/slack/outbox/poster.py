@@ -10,15 +10,20 @@ refusing a batch (invalid_blocks, say) sends its stories one by one, so only a b
 (`channel_not_found`, `not_in_channel`, `is_archived`) is paused and whoever subscribed it gets a DM; a
 workspace token refused stops that workspace. None of these stops other channels.
 
-Run one poster per database: its first pass puts rows left in "sending" back in the queue, which is only
-right when no other poster is sending at that moment.
+Several posters may run against one database (replicas, `diplobot worker`s): each claims rows under its own
+name with a lease and takes a channel's lease before sending to it, so two posters never send the same row nor
+to one channel at once, and Slack's pace per channel holds across them. Each pass puts back in the queue only
+rows whose lease has passed (their poster died or hung), and looks in Slack for them before sending again.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,7 +117,8 @@ class Poster:
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] | None = None, min_interval: float = 1.0, max_attempts: int = 4,
                  backoff_base: float = 1.0, max_backoff: float = 30.0, max_inline_wait: float = 10.0,
-                 max_claims: int = 8, batch: int = 100, timeout: float = 15.0) -> None:
+                 max_claims: int = 8, batch: int = 100, timeout: float = 15.0, lease_seconds: float = 300.0,
+                 holder: str | None = None) -> None:
         """
         Args:
             db: the database with the outbox.
@@ -125,6 +131,9 @@ class Poster:
                 the rows to a later pass.
             max_claims: a row claimed this many times without success is marked failed.
             batch: rows claimed per pass.
+            lease_seconds: how long a claimed row and a channel stay this poster's without it settling them;
+                another poster takes them back only after that (far longer than sending one message takes).
+            holder: this poster's name in the leases; by default host, process id and a random part.
         """
         if load_stories is None:
             from bot.storage.stories import load_stories as stored
@@ -136,13 +145,15 @@ class Poster:
         self._now = now or (lambda: datetime.now(UTC))
         self.max_claims = max_claims
         self.batch = batch
+        self.lease_seconds = lease_seconds
+        self.holder = holder or f"{socket.gethostname()[:100]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._leased: dict[ChannelKey, delivery.ChannelLease] = {}
         self.transport = SlackTransport(
             settings.slack_api_url, token_for_team or self._settings_token, sleep=sleep, clock=clock,
             min_interval=min_interval, max_attempts=max_attempts, backoff_base=backoff_base,
             max_backoff=max_backoff, max_inline_wait=max_inline_wait, timeout=timeout)
         self.followups = FollowupSender(db, self.transport, load_stories, self._now, max_claims=max_claims)
         self._lock = threading.Lock()
-        self._recovered_once = False
         self._channels: dict[ChannelKey, Channel] = {}
         # Stories Slack refused inside a batch: from then on each goes alone, so only a bad one fails.
         self._alone: set[int] = set()
@@ -253,27 +264,63 @@ class Poster:
     # --- passes --------------------------------------------------------------------------------------------------
 
     def recover(self) -> int:
-        """Settle rows a crash left in "sending": they go back to the queue and are checked before sending."""
-        rows = delivery.interrupted(self.db)
+        """Settle rows a crash left in "sending" whose lease has passed: they go back to the queue and are checked
+        in Slack before sending. Rows another poster is sending (its lease runs) are left alone."""
+        rows = delivery.interrupted(self.db, expired_at=self._now())
         for item in rows:
             delivery.release(self.db, item.id, not_before=self._now(), error="interrupted while sending")
         if rows:
             log.info("%d outbox rows were interrupted while sending; checking Slack before sending them", len(rows))
         return len(rows)
 
+    def _lease_until(self) -> datetime:
+        return self._now() + timedelta(seconds=self.lease_seconds)
+
+    def _claim_all(self, item_ids: list[int]) -> list[OutboxItem]:
+        return delivery.claim_all(self.db, item_ids, holder=self.holder, lease_until=self._lease_until())
+
+    def _claim(self, item_id: int) -> OutboxItem | None:
+        return delivery.claim(self.db, item_id, holder=self.holder, lease_until=self._lease_until())
+
+    def _lease_channel(self, key: ChannelKey) -> bool:
+        """Take or extend this poster's lease on a channel; False while another poster sends to it. A new lease
+        carries on the pace the previous holder left (`next_post_at`)."""
+        lease = delivery.lease_channel(self.db, *key, holder=self.holder, now=self._now(), until=self._lease_until())
+        if lease is None:
+            self._leased.pop(key, None)
+            return False
+        if key not in self._leased and lease.next_post_at is not None:
+            wait = (lease.next_post_at - self._now()).total_seconds()
+            if wait > self.transport.wait_left(key):
+                self.transport.hold(key, wait)
+        self._leased[key] = lease
+        return True
+
+    def _release_channels(self) -> None:
+        """Give up this pass's channel leases, each with when the channel may take its next message."""
+        for key in list(self._leased):
+            wait = max(0.0, self.transport.wait_left(key))
+            try:
+                delivery.release_channel(self.db, *key, holder=self.holder,
+                                         next_post_at=self._now() + timedelta(seconds=wait))
+            except Exception:  # the lease then runs out by itself
+                log.exception("could not give up the lease on %s/%s", *key)
+            del self._leased[key]
+
     def send_due(self, *, team_id: str | None = None, channel_id: str | None = None) -> DeliveryReport:
         """Send every due row (of one team or channel when given); one pass, never two at once."""
         with self._lock:
-            if not self._recovered_once:
-                self.recover()
-                self._recovered_once = True
+            self.recover()
             self.followups.recover()  # only follow-ups whose lease has passed: safe with other posters running
             report = DeliveryReport()
             self._channels = {(c.team_id, c.channel_id): c for c in delivery.list_channels(self.db)}
             items = delivery.due_items(self.db, now=self._now(), limit=self.batch, team_id=team_id,
                                        channel_id=channel_id)
             if items:
-                self._send(self._complete_digests(items), report)
+                try:
+                    self._send(self._complete_digests(items), report)
+                finally:
+                    self._release_channels()
             report.followups, report.followups_recovered = self.followups.send_due(team_id=team_id,
                                                                                    channel_id=channel_id)
             return report
@@ -303,6 +350,9 @@ class Poster:
         for key, channel_items in rows.items():
             if key[0] in stopped_teams:
                 continue
+            if not self._lease_channel(key):
+                log.info("another poster is sending to %s/%s; its %d due rows wait", *key, len(channel_items))
+                continue
             try:
                 parcels, outcome = self._parcels(key, channel_items, stories, report)
             except Exception:
@@ -320,6 +370,9 @@ class Poster:
             key = min(queues, key=self.transport.ready_at)
             if self.transport.wait_left(key) > self.transport.max_inline_wait:
                 del queues[key]  # Slack asked this channel to wait long: its rows go in a later pass
+                continue
+            if not self._lease_channel(key):  # our lease ran out and another poster took the channel
+                del queues[key]
                 continue
             parcel = queues[key].popleft()
             outcome, again = self._send_parcel(parcel, report)
@@ -376,7 +429,7 @@ class Poster:
             digest_found = {sid: where for sid, where in found.items() if where.digest}
             if digest_found:
                 rows = [i for i, _ in fresh if i.story_id in digest_found]
-                delivery.claim_all(self.db, [i.id for i in rows])
+                self._claim_all([i.id for i in rows])
                 self._settle_found(rows, digest_found, report)
                 log.info("%d stories for %s were already in Slack; recorded without sending again",
                          len(rows), channel_id)
@@ -424,7 +477,7 @@ class Poster:
             return False
 
     def _settle_unsendable(self, item: OutboxItem, why: str, report: DeliveryReport, *, skip: bool) -> None:
-        if delivery.claim(self.db, item.id) is None:
+        if self._claim(item.id) is None:
             return
         if skip:
             delivery.mark_skipped(self.db, item.id, why)
@@ -446,7 +499,7 @@ class Poster:
         if client is None:
             log.error("no bot token for workspace %s: %s waits", first.team_id, where)
             return "team", []
-        claimed = delivery.claim_all(self.db, [i.id for i in parcel.items])
+        claimed = self._claim_all([i.id for i in parcel.items])
         if len(claimed) != len(parcel.items):  # another poster took some: leave the rest for the next pass
             for item in claimed:
                 delivery.release(self.db, item.id, not_before=self._now(), error="regrouped")
@@ -511,7 +564,7 @@ class Poster:
             # A row seen before this pass's claim counts the claim it is about to need.
             attempts = item.attempts if item.state == "sending" else item.attempts + 1
             if item.state != "sending":
-                delivery.claim(self.db, item.id)
+                self._claim(item.id)
             where = f"story {item.story_id} to {item.team_id}/{item.channel_id}"
             if attempts >= self.max_claims:
                 delivery.mark_failed(self.db, item.id, f"gave up after {attempts} tries: {exc.error}")
