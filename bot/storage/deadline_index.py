@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from datetime import date, datetime
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -67,24 +68,32 @@ def topic_filter(terms: Sequence[str]) -> ColumnElement[bool]:
     return or_(*(DeadlineRow.search_text.like(like_pattern(t), escape="\\") for t in terms))
 
 
+class DueKey(NamedTuple):
+    """What orders a deadline in an answer: due date (None last), its article's publication (newest first), id."""
+
+    id: int
+    due_date: date | None
+    published_at: datetime | None
+
+
 def indexed_matches(session: Session, terms: Sequence[str], conditions: Sequence[ColumnElement[bool]],
-                    bound: int) -> list[int] | None:
-    """Ids of the deadlines holding any of `terms` and meeting `conditions`, found through the trigram index;
-    None when there are more than `bound` of them or a term is too short for trigrams (then testing the rows
-    in due order finds the first ones sooner)."""
+                    bound: int) -> list[DueKey] | None:
+    """The deadlines holding any of `terms` and meeting `conditions`, found through the trigram index; None when
+    there are more than `bound` of them or a term is too short for trigrams (then testing the rows in due order
+    finds the first ones sooner)."""
     if not terms or any(len(t.casefold()) < SHORTEST_INDEXED for t in terms):
         return None
-    found: set[int] = set()
+    found: dict[int, DueKey] = {}
     sqlite = session.get_bind().dialect.name == "sqlite"
     for term in terms:
-        query = select(DeadlineRow.id).where(DeadlineRow.search_text.like(like_pattern(term), escape="\\"),
-                                             *conditions)
+        query = (select(DeadlineRow.id, DeadlineRow.due_date, DeadlineRow.published_at)
+                 .where(DeadlineRow.search_text.like(like_pattern(term), escape="\\"), *conditions))
         if sqlite:  # the FTS5 trigram table answers a quoted phrase as a substring; the LIKE above rechecks it
             phrase = '"' + term.casefold().replace('"', '""') + '"'
             query = query.where(DeadlineRow.id.in_(
                 select(text("rowid")).select_from(text("deadline_search"))
                 .where(text("deadline_search MATCH :phrase").bindparams(phrase=phrase))))
-        found.update(session.scalars(query.limit(bound + 1)))
+        found.update((row.id, DueKey(*row)) for row in session.execute(query.limit(bound + 1)))
         if len(found) > bound:
             return None
-    return sorted(found)
+    return list(found.values())

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.domain.people import Choice, Directory, Query, Speaker, choose, name_tokens
 from bot.storage import Database, in_chunks
 from bot.storage import as_utc as _utc
-from bot.storage.deadline_index import indexed_matches, topic_filter
+from bot.storage.deadline_index import DueKey, indexed_matches, topic_filter
 from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, PersonRow, QuoteRow
 from bot.storage.people import PersonSummary, candidates_for, count_quotes_of, person_summaries, quote_ids_of
 
@@ -63,7 +63,6 @@ class DeadlineHit:
     source: str
     published: datetime
     story_id: int | None = None
-    setter: str | None = None
 
 
 @dataclass
@@ -228,39 +227,51 @@ def find_deadlines(db: Database, *, today: date, topic: str | Iterable[str] | No
     if limit <= 0:
         return []
     with db.session() as session:
-        if terms:
-            found = indexed_matches(session, terms, conditions, CANDIDATES_SORTED)
-            if found is not None:  # few: sort them all
-                hits = [hit for chunk in in_chunks(found)
-                        for hit in _deadline_page(session, [*conditions, DeadlineRow.id.in_(chunk)], limit,
-                                                  undated_last=True)]
-                return sorted(hits, key=_due_order)[:limit]
-            conditions.append(topic_filter(terms))  # many: the first ones in due order come soon
-        hits = _deadline_page(session, [*conditions, DeadlineRow.due_date.is_not(None)], limit)
-        if len(hits) < limit:
-            hits += _deadline_page(session, [*conditions, DeadlineRow.due_date.is_(None)], limit - len(hits))
-        return hits
+        return _deadline_hits(session, _due_order_ids(session, terms, conditions, limit))
 
 
-def _due_order(hit: DeadlineHit) -> tuple[bool, date, float, int]:
-    return hit.due_date is None, hit.due_date or date.min, -hit.published.timestamp(), hit.id
+def _due_order_ids(session: Session, terms: list[str], conditions: list[ColumnElement[bool]],
+                   limit: int) -> list[int]:
+    """The ids of the first `limit` deadlines meeting `conditions` and holding a term, in due order; read from
+    the deadlines alone (the articles are joined for those few only)."""
+    if terms:
+        found = indexed_matches(session, terms, conditions, CANDIDATES_SORTED)
+        if found is not None:  # few: sort them all
+            return [key.id for key in sorted(found, key=_due_order)[:limit]]
+        conditions = [*conditions, topic_filter(terms)]  # many: the first ones in due order come soon
+    ids = _first_ids(session, [*conditions, DeadlineRow.due_date.is_not(None)], limit)
+    if len(ids) < limit:
+        ids += _first_ids(session, [*conditions, DeadlineRow.due_date.is_(None)], limit - len(ids))
+    return ids
 
 
-def _deadline_page(session: Session, conditions: list[ColumnElement[bool]], limit: int, *,
-                   undated_last: bool = False) -> list[DeadlineHit]:
-    """The first `limit` deadlines meeting `conditions` in due order, through `ix_deadlines_due_order` (where
-    NULL sorts as the database sorts it, unless `undated_last`)."""
-    first = [DeadlineRow.due_date.is_(None)] if undated_last else []
-    query = (select(DeadlineRow, ArticleRow.title, ArticleRow.url, ArticleRow.published_at, FeedRow.title,
-                    FeedRow.url, ArticleRow.story_id)
-             .join(ArticleRow, ArticleRow.id == DeadlineRow.article_id)
-             .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-             .where(*conditions)
-             .order_by(*first, DeadlineRow.due_date, DeadlineRow.published_at.desc(), DeadlineRow.id).limit(limit))
-    return [DeadlineHit(id=d.id, text=d.text, due=d.due, due_date=d.due_date, kind=d.kind, action=d.action,
-                        actor=d.actor, title=title, url=url, source=feed_title or feed_url,
-                        published=_utc(published), story_id=story_id, setter=d.setter)
-            for d, title, url, published, feed_title, feed_url, story_id in session.execute(query)]
+def _due_order(key: DueKey) -> tuple[bool, date, float, int]:
+    published = _utc(key.published_at)
+    return key.due_date is None, key.due_date or date.min, -published.timestamp() if published else 0.0, key.id
+
+
+def _first_ids(session: Session, conditions: list[ColumnElement[bool]], limit: int) -> list[int]:
+    """The first `limit` deadline ids meeting `conditions` in due order, through `ix_deadlines_due_order`."""
+    return list(session.scalars(select(DeadlineRow.id).where(*conditions)
+                                .order_by(DeadlineRow.due_date, DeadlineRow.published_at.desc(), DeadlineRow.id)
+                                .limit(limit)))
+
+
+def _deadline_hits(session: Session, ids: list[int]) -> list[DeadlineHit]:
+    """These deadlines with their articles and feeds, in the order of `ids`."""
+    found: dict[int, DeadlineHit] = {}
+    for chunk in in_chunks(ids):
+        query = (select(DeadlineRow, ArticleRow.title, ArticleRow.url, ArticleRow.published_at, FeedRow.title,
+                        FeedRow.url, ArticleRow.story_id)
+                 .join(ArticleRow, ArticleRow.id == DeadlineRow.article_id)
+                 .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+                 .where(DeadlineRow.id.in_(chunk)))
+        for d, title, url, published, feed_title, feed_url, story_id in session.execute(query):
+            found[d.id] = DeadlineHit(id=d.id, text=d.text, due=d.due, due_date=d.due_date, kind=d.kind,
+                                      action=d.action, actor=d.actor, title=title, url=url,
+                                      source=feed_title or feed_url, published=_utc(published), story_id=story_id,
+                                      setter=d.setter)
+    return [found[i] for i in ids if i in found]
 
 
 # --- feeds -----------------------------------------------------------------------------------------
