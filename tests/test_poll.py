@@ -14,6 +14,7 @@ from bot.feeds.poll import backoff_seconds, next_poll_after_success, poll_feeds
 from bot.storage import Database
 from bot.storage.articles import (
     add_feed,
+    article_for_entry,
     count_articles,
     due_feeds,
     feed_by_url,
@@ -306,3 +307,37 @@ def test_twenty_slow_feeds_cost_their_deadline_once_not_one_after_another(
     assert len(slow) == 20 and all(o.error and "FeedTimeout" in o.error for o in slow)
     assert len(good) == 20 and all(o.ok for o in good)
     assert took < 2 * deadline, f"the poll took {took:.1f} s; one fetch may take {deadline} s"
+
+
+def _rss(title: str, items: list[tuple[str, str, str]]) -> bytes:
+    """A small RSS document: items are (guid, title, text)."""
+    body = "".join(f"<item><guid>{guid}</guid><title>{name}</title><link>https://news.example/{guid}</link>"
+                   f"<pubDate>Thu, 26 Nov 2026 08:00:00 GMT</pubDate><description>{text}</description></item>"
+                   for guid, name, text in items)
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>{title}</title>{body}</channel></rss>".encode()
+
+
+def test_a_large_poll_parses_in_processes_and_stores_in_batches_feed_by_feed(db: Database, settings: Settings,
+                                                                             feed_server: FeedServer,
+                                                                             monkeypatch) -> None:
+    monkeypatch.setattr(poll_module, "STORE_BATCH", 7)  # batches of feeds, one of them straddling the repeat below
+    feeds = poll_module.PARSE_POOL_FROM + 14
+    shared = ("Envoys of Varnia and Osterholt agreed a prisoner exchange for Friday, the ministry said.")
+    for n in range(feeds):
+        items = [(f"wire{n}-{k}", f"Talks round {n}.{k}", f"Delegates of wire {n} met for round {k} in Lissa.")
+                 for k in range(3)]
+        if n in (6, 9):  # the same story under its own guid and link in two feeds
+            items.append((f"urn:wire:exchange-{n}", "Prisoner exchange agreed", shared))
+        body = b"<html>not a feed</html>" if n == 4 else _rss(f"Wire {n}", items)
+        if n == 11:
+            add_feed(db, feed_server.url("/gone-missing.xml"), now=NOW)
+        else:
+            add_feed(db, serve(feed_server, f"/wire{n}.xml", body), now=NOW)
+    report = poll_feeds(db, settings, NOW)
+    assert [o.url.rsplit("/", 1)[1] for o in report.failed] == ["wire4.xml", "gone-missing.xml"]
+    assert len(report.new_articles) == (feeds - 2) * 3 + 1
+    [exchange] = [a for a in report.new_articles if a.title == "Prisoner exchange agreed"]
+    assert feed_by_url(db, feed_server.url("/wire6.xml")).id == exchange.feed_id  # the earlier feed keeps it
+    assert article_for_entry(db, feed_by_url(db, feed_server.url("/wire9.xml")).id, "urn:wire:exchange-9") == exchange
+    assert count_articles(db) == len(report.new_articles)
+    assert poll_feeds(db, settings, NOW + timedelta(days=1), force=True).new_articles == []

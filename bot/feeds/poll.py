@@ -1,5 +1,9 @@
 """Poll the due feeds: fetch → parse → store, several feeds at once, one failure never stopping the others.
 
+A large poll fetches in threads (a bounded pool, a per-host limit), parses in a pool of processes (feedparser is
+CPU-bound: one core would take most of a minute for a thousand feeds) while fetching goes on, and stores the
+feeds in batches, a few queries and one INSERT per feed (`bot.storage.articles.record_poll_successes`).
+
 The scheduling arithmetic (interval, jitter, backoff) is pure and lives at the top; `poll_feed` and
 `poll_feeds` are the only functions here that touch the network and the database.
 """
@@ -7,34 +11,48 @@ The scheduling arithmetic (interval, jitter, backoff) is pure and lives at the t
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import random
 import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import ParamSpec, TypeVar
 
 import httpx
 
 from bot.config import Settings
 from bot.feeds.addresses import FeedURLRefused, UnsupportedFeedURL, url_host_port
 from bot.feeds.fetch import FeedError, FeedHTTPError, FetchResult, build_client, fetch_feed
-from bot.feeds.parse import FeedParseError, parse_feed
+from bot.feeds.parse import FeedParseError, ParsedFeed, parse_feed
 from bot.storage import Database
 from bot.storage.articles import (
     Article,
     Feed,
+    FeedPoll,
     due_feeds,
     list_feeds,
     record_poll_failure,
     record_poll_success,
+    record_poll_successes,
 )
 
 logger = logging.getLogger(__name__)
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 # Feeds fetched at once by one poll, and at once from one host (politeness), so a slow feed costs only its deadline.
 POLL_WORKERS = 20
 PER_HOST = 2
+# From this many feeds a poll parses in a pool of processes (one per core); fewer are parsed here, as a pool's
+# start costs more than they do.
+PARSE_POOL_FROM = 16
+STORE_BATCH = 50  # feeds stored per transaction
 
 # What a feed can do wrong; anything else is a bug, still contained to its feed but logged with a traceback.
 FEED_PROBLEMS = (FeedError, FeedURLRefused, FeedParseError)
@@ -208,7 +226,8 @@ def poll_feeds(db: Database, settings: Settings, now: datetime, client: httpx.Cl
     """Poll every due feed (every active feed with `force`) once and report each one's outcome, in feed order.
 
     Up to POLL_WORKERS feeds are fetched at once, at most PER_HOST of them from one host, so a slow or hostile
-    feed holds up nothing but itself, for at most its fetch deadline.
+    feed holds up nothing but itself, for at most its fetch deadline. Each body is parsed as soon as it came (in
+    a pool of processes for a large poll), and the feeds are stored STORE_BATCH at a time, in feed order.
 
     Args:
         db: the database.
@@ -233,15 +252,136 @@ def poll_feeds(db: Database, settings: Settings, now: datetime, client: httpx.Cl
     try:
         if len(feeds) <= 1:
             fetched = [fetch_polite(feed) for feed in feeds]
-        else:
-            with ThreadPoolExecutor(max_workers=min(POLL_WORKERS, len(feeds)), thread_name_prefix="poll") as pool:
-                fetched = list(pool.map(fetch_polite, feeds))
-        # Stored in feed order, so which of two feeds carrying the same story keeps it does not depend on timing.
-        return PollReport([store_fetched(db, settings, feed, now, result, rng=rng)
-                           for feed, result in zip(feeds, fetched, strict=True)])
+            return PollReport([store_fetched(db, settings, feed, now, result, rng=rng)
+                               for feed, result in zip(feeds, fetched, strict=True)])
+        with ThreadPoolExecutor(max_workers=min(POLL_WORKERS, len(feeds)), thread_name_prefix="poll") as pool, \
+                _parse_pool(len(feeds)) as parsers:
+            parsing: list[Future[ParsedFeed | str]] = [Future() for _ in feeds]
+
+            def fetch_then_parse(index: int) -> FetchResult | Exception:
+                result = fetch_polite(feeds[index])
+                if isinstance(result, FetchResult) and not result.not_modified:
+                    _chain(parsers.submit(parse_body, result.body or b"", feeds[index].url, now,
+                                          result.content_type), parsing[index])
+                return result
+
+            fetches = [pool.submit(fetch_then_parse, index) for index in range(len(feeds))]
+            outcomes: list[FeedOutcome] = []
+            # Stored in feed order, so which of two feeds carrying the same story keeps it does not depend on timing.
+            for start in range(0, len(feeds), STORE_BATCH):
+                batch = range(start, min(start + STORE_BATCH, len(feeds)))
+                outcomes += store_batch(db, settings, [feeds[i] for i in batch], now,
+                                        [fetches[i].result() for i in batch],
+                                        [_parsed(parsing[i], feeds[i], fetches[i].result(), now) for i in batch],
+                                        rng=rng)
+            return PollReport(outcomes)
     finally:
         if own_client:
             client.close()
+
+
+@contextmanager
+def _parse_pool(feeds: int) -> Iterator[Executor]:
+    """Processes to parse in for a large poll (forkserver: no copy of this process's threads and connections),
+    this thread for a small one."""
+    if feeds < PARSE_POOL_FROM or (os.cpu_count() or 1) < 2:
+        with _InlineExecutor() as inline:
+            yield inline
+        return
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield pool
+
+
+class _InlineExecutor(Executor):
+    """Runs each task in the calling thread, when it is submitted."""
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        future: Future[_T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - handed to whoever reads the future
+            future.set_exception(exc)
+        return future
+
+
+def _chain(source: Future[ParsedFeed | str], target: Future[ParsedFeed | str]) -> None:
+    """Let `target` settle as `source` does (a parse submitted from a fetch thread, read in feed order)."""
+    def settle(done: Future[ParsedFeed | str]) -> None:
+        exc = done.exception()
+        if exc is not None:
+            target.set_exception(exc)
+        else:
+            target.set_result(done.result())
+
+    source.add_done_callback(settle)
+
+
+def parse_body(body: bytes, url: str, now: datetime, content_type: str | None) -> ParsedFeed | str:
+    """`parse_feed` in a pool's process: the parsed feed, or why the document cannot be read (as text, since the
+    exception itself does not travel between processes)."""
+    try:
+        return parse_feed(body, url=url, now=now, content_type=content_type)
+    except FeedParseError as exc:
+        return exc.reason
+
+
+def _parsed(parsing: Future[ParsedFeed | str], feed: Feed, fetched: FetchResult | Exception,
+            now: datetime) -> ParsedFeed | Exception | None:
+    """A fetched body's parse (None when there was no body to parse), or its problem."""
+    if isinstance(fetched, Exception) or fetched.not_modified:
+        return None
+    try:
+        result = parsing.result()
+    except BrokenProcessPool:  # the pool could not run (or lost a process): parse here, as a small poll does
+        logger.warning("Feed %s: the parsing processes stopped; parsing it here", feed.url)
+        result = parse_body(fetched.body or b"", feed.url, now, fetched.content_type)
+    except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
+        return exc
+    return result if isinstance(result, ParsedFeed) else FeedParseError(feed.url, result)
+
+
+def store_batch(db: Database, settings: Settings, feeds: Sequence[Feed], now: datetime,
+                fetched: Sequence[FetchResult | Exception], parsed: Sequence[ParsedFeed | Exception | None],
+                *, rng: random.Random | None = None) -> list[FeedOutcome]:
+    """Store several feeds' polls in one transaction (failures recorded on their feeds); each feed's outcome. If
+    the batch cannot be stored, each feed is stored on its own, so one bad feed never stops the others."""
+    outcomes: list[FeedOutcome | None] = [None] * len(feeds)
+    polls: dict[int, FeedPoll] = {}
+    with _store_lock:
+        for index, (feed, result, document) in enumerate(zip(feeds, fetched, parsed, strict=True)):
+            problem = result if isinstance(result, Exception) else document if isinstance(document, Exception) else None
+            if problem is not None:
+                outcomes[index] = _record_failure(db, settings, feed, now, problem, rng)
+                continue
+            assert isinstance(result, FetchResult) and not isinstance(document, Exception)
+            next_poll = next_poll_after_success(now, settings, rng)
+            if result.not_modified or document is None:
+                polls[index] = FeedPoll(feed.id, [], next_poll, body_came=False)
+                continue
+            for warning in document.warnings:
+                logger.warning("Feed %s: %s", feed.url, warning, extra={"feed_url": feed.url})
+            polls[index] = FeedPoll(feed.id, document.entries, next_poll, True, result.etag, result.last_modified,
+                                    document.title)
+        try:
+            stored = dict(zip(polls, record_poll_successes(db, list(polls.values()), now=now), strict=True))
+        except Exception:  # one feed's bad data must not lose the batch: each on its own below
+            logger.warning("could not store %d feeds together; storing them one by one", len(polls), exc_info=True)
+            stored = {}
+            for index, poll in polls.items():
+                try:
+                    stored[index] = record_poll_successes(db, [poll], now=now)[0]
+                except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
+                    outcomes[index] = _record_failure(db, settings, feeds[index], now, exc, rng)
+        for index, articles in stored.items():
+            feed, poll = feeds[index], polls[index]
+            if not poll.body_came:
+                logger.info("Feed %s not modified (304)", feed.url, extra={"feed_url": feed.url})
+                outcomes[index] = FeedOutcome(feed.id, feed.url, not_modified=True)
+            else:
+                logger.info("Feed %s: %d entries, %d new", feed.url, len(poll.entries), len(articles),
+                            extra={"feed_url": feed.url})
+                outcomes[index] = FeedOutcome(feed.id, feed.url, new_articles=articles, next_poll_at=poll.next_poll_at)
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def _host_of(url: str) -> str:

@@ -1,7 +1,8 @@
 """Feeds and their articles in the database: `Feed` and `Article` records in, records out, never rows.
 
 Feed bookkeeping (validators, failures, next poll) lives on the feed row. A poll's result is stored in one
-transaction per feed, entries and bookkeeping together, so a crash leaves either all of it or none.
+transaction, entries and bookkeeping together (several feeds' polls may share it), so a crash leaves either all of
+it or none.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -150,6 +152,24 @@ def due_feeds(db: Database, now: datetime, *, limit: int | None = None) -> list[
 # --- a poll's outcome -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FeedPoll:
+    """One feed's successful poll, to store: its entries (empty on 304) and bookkeeping.
+
+    `now` is the fetch time (the articles' `fetched_at`, the feed's `last_polled_at`); `next_poll_at` when to poll
+    again; only when `body_came` (a 2xx with a body) are `etag`, `last_modified` and `title` stored, so a 304
+    keeps the validators that earned it.
+    """
+
+    feed_id: int
+    entries: Sequence[Entry]
+    next_poll_at: datetime
+    body_came: bool = True
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+
+
 def record_poll_success(
     db: Database,
     feed_id: int,
@@ -162,44 +182,60 @@ def record_poll_success(
     last_modified: str | None = None,
     title: str | None = None,
 ) -> list[Article]:
-    """Store a poll's new entries and the feed's bookkeeping in one transaction; return only new articles.
+    """Store one poll's new entries and the feed's bookkeeping in one transaction; return only new articles
+    (see `record_poll_successes`)."""
+    poll = FeedPoll(feed_id, entries, next_poll_at, body_came, etag, last_modified, title)
+    return record_poll_successes(db, [poll], now=now)[0]
+
+
+def record_poll_successes(db: Database, polls: Sequence[FeedPoll], *, now: datetime) -> list[list[Article]]:
+    """Store several feeds' polls in one transaction, in the order given; each feed's new articles.
 
     An entry is new unless the feed already has its guid, or any feed has an article with its canonical URL or
-    its content hash (duplicates inside `entries` count too). An entry whose text another feed already carried
-    (same content hash) is kept as a copy of that article: one article, one more source. Failures are reset.
-
-    Args:
-        entries: normalised entries (empty on 304).
-        now: the fetch time, stored as the articles' `fetched_at` and the feed's `last_polled_at`.
-        next_poll_at: when to poll again (interval and jitter are the poller's choice).
-        body_came: True for a 2xx with a body; only then are `etag`, `last_modified` and `title` stored, so a
-            304 keeps the validators that earned it.
+    its content hash (duplicates inside the polls count too, the earlier poll keeping the article). An entry
+    whose text another feed already carried (same content hash) is kept as a copy of that article: one article,
+    one more source. Failures are reset. Known guids, URLs and hashes are looked up for all the polls at once,
+    and the new articles inserted together (`INSERT … ON CONFLICT DO NOTHING RETURNING`: a guid another poller
+    stored meanwhile is not an error).
     """
+    if not polls:
+        return []
     now = _utc(now)
     with db.session() as session:
-        # Locks the feed row on PostgreSQL, so two pollers of one feed store its entries one after the other.
-        feed = session.scalar(select(FeedRow).where(FeedRow.id == feed_id).with_for_update())
-        if feed is None:
-            raise LookupError(f"feed {feed_id} does not exist")
-        fresh, repeats = _new_entries(session, feed_id, entries)
-        _record_copies(session, feed_id, repeats)
-        rows = [
-            ArticleRow(feed_id=feed_id, guid=e.guid, url=e.url, title=e.title, published_at=_utc(e.published_at),
-                       fetched_at=now, text=e.text, text_source="feed", content_hash=e.content_hash)
-            for e in fresh
-        ]
-        session.add_all(rows)
-        if body_came:
-            feed.etag = _fits(etag, 500)
-            feed.last_modified = _fits(last_modified, 100)
-            if title:
-                feed.title = title[:500]
-        feed.last_polled_at = now
-        feed.next_poll_at = _utc(next_poll_at)
-        feed.consecutive_failures = 0
-        feed.last_error = None
+        # Locks the feed rows on PostgreSQL (in id order), so two pollers of one feed store its entries in turn.
+        ids = sorted({poll.feed_id for poll in polls})
+        feeds = {row.id: row for row in session.scalars(select(FeedRow).where(FeedRow.id.in_(ids))
+                                                        .order_by(FeedRow.id).with_for_update())}
+        missing = [i for i in ids if i not in feeds]
+        if missing:
+            raise LookupError(f"feed {missing[0]} does not exist")
+        known = _known_entries(session, polls)
+        fresh_of: list[list[Entry]] = []
+        waiting: list[tuple[int, Entry]] = []  # new entries not inserted yet
+        inserted: dict[tuple[int, str], Article] = {}
+        for poll in polls:
+            fresh, repeats = _split_entries(poll.feed_id, poll.entries, known)
+            if repeats:  # a repeat may be a copy of an article new in an earlier poll: those go in first
+                inserted.update(_insert_articles(session, waiting, now))
+                waiting = []
+                _record_copies(session, poll.feed_id, repeats)
+            waiting += [(poll.feed_id, entry) for entry in fresh]
+            fresh_of.append(fresh)
+        inserted.update(_insert_articles(session, waiting, now))
+        for poll in polls:
+            feed = feeds[poll.feed_id]
+            if poll.body_came:
+                feed.etag = _fits(poll.etag, 500)
+                feed.last_modified = _fits(poll.last_modified, 100)
+                if poll.title:
+                    feed.title = poll.title[:500]
+            feed.last_polled_at = now
+            feed.next_poll_at = _utc(poll.next_poll_at)
+            feed.consecutive_failures = 0
+            feed.last_error = None
         session.flush()
-        return [_article(row) for row in rows]
+        return [[inserted[(poll.feed_id, e.guid)] for e in fresh if (poll.feed_id, e.guid) in inserted]
+                for poll, fresh in zip(polls, fresh_of, strict=True)]
 
 
 def _fits(value: str | None, width: int) -> str | None:
@@ -207,39 +243,73 @@ def _fits(value: str | None, width: int) -> str | None:
     return value if value is not None and len(value) <= width else None
 
 
-def _new_entries(session: Session, feed_id: int, entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
-    """The entries that are not yet stored, by (feed, guid), canonical URL and content hash; and the entries new
-    to this feed whose text is already stored (candidates for copies)."""
-    if not entries:
-        return [], []
-    known_guids: set[str] = set()
-    known_urls: set[str] = set()
-    known_hashes: set[str] = set()
-    guids = sorted({e.guid for e in entries})
-    urls = sorted({e.url for e in entries if e.url})
-    hashes = sorted({e.content_hash for e in entries})
+@dataclass
+class _Known:
+    """What is stored already: each feed's guids, canonical URLs and content hashes."""
+
+    guids: set[tuple[int, str]]
+    urls: set[str]
+    hashes: set[str]
+
+
+def _known_entries(session: Session, polls: Sequence[FeedPoll]) -> _Known:
+    """The stored guids (per feed), URLs and hashes among the polls' entries: a few queries for all of them."""
+    known = _Known(set(), set(), set())
+    feed_ids = sorted({poll.feed_id for poll in polls if poll.entries})
+    guids = sorted({e.guid for poll in polls for e in poll.entries})
+    urls = sorted({e.url for poll in polls for e in poll.entries if e.url})
+    hashes = sorted({e.content_hash for poll in polls for e in poll.entries})
     for chunk in _chunks(guids):
-        known_guids.update(session.scalars(
-            select(ArticleRow.guid).where(ArticleRow.feed_id == feed_id, ArticleRow.guid.in_(chunk))))
+        known.guids.update((feed_id, guid) for feed_id, guid in session.execute(
+            select(ArticleRow.feed_id, ArticleRow.guid).where(ArticleRow.feed_id.in_(feed_ids),
+                                                              ArticleRow.guid.in_(chunk))))
     for chunk in _chunks(urls):
-        known_urls.update(session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk))))
+        known.urls.update(u for u in session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk))) if u)
     for chunk in _chunks(hashes):
-        known_hashes.update(session.scalars(
-            select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(chunk))))
+        known.hashes.update(session.scalars(select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(chunk))))
+    return known
+
+
+def _split_entries(feed_id: int, entries: Sequence[Entry], known: _Known) -> tuple[list[Entry], list[Entry]]:
+    """The entries that are not yet stored, by (feed, guid), canonical URL and content hash; and the entries new
+    to this feed whose text is already stored (candidates for copies). `known` takes in the new ones."""
     fresh, repeats = [], []
     for entry in entries:
-        if entry.guid in known_guids:
+        if (feed_id, entry.guid) in known.guids:
             continue
-        if entry.content_hash in known_hashes or (entry.url and entry.url in known_urls):
-            if entry.content_hash in known_hashes:
+        if entry.content_hash in known.hashes or (entry.url and entry.url in known.urls):
+            if entry.content_hash in known.hashes:
                 repeats.append(entry)
             continue
         fresh.append(entry)
-        known_guids.add(entry.guid)
-        known_hashes.add(entry.content_hash)
+        known.guids.add((feed_id, entry.guid))
+        known.hashes.add(entry.content_hash)
         if entry.url:
-            known_urls.add(entry.url)
+            known.urls.add(entry.url)
     return fresh, repeats
+
+
+def _insert_articles(session: Session, entries: Sequence[tuple[int, Entry]],
+                     now: datetime) -> dict[tuple[int, str], Article]:
+    """Insert new entries (feed id, entry) as articles, in one statement per few hundred (INSERT … ON CONFLICT
+    DO NOTHING RETURNING: a guid another poller stored meanwhile is skipped); (feed id, guid) → article."""
+    if not entries:
+        return {}
+    table = cast(Table, ArticleRow.__table__)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (insert(table).on_conflict_do_nothing(index_elements=["feed_id", "guid"])
+                 .returning(table.c.id, table.c.feed_id, table.c.guid))
+    rows: list[dict[str, Any]] = [
+        {"feed_id": feed_id, "guid": e.guid, "url": e.url, "title": e.title, "published_at": _utc(e.published_at),
+         "fetched_at": now, "text": e.text, "text_source": "feed", "content_hash": e.content_hash,
+         "analyzed_at": None, "analysis_error": None, "story_id": None}
+        for feed_id, e in entries]
+    by_key = {(row["feed_id"], row["guid"]): row for row in rows}
+    stored: dict[tuple[int, str], Article] = {}
+    for article_id, feed_id, guid in session.execute(statement, rows):
+        row = by_key[(feed_id, guid)]
+        stored[(feed_id, guid)] = Article(id=article_id, **row)
+    return stored
 
 
 def _record_copies(session: Session, feed_id: int, entries: Sequence[Entry]) -> None:
