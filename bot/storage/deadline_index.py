@@ -63,9 +63,12 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def topic_filter(terms: Sequence[str]) -> ColumnElement[bool]:
-    """Deadlines whose search text holds any of `terms` (tested row by row)."""
-    return or_(*(DeadlineRow.search_text.like(like_pattern(t), escape="\\") for t in terms))
+def topic_filter(terms: Sequence[str], column: ColumnElement[str] | None = None) -> ColumnElement[bool]:
+    """Deadlines whose search text holds any of `terms`, tested row by row as the rows come in due order: the
+    text is written `search_text || ''` so that PostgreSQL does not take the trigram index for it (it collected
+    and sorted every match of a frequent topic instead of reading the first few in due order)."""
+    text = DeadlineRow.search_text if column is None else column
+    return or_(*(text.concat("").like(like_pattern(t), escape="\\") for t in terms))
 
 
 class DueKey(NamedTuple):
@@ -76,18 +79,17 @@ class DueKey(NamedTuple):
     published_at: datetime | None
 
 
-def indexed_matches(session: Session, terms: Sequence[str], conditions: Sequence[ColumnElement[bool]],
-                    bound: int) -> list[DueKey] | None:
-    """The deadlines holding any of `terms` and meeting `conditions`, found through the trigram index; None when
-    there are more than `bound` of them or a term is too short for trigrams (then testing the rows in due order
-    finds the first ones sooner)."""
+def indexed_matches(session: Session, terms: Sequence[str], bound: int) -> list[DueKey] | None:
+    """The deadlines holding any of `terms`, found through the trigram index; None when there are more than
+    `bound` of them or a term is too short for trigrams (then testing the rows in due order finds the first ones
+    sooner)."""
     if not terms or any(len(t.casefold()) < SHORTEST_INDEXED for t in terms):
         return None
     found: dict[int, DueKey] = {}
     sqlite = session.get_bind().dialect.name == "sqlite"
     for term in terms:
         query = (select(DeadlineRow.id, DeadlineRow.due_date, DeadlineRow.published_at)
-                 .where(DeadlineRow.search_text.like(like_pattern(term), escape="\\"), *conditions))
+                 .where(DeadlineRow.search_text.like(like_pattern(term), escape="\\")))
         if sqlite:  # the FTS5 trigram table answers a quoted phrase as a substring; the LIKE above rechecks it
             phrase = '"' + term.casefold().replace('"', '""') + '"'
             query = query.where(DeadlineRow.id.in_(
