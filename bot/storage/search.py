@@ -63,6 +63,7 @@ class DeadlineHit:
     source: str
     published: datetime
     story_id: int | None = None
+    setter: str | None = None
 
 
 @dataclass

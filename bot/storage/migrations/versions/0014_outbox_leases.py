@@ -5,15 +5,15 @@ them again. Rows are now claimed with the poster's name and a lease, and only an
 posters take a channel's lease before sending to it, and its lease row carries when the channel may take its
 next message, so Slack's pace per channel holds across replicas.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01 05:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
