@@ -25,6 +25,9 @@ from bot.config import Settings
 from bot.slack.outbox.poster import Poster
 from bot.storage import Database
 
+# How long a killed process's outbox rows and channels stay its own before the next process takes them back.
+LEASE_SECONDS = 2.0
+
 
 def run_bot(nlp: Language, cycles: int) -> None:
     """One bot process's life: cycles of run_cycle then the poster, from a fresh database connection."""
@@ -33,7 +36,8 @@ def run_bot(nlp: Language, cycles: int) -> None:
     db.upgrade()
     # Short pauses between messages and retries: the test is about crashes, not about Slack's pace.
     # Leases of 2 s: rows a killed process was sending are taken back by the next one soon after.
-    poster = Poster(db, settings, min_interval=0.01, backoff_base=0.05, max_backoff=0.2, timeout=5, lease_seconds=2)
+    poster = Poster(db, settings, min_interval=0.01, backoff_base=0.05, max_backoff=0.2, timeout=5,
+                    lease_seconds=LEASE_SECONDS)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="log %(created).3f %(name)s %(message)s",
                         force=True)
     print(f"ready {os.getpid()} {time.time():.3f}", flush=True)
