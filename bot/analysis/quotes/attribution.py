@@ -616,16 +616,21 @@ def _governing_verb(doc: Doc, first: int, last: int) -> Token | None:
     return None
 
 
-def _that_clause(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, int] | None:
-    """Character bounds of the that-clause of `verb` that holds the quote, or None."""
-    node = _quote_root(doc, first, last)
+def _branch_under(node: Token, head: Token) -> Token | None:
+    """The child of `head` whose subtree holds `node` (walking up the parse), or None when `head` is not above it."""
     for _ in range(60):
-        if node.head.i == verb.i:
-            break
+        if node.head.i == head.i:
+            return node
         if node.head.i == node.i:
             return None
         node = node.head
-    else:
+    return None
+
+
+def _that_clause(doc: Doc, verb: Token, first: int, last: int) -> tuple[int, int] | None:
+    """Character bounds of the that-clause of `verb` that holds the quote, or None."""
+    node = _branch_under(_quote_root(doc, first, last), verb)
+    if node is None:
         return None
     if node.dep_ != "ccomp" or node.i < verb.i or not any(
             c.dep_ == "mark" and c.lower_ == "that" for c in node.children):
@@ -844,14 +849,8 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
     doc = cue.doc
     if cue.lower_ == "according":
         return _according_clause(cue, first, last)
-    node = _quote_root(doc, first, last)
-    for _ in range(60):
-        if node.head.i == cue.i:
-            break
-        if node.head.i == node.i:
-            return None
-        node = node.head
-    else:
+    node = _branch_under(_quote_root(doc, first, last), cue)
+    if node is None:
         return None
     if node.i < cue.i and node.dep_ not in ("ccomp", "dobj"):
         return None
