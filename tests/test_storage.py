@@ -16,3 +16,8 @@ def test_upgrade_twice_is_harmless(db: Database) -> None:
 def test_plain_postgres_urls_use_psycopg3() -> None:
     assert normalise_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_stories_changed_since_a_moment_are_found_through_an_index(db: Database) -> None:
+    indexed = {tuple(index["column_names"]) for index in inspect(db.engine).get_indexes("stories")}
+    assert ("updated_at",) in indexed

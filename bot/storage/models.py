@@ -49,7 +49,8 @@ class StoryRow(Base):
     title: Mapped[str] = mapped_column(Text)
     lead_article_id: Mapped[int | None] = mapped_column(Integer)
     first_published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Changed on every article filed in it: the poster looks for posted stories changed since a moment.
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     # Set once the story was offered to the subscribed channels; NULL survives a crash before that.
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # What grouping compares a new article with (`bot.domain.stories.StoryState`: centroid, marks, span), and
