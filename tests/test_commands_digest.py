@@ -74,3 +74,26 @@ def test_many_stories_answer_one_screen_and_the_buttons_page_through_them(settin
     back = page_answer(db, buttons(third)["Previous"])
     assert page_from_button(buttons(back)["Previous"]).start == 0 and "Stories 11–20 of 23" in text_of(back)
     assert "out of date" in page_answer(db, "not json").text
+
+
+def test_a_story_that_grew_after_it_was_posted_says_updated_in_that_channel_and_in_app_home(settings, db) -> None:
+    from bot.slack.commands.home import home_view
+    from bot.storage.followups import STORY_UPDATE, add_followup
+    from bot.storage.stories import load_stories
+
+    feed = add_feed(db)
+    add_article(db, feed, "Ceasefire talks resume in Doha", CTX.now - timedelta(hours=2))
+    add_article(db, feed, "Border crossing reopens for aid convoys", CTX.now - timedelta(hours=1))
+    grown = next(s.id for s in load_stories(db) if s.title.startswith("Ceasefire"))
+    add_followup(db, "T1", "C1", STORY_UPDATE, f"update:{grown}:1", now=CTX.now, story_id=grown)
+
+    def updated_lines(message_blocks) -> list[str]:
+        return [json.dumps(b) for b in message_blocks if b["type"] == "context" and "updated" in json.dumps(b)]
+
+    here = answer(db, settings, DigestArgs(), CTX).blocks
+    assert len(updated_lines(here)) == 1
+    entry = next(i for i, b in enumerate(here) if "Ceasefire talks" in json.dumps(b))
+    assert "updated" in json.dumps(here[entry + 1])  # the marker sits under that story, not the other
+    elsewhere = CommandContext(team_id="T1", channel_id="C2", user_id="U1", now=CTX.now)
+    assert updated_lines(answer(db, settings, DigestArgs(), elsewhere).blocks) == []
+    assert len(updated_lines(home_view(db, settings, CTX)["blocks"])) == 1

@@ -34,6 +34,8 @@ class Story:
     # Beside each of `quotes` and `deadlines`: the outlets whose articles carry it (a repeat is shown once).
     quote_sources: list[list[str]] = field(default_factory=list)
     deadline_sources: list[list[str]] = field(default_factory=list)
+    # It grew after its message was posted (an update reply went, or is going, to its thread): digests say so.
+    updated: bool = False
 
     @property
     def gist(self) -> str:

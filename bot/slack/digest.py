@@ -288,9 +288,11 @@ def _first_deadline(story: Story) -> Deadline | None:
 
 def markers(story: Story) -> list[str]:
     """The context line of a compact entry: sources, up to three key actors, the first deadline's date and the
-    number of quotes (":speech_balloon: 3"; the Details view has them)."""
+    number of quotes (":speech_balloon: 3"; the Details view has them); first "updated" when the story grew
+    after it was posted."""
     count = max(len(story.sources), 1)
-    found = [f"{count} source{'s' if count != 1 else ''}"]
+    found = [":arrows_counterclockwise: updated"] if story.updated else []
+    found.append(f"{count} source{'s' if count != 1 else ''}")
     names: list[str] = []
     for actor in key_actors(story, COMPACT_ACTORS):
         name = escape_within(actor.name, COMPACT_ACTOR_CHARS)

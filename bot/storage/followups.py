@@ -14,7 +14,7 @@ channel, so deciding twice that the same thing is owed adds nothing. Kinds:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -107,6 +107,21 @@ def owe_updates(db: Database, checked: Sequence[PostedStory], owed: Mapping[tupl
                 OutboxRow.team_id == story.team_id, OutboxRow.channel_id == story.channel_id,
                 OutboxRow.story_id == story.story_id).values(story_checked_at=story.story_updated_at))
     return added
+
+
+def updated_stories(db: Database, story_ids: Iterable[int], *, team_id: str,
+                    channel_id: str | None = None) -> set[int]:
+    """Of `story_ids`, the stories that grew after their message was posted: an update reply is owed or went to
+    their thread in `channel_id` (in any channel of `team_id` when it is None)."""
+    ids = list(story_ids)
+    if not ids:
+        return set()
+    query = select(FollowupRow.story_id).where(FollowupRow.kind == STORY_UPDATE, FollowupRow.team_id == team_id,
+                                               FollowupRow.story_id.in_(ids), FollowupRow.state != "failed")
+    if channel_id is not None:
+        query = query.where(FollowupRow.channel_id == channel_id)
+    with db.session() as session:
+        return {story_id for story_id in session.scalars(query.distinct()) if story_id is not None}
 
 
 def posted_story(db: Database, team_id: str, channel_id: str, story_id: int) -> PostedStory | None:

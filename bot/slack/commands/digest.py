@@ -18,6 +18,7 @@ from bot.slack.commands.feedtext import safe
 from bot.slack.digest import by_importance, choose_stories, compact_digest
 from bot.storage import Database
 from bot.storage.delivery import list_subscriptions
+from bot.storage.followups import updated_stories
 from bot.storage.stories import load_stories
 
 STORIES_LOOKED_AT = 300
@@ -52,16 +53,27 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def mark_updated(db: Database, stories: list[Story], ctx: CommandContext, *, whole_team: bool = False) -> None:
+    """Mark the stories that grew after their message was posted in this channel (in any channel of the
+    workspace with `whole_team`), so that the digest says "updated"."""
+    grown = updated_stories(db, [s.id for s in stories], team_id=ctx.team_id,
+                            channel_id=None if whole_team else ctx.channel_id)
+    for story in stories:
+        story.updated = story.id in grown
+
+
 def answer(db: Database, settings: Settings, args: DigestArgs, ctx: CommandContext) -> SlackMessage:
     stored = load_stories(db, limit=STORIES_LOOKED_AT)
     if args.topic is not None:
         topics = [args.topic]
         stories = choose_stories(stored, topics)
+        mark_updated(db, stories, ctx)
         return compact_digest(by_importance(stories, topics), title=f"Digest: {args.topic.text}",
                               empty=f"No stories about *{safe(args.topic.text)}* yet. Try another word or a country.")
     topics = [s.topic for s in list_subscriptions(db, team_id=ctx.team_id, channel_id=ctx.channel_id)]
     chosen = choose_stories(stored, topics) if topics else stored
     today = latest_day(chosen, ctx.now)
+    mark_updated(db, today, ctx)
     if today and max(_aware(s.published) for s in today) < ctx.now - DAY:
         title = f"Latest stories, {max(s.published for s in today):%d %b %Y}"
     else:

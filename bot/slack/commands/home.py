@@ -11,6 +11,7 @@ from bot.slack.commands import REGISTRY
 from bot.slack.commands.answer import CommandContext
 from bot.slack.commands.channel import describe_display
 from bot.slack.commands.deadlines import due_words
+from bot.slack.commands.digest import mark_updated
 from bot.slack.commands.feedtext import code, link, safe
 from bot.slack.digest import by_importance, choose_stories, compact_entry
 from bot.storage import Database
@@ -53,6 +54,7 @@ def home_view(db: Database, settings: Settings, ctx: CommandContext) -> dict[str
     topics = [sub.topic for sub in subscriptions]
     stories = load_stories(db, limit=200)
     latest = choose_stories(stories, topics, limit=STORIES_SHOWN) if topics else stories[:STORIES_SHOWN]
+    mark_updated(db, latest, ctx, whole_team=True)
     room = MAX_BLOCKS - len(blocks) - 1
     for story in by_importance(latest, topics):
         part = compact_entry(story)
