@@ -64,11 +64,16 @@ def _score(scorer: Path, split: str, predicted: Path) -> dict[str, Any]:
     return scores
 
 
+def predicted_path(workdir: Path, what: str, split: str) -> Path:
+    """Where `score_corpus` writes the analysis of a split."""
+    return workdir / f"{what}-{split}-out.jsonl"
+
+
 def score_corpus(what: str, split: str, nlp: Language, settings: Settings, workdir: Path) -> dict[str, Any]:
     """Export the split, analyze it, and score it; summaries also score plain sumy methods on the same run."""
     corpus = CORPORA[what]
     scorer = shared_eval_dir() / corpus.scorer
-    exported, predicted = workdir / f"{what}-{split}-in.jsonl", workdir / f"{what}-{split}-out.jsonl"
+    exported, predicted = workdir / f"{what}-{split}-in.jsonl", predicted_path(workdir, what, split)
     subprocess.run([sys.executable, str(scorer), "export", split, str(exported)], check=True)
     analyze_file(nlp, exported, predicted, settings.analysis_batch_size)
     result = _score(scorer, split, predicted)
@@ -160,4 +165,13 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
             if name == "dates" and len(results) > 1:
                 console.print("[bold]dates[/] (pooled)")
                 console.print_json(json.dumps(pooled_dates(results)))
+            tuning = [s for s in results if s in corpus.splits]
+            if name == "dates" and tuning:
+                from bot.dev.evaluation.date_folds import fold_report, load_scorer, tally_predictions
+
+                scorer = load_scorer(shared_eval_dir() / corpus.scorer)
+                tallies = {s: tally_predictions(scorer, s, predicted_path(Path(tmp), name, s)) for s in tuning}
+                console.print(f"[bold]dates[/] (by document fold, {'+'.join(tuning)}: errors are read on folds "
+                              "0-3 only, fold 4 checks)")
+                console.print_json(json.dumps(fold_report(tallies)))
     return status
