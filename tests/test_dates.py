@@ -106,3 +106,27 @@ def test_quarter_under_discussion_carries_to_a_year_ago(nlp):
 
 def test_absurd_expression_gives_no_value_instead_of_crashing(nlp):
     assert normalize("1000000000 days ago", PUBLISHED) is None
+
+
+def test_anaphoric_days_and_months_count_from_the_date_last_talked_about(nlp):
+    found = values(nlp, "The envoys met in Geneva on Sept. 12, 2018. Earlier that day, the ministers had spoken by phone.")
+    assert found["Earlier that day"] == "2018-09-12"
+    assert normalize("the following month", PUBLISHED) == "2018-11"  # nothing named yet: from the published date
+    found = values(nlp, "The embassy closed in March. The following month, the ambassador was recalled.")
+    assert found["The following month"] == "2018-04"
+
+
+def test_the_previous_weekday_is_the_one_before_the_day_under_discussion(nlp):
+    found = values(nlp, "The rouble closed lower on Friday, down 3% from the previous Friday.", date(2018, 10, 8))
+    assert found["Friday"] == "2018-10-05" and found["the previous Friday"] == "2018-09-28"
+
+
+def test_a_timetable_points_ahead_even_when_reported_in_the_past(nlp):
+    found = values(nlp, "The talks, which stalled in June, were set to resume Monday in Vienna.", date(2018, 10, 7))
+    assert found["Monday"] == "2018-10-08"
+
+
+def test_dates_read_out_in_a_broadcast_transcript():
+    assert normalize("this coming Sunday, March eighth", date(1998, 3, 5)) == "1998-03-08"
+    assert normalize("January nineteen ninety-seven", PUBLISHED) == "1997-01"
+    assert normalize("October twenty-fourth, nineteen ninety-eight", PUBLISHED) == "1998-10-24"

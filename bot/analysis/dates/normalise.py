@@ -37,6 +37,11 @@ SMALL_NUMBERS = {
 VAGUE_NUMBERS = {"several", "few", "a few", "many", "some", "the", "", "recent", "coming", "the coming",
                  "the past few", "the last few", "the next few", "the next several", "the past several",
                  "past", "the past", "the last", "the next", "these"}
+DAY_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 PRESENT_WORDS = {"now", "right now", "currently", "current", "these days", "nowadays", "at present", "presently",
@@ -88,7 +93,17 @@ def normalize(text: str, published: date | None, tense: str = "present", context
         value = _not_before(value, s, published)
     if value and re.match(r"\d{4}\b", value) and re.search(r"\d{4}", s):
         context.seen["year"] = value[:4]  # what a later "that year" or "the following year" refers to
+    if value and re.match(r"\d{4}-\d\d(?:-\d\d)?(?:T|$)", value) and _NAMED_MONTH.search(s):
+        context.seen["month"] = value[:7]  # "the following month" after "in March"
+    if value and re.match(r"\d{4}-\d\d-\d\d(?:T|$)", value):
+        context.seen["day"] = value[:10]  # "that day", "the next morning": the day last talked about
     return value
+
+
+def _reference_day(ctx: DocContext, dct: date) -> date:
+    """The day the article last placed an event on (as HeidelTime's reference time), else its published date."""
+    seen = ctx.seen.get("day")
+    return date.fromisoformat(seen) if seen else dct
 
 
 RECENT_DUE_DAYS = 30
@@ -118,7 +133,7 @@ def _clean_text(text: str) -> str:
     s = re.sub(r"^(the |an? )(?=\d|(?:" + "|".join(MONTHS) + r")\b|(?:first|second|third|fourth)-quarter)", "", s)
     s = re.sub(r"^(sometime|some time|later in|earlier in|early in|late in|at|on|in|the day|the early hours of|"
                r"the late hours of|the small hours of) ", "", s)
-    s = re.sub(r"^the (previous|prior|preceding) (?=" + "|".join(WEEKDAYS) + ")", "last ", s)
+    s = re.sub(r"^the (previous|prior|preceding) (?=" + "|".join(WEEKDAYS) + ")", "previous ", s)
     s = re.sub(r"\b(trading|business|working|calendar|full)\b ", "", s)
     s = re.sub(r"^(.+?) of (\d{4}|the year|this year|last year)$", r"\1", s) if re.match(
         r"^(the )?(first|last|latest|past|next|final) \w+ (months|weeks|days|years)", s) else s
@@ -126,7 +141,23 @@ def _clean_text(text: str) -> str:
     s = re.sub(r"^the full year$|^earlier in the year$|^later in the year$", "this year", s)
     s = re.sub(r"^(" + "|".join(MONTHS) + r") month$", r"\1", s)
     s = re.sub(r"\s+", " ", s).strip()
-    return s
+    return _spelled_out(s)
+
+
+def _spelled_out(s: str) -> str:
+    """Dates read out in broadcast transcripts: 'march eighth' → 'march 8', 'nineteen ninety-seven' → '1997'."""
+    def year(m: re.Match[str]) -> str:
+        tens = SMALL_NUMBERS.get(m[2], -1) + SMALL_NUMBERS.get(m[3] or "", 0)
+        return f"{m[1]}{19 * 100 + tens}" if 0 <= tens < 100 and m[2] in SMALL_NUMBERS else m[0]
+
+    def day(m: re.Match[str]) -> str:
+        tens = SMALL_NUMBERS[m[2]] if m[2] else 0
+        return f"{m[1]}{tens + DAY_ORDINALS[m[3]]}"
+
+    s = re.sub(r"(^|[a-z]\.?,? )nineteen (\w+)(?:[- ](\w+))?$", year, s)
+    months = "|".join(sorted(MONTHS, key=len, reverse=True))
+    return re.sub(r"\b((?:" + months + r")\.? (?:the )?)(?:(twenty|thirty)[- ])?(" + "|".join(DAY_ORDINALS) + r")\b",
+                  lambda m: day(m).replace(" the ", " "), s)
 
 
 def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
@@ -157,7 +188,7 @@ def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
         day = _resolve(rest, dct, tense, ctx) if rest else None
         if day and re.fullmatch(r"\d{4}-\d\d-\d\d", day):
             return f"{day}T{_clock_of(clock)}"
-    for resolver in (_holiday, _explicit_date, _relative_day, _weekday, _month, _month_relative, _year_like, _quarter_like, _week_like,
+    for resolver in (_holiday, _explicit_date, _anaphoric_day, _relative_day, _weekday, _month, _month_relative, _year_like, _quarter_like, _week_like,
                      _season, _ago, _set, _duration, _time_of_day):
         value = resolver(s, dct, tense, ctx)
         if value is not None:
@@ -168,12 +199,14 @@ def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
 # --- explicit calendar dates ----------------------------------------------------------------------
 
 _MONTH_RE = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_NAMED_MONTH = re.compile(r"\b" + _MONTH_RE + r"(?:\s|$)")
 _DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR_RE = r"(\d{4})"
 
 
 def _explicit_date(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
-    s = re.sub(r"^(the )?(" + "|".join(WEEKDAYS) + r")\.?,? (the )?", "", s) if re.search(r"\d", s) else s
+    s = re.sub(r"^(?:this coming |this past |this |next |last )?(the )?(" + "|".join(WEEKDAYS) + r")\.?,? (the )?", "",
+               s) if re.search(r"\d", s) else s
     s = re.sub(r"^(early|late|mid|the middle of|the end of|the beginning of|the start of)[- ]", "", s)
     patterns = (
         (_MONTH_RE + r" " + _DAY_RE + r",? " + _YEAR_RE + r"$", "mdy"),
@@ -321,8 +354,21 @@ def _relative_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str 
     return day
 
 
+def _anaphoric_day(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    """'earlier that day', 'the next morning', 'the day before': counted from the day last talked about."""
+    m = re.fullmatch(r"(?:earlier |later )?(?:(that|that same|the same)|the (next|following|previous|preceding|prior)) "
+                     r"(day|morning|afternoon|evening|night)|the day (before|after)", s)
+    if not m or dct is None:
+        return None
+    shift = {"next": 1, "following": 1, "after": 1, "previous": -1, "preceding": -1, "prior": -1, "before": -1}.get(
+        m[2] or m[4] or "", 0)
+    day = (_reference_day(ctx, dct) + timedelta(days=shift)).isoformat()
+    part = m[3]
+    return day + PARTS_OF_DAY[part] if part and part != "day" else day
+
+
 def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
-    m = re.fullmatch(r"(?:(last|next|this|this coming|this past|coming|early|late|earlier|later|on) )?"
+    m = re.fullmatch(r"(?:(last|next|this|this coming|this past|coming|early|late|earlier|later|on|previous) )?"
                      r"(" + "|".join(WEEKDAYS) + r")s?(?: (morning|afternoon|evening|night)s?)?"
                      r"(?:,? (?:at )?(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?)?", s)
     clock = None
@@ -348,6 +394,9 @@ def _weekday(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
     if dct is None:
         return None
     target = WEEKDAYS[name]
+    if mod == "previous":  # "down from the previous Friday": the one before the day under discussion
+        dct = _reference_day(ctx, dct)
+        mod = "last"
     if mod in ("last", "this past"):
         direction = "past"
     elif mod in ("next", "this coming", "coming"):
@@ -443,6 +492,8 @@ def _month_relative(s: str, dct: date | None, tense: str, ctx: DocContext) -> st
     shift = {"last": -1, "the past": -1, "the previous": -1, "next": 1, "the coming": 1, "the following": 1}.get(
         word, 0)
     total = dct.year * 12 + dct.month - 1 + shift
+    if word in ("the previous", "the following") and "month" in ctx.seen:  # "the following month" after "in March"
+        total = int(ctx.seen["month"][:4]) * 12 + int(ctx.seen["month"][5:7]) - 1 + shift
     value = f"{total // 12:04d}-{total % 12 + 1:02d}"
     ctx.seen["month"] = value
     return value

@@ -356,6 +356,10 @@ def _is_time_use(span: Span) -> bool:
     return True
 
 
+# Words that put an infinitive on a timetable ("set to resume", "scheduled to close", "due to arrive").
+SCHEDULING_WORDS = {"set", "scheduled", "slated", "due", "expected", "poised", "planning", "preparing"}
+
+
 def verb_tense(span: Span) -> str:
     """'past', 'future' or 'present' for the verb governing `span` (present when there is none)."""
     token = span.root
@@ -384,6 +388,8 @@ def verb_tense(span: Span) -> str:
         return "past"
     if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
         governor = token.head
+        if governor.lower_ in SCHEDULING_WORDS:
+            return "future"  # "talks set to resume Monday": a timetable points ahead whatever tense reports it
         if token.dep_ in ("xcomp", "advcl", "relcl", "acl") and governor is not token and governor.pos_ in (
                 "VERB", "AUX") and verb_tense(governor.doc[governor.i:governor.i + 1]) == "past":
             return "past"
