@@ -130,3 +130,24 @@ def test_dates_read_out_in_a_broadcast_transcript():
     assert normalize("this coming Sunday, March eighth", date(1998, 3, 5)) == "1998-03-08"
     assert normalize("January nineteen ninety-seven", PUBLISHED) == "1997-01"
     assert normalize("October twenty-fourth, nineteen ninety-eight", PUBLISHED) == "1998-10-24"
+
+
+def test_a_plan_agreed_in_the_past_points_ahead(nlp):
+    found = values(nlp, "Iran agreed to ship its enriched uranium to Russia in February.")
+    assert found["February"] == "2019-02"
+    assert values(nlp, "The sanctions would be lifted in January, the envoy said.")["January"] == "2019-01"
+
+
+def test_a_past_participle_after_its_noun_reports_a_past_day(nlp):
+    found = values(nlp, "Tehran will ask the court to suspend the ruling issued Thursday.")
+    assert found["Thursday"] == "2018-09-27"
+
+
+def test_a_second_day_listed_after_a_month_day(nlp):
+    found = values(nlp, "Foreign ministers will meet in Vienna on April 24 and 25.")
+    assert found == {"April 24": "2019-04-24", "25": "2019-04-25"}
+
+
+def test_weeks_quarters_and_later_dates_named_by_reference():
+    assert normalize("the week of March 6", date(2000, 2, 24)) == "2000-W10"
+    assert normalize("a later date", PUBLISHED) == "FUTURE_REF"

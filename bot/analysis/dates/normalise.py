@@ -51,7 +51,8 @@ PAST_WORDS = {"recently", "recent", "previously", "the past", "past", "earlier",
               "the past few years", "past years", "several years ago", "a few years ago"}
 FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near term", "the short term", "shortly",
                 "the long term", "the longer term", "in the future", "later", "as soon as possible",
-                "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time"}
+                "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time",
+                "a later date", "a future date", "some future date"}
 SET_WORDS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H"}
 
 
@@ -565,7 +566,7 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
     m = re.fullmatch(r"(?:a|one) year (?:ago|earlier|before)|year-ago|year-earlier|the year-ago(?: period)?|"
                      r"the year-earlier(?: period)?|the previous year|the prior year|the year before|"
                      r"the corresponding period (?:a year earlier|last year|a year ago)|the same period (?:a year "
-                     r"earlier|last year|a year ago)|the year-ago quarter|the year-earlier quarter|"
+                     r"earlier|last year|a year ago)|(?:the )?(?:comparable )?year-(?:ago|earlier) quarter|"
                      r"last year's quarter|the same quarter (?:a year earlier|last year|a year ago)|"
                      r"the (?:year-ago|year-earlier) (?:third|second|first|fourth) quarter", s)
     if m:
@@ -577,6 +578,8 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
 
 
 def _quarter_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    if re.fullmatch(r"(?:that|the same) (?:fiscal )?quarter", s):
+        return f"{ctx.quarter[0]}-Q{ctx.quarter[1]}" if ctx.quarter else None  # the quarter under discussion
     s2 = re.sub(r"^(a |an )?(flat|strong|weak|disappointing|difficult|tough|record|good|poor|solid) ", "", s)
     m = re.fullmatch(r"(?:the )?(?:(\d{4}) |(this|last|next|the current|the latest|the past|the most recent|"
                      r"next year's|last year's|this year's|the recent|the just-completed|the just-ended) )?"
@@ -657,6 +660,10 @@ def _discussed_quarter(ctx: DocContext, dct: date | None) -> tuple[int, int] | N
 
 
 def _week_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
+    of = re.fullmatch(r"the week of (.+)", s)
+    if of:  # "the week of March 6": the ISO week that day falls in
+        day = _explicit_date(of[1], dct, tense, ctx)
+        return _iso_week(date.fromisoformat(day), "") if day and re.fullmatch(r"\d{4}-\d\d-\d\d", day) else None
     m = re.fullmatch(r"(?:early |late |earlier |later |the end of |the start of |the beginning of |"
                      r"the rest of |by the end of )?(this|last|next|the past|the coming|the previous|the following|"
                      r"that|the) (week|weekend)", s)

@@ -51,6 +51,9 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
             found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value="P1Y"))
             continue  # "the year ended Sept. 30": a twelve-month period
         value = normalize(span.text, published, tense=tense, context=context)
+        if value is None and re.fullmatch(r"\d{1,2}", span.text) and found and re.fullmatch(
+                r"\d{4}-\d\d-\d\d", found[-1].value or ""):
+            value = _same_month_day(found[-1].value or "", int(span.text))
         if value and re.fullmatch(r"P\d+[DWMY]", value) and _after_word(span, "in") and tense == "future" and (
                 re.match(r"(an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b", span.text.lower())):
             value = normalize(f"{span.text} from now", published, tense=tense, context=context) or value
@@ -58,6 +61,13 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
             continue
         found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value=value))
     return _clock_times_on_their_day(doc, found, published)
+
+
+def _same_month_day(value: str, day: int) -> str | None:
+    try:
+        return date(int(value[:4]), int(value[5:7]), day).isoformat()
+    except ValueError:
+        return None
 
 
 def _clock_times_on_their_day(doc: Doc, found: list[DateMention], published: date | None) -> list[DateMention]:
@@ -213,11 +223,26 @@ def _split_range(ent: Span) -> list[Span]:
             start = token.i + 1
     if start < ent.end:
         parts.append(ent.doc[start:ent.end])
-    if len(parts) > 1 and all(TEMPORAL_WORD.search(p.text.lower()) for p in parts):
+    if len(parts) > 1 and all(TEMPORAL_WORD.search(p.text.lower()) or _day_of_a_listed_month(p, parts[0])
+                              for p in parts):
         return parts
     if ent[0].lower_ in ("between", "from") and len(ent) > 1:
         return [ent.doc[ent.start + 1:ent.end]]
     return [ent]
+
+
+def _listed_day(ent: Span) -> bool:
+    """A bare day number right after 'April 24 and' / 'April 24-' in the same DATE entity."""
+    doc = ent.doc
+    return (len(ent) == 1 and ent.start >= 3 and doc[ent.start - 1].lower_ in ("and", "or", "to", "-")
+            and re.fullmatch(r"\d{1,2}", doc[ent.start - 2].text) is not None
+            and doc[ent.start - 3].lower_.rstrip(".") in MONTHS and doc[ent.start - 3].ent_type_ == "DATE")
+
+
+def _day_of_a_listed_month(part: Span, first: Span) -> bool:
+    """'April 24 and 25': the bare day after a month and day is a second day of that month."""
+    return part is not first and re.fullmatch(r"\d{1,2}", part.text) is not None and re.fullmatch(
+        r"[A-Za-z]+\.? \d{1,2}", first.text) is not None
 
 
 def _clean_entity(ent: Span) -> Span | None:
@@ -232,7 +257,7 @@ def _clean_entity(ent: Span) -> Span | None:
             return None  # "the day belonged to...": no date the reader can place
     if re.fullmatch(r"0\d{3}", text):
         return None  # "0735 GMT"
-    if re.fullmatch(r"\d{1,3}|\d{5,}", text):
+    if re.fullmatch(r"\d{1,3}|\d{5,}", text) and not _listed_day(ent):
         return None  # ages ("Amir, 27,") and model numbers ("80486")
     if re.search(r"\bold\b|-old\b", text):
         return None  # "37 years old", "a 136-year-old institution"
@@ -376,20 +401,21 @@ def verb_tense(span: Span) -> str:
     if any(a.tag_ == "MD" for a in auxes):
         if token.tag_ == "VBN" and "have" in aux_words:
             return "past"
-        return "present" if aux_words & {"would", "could", "might"} else "future"
+        # "would be paid in January": a future seen from the reported moment, as "will" is from now
+        return "present" if aux_words & {"could", "might"} else "future"
     if token.tag_ == "VBD" or aux_words & {"had", "has", "have", "was", "were", "did", "'d"}:
         return "past"
     if token.tag_ == "VBN" and aux_words & {"is", "are", "am", "be", "'s", "'re", "being"}:
         return "present"
     if token.tag_ == "VBN":
         governor = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
-        if governor is not None and token.dep_ in ("ccomp", "xcomp", "oprd", "acl"):
+        if governor is not None and token.dep_ in ("ccomp", "xcomp", "oprd"):
             return verb_tense(governor.doc[governor.i:governor.i + 1])
-        return "past"
+        return "past"  # also "(will suspend) the injunction issued Thursday": a participle after its noun is done
     if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
         governor = token.head
-        if governor.lower_ in SCHEDULING_WORDS:
-            return "future"  # "talks set to resume Monday": a timetable points ahead whatever tense reports it
+        if governor.lower_ in SCHEDULING_WORDS or (governor.lower_ in PLANNING_VERBS and governor.tag_ == "VBD"):
+            return "future"  # "set to resume Monday", "agreed to ship it in February": a timetable or a plan
         if token.dep_ in ("xcomp", "advcl", "relcl", "acl") and governor is not token and governor.pos_ in (
                 "VERB", "AUX") and verb_tense(governor.doc[governor.i:governor.i + 1]) == "past":
             return "past"
