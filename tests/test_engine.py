@@ -21,7 +21,7 @@ from bot.slack.outbox.poster import Poster, story_ids_listed
 from bot.storage import Database
 from bot.storage.articles import list_articles, list_feeds
 from bot.storage.delivery import add_subscription, ensure_channel, outbox_items
-from bot.storage.jobs import failed_jobs, unfinished_jobs
+from bot.storage.jobs import articles_without_job, failed_jobs, unfinished_jobs
 from bot.storage.stories import load_stories
 from tests.conftest import FeedServer, Route, _postgres_schema_database
 from tests.slack_standin import SlackStandIn
@@ -208,4 +208,55 @@ def test_the_tick_hands_back_a_dead_workers_job(pg_db: Database, settings: Setti
         drain(work)  # the tick retries the job; the retried job finds no story 999 and ends
     finally:
         work.close()
+    assert unfinished_jobs(pg_db) == 0 and failed_jobs(pg_db) == []
+
+
+def jobs_of(db: Database, task: str) -> list[dict]:
+    with db.engine.connect() as conn:
+        return [row[0] for row in conn.execute(text("SELECT args FROM procrastinate_jobs WHERE task_name = :t "
+                                                    "ORDER BY id"), {"t": task})]
+
+
+def test_stored_work_and_its_next_job_are_committed_together(pg_db: Database, settings: Settings,
+                                                             slack_api: SlackStandIn, nlp, feed_server,
+                                                             monkeypatch) -> None:
+    """A worker dying after it deferred the next job but before its own transaction committed leaves neither:
+    no article without its analysis job, no analysis without its grouping job, and no job for work not stored."""
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    feed_server.routes["/even.xml"] = Route(body=crash_feed([0, 2], published),
+                                            headers={"Content-Type": "application/rss+xml"})
+    config = engine_settings(settings, slack_api, pg_db)
+    add_feeds(pg_db, config, [feed_server.url("/even.xml")], published)
+    work = Work(pg_db, config, nlp_loader=lambda: nlp)
+    defer_in = work.deferrer.defer_in
+
+    def defer_then_die(*args, **kwargs):
+        defer_in(*args, **kwargs)
+        raise RuntimeError("the process died before its commit")
+
+    try:
+        feed = list_feeds(pg_db)[0]
+        monkeypatch.setattr(work.deferrer, "defer_in", defer_then_die)
+        work.fetch_feed(feed.id)
+        assert list_articles(pg_db) == [] and jobs_of(pg_db, "analyse_article") == []
+        monkeypatch.setattr(work.deferrer, "defer_in", defer_in)
+        work.fetch_feed(feed.id, force=True)
+        articles = list_articles(pg_db)
+        assert len(articles) == 2  # stored with their jobs: nothing waits for the tick
+        assert sorted(job["article_id"] for job in jobs_of(pg_db, "analyse_article")) == sorted(a.id for a in articles)
+        assert articles_without_job(pg_db, limit=10) == []
+
+        monkeypatch.setattr(work.deferrer, "defer_in", defer_then_die)
+        with pytest.raises(RuntimeError, match="died"):
+            work.analyse_article(articles[0].id)
+        with pg_db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM quotes")).scalar_one() == 0
+        assert jobs_of(pg_db, "group_article") == []
+        monkeypatch.setattr(work.deferrer, "defer_in", defer_in)
+        work.analyse_article(articles[0].id)
+        assert [job["article_id"] for job in jobs_of(pg_db, "group_article")] == [articles[0].id]
+        drain(work)
+    finally:
+        work.close()
+    assert all(a.analyzed_at and not a.analysis_error for a in list_articles(pg_db))
     assert unfinished_jobs(pg_db) == 0 and failed_jobs(pg_db) == []

@@ -14,8 +14,10 @@ jobs, which write an article's rows under its row lock and only while their job 
 checks that the article is not filed yet. Posting is one
 job per channel at a time, so Slack is paced per channel across replicas, and rows a killed poster left
 "sending" in that channel are its own to settle. A worker that stops sending heartbeats for JOB_LEASE_SECONDS
-(killed, frozen, cut off) loses its jobs: the next tick gives them back to the queue. A job is deferred right
-after its input is stored; a crash in between leaves work without a job, which the tick finds and defers.
+(killed, frozen, cut off) loses its jobs: the next tick gives them back to the queue. A job's next job is deferred
+in the transaction that stores its input, on the same connection (`Deferrer.defer_in`): new articles and their
+analysis jobs, analysis rows and the grouping job, a filed article and its story's queueing job are committed
+together or not at all. The tick still finds work without a job (deferred by hand, or from before an upgrade).
 
 `Work` holds what one process keeps between jobs (the database, the spaCy model, an HTTP client, the poster,
 the open stories); `build_app` registers its methods as procrastinate tasks; `run_worker` runs them.
@@ -156,6 +158,33 @@ class Deferrer:
                        for key, arguments in jobs)
         return len(made)
 
+    def defer_in(self, session: Session, task: str, jobs: Sequence[tuple[str | None, str | None, dict[str, Any]]]
+                 ) -> int:
+        """Defer one job of `task` per (lock, queueing lock, arguments) in `session`'s transaction, on its own
+        connection: the jobs exist when what they work on is committed, and not if it is rolled back. A job whose
+        queueing lock is taken (the same work waits already) is left out. Returns how many were deferred."""
+        if not jobs:
+            return 0
+        connection = session.connection().connection.driver_connection
+        made = [self.app.configure_task(task, queue=TASK_QUEUES[task], lock=lock, queueing_lock=queueing_lock)
+                .make_new_job(**arguments) for lock, queueing_lock, arguments in jobs]
+        try:
+            with session.begin_nested():  # a taken queueing lock fails the statement, not the transaction
+                self.app.job_manager.batch_defer_jobs(made, connection=connection)
+            return len(made)
+        except procrastinate_errors.AlreadyEnqueued:
+            if len(made) == 1:
+                return 0
+        deferred = 0
+        for job in made:
+            try:
+                with session.begin_nested():
+                    self.app.job_manager.batch_defer_jobs([job], connection=connection)
+                deferred += 1
+            except procrastinate_errors.AlreadyEnqueued:
+                pass
+        return deferred
+
     def close(self) -> None:
         self.app.close()
 
@@ -292,8 +321,11 @@ class Work:
             return
         if not force and feed.next_poll_at is not None and feed.next_poll_at > now:
             return  # polled meanwhile by the job before this one
-        outcome = poll_feed(self.db, self.settings, feed, now, self._http())
-        self.defer_analyses([article.id for article in outcome.new_articles])
+        poll_feed(self.db, self.settings, feed, now, self._http(), then=self._defer_analyses_in)
+
+    def _defer_analyses_in(self, session: Session, articles: Sequence[Any]) -> None:
+        self.deferrer.defer_in(session, ANALYSE_TASK, [(None, f"article:{a.id}", {"article_id": a.id})
+                                                       for a in articles])
 
     def analyse_article(self, article_id: int, holder: tuple[int, int] | None = None) -> None:
         """Read the article's page if it is a teaser, run the analysis, store its rows, and hand the article to
@@ -321,12 +353,19 @@ class Work:
                                 analysis=None, error=f"{type(exc).__name__}: {exc}",
                                 page_error=page.error if page else None)
             return
+        facts = grouping_facts(analysis)
+
+        def hand_to_grouping(session: Session) -> None:
+            self.deferrer.defer_in(session, GROUP_TASK, [(GROUPING_LOCK, None, {
+                "article_id": article_id, "analysis": facts, "error": None})])
+
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 stored = save_analysis_rows(
                     self.db, article_id, analysis, text=page.text if page else None,
                     text_source=page.source if page else None, page_error=page.error if page else None,
-                    holds=None if holder is None else lambda session: holds_job(session, *holder))
+                    holds=None if holder is None else lambda session: holds_job(session, *holder),
+                    then=hand_to_grouping)
                 break
             except OperationalError as exc:
                 # Two analyses naming the same people update their rows in parallel: PostgreSQL may pick one as a
@@ -337,9 +376,6 @@ class Work:
                 time.sleep(random.uniform(0.05, 0.3) * attempt)
         if not stored:
             log.warning("article %d: this job no longer holds it (its lease passed on); nothing written", article_id)
-            return
-        self.deferrer.defer(GROUP_TASK, lock=GROUPING_LOCK, queueing_lock=None, article_id=article_id,
-                            analysis=grouping_facts(analysis), error=None)
 
     def group_article(self, article_id: int, analysis: dict[str, Any] | None, error: str | None = None,
                       page_error: str | None = None) -> None:
@@ -361,13 +397,19 @@ class Work:
             self._stories = OpenStories(self.db)  # someone else grouped since: what we remember may be stale
         self._turn = turn
         try:
-            story_id = store_analysis(self.db, article_id, analysis_from_json(analysis), now, stories=self._stories,
-                                      rows_stored=True)
+            store_analysis(self.db, article_id, analysis_from_json(analysis), now, stories=self._stories,
+                           rows_stored=True, then=self._defer_queueing_in)
         except Exception:
             self._stories = None  # it may hold the article's counts that were never stored
             raise
-        if not story_queued(self.db, story_id):
-            self.defer_queueing(story_id)
+
+    def _defer_queueing_in(self, session: Session, story_id: int) -> None:
+        """The story's queueing job, in the transaction that files an article in it, unless it was queued."""
+        queued = session.execute(text("SELECT queued_at IS NOT NULL FROM stories WHERE id = :id"),
+                                 {"id": story_id}).scalar()
+        if not queued:
+            key = f"story:{story_id}"
+            self.deferrer.defer_in(session, QUEUE_STORY_TASK, [(key, key, {"story_id": story_id})])
 
     def queue_story(self, story_id: int) -> None:
         """Offer a story to the channels whose topics it matches, then defer the posts now due."""

@@ -8,9 +8,11 @@ re-reading of the stories' articles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from bot.analysis.records import Analysis
 from bot.domain.grouping import (
@@ -165,7 +167,8 @@ def article_facts(article_id: int, title: str, text: str, published: datetime, a
 
 def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,
                    text: str | None = None, text_source: str | None = None, page_error: str | None = None,
-                   rules: Rules = DEFAULT_RULES, stories: OpenStories | None = None, rows_stored: bool = False) -> int:
+                   rules: Rules = DEFAULT_RULES, stories: OpenStories | None = None, rows_stored: bool = False,
+                   then: Callable[[Session, int], None] | None = None) -> int:
     """Store one article's analysis with its story (the one `bot.domain.grouping` says it tells, or a new one);
     returns the story id. An article analysed again keeps its story.
 
@@ -184,6 +187,8 @@ def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datet
         stories: the open stories of this run, kept between articles; loaded for this article when None.
         rows_stored: the analysis rows (and `text`) are stored already (`save_analysis_rows`, the job engine's
             analysis step): only the story is filed here.
+        then: with `rows_stored`, called with the session and the story id in the filing transaction, before it
+            commits (the job engine defers the story's next job there).
     """
     found = get_articles(db, [article_id])
     if not found:
@@ -203,7 +208,7 @@ def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datet
     lead = choose_lead([c for c in others if c.key != article.id] + [itself])
     choice = replace(choice, lead_article_id=lead if isinstance(lead, int) else article.id)
     if rows_stored:
-        saved = save_article_story(db, article_id, now, choice)
+        saved = save_article_story(db, article_id, now, choice, then=then)
     else:
         saved = save_article_analysis(db, article_id, analysis, now, choice, text=text, text_source=text_source,
                                       page_error=page_error)

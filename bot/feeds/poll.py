@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
 
 import httpx
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.feeds.addresses import FeedURLRefused, UnsupportedFeedURL, url_host_port
@@ -45,6 +46,9 @@ from bot.storage.articles import (
 logger = logging.getLogger(__name__)
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
+
+# Called in the transaction that stores a feed's new articles, with its session and those articles.
+NewArticlesHook = Callable[[Session, list[Article]], None]
 
 # Feeds fetched at once by one poll, and at once from one host (politeness), so a slow feed costs only its deadline.
 POLL_WORKERS = 20
@@ -140,7 +144,7 @@ def describe_error(exc: BaseException) -> str:
 
 
 def poll_feed(db: Database, settings: Settings, feed: Feed, now: datetime, client: httpx.Client,
-              *, rng: random.Random | None = None) -> FeedOutcome:
+              *, rng: random.Random | None = None, then: NewArticlesHook | None = None) -> FeedOutcome:
     """Fetch, parse and store one feed; any failure is recorded on the feed (backoff) and returned, not raised.
 
     Args:
@@ -150,8 +154,10 @@ def poll_feed(db: Database, settings: Settings, feed: Feed, now: datetime, clien
         now: the fetch time: `fetched_at`, the date of undated entries, and the base of the next poll.
         client: from `bot.feeds.fetch.build_client(settings)`.
         rng: the jitter's random source (tests pass a seeded one).
+        then: called with the session and the new articles in the transaction that stores them, before it
+            commits (the job engine defers their analysis there); when it fails, nothing of the poll is stored.
     """
-    return store_fetched(db, settings, feed, now, fetch_one(settings, feed, client), rng=rng)
+    return store_fetched(db, settings, feed, now, fetch_one(settings, feed, client), rng=rng, then=then)
 
 
 def fetch_one(settings: Settings, feed: Feed, client: httpx.Client) -> FetchResult | Exception:
@@ -167,19 +173,20 @@ _store_lock = threading.Lock()
 
 
 def store_fetched(db: Database, settings: Settings, feed: Feed, now: datetime, fetched: FetchResult | Exception,
-                  *, rng: random.Random | None = None) -> FeedOutcome:
+                  *, rng: random.Random | None = None, then: NewArticlesHook | None = None) -> FeedOutcome:
     """Parse and store what `fetch_one` brought back, or record its failure on the feed."""
     with _store_lock:
         try:
             if isinstance(fetched, Exception):
                 raise fetched
-            return _store(db, settings, feed, now, fetched, rng)
+            return _store(db, settings, feed, now, fetched, rng, then)
         except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
             return _record_failure(db, settings, feed, now, exc, rng)
 
 
 def _store(db: Database, settings: Settings, feed: Feed, now: datetime, result: FetchResult,
-           rng: random.Random | None) -> FeedOutcome:
+           rng: random.Random | None, then: NewArticlesHook | None = None) -> FeedOutcome:
+    hook = None if then is None else lambda session, new: then(session, new[0])
     if result.not_modified:
         record_poll_success(db, feed.id, [], now=now, next_poll_at=next_poll_after_success(now, settings, rng),
                             body_came=False)
@@ -191,7 +198,7 @@ def _store(db: Database, settings: Settings, feed: Feed, now: datetime, result: 
     next_poll = next_poll_after_success(now, settings, rng)
     stored = record_poll_success(
         db, feed.id, parsed.entries, now=now, next_poll_at=next_poll, body_came=True,
-        etag=result.etag, last_modified=result.last_modified, title=parsed.title,
+        etag=result.etag, last_modified=result.last_modified, title=parsed.title, then=hook,
     )
     logger.info("Feed %s: %d entries, %d new", feed.url, len(parsed.entries), len(stored),
                 extra={"feed_url": feed.url})

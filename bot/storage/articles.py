@@ -7,7 +7,7 @@ it or none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -181,14 +181,16 @@ def record_poll_success(
     etag: str | None = None,
     last_modified: str | None = None,
     title: str | None = None,
+    then: Callable[[Session, list[list[Article]]], None] | None = None,
 ) -> list[Article]:
     """Store one poll's new entries and the feed's bookkeeping in one transaction; return only new articles
     (see `record_poll_successes`)."""
     poll = FeedPoll(feed_id, entries, next_poll_at, body_came, etag, last_modified, title)
-    return record_poll_successes(db, [poll], now=now)[0]
+    return record_poll_successes(db, [poll], now=now, then=then)[0]
 
 
-def record_poll_successes(db: Database, polls: Sequence[FeedPoll], *, now: datetime) -> list[list[Article]]:
+def record_poll_successes(db: Database, polls: Sequence[FeedPoll], *, now: datetime,
+                          then: Callable[[Session, list[list[Article]]], None] | None = None) -> list[list[Article]]:
     """Store several feeds' polls in one transaction, in the order given; each feed's new articles.
 
     An entry is new unless the feed already has its guid, or any feed has an article with its canonical URL or
@@ -197,6 +199,10 @@ def record_poll_successes(db: Database, polls: Sequence[FeedPoll], *, now: datet
     one more source. Failures are reset. Known guids, URLs and hashes are looked up for all the polls at once,
     and the new articles inserted together (`INSERT … ON CONFLICT DO NOTHING RETURNING`: a guid another poller
     stored meanwhile is not an error).
+
+    `then(session, new articles of each poll)` runs in the same transaction before it commits (the job engine
+    defers the articles' analysis jobs there, so no article is ever stored without its job, nor a job without
+    its article).
     """
     if not polls:
         return []
@@ -234,8 +240,11 @@ def record_poll_successes(db: Database, polls: Sequence[FeedPoll], *, now: datet
             feed.consecutive_failures = 0
             feed.last_error = None
         session.flush()
-        return [[inserted[(poll.feed_id, e.guid)] for e in fresh if (poll.feed_id, e.guid) in inserted]
-                for poll, fresh in zip(polls, fresh_of, strict=True)]
+        new = [[inserted[(poll.feed_id, e.guid)] for e in fresh if (poll.feed_id, e.guid) in inserted]
+               for poll, fresh in zip(polls, fresh_of, strict=True)]
+        if then is not None:
+            then(session, new)
+        return new
 
 
 def _fits(value: str | None, width: int) -> str | None:

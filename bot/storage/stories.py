@@ -72,13 +72,15 @@ def save_article_analysis(db: Database, article_id: int, analysis: Analysis, now
 
 def save_analysis_rows(db: Database, article_id: int, analysis: Analysis, *, text: str | None = None,
                        text_source: str | None = None, page_error: str | None = None,
-                       holds: Callable[[Session], bool] | None = None) -> bool:
+                       holds: Callable[[Session], bool] | None = None,
+                       then: Callable[[Session], None] | None = None) -> bool:
     """Store one article's analysis (actors, quotes, dates, deadlines, speakers, summary) without its story: the
     job engine's analysis step, run in parallel, before the grouping step files the article
     (`save_article_story`). Rows of an earlier analysis are replaced, never added to.
 
     `holds(session)` is asked inside the transaction, before anything is written: False (the caller's lease on
-    the article has passed to someone else) writes nothing and returns False.
+    the article has passed to someone else) writes nothing and returns False. `then(session)` runs after the
+    writes, in the same transaction (the job engine defers the grouping job there).
     """
     with db.session() as session:
         if holds is not None and not holds(session):
@@ -88,17 +90,23 @@ def save_analysis_rows(db: Database, article_id: int, analysis: Analysis, *, tex
         if article is None:
             raise LookupError(f"article {article_id} does not exist")
         _write_analysis(session, article, analysis, text=text, text_source=text_source, page_error=page_error)
+        if then is not None:
+            then(session)
         return True
 
 
-def save_article_story(db: Database, article_id: int, now: datetime, choice: StoryChoice) -> int:
+def save_article_story(db: Database, article_id: int, now: datetime, choice: StoryChoice, *,
+                       then: Callable[[Session, int], None] | None = None) -> int:
     """File an article whose analysis rows are stored (`save_analysis_rows`) in its story, and mark it analysed;
-    returns the story id."""
+    returns the story id. `then(session, story id)` runs after the writes, in the same transaction."""
     with db.session() as session:
         article = session.get(ArticleRow, article_id)
         if article is None:
             raise LookupError(f"article {article_id} does not exist")
-        return _write_story(session, article, now, choice)
+        story_id = _write_story(session, article, now, choice)
+        if then is not None:
+            then(session, story_id)
+        return story_id
 
 
 def _write_analysis(session: Session, article: ArticleRow, analysis: Analysis, *, text: str | None,
