@@ -3,11 +3,13 @@ sends) against the Slack stand-in: each story posted once per channel, and Slack
 them."""
 
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.storage import Database
 from bot.storage import delivery as d
+from bot.storage.holders import claim_holder_name
 from tests.test_poster import TEAM, add_stories, make_poster, queue
 
 
@@ -85,3 +87,55 @@ def test_rows_another_poster_is_sending_come_back_only_when_its_lease_runs_out(d
     assert later.recover() == 1
     later.send_due()
     assert _posted(slack_api) == {("C1", story.id): 1 for story in stories}
+
+
+def test_a_restarted_poster_takes_back_its_own_leases_at_once(db: Database, slack_api, slack_settings) -> None:
+    """`diplobot run` killed while sending, then started again alone: it posts at once (after looking in Slack),
+    not five minutes later when its old leases run out; a second replica alive beside it gets a name of its own
+    and leaves those rows alone."""
+    stories = add_stories(db, 2)
+    queue(db, "C1", stories)
+    first_life = claim_holder_name(db, "run", host="box1")
+    crashed = make_poster(db, slack_settings, stories, lease_seconds=300, holder=first_life.name)
+    d.claim_all(db, [i.id for i in d.outbox_items(db)], holder=crashed.holder,
+                lease_until=datetime.now(UTC) + timedelta(seconds=300))
+    assert crashed._lease_channel((TEAM, "C1"))
+    replica = claim_holder_name(db, "run", host="box1")  # alive beside it: never the same name
+    assert replica.name != first_life.name
+    assert make_poster(db, slack_settings, stories, lease_seconds=300, holder=replica.name).send_due().sent == 0
+    first_life.release()  # the process died: its lock on the name goes with it
+    second_life = claim_holder_name(db, "run", host="box1")
+    assert second_life.name == first_life.name
+    report = make_poster(db, slack_settings, stories, lease_seconds=300, holder=second_life.name).send_due()
+    assert report.sent == 2  # at once: not when the 300 s leases of its first life run out
+    assert _posted(slack_api) == {("C1", story.id): 1 for story in stories}
+    second_life.release()
+    replica.release()
+
+
+def test_a_reminder_waits_while_another_poster_sends_to_its_channel(db: Database, slack_api,
+                                                                     slack_settings) -> None:
+    from bot.analysis.records import Deadline
+
+    stories = add_stories(db, 1)
+    soon = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    stories[0].deadlines = [Deadline("by Friday", 0, 1, soon, "date", "answer the proposal", "Iran")]
+    d.add_subscription(db, TEAM, "C_GENEVA", "round 1", created_by="U1", now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    assert d.lease_channel(db, TEAM, "C_GENEVA", holder="replica-2", now=now, until=now + timedelta(seconds=60))
+    poster = make_poster(db, slack_settings, stories, lease_seconds=60, channel_wait=20)
+    sent: list[int] = []
+    reminding = threading.Thread(target=lambda: sent.append(poster.remind_deadlines(days=7)))
+    reminding.start()
+    time.sleep(0.8)
+    assert slack_api.calls_to("chat.postMessage") == []  # the other replica is sending there
+    pace = 0.5  # its last message asks the channel to wait this long before the next one
+    released = time.time()
+    d.release_channel(db, TEAM, "C_GENEVA", holder="replica-2", next_post_at=datetime.now(UTC) + timedelta(seconds=pace))
+    reminding.join(timeout=30)
+    assert sent == [1]
+    [reminder] = slack_api.calls_to("chat.postMessage")
+    assert "answer the proposal" in str(reminder.params["blocks"])
+    assert reminder.at >= released + pace - 0.05
+    assert d.lease_channel(db, TEAM, "C_GENEVA", holder="replica-2", now=datetime.now(UTC),
+                           until=datetime.now(UTC) + timedelta(seconds=60))  # the reminder gave the channel back

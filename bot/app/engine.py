@@ -212,6 +212,7 @@ class Work:
         self._poster_factory = poster_factory
         self._poster: Any = None
         self._poster_lock = threading.Lock()
+        self._holder: Any = None  # bot.storage.holders.HeldName of the default poster
         self._stories: Any = None  # OpenStories of this process, current while nobody else grouped since
         self._turn = 0
         self._deferrer: Deferrer | None = None
@@ -261,6 +262,11 @@ class Work:
             # A poster that leases its rows and channels holds them as long as a job's lease: a killed poster's
             # channel is free again when its post job goes back to the queue.
             options["lease_seconds"] = self.settings.job_lease_seconds
+        from bot.storage.holders import claim_holder_name
+
+        # A name a restarted worker on this host takes again: the leases of its previous life are its own.
+        self._holder = claim_holder_name(self.db, "worker")
+        options["holder"] = self._holder.name
         credentials = oauth_credentials(self.settings)
         if credentials is None:
             return Poster(self.db, self.settings, **options)
@@ -284,6 +290,8 @@ class Work:
             self._client.close()
         if self._deferrer is not None:
             self._deferrer.close()
+        if self._holder is not None:
+            self._holder.release()
 
     # --- deferring -----------------------------------------------------------------------------------------
 

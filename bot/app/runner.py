@@ -26,6 +26,7 @@ from bot.app.preflight import (
 )
 from bot.config import Settings
 from bot.storage import Database
+from bot.storage.holders import HeldName, claim_holder_name
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ class Running:
     health_server: HealthServer | None = None
     worker: Any = None  # the in-process job worker (JOB_ENGINE=procrastinate, RUN_WORKER=true)
     work: Any = None  # bot.app.engine.Work: defers jobs (JOB_ENGINE=procrastinate)
+    holder: HeldName | None = None  # the poster's lease holder name
     stopped: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -175,6 +177,8 @@ class Running:
         if self.work is not None:
             self.work.close()
         self.reader.close()
+        if self.holder is not None:
+            self.holder.release()
         self.db.dispose()
         self.stopped.set()
         log.info("stopped")
@@ -225,7 +229,9 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token is not None else None
     app = build_app(settings, db, socket_mode=mode.socket_mode)
     token_for_team = _installation_token(app) if app.installation_store else _settings_token(settings)
-    poster = Poster(db, settings, token_for_team=token_for_team)
+    # A name that a restart of this process keeps (host, role, slot): it takes back its own leases at once.
+    holder = claim_holder_name(db, "run")
+    poster = Poster(db, settings, token_for_team=token_for_team, holder=holder.name)
     health = Health(db, settings.poll_interval_seconds, has_feeds=lambda: bool(list_feeds(db)))
     reader = FeedReader(db, settings, nlp_loader, health)
     if loaded_at_start:
@@ -269,7 +275,7 @@ def start(settings: Settings, *, db: Database | None = None, nlp_loader: Callabl
                       coalesce=True, replace_existing=True)
     health_server, server = _listen(settings, host, app, health)
     running = Running(db=db, app=app, scheduler=scheduler, reader=reader, health=health, server=server,
-                      health_server=health_server, work=work)
+                      health_server=health_server, work=work, holder=holder)
     try:
         if work is not None and settings.run_worker:
             from bot.app.engine import WorkerThread

@@ -118,7 +118,7 @@ class Poster:
                  now: Callable[[], datetime] | None = None, min_interval: float = 1.0, max_attempts: int = 4,
                  backoff_base: float = 1.0, max_backoff: float = 30.0, max_inline_wait: float = 10.0,
                  max_claims: int = 8, batch: int = 100, timeout: float = 15.0, lease_seconds: float = 300.0,
-                 holder: str | None = None) -> None:
+                 holder: str | None = None, channel_wait: float = 60.0) -> None:
         """
         Args:
             db: the database with the outbox.
@@ -133,7 +133,11 @@ class Poster:
             batch: rows claimed per pass.
             lease_seconds: how long a claimed row and a channel stay this poster's without it settling them;
                 another poster takes them back only after that (far longer than sending one message takes).
-            holder: this poster's name in the leases; by default host, process id and a random part.
+            holder: this poster's name in the leases; by default host, process id and a random part. A name
+                from `bot.storage.holders.claim_holder_name` is kept across restarts, so a restarted poster
+                takes back its own rows and channels at once instead of waiting for their leases to run out.
+            channel_wait: how long a message outside the outbox (a deadline reminder) waits for the channel's
+                lease while another poster sends there.
         """
         if load_stories is None:
             from bot.storage.stories import load_stories as stored
@@ -146,6 +150,7 @@ class Poster:
         self.max_claims = max_claims
         self.batch = batch
         self.lease_seconds = lease_seconds
+        self.channel_wait = channel_wait
         self.holder = holder or f"{socket.gethostname()[:100]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._leased: dict[ChannelKey, delivery.ChannelLease] = {}
         self.transport = SlackTransport(
@@ -264,9 +269,14 @@ class Poster:
     # --- passes --------------------------------------------------------------------------------------------------
 
     def recover(self) -> int:
-        """Settle rows a crash left in "sending" whose lease has passed: they go back to the queue and are checked
-        in Slack before sending. Rows another poster is sending (its lease runs) are left alone."""
-        rows = delivery.interrupted(self.db, expired_at=self._now())
+        """Settle rows a crash left in "sending" whose lease has passed, or that are this poster's own (a restart
+        under the same name): they go back to the queue and are checked in Slack before sending. Rows another
+        poster is sending (its lease runs) are left alone."""
+        now = self._now()
+        # Rows under this poster's own name are from its previous life (a restart under the same stable name,
+        # `bot.storage.holders`): nothing of this process is sending while a pass starts, so they need no wait.
+        rows = [item for item in delivery.interrupted(self.db)
+                if item.lease_until is None or item.lease_until <= now or item.claimed_by == self.holder]
         for item in rows:
             delivery.release(self.db, item.id, not_before=self._now(), error="interrupted while sending")
         if rows:
@@ -299,13 +309,25 @@ class Poster:
     def _release_channels(self) -> None:
         """Give up this pass's channel leases, each with when the channel may take its next message."""
         for key in list(self._leased):
-            wait = max(0.0, self.transport.wait_left(key))
-            try:
-                delivery.release_channel(self.db, *key, holder=self.holder,
-                                         next_post_at=self._now() + timedelta(seconds=wait))
-            except Exception:  # the lease then runs out by itself
-                log.exception("could not give up the lease on %s/%s", *key)
-            del self._leased[key]
+            self._release_channel(key)
+
+    def _release_channel(self, key: ChannelKey) -> None:
+        wait = max(0.0, self.transport.wait_left(key))
+        try:
+            delivery.release_channel(self.db, *key, holder=self.holder,
+                                     next_post_at=self._now() + timedelta(seconds=wait))
+        except Exception:  # the lease then runs out by itself
+            log.exception("could not give up the lease on %s/%s", *key)
+        self._leased.pop(key, None)
+
+    def _wait_for_channel(self, key: ChannelKey) -> bool:
+        """Take the channel's lease, waiting up to `channel_wait` seconds while another poster sends to it."""
+        deadline = time.monotonic() + self.channel_wait
+        while not self._lease_channel(key):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        return True
 
     def send_due(self, *, team_id: str | None = None, channel_id: str | None = None) -> DeliveryReport:
         """Send every due row (of one team or channel when given); one pass, never two at once."""
@@ -597,20 +619,30 @@ class Poster:
 
     def post_message(self, team_id: str, channel_id: str, message: SlackMessage,
                      event_type: str = REMINDER_EVENT) -> str | None:
-        """Post one message with the same pacing and error rules, without outbox memory; its ts, or None."""
+        """Post one message with the same pacing and error rules, without outbox memory; its ts, or None.
+
+        It is sent under the channel's lease, like the outbox's messages: never while another poster (a replica)
+        sends to that channel, and at the pace the channel's last message left."""
         client = self.transport.client(team_id)
         if client is None:
             log.error("no bot token for workspace %s: message to %s not sent", team_id, channel_id)
             return None
+        key = (team_id, channel_id)
+        if not self._wait_for_channel(key):
+            log.error("message to %s/%s not sent: another poster held the channel for %.0f s", team_id, channel_id,
+                      self.channel_wait)
+            return None
         metadata = {"event_type": event_type, "event_payload": {"story_ids": message.story_ids}}
         try:
-            return str(self.transport.post(client, (team_id, channel_id), message, metadata)["ts"])
+            return str(self.transport.post(client, key, message, metadata)["ts"])
         except ChannelGone as exc:
-            self._channel_gone(client, (team_id, channel_id), exc)
+            self._channel_gone(client, key, exc)
         except WorkspaceGone as exc:
             self._workspace_gone(team_id, exc)
         except (Deferred, Rejected) as exc:
             log.error("message to %s/%s not sent: %s", team_id, channel_id, exc)
+        finally:
+            self._release_channel(key)
         return None
 
     def remind_deadlines(self, *, days: int = 7, lookback_days: int = 90) -> int:
