@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import TypeVar, cast
 
 from sqlalchemy import Table, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from bot.analysis.dates.timex import last_day
@@ -181,8 +182,14 @@ def _count_documents(session: Session, terms: Iterable[str]) -> None:
     table = cast(Table, TermDocumentsRow.__table__)
     rows = [{"term": term, "documents": 1} for term in sorted({t[:MAX_TERM_LENGTH] for t in terms} | {DOCUMENTS_TERM})]
     dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    if dialect == "postgresql":  # one statement for all the terms (a row each took a statement each: 3-4x slower)
+        session.execute(sql_text(
+            "INSERT INTO term_documents (term, documents) SELECT t, 1 FROM unnest(CAST(:terms AS text[])) AS t"
+            " ON CONFLICT (term) DO UPDATE SET documents = term_documents.documents + 1"),
+            {"terms": [row["term"] for row in rows]})
+        return
+    if dialect == "sqlite":
+        insert = sqlite.insert
         statement = insert(table).on_conflict_do_update(index_elements=[table.c.term],
                                                         set_={"documents": table.c.documents + 1})
         for chunk in _chunks(rows):
