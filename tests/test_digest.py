@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.analysis.records import Actor, Deadline, Quote
@@ -252,6 +252,7 @@ feed_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.sa
 @settings(max_examples=150, deadline=None)
 @given(title=feed_text, summary=st.lists(feed_text, max_size=4), names=st.lists(feed_text, max_size=6),
        quote_texts=st.lists(feed_text, max_size=5), url=feed_text | st.just("https://ok.example/x"))
+@example(title="", summary=[], names=["", "", "", "", "\r", ""], quote_texts=[], url="https://ok.example/x")  # a blank outlet name
 def test_any_feed_text_gives_valid_inert_block_kit(title, summary, names, quote_texts, url) -> None:
     story = talks_story(
         title=title, summary=summary, url=url,

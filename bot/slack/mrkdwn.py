@@ -136,7 +136,8 @@ def link(url: str | None, label: str | None, limit: int | None = None) -> str:
     """A mrkdwn link `<url|label>` with the label escaped; only the label when the URL is not http(s)."""
     target = safe_url(url)
     text = escape(label) if limit is None else escape_within(label, limit)
-    if not text:
+    if not text.strip():
+        # A label of spaces or line breaks would make an invisible link: show the address instead.
         text = escape(target or "")
     if target is None or len(target) > MAX_URL_CHARS:
         return text
