@@ -141,6 +141,8 @@ def test_a_plan_agreed_in_the_past_points_ahead(nlp):
 def test_a_past_participle_after_its_noun_reports_a_past_day(nlp):
     found = values(nlp, "Tehran will ask the court to suspend the ruling issued Thursday.")
     assert found["Thursday"] == "2018-09-27"
+    found = values(nlp, "The opposition wants new elections held before December.")
+    assert found["December"] == "2018-12"  # a result still wanted, not an event done
 
 
 def test_a_second_day_listed_after_a_month_day(nlp):

@@ -381,6 +381,12 @@ def _is_time_use(span: Span) -> bool:
     return True
 
 
+# Verbs whose object with a participle is a result still wanted ("wants elections held", "ordered the troops
+# withdrawn"), not an event already done ("the ruling issued Thursday").
+WANTING_VERBS = {"want", "wants", "wanted", "need", "needs", "needed", "order", "orders", "ordered", "demand",
+                 "demands", "demanded", "like", "get", "gets", "got", "have", "has", "had", "see", "expect",
+                 "expects", "expected"}
+
 # Words that put an infinitive on a timetable ("set to resume", "scheduled to close", "due to arrive").
 SCHEDULING_WORDS = {"set", "scheduled", "slated", "due", "expected", "poised", "planning", "preparing"}
 
@@ -409,8 +415,9 @@ def verb_tense(span: Span) -> str:
         return "present"
     if token.tag_ == "VBN":
         governor = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
-        if governor is not None and token.dep_ in ("ccomp", "xcomp", "oprd"):
-            return verb_tense(governor.doc[governor.i:governor.i + 1])
+        if governor is not None and (token.dep_ in ("ccomp", "xcomp", "oprd") or (
+                token.dep_ == "acl" and token.head.head.lower_ in WANTING_VERBS)):
+            return verb_tense(governor.doc[governor.i:governor.i + 1])  # "wants new elections held before May"
         return "past"  # also "(will suspend) the injunction issued Thursday": a participle after its noun is done
     if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
         governor = token.head
