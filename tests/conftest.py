@@ -54,8 +54,8 @@ def _trigram_extension_in_public(admin: Engine) -> None:
         pass
 
 
-def _postgres_schema_database() -> Iterator[Database]:
-    """A migrated PostgreSQL database living in a schema of its own, dropped afterwards."""
+def _postgres_schema_database(revision: str = "head") -> Iterator[Database]:
+    """A PostgreSQL database migrated up to `revision`, living in a schema of its own, dropped afterwards."""
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(POSTGRES_URL)
     try:
@@ -73,7 +73,7 @@ def _postgres_schema_database() -> Iterator[Database]:
     )
     db = Database(engine)
     try:
-        db.upgrade()
+        db.upgrade(revision)
         yield db
     finally:
         db.dispose()
@@ -326,3 +326,34 @@ def slow_header_server() -> Iterator[str]:
     stop.set()
     httpd.shutdown()
     httpd.server_close()
+
+
+# --- databases left at an older migration ------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_at(request, tmp_path) -> Iterator[Callable[[str], Database]]:
+    """`db_at("0009")`: an empty database migrated only up to that revision (to test a migration carrying
+    stored rows over), on SQLite and on PostgreSQL; every one made is removed afterwards."""
+    made: list[Iterator[Database]] = []
+
+    def at(revision: str) -> Database:
+        if request.param == "sqlite":
+            path = tmp_path / f"at_{revision}_{len(made)}.db"
+
+            def sqlite_database() -> Iterator[Database]:
+                database = Database.connect(f"sqlite:///{path}")
+                try:
+                    database.upgrade(revision)
+                    yield database
+                finally:
+                    database.dispose()
+
+            made.append(sqlite_database())
+        else:
+            made.append(_postgres_schema_database(revision))
+        return next(made[-1])
+
+    yield at
+    for opened in made:
+        opened.close()

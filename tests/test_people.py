@@ -3,12 +3,11 @@
 
 import json
 import re
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from bot.analysis.records import Actor, Analysis, Quote
 from bot.app.stories import store_analysis
@@ -28,7 +27,6 @@ from bot.slack.commands.who_said import WhoSaidArgs, answer, args_from_button
 from bot.storage import Database
 from bot.storage.models import PersonRow, QuoteRow
 from bot.storage.search import match_speaker
-from tests.conftest import POSTGRES_URL
 from tests.test_storage_stories import add_article
 
 NOW = datetime(2000, 1, 20, 9, tzinfo=UTC)
@@ -183,28 +181,10 @@ def test_quotes_page_newest_first_across_days(settings, db: Database) -> None:
     assert "quotes 1–3 of 3" in json.dumps(since.blocks, ensure_ascii=False)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def old_db(request, tmp_path) -> Iterator[Database]:
+@pytest.fixture
+def old_db(db_at: Callable[[str], Database]) -> Database:
     """A database migrated only up to 0004, before people were stored."""
-    if request.param == "sqlite":
-        database = Database.connect(f"sqlite:///{tmp_path / 'old.db'}")
-        database.upgrade("0004")
-        yield database
-        database.dispose()
-        return
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database = Database(create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}))
-    try:
-        database.upgrade("0004")
-        yield database
-    finally:
-        database.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return db_at("0004")
 
 
 def test_migration_links_the_quotes_already_stored(old_db: Database) -> None:

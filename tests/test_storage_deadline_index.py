@@ -2,19 +2,17 @@
 topic may be found in, re-analysis and deletion keeping the index right, both ways of ordering the answer giving the
 same deadlines, and deadlines stored before the search text existed."""
 
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import delete, text
 
 from bot.analysis.records import Actor, Analysis, Deadline
 from bot.app.stories import store_analysis
 from bot.storage import Database, search
 from bot.storage.models import ArticleRow
 from bot.storage.search import find_deadlines
-from tests.conftest import POSTGRES_URL
 from tests.test_storage_stories import add_article
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -83,28 +81,10 @@ def test_few_and_many_matches_come_in_the_same_order(db: Database, monkeypatch: 
     assert keys == sorted(keys) and len(geneva) == len(expected)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_at_0009(request, tmp_path) -> Iterator[Database]:
+@pytest.fixture
+def db_at_0009(db_at: Callable[[str], Database]) -> Database:
     """A database migrated up to 0009, before deadlines had a search text."""
-    if request.param == "sqlite":
-        database = Database.connect(f"sqlite:///{tmp_path / 'old.db'}")
-        database.upgrade("0009")
-        yield database
-        database.dispose()
-        return
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database = Database(create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}))
-    try:
-        database.upgrade("0009")
-        yield database
-    finally:
-        database.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return db_at("0009")
 
 
 def test_migration_indexes_the_deadlines_already_stored(db_at_0009: Database) -> None:
