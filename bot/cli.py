@@ -390,13 +390,16 @@ def bench_scale(feeds: int, per_feed: int, pollers: int, poller_concurrency: int
 @click.option("--database-url", default=None,
               help="PostgreSQL to build in (a new schema, dropped afterwards); default: a temporary SQLite file.")
 @click.option("--keep", is_flag=True, help="Keep the synthetic database (and schema) afterwards.")
-def bench_who_said(quotes: int, queries: int, database_url: str | None, keep: bool) -> None:
+@click.option("--reuse", is_flag=True,
+              help="Use the database kept by an earlier --reuse run of this size (schema or temporary file "
+                   "bench_who_said_<quotes>_7), building and keeping it when there is none.")
+def bench_who_said(quotes: int, queries: int, database_url: str | None, keep: bool, reuse: bool) -> None:
     """/who-said latency (p50/p95/max) for exact, surname, title + name, typo and absent names, and /deadlines
     latency with no topic and a frequent, rare or absent topic (with and without a date range), on a synthetic
     database of realistic shape (Zipf-distributed speakers over 50k names sharing surnames, one deadline per article).
 
-    Example: diplobot bench who-said --quotes 1000000 --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    Example: diplobot bench who-said --quotes 10000000 --reuse --database-url postgresql+psycopg://postgres@127.0.0.1/test
     """
     from bot.dev.bench import run_who_said_bench
 
-    sys.exit(run_who_said_bench(quotes, database_url, queries, keep=keep))
+    sys.exit(run_who_said_bench(quotes, database_url, queries, keep=keep, reuse=reuse))
