@@ -83,6 +83,7 @@ def title_words(text: str | None) -> tuple[str, ...]:
     return tuple(SAME_OFFICE.get(w, w) for w in words_of(text) if w not in ROLE_FILLER and not w.isdigit())
 
 
+@lru_cache(maxsize=50_000)
 def office_words(text: str | None) -> frozenset[str]:
     """The office words of a role or of a typed title: "U.S. Secretary of State" → {"secretary"}."""
     if not text:
@@ -176,8 +177,8 @@ class Person:
     role_words: dict[str, int] = field(default_factory=dict)
     namesakes: tuple[str, ...] = ()  # a surname-only entry's article people with that surname (see Speaker)
 
-    @property
-    def tokens(self) -> tuple[str, ...]:
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:  # a person's name is never rewritten (`merge_into` adds aliases)
         return name_tokens(self.name)
 
     @property

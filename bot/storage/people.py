@@ -8,11 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, bindparam, delete, func, insert, select, text, update
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -338,23 +339,27 @@ def candidates_for(session: Session, query: Query) -> list[Person]:
     words = [t[:MAX_TOKEN] for t in query.tokens]
     if not words:
         return _people_with_tokens(session, [f"role:{w}" for w in sorted(query.offices)])
-    known = set(session.scalars(select(PersonWordRow.token).where(PersonWordRow.token.in_(sorted(set(words))))))
+    known = set(session.connection().scalars(_KNOWN_WORDS, {"words": sorted(set(words))}))
     similar = [t for w in words if w not in known for t in similar_tokens(session, w)]
     return _people_with_tokens(session, [w for w in words if w in known] + similar)
 
 
-_PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.role, PersonRow.organisation, PersonRow.country,
-                   PersonRow.aliases, PersonRow.quote_count, PersonRow.role_words, PersonRow.namesakes)
+# The lookups of every /who-said, built once (Core statements on the tables: no ORM work per query).
+_people, _tokens, _words = PersonRow.__table__.c, PersonTokenRow.__table__.c, PersonWordRow.__table__.c
+_KNOWN_WORDS = select(_words.token).where(_words.token.in_(bindparam("words", expanding=True)))
+_MATCHED = (select(_tokens.person_id, func.count().label("words"))
+            .where(_tokens.token.in_(bindparam("tokens", expanding=True))).group_by(_tokens.person_id).subquery())
+_PEOPLE_WITH_TOKENS = (
+    select(_people.id, _people.name, _people.role, _people.organisation, _people.country, _people.aliases,
+           _people.quote_count, _people.role_words, _people.namesakes)
+    .join_from(PersonRow.__table__, _MATCHED, _MATCHED.c.person_id == _people.id)
+    .order_by(_MATCHED.c.words.desc(), _people.quote_count.desc(), _people.id).limit(MAX_CANDIDATES))
 
 
 def _people_with_tokens(session: Session, tokens: Sequence[str]) -> list[Person]:
     if not tokens:
         return []
-    matched = (select(PersonTokenRow.person_id, func.count().label("words"))
-               .where(PersonTokenRow.token.in_(sorted(set(tokens)))).group_by(PersonTokenRow.person_id).subquery())
-    rows = session.execute(select(*_PERSON_COLUMNS).join(matched, matched.c.person_id == PersonRow.id)
-                           .order_by(matched.c.words.desc(), PersonRow.quote_count.desc(), PersonRow.id)
-                           .limit(MAX_CANDIDATES))
+    rows = session.connection().execute(_PEOPLE_WITH_TOKENS, {"tokens": sorted(set(tokens))})
     return [Person(id=i, name=name, role=role, organisation=organisation, country=country,
                    aliases=list(aliases or []), quote_count=count or 0, role_words=dict(words or {}),
                    namesakes=tuple(namesakes or ()))
@@ -379,15 +384,20 @@ def person_summaries(session: Session, ids: Sequence[int]) -> list[PersonSummary
     """Summaries of these people, in the order given."""
     if not ids:
         return []
-    rows = session.execute(
-        select(PersonRow, ArticleRow.title, StoryRow.title)
-        .outerjoin(ArticleRow, ArticleRow.id == PersonRow.last_article_id)
-        .outerjoin(StoryRow, StoryRow.id == ArticleRow.story_id)
-        .where(PersonRow.id.in_(list(ids)))).all()
+    rows = session.connection().execute(_SUMMARIES, {"ids": list(ids)})
     found = {p.id: PersonSummary(p.id, p.name, p.role, p.country, p.quote_count or 0, _utc(p.last_published_at),
-                                 story_title or article_title, list(p.namesakes or []))
-             for p, article_title, story_title in rows}
+                                 p.story_title or p.article_title, list(p.namesakes or []))
+             for p in rows}
     return [found[i] for i in ids if i in found]
+
+
+_articles, _stories = ArticleRow.__table__.c, StoryRow.__table__.c
+_SUMMARIES = (
+    select(_people.id, _people.name, _people.role, _people.country, _people.quote_count, _people.last_published_at,
+           _people.namesakes, _articles.title.label("article_title"), _stories.title.label("story_title"))
+    .select_from(PersonRow.__table__.outerjoin(ArticleRow.__table__, _articles.id == _people.last_article_id)
+                 .outerjoin(StoryRow.__table__, _stories.id == _articles.story_id))
+    .where(_people.id.in_(bindparam("ids", expanding=True))))
 
 
 def quote_ids_of(session: Session, person_ids: Iterable[int], *, since: date | datetime | None = None,
@@ -396,21 +406,33 @@ def quote_ids_of(session: Session, person_ids: Iterable[int], *, since: date | d
     """(quote id, published) of these people's quotes, newest first, each person read through the
     (speaker_id, published_at desc, id) index and merged."""
     found: list[tuple[datetime, int]] = []
+    query = _quote_page(since is not None, after is not None)
+    values: dict[str, Any] = {"since": since, "limit": max(limit, 0) + (0 if after is not None else max(offset, 0))}
+    if after is not None:
+        values.update(after_published=after[0], after_id=after[1])
+    connection = session.connection()
     for person_id in person_ids:
-        query = select(QuoteRow.id, QuoteRow.published_at).where(QuoteRow.speaker_id == person_id)
-        if since is not None:
-            query = query.where(QuoteRow.published_at >= since)
-        if after is not None:
-            published, quote_id = after
-            query = query.where((QuoteRow.published_at < published)
-                                | ((QuoteRow.published_at == published) & (QuoteRow.id > quote_id)))
-        query = (query.order_by(QuoteRow.published_at.desc(), QuoteRow.id)
-                 .limit(max(limit, 0) + (0 if after is not None else max(offset, 0))))
-        found += [(when, quote_id) for quote_id, published in session.execute(query)
+        found += [(when, quote_id) for quote_id, published in connection.execute(query, {**values, "person": person_id})
                   if (when := _utc(published)) is not None]
     found.sort(key=lambda pair: (-pair[0].timestamp(), pair[1]))
     start = 0 if after is not None else max(offset, 0)
     return [(quote_id, published) for published, quote_id in found[start:start + max(limit, 0)]]
+
+
+@lru_cache(maxsize=4)
+def _quote_page(since: bool, after: bool) -> Select[int, datetime | None]:
+    """A person's quote ids newest first through ix_quotes_speaker_published (bound: person, limit, and
+    since or after_published and after_id)."""
+    quotes = QuoteRow.__table__.c
+    query = select(quotes.id, quotes.published_at).where(quotes.speaker_id == bindparam("person"))
+    if since:
+        query = query.where(quotes.published_at >= bindparam("since", type_=quotes.published_at.type))
+    if after:
+        published = bindparam("after_published", type_=quotes.published_at.type)
+        quote_id = bindparam("after_id", type_=quotes.id.type)
+        query = query.where((quotes.published_at < published) | ((quotes.published_at == published)
+                                                                  & (quotes.id > quote_id)))
+    return query.order_by(quotes.published_at.desc(), quotes.id).limit(bindparam("limit"))
 
 
 def count_quotes_of(session: Session, person_ids: Sequence[int], *, since: date | datetime | None = None,

@@ -5,7 +5,7 @@ Every function takes the `Database` first and returns records; nothing here writ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -35,6 +35,7 @@ class SpeakerMatch:
     choices: list[PersonSummary] = field(default_factory=list)
     shared: bool = False  # the choices share the typed name (not spelling suggestions)
     unresolved: bool = False  # the choices are surnames that articles naming this person left unresolved
+    quote_count: int = 0  # the chosen people's stored quote counts, summed
 
 
 @dataclass
@@ -88,6 +89,7 @@ def _match(query: str, choice: Choice) -> SpeakerMatch:
         match.name, match.role = head.name, head.role
         match.person_ids = [p.id for p in choice.chosen if p.id is not None]
         match.names = sorted({alias for p in choice.chosen for alias in (p.aliases or [p.name])})
+        match.quote_count = sum(p.quote_count for p in choice.chosen)
         return match
     match.suggestions = [p.name for p in choice.choices]
     match.shared = bool(choice.choices) and not choice.close and not choice.unresolved
@@ -119,33 +121,63 @@ def resolve_speaker(query: str, speakers: Iterable[str], aliases: dict[str, Iter
 
 def match_speaker(db: Database, query: str) -> SpeakerMatch:
     """Resolve a typed name against the stored people, through the name index."""
+    with db.session() as session:
+        return _match_speaker(session, query)
+
+
+def _match_speaker(session: Session, query: str) -> SpeakerMatch:
     wanted = Query.of(query[:MAX_QUERY_CHARS])
-    with db.session() as session:
-        choice = choose(wanted, candidates_for(session, wanted))
-        match = _match(query, choice)
-        if choice.choices:
-            match.choices = person_summaries(session, [p.id for p in choice.choices if p.id is not None])
-        return match
-
-
-def people_by_ids(db: Database, person_ids: Iterable[int]) -> SpeakerMatch:
-    """The people a button chose, as one match (the first named)."""
-    ids = list(person_ids)
-    with db.session() as session:
-        people = list(session.scalars(select(PersonRow).where(PersonRow.id.in_(ids))))
-    people.sort(key=lambda p: ids.index(p.id))
-    match = SpeakerMatch(query=people[0].name if people else "")
-    if people:
-        match.name, match.role = people[0].name, people[0].role
-        match.person_ids = [p.id for p in people]
-        match.names = sorted({alias for p in people for alias in (p.aliases or [p.name])})
+    choice = choose(wanted, candidates_for(session, wanted))
+    match = _match(query, choice)
+    if choice.choices:
+        match.choices = person_summaries(session, [p.id for p in choice.choices if p.id is not None])
     return match
 
 
-def any_speaker(db: Database) -> bool:
-    """Whether any stored quote has a known speaker."""
+def _people_by_ids(session: Session, person_ids: Iterable[int]) -> SpeakerMatch:
+    """The people a button chose, as one match (the first named)."""
+    ids = list(person_ids)
+    rows = sorted(session.execute(select(PersonRow.id, PersonRow.name, PersonRow.role, PersonRow.aliases,
+                                         PersonRow.quote_count).where(PersonRow.id.in_(ids))),
+                  key=lambda row: ids.index(row.id))
+    match = SpeakerMatch(query=rows[0].name if rows else "")
+    if rows:
+        match.name, match.role = rows[0].name, rows[0].role
+        match.person_ids = [row.id for row in rows]
+        match.names = sorted({alias for row in rows for alias in (row.aliases or [row.name])})
+        match.quote_count = sum(row.quote_count or 0 for row in rows)
+    return match
+
+
+@dataclass
+class QuoteTotal:
+    count: int
+    more: bool = False  # counting stopped at `count`: there are more
+
+
+@dataclass
+class SpeakerPage:
+    """One /who-said answer: whom the name means, how many quotes they have, and one page of them."""
+
+    match: SpeakerMatch
+    total: QuoteTotal
+    hits: list[QuoteHit]
+    anyone: bool = True  # some quote has a known speaker (looked up only when the name found nobody)
+
+
+def speaker_page(db: Database, query: str, person_ids: Sequence[int] = (), *, since: date | None = None,
+                 limit: int = 5, offset: int = 0, after: tuple[datetime, int] | None = None) -> SpeakerPage:
+    """Whom a typed name (or the people a button chose) means and one page of their quotes, newest first, read in
+    one transaction: the total is the people's stored counts (counted up to a bound `since` a day)."""
     with db.session() as session:
-        return session.scalar(select(PersonRow.id).limit(1)) is not None
+        match = _people_by_ids(session, person_ids) if person_ids else _match_speaker(session, query)
+        if match.name is None:
+            anyone = bool(match.suggestions) or session.scalar(select(PersonRow.id).limit(1)) is not None
+            return SpeakerPage(match, QuoteTotal(0), [], anyone)
+        total = (QuoteTotal(match.quote_count) if since is None
+                 else QuoteTotal(*count_quotes_of(session, match.person_ids, since=_start_of(since))))
+        hits = _quote_hits(session, match.person_ids, since=since, limit=limit, offset=offset, after=after)
+        return SpeakerPage(match, total, hits)
 
 
 def known_speakers(db: Database, limit: int = 100) -> list[str]:
@@ -163,40 +195,29 @@ def quotes_by_speaker(db: Database, person_ids: Iterable[int], *, since: date | 
                       offset: int = 0, after: tuple[datetime, int] | None = None) -> list[QuoteHit]:
     """Quotes of these people, newest first (a page starts `offset` quotes in, or after the quote `after` =
     (published, id) of the previous page)."""
-    ids = list(person_ids)
+    with db.session() as session:
+        return _quote_hits(session, list(person_ids), since=since, limit=limit, offset=offset, after=after)
+
+
+def _quote_hits(session: Session, ids: list[int], *, since: date | None, limit: int, offset: int,
+                after: tuple[datetime, int] | None) -> list[QuoteHit]:
     if not ids:
         return []
-    with db.session() as session:
-        page = quote_ids_of(session, ids, since=_start_of(since) if since else None, after=after, offset=offset,
-                            limit=limit)
-        if not page:
-            return []
-        rows = session.execute(
-            select(QuoteRow, ArticleRow.title, ArticleRow.url, FeedRow.title, FeedRow.url)
-            .join(ArticleRow, ArticleRow.id == QuoteRow.article_id)
-            .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
-            .where(QuoteRow.id.in_([quote_id for quote_id, _ in page]))).all()
-        found = {q.id: QuoteHit(id=q.id, text=q.text, direct=q.direct, speaker=q.speaker or "",
-                                published=published, title=title, url=url, source=feed_title or feed_url)
-                 for (q, title, url, feed_title, feed_url), published
-                 in ((row, dict(page)[row[0].id]) for row in rows)}
-        return [found[quote_id] for quote_id, _ in page if quote_id in found]
-
-
-@dataclass
-class QuoteTotal:
-    count: int
-    more: bool = False  # counting stopped at `count`: there are more
-
-
-def count_quotes_by_speaker(db: Database, person_ids: Iterable[int], *, since: date | None = None) -> QuoteTotal:
-    """How many quotes these people have: the stored counts, or (since a day) counted up to a bound."""
-    ids = list(person_ids)
-    if not ids:
-        return QuoteTotal(0)
-    with db.session() as session:
-        count, more = count_quotes_of(session, ids, since=_start_of(since) if since else None)
-        return QuoteTotal(count, more)
+    page = quote_ids_of(session, ids, since=_start_of(since) if since else None, after=after, offset=offset,
+                        limit=limit)
+    if not page:
+        return []
+    published_of = dict(page)
+    rows = session.execute(
+        select(QuoteRow.id, QuoteRow.text, QuoteRow.direct, QuoteRow.speaker, ArticleRow.title, ArticleRow.url,
+               FeedRow.title, FeedRow.url)
+        .join(ArticleRow, ArticleRow.id == QuoteRow.article_id)
+        .join(FeedRow, FeedRow.id == ArticleRow.feed_id)
+        .where(QuoteRow.id.in_(list(published_of)))).all()
+    found = {quote_id: QuoteHit(id=quote_id, text=text, direct=direct, speaker=speaker or "",
+                                published=published_of[quote_id], title=title, url=url, source=feed_title or feed_url)
+             for quote_id, text, direct, speaker, title, url, feed_title, feed_url in rows}
+    return [found[quote_id] for quote_id, _ in page if quote_id in found]
 
 
 # --- deadlines -------------------------------------------------------------------------------------

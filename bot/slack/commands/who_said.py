@@ -14,15 +14,7 @@ from bot.slack.commands.feedtext import fallback, link, safe
 from bot.slack.quote_text import quoted
 from bot.storage import Database
 from bot.storage.people import PersonSummary
-from bot.storage.search import (
-    QuoteHit,
-    SpeakerMatch,
-    any_speaker,
-    count_quotes_by_speaker,
-    match_speaker,
-    people_by_ids,
-    quotes_by_speaker,
-)
+from bot.storage.search import QuoteHit, SpeakerMatch, speaker_page
 
 USAGE = "Try `/who-said Nauert` or `/who-said Mike Pompeo since 2018-10-01`."
 PAGE_SIZE = 5
@@ -80,7 +72,9 @@ def parse_day(words: str, today: date) -> date:
 
 def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandContext) -> SlackMessage:
     """One page of the person's quotes, people who share the name to choose from, or close names."""
-    match = people_by_ids(db, args.person_ids) if args.person_ids else match_speaker(db, args.person)
+    page = speaker_page(db, args.person, args.person_ids, since=args.since, limit=PAGE_SIZE, offset=args.offset,
+                        after=args.after)
+    match, total, hits = page.match, page.total, page.hits
     asked = safe(args.person)
     if match.name is None:
         if match.shared or match.unresolved:
@@ -91,13 +85,10 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
             text = f"I have no quotes from *{asked}*. Did you mean one of these?"
             said = f"No quotes from {args.person}. Did you mean: {', '.join(match.suggestions)}?"
             return SlackMessage(text=fallback(said), blocks=[section(text), actions(*choices)])
-        if not any_speaker(db):
+        if not page.anyone:
             return plain_answer("No quotes are stored yet: diplobot has not read an article with a quote.")
         return plain_answer(f"I have no quotes from *{asked}*, and no name close to it. "
                             "Check the spelling, or try a surname.")
-    total = count_quotes_by_speaker(db, match.person_ids, since=args.since)
-    hits = quotes_by_speaker(db, match.person_ids, since=args.since, limit=PAGE_SIZE, offset=args.offset,
-                             after=args.after)
     name = safe(match.name)
     since_words = f" since {args.since.isoformat()}" if args.since else ""
     if not hits:
