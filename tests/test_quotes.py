@@ -495,3 +495,18 @@ def test_someone_cutting_in_after_an_attribution_speaks_the_next_quote(nlp):
             'and her husband cut in. \u201cDon\u2019t forget the embassy, it closes at noon.\u201d')
     quotes = direct_quotes_of(nlp, text)
     assert quotes[-1].text.startswith("Don\u2019t forget")
+
+
+def test_a_surname_that_is_also_a_country_speaks_as_the_person_named_in_full(nlp):
+    texts = {
+        "Daniel Israel": ('Trade envoy Daniel Israel arrived in Geneva on Monday for the tariff talks.\n\n'
+                          '"We expect a deal before the end of the month," Israel said after the first session.'),
+        "Laura Jordan": ('Former ambassador Laura Jordan joined the mediation team in Doha.\n\n'
+                         '"Both sides have moved further than anyone expected," Jordan said on Tuesday.'),
+        "Peter Cuban": ('The Kenyan businessman Peter Cuban funded the relief convoy.\n\n'
+                        '"We will keep the trucks moving as long as the road is open," Cuban said.'),
+    }
+    for person, text in texts.items():
+        [quote] = direct_quotes_of(nlp, text)
+        assert quote.speaker == person
+        assert text[quote.speaker_start:quote.speaker_end] == person.split()[-1]

@@ -101,6 +101,11 @@ def text_of(doc: Doc) -> str:
     return str(text)
 
 
+def name_key(text: str) -> str:
+    """A name as actors are looked up: lower-cased, no dots, one space between words."""
+    return _name_key(text)
+
+
 def _name_key(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace(".", "").split()).lower()
 

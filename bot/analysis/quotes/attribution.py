@@ -12,11 +12,20 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from bot.analysis.actors import PRONOUN_GENDER, ActorIndex, Mention, actor_index, sentence_bounds
+from bot.analysis.actors import (
+    NAME_SUFFIXES,
+    PRONOUN_GENDER,
+    ActorIndex,
+    Mention,
+    actor_index,
+    name_key,
+    sentence_bounds,
+)
+from bot.analysis.first_names import first_name_gender
 from bot.analysis.newsroom import credit_spans
-from bot.analysis.places import country_for
+from bot.analysis.places import NON_COUNTRY_REGIONS, country_for
 from bot.analysis.quotes.marks import (
     MAX_QUOTE_CHARS,
     QUOTE_MARK_CHARS,
@@ -69,6 +78,28 @@ def _subject_rank(token: Token) -> int:
 
 
 
+def _known_place(name: str) -> bool:
+    """A country, a capital or a region of the maintained tables."""
+    return country_for(name) is not None or name_key(name) in NON_COUNTRY_REGIONS
+
+
+def _has_given_name(span: Span) -> bool:
+    """Some word of the span is a known given name ("The New Republic's Jeet Heer")."""
+    return any(first_name_gender(t.lower_) is not None for t in span if t.is_title)
+
+
+def _people_by_surname(people: list[Actor]) -> dict[str, Actor]:
+    """Surname -> the one person of the article named in full with it (a surname two people share is left out)."""
+    found: dict[str, Actor | None] = {}
+    for actor in people:
+        words = [w for w in name_key(actor.name).split() if w not in NAME_SUFFIXES]
+        if len(words) >= 2:
+            known = found.setdefault(words[-1], actor)
+            if known is not None and known is not actor:
+                found[words[-1]] = None
+    return {word: actor for word, actor in found.items() if actor is not None}
+
+
 @dataclass
 class _Speaker:
     start: int  # token indices of the mention in the sentence
@@ -89,6 +120,7 @@ class _Resolver:
                 self.mention_at[i] = mention
         self.person_starts = [m.start for m, a in index.mentions if a.kind == "person"]
         self.persons: list[tuple[Mention, Actor]] = [(m, a) for m, a in index.mentions if a.kind == "person"]
+        self.person_by_surname = _people_by_surname([a for _m, a in self.persons])
         self.person_rank = [min((_subject_rank(t) for t in doc[m.start:m.end]), default=NOT_A_SUBJECT)
                             for m, _ in self.persons]
         self.in_quote: list[bool] = [False] * len(doc)
@@ -98,7 +130,29 @@ class _Resolver:
         self.pronoun_memo: dict[int, Actor | None] = {}  # he/she subjects resolved while following a chain
 
     def mention_span(self, token: Token) -> tuple[int, int, Actor | None]:
-        """The mention a subject token stands in, widened to the whole name, with its actor."""
+        """The mention a subject token stands in, widened to the whole name, with the actor who may speak."""
+        start, end, actor = self._mention_span(token)
+        return start, end, self._speaking(start, end, actor)
+
+    def _speaking(self, start: int, end: int, actor: Actor | None) -> Actor | None:
+        """The actor a speaker mention names, as one who can speak. A one-word name the model took for a place,
+        a nationality or an organisation is the article's one person of that surname ("Cuban said" where Mark
+        Cuban is named, "Israel said" of Rep. Steve Israel); a place otherwise never speaks (a dateline, a
+        headline's "NEW YORK", "South Carolina, he said, was …"), but a single unknown word the model took for a
+        place ("Nefzi said", "NRA") or a name with a given name in it is more likely a person or a firm than a
+        place and stays the speaker."""
+        if actor is None or actor.kind == "person":
+            return actor
+        if end - start == 1 and (actor.kind != "organization" or not self.doc[start].is_upper):
+            person = self.person_by_surname.get(name_key(self.doc[start].text))
+            if person is not None:
+                return person
+        if actor.kind == "place" and (_known_place(actor.name) or self.doc[start].is_upper and end - start > 1
+                                      or end - start > 1 and not _has_given_name(self.doc[start:end])):
+            return None
+        return actor
+
+    def _mention_span(self, token: Token) -> tuple[int, int, Actor | None]:
         mention = self.mention_at.get(token.i)
         if mention is not None:
             return mention.start, mention.end, self.index.actor_at(token.i)
