@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from bot.dev.evaluation.deadlines import (
+    FRESH_SET,
     REAL_SET,
     fold_of,
     readable_action,
@@ -29,6 +30,17 @@ def test_the_real_set_stores_offsets_and_labels_but_no_text() -> None:
     assert len(rows) >= 150
     assert all("text" not in row and row["corpus"] == "polnear" and row["split"] in ("train", "dev") for row in rows)
     assert all(row["start"] <= d["start"] < d["end"] <= row["end"] for row in rows for d in row["deadlines"])
+
+
+def test_the_fresh_set_stores_offsets_labels_and_acts_but_no_text() -> None:
+    rows = [json.loads(line) for line in Path(FRESH_SET).read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 500 and sum(len(row["deadlines"]) for row in rows) >= 20
+    assert all("text" not in row and (row["corpus"], row["split"]) in (("polnear", "train"), ("polnear", "dev"),
+                                                                       ("ecb", "topics 1-35")) for row in rows)
+    assert all(row["start"] <= d["start"] < d["end"] <= row["end"] for row in rows for d in row["deadlines"])
+    assert all(row["start"] <= d["act_start"] < d["act_end"] <= row["end"] for row in rows for d in row["deadlines"]
+               if "act_start" in d)
+    assert not {int(row["doc"].split("_")[0]) for row in rows if row["corpus"] == "ecb"} - set(range(1, 36))
 
 
 def test_a_deadline_is_matched_by_overlap_and_its_due_point_compared() -> None:

@@ -1,14 +1,42 @@
 """Deadline precision, recall and due-date accuracy: on real news sentences, and on our invented set.
 
-The real set, eval/deadlines_real.jsonl, holds no text: each line names a PolNeAR article (train or dev split),
-one sentence of it by character offsets, and the deadlines a reader finds there (offsets, `due`, `kind`), or
-none for a look-alike ("until" clauses, "by" agents, past events, forecasts). The article text is read from the
-PolNeAR snapshot (POLNEAR_GIT) and analysed whole; predicted date and duration deadlines that start inside a
-labelled sentence are scored. Sentences fall into five folds by article; folds 0-3 are for tuning, fold 4 is
-only measured. Labelling rules: a deadline binds a party to an act by a point in time (must, ordered, due,
-has until, pledged, target, plan of the party itself, "the deadline is", "expires on" for laws and programs);
-not deadlines: forecasts and possibilities, schedules ("will not vote until June"), open "until" clauses,
-deadlines already past when the article was published, and vague ones with no due point ("within weeks").
+Two real sets hold no text: each line names an article (`corpus` polnear: a PolNeAR train or dev article;
+ecb: an ECB+ topic 1-35 article as the shared scorer exports it, with the date it gives each topic), one
+sentence of it by character offsets, and the deadlines a reader finds there (offsets of the due expression,
+`due`, `kind`, and in the second set `act_start`/`act_end` for the act), or none for a look-alike. The article
+text is read from the snapshots (POLNEAR_GIT, ECB_GIT) and analysed whole; predicted date and duration deadlines
+that start inside a labelled sentence are scored.
+
+- eval/deadlines_real.jsonl: 263 PolNeAR sentences; its errors were read while the rules were written.
+- eval/deadlines_real_fresh.jsonl: 739 sentences from articles not in the first set (276 PolNeAR, 463 ECB+),
+  found by a filter that ignores the product's rules (a deadline word - by, until, till, within, before, due,
+  deadline, no later than, expires - followed within 60 characters by a date or duration word, or "deadline",
+  "expir-", "no later than", "in time for" anywhere) and labelled before the product was run on them. Its first
+  score is the held-out figure; its fold 4 is never listed by --show.
+
+Sentences fall into five folds, by article (PolNeAR) or by topic (ECB+, whose articles retell one event);
+folds 0-3 are for tuning, fold 4 is only measured.
+
+Labelling guideline (the fresh set; the first set follows the same rules). A deadline binds a party to an act
+by a point in time or within a duration: "must respond by July 26", "ordered to be transferred within 10 days",
+"gave him a May 10 deadline", "Sunday's deadline to declare", "the goal is passage by Friday", a party's own
+stated aim or plan with a due point ("aiming to get it into production by the fall", "hopes to pass it by the
+end of the week", "determined to defeat it before the end of the year"), a court date binding a defendant ("is
+due in court Feb. 17", "due to enter his plea in September"). Not deadlines: forecasts and expectations, also
+a company's about its own repairs ("should be back to normal by Dec. 31", "expects repairs by early next
+week", "expected to be charged by noon Friday"); hopes or advice of third parties ("I hope Microsoft produces a
+patch within a few days"); predictions and questions ("will throw his support behind her before the
+convention, predicted X"); open "until" conditions ("until further notice", "until their concerns are
+addressed"); schedules of events ("due to meet the Steelers on Sunday", "updates are due Jan. 13", "take
+effect in 30 days"); possibilities ("can clinch the nomination before the convention"); negated plans ("no
+plans to endorse before March"); vague due points ("within the next few days", "in time for this school year").
+Past deadlines: a deadline whose due point lies before the article's date, or which the sentence reports as
+met, missed or over ("had to file by July 31" in a December article, "barely making the deadline", "was due to
+appear today but didn't"), is a look-alike; one reported in the past tense but still ahead ("the judge gave him
+until May 10", "urging them to pass it by Friday") is a deadline. ECB+ dates are the scorer's (its topics
+are dated 2026, three days apart), so month-day and weekday due points are resolved forward from them; a due
+point anchored to another date than the article's ("within 60 days" of a signing) is labelled `due: null` and
+left out of due accuracy.
 
 The invented set, eval/deadlines.jsonl:
 
@@ -17,7 +45,8 @@ due, kind, action, actor); traps (past events, agents, scheduled meetings) carry
 were used while writing the rules; lines of split "fresh" were written afterwards and only measured. A predicted deadline
 is right when its span overlaps a gold one; due accuracy counts matched pairs with the same `due`; an action
 is right when it shares half its words with the gold one; actor accuracy counts gold actors named exactly.
-Run: `python -m bot.dev.evaluation.deadlines` (add `--model NAME`, `--show` to list the misses).
+Run: `python -m bot.dev.evaluation.deadlines` (add `--model NAME`, `--show` to list the misses); the real sets:
+`--real` with POLNEAR_GIT and ECB_GIT set (the ECB+ export uses DIPLOBOT_SHARED/eval/ecb_grouping.py).
 """
 
 from __future__ import annotations
@@ -43,6 +72,8 @@ if TYPE_CHECKING:
 
 LABELLED_SET = labelled_set_path("deadlines.jsonl")
 REAL_SET = labelled_set_path("deadlines_real.jsonl")
+FRESH_SET = labelled_set_path("deadlines_real_fresh.jsonl")
+ECB_TOPICS = "1-35"  # topics 36-45 are reserved for release checks: never read here
 FOLDS = 5
 CHECK_FOLD = 4
 
@@ -69,7 +100,7 @@ def score_deadlines(predictions: Mapping[str, Sequence[Mapping[str, Any]]],
         predictions: deadlines per text id, each with `start`, `end`, `due`, `kind` (and `actor`).
         gold: the labelled deadlines per text id, same fields.
     """
-    matched = due_ok = kind_ok = actor_ok = actor_total = action_ok = action_total = 0
+    matched = due_ok = due_total = kind_ok = actor_ok = actor_total = action_ok = action_total = 0
     n_pred = sum(len(v) for v in predictions.values())
     n_gold = sum(len(v) for v in gold.values())
     for text_id, gold_items in gold.items():
@@ -80,7 +111,9 @@ def score_deadlines(predictions: Mapping[str, Sequence[Mapping[str, Any]]],
                 continue
             free.remove(best)
             matched += 1
-            due_ok += best.get("due") == item.get("due")
+            if item.get("due") is not None or "due" not in item:
+                due_total += 1
+                due_ok += best.get("due") == item.get("due")
             kind_ok += best.get("kind") == item.get("kind")
             if item.get("actor"):
                 actor_total += 1
@@ -93,7 +126,7 @@ def score_deadlines(predictions: Mapping[str, Sequence[Mapping[str, Any]]],
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return DeadlineScores(
         precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3),
-        due_accuracy=round(due_ok / matched, 3) if matched else 0.0,
+        due_accuracy=round(due_ok / due_total, 3) if due_total else 0.0,
         kind_accuracy=round(kind_ok / matched, 3) if matched else 0.0,
         actor_accuracy=round(actor_ok / actor_total, 3) if actor_total else 0.0,
         action_accuracy=round(action_ok / action_total, 3) if action_total else 0.0,
@@ -203,20 +236,67 @@ def polnear_article(git_dir: str, split: str, doc_id: str) -> tuple[str, date | 
     return text, published
 
 
-def real_predictions(nlp: Language, rows: Sequence[Mapping[str, Any]], git_dir: str
+def ecb_articles(scorer: Path, ecb_git: str) -> dict[str, tuple[str, date | None]]:
+    """ECB+ topics 1-35 as the shared scorer exports them (text and the date it gives each topic), by id."""
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "ecb.jsonl"
+        subprocess.run([sys.executable, str(scorer), "export", "--topics", ECB_TOPICS, str(out)], check=True,
+                       capture_output=True, env={**os.environ, "ECB_GIT": ecb_git})
+        articles = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
+    return {a["id"]: (a["text"], date.fromisoformat(a["published"][:10]) if a.get("published") else None)
+            for a in articles}
+
+
+@dataclass(frozen=True)
+class Snapshots:
+    """Where the real sentences' articles are read from: the PolNeAR git directory, and for ECB+ the shared
+    scorer that exports topics 1-35 from ECB_GIT (None when that corpus is not at hand)."""
+    polnear_git: str
+    ecb_git: str | None = None
+    ecb_scorer: Path | None = None
+
+    @classmethod
+    def from_environment(cls) -> Snapshots:
+        from bot.dev.evaluation.runner import shared_eval_dir
+
+        polnear = os.environ.get("POLNEAR_GIT")
+        if not polnear:
+            raise SystemExit("set POLNEAR_GIT to the PolNeAR snapshot's git directory (see ../shared/EVAL.md)")
+        scorer = shared_eval_dir() / "ecb_grouping.py"
+        return cls(polnear, os.environ.get("ECB_GIT"), scorer if scorer.is_file() else None)
+
+
+def article_texts(rows: Sequence[Mapping[str, Any]], snapshots: Snapshots
+                  ) -> dict[tuple[str, str], tuple[str, date | None]]:
+    """The text and date of every article the rows name, keyed by (corpus, doc)."""
+    texts: dict[tuple[str, str], tuple[str, date | None]] = {}
+    for corpus, split, doc in sorted({(r["corpus"], r["split"], r["doc"]) for r in rows if r["corpus"] == "polnear"}):
+        texts[(corpus, doc)] = polnear_article(snapshots.polnear_git, split, doc)
+    if any(r["corpus"] == "ecb" for r in rows):
+        if not (snapshots.ecb_git and snapshots.ecb_scorer):
+            raise SystemExit("set ECB_GIT (and DIPLOBOT_SHARED if ../shared is elsewhere) for the ECB+ sentences")
+        for doc, article in ecb_articles(snapshots.ecb_scorer, snapshots.ecb_git).items():
+            texts[("ecb", doc)] = article
+    return texts
+
+
+def real_predictions(nlp: Language, rows: Sequence[Mapping[str, Any]],
+                     texts: Mapping[tuple[str, str], tuple[str, date | None]]
                      ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     """Predicted date/duration deadlines and conditions inside each labelled sentence, keyed by sentence."""
     from bot.analysis.pipeline import ArticleText, analyze_texts
 
-    doc_ids = sorted({(r["split"], r["doc"]) for r in rows})
-    texts = [polnear_article(git_dir, split, doc) for split, doc in doc_ids]
-    analyses = dict(zip(doc_ids, analyze_texts(nlp, [ArticleText(text=t, published=p) for t, p in texts]),
-                        strict=True))
+    keys = sorted({(r["corpus"], r["doc"]) for r in rows})
+    analyses = dict(zip(keys, analyze_texts(nlp, [ArticleText(text=texts[k][0], published=texts[k][1])
+                                                  for k in keys]), strict=True))
     deadlines: dict[str, list[dict[str, Any]]] = {}
     conditions: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         key = sentence_key(row)
-        inside = [asdict(d) for d in analyses[(row["split"], row["doc"])].deadlines
+        inside = [asdict(d) for d in analyses[(row["corpus"], row["doc"])].deadlines
                   if row["start"] <= d.start < row["end"]]
         deadlines[key] = [d for d in inside if d["kind"] != "condition"]
         conditions[key] = [d for d in inside if d["kind"] == "condition"]
@@ -224,48 +304,68 @@ def real_predictions(nlp: Language, rows: Sequence[Mapping[str, Any]], git_dir: 
 
 
 def sentence_key(row: Mapping[str, Any]) -> str:
-    return f"{row['doc']}@{row['start']}"
+    return f"{row['corpus']}:{row['doc']}@{row['start']}"
 
 
-def evaluate_real_set(nlp: Language, git_dir: str, path: Path = REAL_SET) -> dict[str, Any]:
-    """P/R/F1, due accuracy and readable acts on the real sentences: all, the tuning folds, the check fold,
-    and each fold, with how many conditions were shown on sentences that state no deadline."""
-    rows = load_labelled(path)
-    predicted, conditions = real_predictions(nlp, rows, git_dir)
+def row_fold(row: Mapping[str, Any]) -> int:
+    """PolNeAR sentences fall into folds by article; ECB+ sentences by topic, whose articles retell one event."""
+    if row["corpus"] == "ecb":
+        return fold_of("ecb topic " + row["doc"].split("_", 1)[0])
+    return fold_of(row["doc"])
 
-    def scores(part: list[dict[str, Any]]) -> dict[str, Any]:
-        keys = [sentence_key(r) for r in part]
-        gold = {sentence_key(r): r["deadlines"] for r in part}
-        result = asdict(score_deadlines({k: predicted[k] for k in keys}, gold))
-        matched = [p for k in keys for p in predicted[k] if any(_overlap(p, g) > 0 for g in gold[k])]
-        result["readable_action"] = round(sum(readable_action(p["action"], nlp) for p in matched) / len(matched), 3
-                                          ) if matched else 0.0
-        result["sentences"] = len(part)
-        result["conditions_shown"] = sum(len(conditions[k]) for k in keys)
-        return result
 
-    result: dict[str, Any] = {"set": path.name, "all": scores(rows)}
-    result["tune (folds 0-3)"] = scores([r for r in rows if fold_of(r["doc"]) != CHECK_FOLD])
-    result["check (fold 4)"] = scores([r for r in rows if fold_of(r["doc"]) == CHECK_FOLD])
-    result["folds"] = [{k: v for k, v in scores([r for r in rows if fold_of(r["doc"]) == f]).items()
-                        if k in ("precision", "recall", "f1", "due_accuracy", "gold", "predicted")}
-                       for f in range(FOLDS)]
+def _scores(nlp: Language, part: Sequence[Mapping[str, Any]], predicted: Mapping[str, list[dict[str, Any]]],
+            conditions: Mapping[str, list[dict[str, Any]]], texts: Mapping[tuple[str, str], tuple[str, date | None]]
+            ) -> dict[str, Any]:
+    keys = [sentence_key(r) for r in part]
+    gold = {sentence_key(r): r["deadlines"] for r in part}
+    result = asdict(score_deadlines({k: predicted[k] for k in keys}, gold))
+    matched = [(p, g, r) for r in part for p in predicted[sentence_key(r)] for g in r["deadlines"]
+               if _overlap(p, g) > 0]
+    result["readable_action"] = round(sum(readable_action(p["action"], nlp) for p, _, _ in matched)
+                                      / len(matched), 3) if matched else 0.0
+    with_act = [(p, g, r) for p, g, r in matched if "act_start" in g]
+    result["act_agrees"] = round(sum(_same_words(p["action"], texts[(r["corpus"], r["doc"])][0][
+        g["act_start"]:g["act_end"]]) for p, g, r in with_act) / len(with_act), 3) if with_act else None
+    result["sentences"] = len(part)
+    result["conditions_shown"] = sum(len(conditions[k]) for k in keys)
     return result
 
 
-def real_misses(nlp: Language, git_dir: str, path: Path = REAL_SET) -> Iterable[str]:
-    """The tuning folds' sentences where the predicted deadlines or their due points differ from the labels."""
-    rows = [r for r in load_labelled(path) if fold_of(r["doc"]) != CHECK_FOLD]
-    predicted, conditions = real_predictions(nlp, rows, git_dir)
+def evaluate_real_set(nlp: Language, snapshots: Snapshots, paths: Sequence[Path] = (REAL_SET, FRESH_SET)
+                      ) -> dict[str, Any]:
+    """P/R/F1, due accuracy and readable acts on the real sentences: each labelled set whole, and the sets
+    merged by fold (every fold's figures and the pooled ones), with the conditions shown on the sentences."""
+    sets = {path.name: load_labelled(path) for path in paths}
+    rows = [r for part in sets.values() for r in part]
+    texts = article_texts(rows, snapshots)
+    predicted, conditions = real_predictions(nlp, rows, texts)
+    result: dict[str, Any] = {name: _scores(nlp, part, predicted, conditions, texts) for name, part in sets.items()}
+    wanted = ("precision", "recall", "f1", "due_accuracy", "readable_action", "gold", "predicted")
+    result["merged, by fold"] = [{k: v for k, v in _scores(nlp, [r for r in rows if row_fold(r) == f], predicted,
+                                                           conditions, texts).items() if k in wanted}
+                                 for f in range(FOLDS)]
+    result["merged, pooled"] = _scores(nlp, rows, predicted, conditions, texts)
+    return result
+
+
+def real_misses(nlp: Language, snapshots: Snapshots, paths: Sequence[Path] = (REAL_SET, FRESH_SET)
+                ) -> Iterable[str]:
+    """The tuning folds' sentences where the predicted deadlines or their due points differ from the labels;
+    the check fold's are never listed."""
+    rows = [r for path in paths for r in load_labelled(path) if row_fold(r) != CHECK_FOLD]
+    texts = article_texts(rows, snapshots)
+    predicted, conditions = real_predictions(nlp, rows, texts)
     for row in rows:
         key = sentence_key(row)
-        text, _ = polnear_article(git_dir, row["split"], row["doc"])
+        text = texts[(row["corpus"], row["doc"])][0]
         got = [(text[d["start"]:d["end"]], d["due"], d["kind"], d["action"], d["actor"]) for d in predicted[key]]
-        want = [(text[d["start"]:d["end"]], d["due"], d["kind"]) for d in row["deadlines"]]
+        want = [(text[d["start"]:d["end"]], d["due"], d["kind"],
+                 text[d["act_start"]:d["act_end"]] if "act_start" in d else None) for d in row["deadlines"]]
         shown = [(text[d["start"]:d["end"]], d["action"]) for d in conditions[key]]
         if [g[1] for g in got] != [w[1] for w in want] or shown:
-            yield (f"{key} ({row['split']}): {text[row['start']:row['end']]}\n   want {want}\n   got  {got}"
-                   + (f"\n   conditions {shown}" if shown else ""))
+            yield (f"{key} ({row['split']}, fold {row_fold(row)}): {text[row['start']:row['end']]}\n   want {want}"
+                   f"\n   got  {got}" + (f"\n   conditions {shown}" if shown else ""))
 
 
 def _misses(nlp: Language, path: Path) -> Iterable[str]:
@@ -290,13 +390,11 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     nlp = load_pipeline(args.model)
     if args.real:
-        git_dir = os.environ.get("POLNEAR_GIT")
-        if not git_dir:
-            raise SystemExit("set POLNEAR_GIT to the PolNeAR snapshot's git directory (see ../shared/EVAL.md)")
+        snapshots = Snapshots.from_environment()
         if args.show:
-            for line in real_misses(nlp, git_dir):
+            for line in real_misses(nlp, snapshots):
                 print(line)
-        print(json.dumps(evaluate_real_set(nlp, git_dir)))
+        print(json.dumps(evaluate_real_set(nlp, snapshots)))
         return
     if args.show:
         for line in _misses(nlp, args.set):

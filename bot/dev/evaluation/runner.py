@@ -116,11 +116,23 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
                 status = max(status, 2)
                 continue
             if name == "deadlines":
-                from bot.dev.evaluation.deadlines import evaluate_labelled_set, evaluate_real_set
+                from bot.dev.evaluation.deadlines import (
+                    FRESH_SET,
+                    REAL_SET,
+                    Snapshots,
+                    evaluate_labelled_set,
+                    evaluate_real_set,
+                )
 
                 if os.environ.get("POLNEAR_GIT"):
-                    console.print("[bold]deadlines[/] (eval/deadlines_real.jsonl: real PolNeAR sentences, by fold)")
-                    console.print_json(json.dumps(evaluate_real_set(nlp, os.environ["POLNEAR_GIT"])))
+                    snapshots = Snapshots.from_environment()
+                    paths = (REAL_SET, FRESH_SET) if snapshots.ecb_git and snapshots.ecb_scorer else (REAL_SET,)
+                    if len(paths) == 1:
+                        console.print("[yellow]deadlines: eval/deadlines_real_fresh.jsonl skipped, set ECB_GIT[/]")
+                        status = 1
+                    console.print("[bold]deadlines[/] (eval/deadlines_real*.jsonl: real PolNeAR and ECB+ "
+                                  "sentences, by fold)")
+                    console.print_json(json.dumps(evaluate_real_set(nlp, snapshots, paths)))
                 else:
                     console.print("[yellow]deadlines: real sentences skipped, set POLNEAR_GIT[/]")
                     status = 1
