@@ -277,3 +277,26 @@ def test_an_article_keeps_its_deadline_and_its_condition(nlp) -> None:
         ("until the denuclearization process is complete", "condition", None)]
     assert found[0].action == "complete the denuclearization of North Korea"
     assert (found[0].actor, found[0].setter) == ("North Korea", "United States")
+
+
+def test_what_a_poll_says_should_happen_is_an_opinion_not_a_deadline(nlp):
+    assert not deadlines(nlp, "By a wide margin, those surveyed say Greece should leave the coal business by 2030.")
+
+
+def test_a_date_that_names_an_event_or_a_plan_nobody_has_is_no_deadline(nlp):
+    for text in ("Five envoys are campaigning before the bloc's summit on March 30.",
+                 "The rebels have no plans to disarm before the elections in May.",
+                 "The delegations lobbied hard before the vote on March 22."):
+        assert not deadlines(nlp, text), text
+
+
+def test_what_was_done_in_time_or_happened_because_of_a_day_is_no_deadline(nlp):
+    for text in ("Engineers were able to restore the pipeline to Athens by Saturday afternoon.",
+                 "Monitors could not reach the border post due to heavy snow on Saturday.",
+                 "Police officers will remain at the scene of the blast until Monday."):
+        assert not deadlines(nlp, text), text
+
+
+def test_a_deadline_owned_by_a_day_is_kept_with_its_noun(nlp):
+    [found] = deadlines(nlp, "The minister said he might stay undecided until Sunday's deadline to sign the accord.")
+    assert found.text == "until Sunday's deadline" and found.due == "2021-03-14"

@@ -88,6 +88,19 @@ UNTIL_CUES = {"until", "till"}
 LINKING_VERBS = {"extended", "extends", "extend", "set", "sets", "moved", "pushed", "falls", "fall", "fell", "comes",
                  "came", "expires", "expire", "ends", "end", "runs", "run", "is", "was"}
 MAX_ACTION_TOKENS = 14
+# Cues that place an act in time without making it due: "before", "ahead of", "in time for". They give a deadline
+# only when the act is bound ("must register before the primary", "planned to visit before January").
+WEAK_CUES = {"before", "ahead", "in"}
+BINDING_WORDS = {"must", "should", "shall", "need", "needs", "needed", "required", "require", "requires", "ordered",
+                 "order", "orders", "obliged", "pledged", "pledge", "promised", "promise", "vowed", "vow",
+                 "committed", "agreed", "agree", "plan", "plans", "planned", "planning", "aim", "aims", "aiming",
+                 "intend", "intends", "intended", "want", "wants", "seek", "seeks", "demand", "demands",
+                 "demanded", "urged", "urge", "urging", "asked", "ask", "told", "tell", "set", "goal", "target",
+                 "deadline", "due", "determined", "bent", "mandated", "directed", "instructed", "called", "hope",
+                 "hopes", "hoping", "expect", "expects", "expected"}
+# Who answers a poll: what they say should happen is an opinion, not a deadline ("those surveyed say the United
+# States should transition to clean energy by 2030").
+POLL_WORDS = {"surveyed", "polled", "respondents", "poll", "polls", "survey", "percent", "%", "majority"}
 # Verbs by which one party sets a deadline for another, and by which a party binds itself (word forms).
 SETTING_VERBS = {"give", "gives", "gave", "given", "giving", "grant", "grants", "granted", "set", "sets", "setting",
                  "order", "orders", "ordered", "ordering", "tell", "tells", "told", "ask", "asks", "asked", "urge",
@@ -132,7 +145,7 @@ def _date_deadline(
     is_duration = value.startswith("P")
     cue_start = _cue_before(doc, span, is_duration)
     sentence = span.sent
-    sentence_words = {t.lower_ for t in sentence}
+    sentence_words = {t.lower_ for t in sentence if not _because_of(t)}
     named = bool(sentence_words & DEADLINE_WORDS)
     if cue_start is None:
         cue_start = _cue_after_noun(doc, span)
@@ -151,14 +164,15 @@ def _date_deadline(
     if cue_start is None:
         return None
     cue = doc[cue_start]
-    if cue_start > 0 and doc[cue_start - 1].lower_ == "not" or cue.lower_ == "not":
-        return None  # "not until Tuesday did they agree"
+    if cue_start > 0 and doc[cue_start - 1].lower_ == "not" or cue.lower_ == "not" or _places_without_binding(
+            doc, span, cue, named):
+        return None  # "not until Tuesday did they agree"; "capped by this year's dud"; "hoping … before Monday"
     verb = _governing_verb(cue)
     if verb is None and not named:
         return None  # "Until this week." names no act that is due
     given_until = _given_until(doc, span, cue_start)
     if cue.lower_ in UNTIL_CUES and not (given_until or _near_deadline_word(doc, span) or _open_until(doc, span)
-                                         or _lasts_until(verb)):
+                                         or _lasts_until(verb) or _deadline_word_after(doc, span)):
         return None  # "won't vote until June", "wait until May": a time before which nothing happens
     if not (named or given_until or granted) and verb is not None and (
             _is_past(verb) or _is_possibility(verb) or _is_forecast(verb, cue) or _is_hypothetical(verb)
@@ -231,6 +245,8 @@ def _cue_after_noun(doc: Doc, span: Span) -> int | None:
             if token.dep_ == "agent":
                 break  # "read by the foreign minister on Thursday"
             between = doc[i + 1 + (token.lower_ == "ahead"):span.start]
+            if token.lower_ == "by" and between[0].pos_ not in ("DET", "PRON"):
+                break  # "carry them out by rescue helicopter this morning": a means
             head = next((t for t in between if t.pos_ in ("NOUN", "PROPN")), None)
             if head is None or head.lower_ in BODIES or head.ent_type_ in ("PERSON", "ORG", "NORP"):
                 break  # "appear before a judge on Feb. 10" is a place, not a deadline
@@ -256,7 +272,8 @@ def _duration_ultimatum(doc: Doc, span: Span) -> int | None:
 def _open_until(doc: Doc, span: Span) -> bool:
     """'remain open through June 15', 'valid through 2024': an offer or status that ends on the date."""
     lo = max(span.sent.start, span.start - 5)
-    return any(t.lower_ in ("open", "valid", "available", "effective", "force") for t in doc[lo:span.start])
+    return any(t.lower_ in ("open", "valid", "available", "effective", "force") and t.pos_ != "VERB"
+               for t in doc[lo:span.start])
 
 
 def _near_deadline_word(doc: Doc, span: Span) -> bool:
@@ -266,11 +283,18 @@ def _near_deadline_word(doc: Doc, span: Span) -> bool:
     governing = {a.i for a in span.root.ancestors}
     for i in range(span.start - 1, lo - 1, -1):
         token = doc[i]
-        if token.lower_ in DEADLINE_WORDS:
+        if token.lower_ in DEADLINE_WORDS and not _because_of(token):
             return True
         if token.pos_ == "VERB" and token.i in governing and token.lower_ not in LINKING_VERBS:
             return False
     return False
+
+
+def _because_of(token: Token) -> bool:
+    """'due to low light levels', 'due to the weather': 'due' as 'because of', followed by a noun, not a verb."""
+    doc = token.doc
+    return (token.lower_ == "due" and token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "to"
+            and doc[token.i + 2].pos_ not in ("VERB", "AUX"))
 
 
 def _deadline_phrase_start(doc: Doc, span: Span) -> int:
@@ -301,6 +325,42 @@ def _given_until(doc: Doc, span: Span, cue_start: int) -> bool:
             and not any(t.lower_ in ("wait", "waiting", "waited", "waits") for t in doc[span.sent.start:cue_start]))
 
 
+def _places_without_binding(doc: Doc, span: Span, cue: Token, named: bool) -> bool:
+    """A date that names a thing ("capped by this year's box office dud", "before Monday's caucuses"), or a weak
+    cue on an act nothing binds ("competing before that state's primary", "hoping to see her before Monday")."""
+    if span.end < len(doc) and doc[span.end].tag_ == "POS" and _deadline_word_after(doc, span) is None:
+        return True
+    return cue.lower_ in WEAK_CUES and not named and not _bound_to_act(cue)
+
+
+def _bound_to_act(cue: Token) -> bool:
+    """A modal of obligation, or a verb or noun that commits, plans or orders, on the way from the cue up to
+    the clause's top ('must have its teams running before', 'planned to visit the United States before January');
+    'has to' and 'have to' count, a perfect 'has' does not."""
+    node = cue
+    for _ in range(8):
+        if node.lower_ in BINDING_WORDS or any(c.dep_ in ("aux", "auxpass") and c.lower_ in BINDING_WORDS
+                                               for c in node.children):
+            # "no plans to endorse a candidate before the primary" binds no one
+            return not any(c.dep_ == "neg" or c.lower_ == "no" for c in node.children)
+        if node.lower_ in ("has", "have", "had") and any(c.dep_ == "xcomp" for c in node.children):
+            return True
+        if node.head is node or node.lower_ in SPEECH_VERBS:
+            return False
+        node = node.head
+    return False
+
+
+def _polled_opinion(verb: Token) -> bool:
+    """An act reported as what a poll's respondents say should happen."""
+    for ancestor in verb.ancestors:
+        if ancestor.lower_ in SPEECH_VERBS or ancestor.lower_ in ("believe", "think", "want", "wants"):
+            subjects = [c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if any(t.lower_ in POLL_WORDS for s in subjects for t in s.subtree):
+                return True
+    return False
+
+
 def _governing_verb(token: Token) -> Token | None:
     """The verb a cue hangs from (the cue's head, climbing through nouns)."""
     node = token
@@ -315,6 +375,11 @@ def _governing_verb(token: Token) -> Token | None:
 
 def _is_past(verb: Token) -> bool:
     """A verb describing something already done: past tense, no modal, no infinitive, no future."""
+    head = verb.head
+    if verb.dep_ == "xcomp" and (head.lower_ in ("able", "unable") and any(
+            t.lower_ in ("was", "were") for t in (head.head, *head.children)) or (
+            head.lower_ in ("managed", "failed") and head.tag_ == "VBD")):
+        return True  # "was able to restore some services by Saturday afternoon", "managed to finish by noon": done
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if auxes & {"will", "would", "shall", "should", "must", "'ll", "to", "can", "could", "may", "might", "wo"}:
         return False
@@ -347,7 +412,7 @@ def _deadline_word_after(doc: Doc, span: Span) -> int | None:
             return doc[i].idx + len(doc[i])
         if i == span.end and word in ("is", "was", "will"):
             continue
-        if doc[i].pos_ not in ("DET", "AUX"):
+        if doc[i].pos_ not in ("DET", "AUX") and doc[i].tag_ != "POS":
             return None
     return None
 
@@ -400,6 +465,8 @@ def _is_forecast(verb: Token, cue: Token) -> bool:
     """What the writer or someone else expects to happen, not what a party must do: a hedge in the clause
     ('possibly', 'likely', 'seems as if', 'try to'), a conditional 'would' not reporting a promise ('By 2026, the
     deficit would surpass'), or a state rather than an act ('her lead will be insurmountable')."""
+    if _polled_opinion(verb):
+        return True
     clause = [verb, *verb.children, *verb.ancestors]
     if any(t.lower_ in HEDGES for t in clause) or any(t.lower_ in HEDGES for t in cue.sent if t.i < cue.i and
                                                        t.dep_ in ("advmod", "aux") and t.head is verb):
@@ -410,7 +477,10 @@ def _is_forecast(verb: Token, cue: Token) -> bool:
     if any(a.lower_ in ("expected", "projected", "forecast") and any(c.dep_ == "auxpass" for c in a.children)
            for a in [verb, *verb.ancestors]):
         return True  # "the company is expected to generate $25 billion by 2018": someone else's forecast
-    if verb.lower_ in ("be", "being") and not auxes & {"must", "shall", "should", "to", "need"} and any(
+    if any(a.lower_ in ("expects", "expect", "expecting") for a in verb.ancestors) and any(
+            c.dep_ == "nsubjpass" for c in verb.children):
+        return True  # "the company expects repairs to be completed by early next week": a forecast, no party
+    if verb.lower_ in ("be", "being") and not auxes & {"must", "shall", "to", "need"} and any(
             c.dep_ in ("acomp", "attr", "advmod", "prt") for c in verb.children):
         return True  # "her lead will be insurmountable", "with this thing being over by mid-March": a state
     return False
@@ -424,6 +494,9 @@ def _lasts_until(verb: Token | None) -> bool:
     chain = [verb, *[a for a in verb.ancestors if a.pos_ in ("VERB", "AUX")][:2]]
     if any(c.dep_ == "neg" for v in chain for c in v.children) or any(v.lower_ in WAITING_VERBS for v in chain):
         return False
+    if any(c.dep_ == "prep" and c.lower_ in ("at", "on") and not any(o.lower_ == "hold" for o in c.children)
+           for c in verb.children):
+        return False  # "officers would remain at the scene until Monday": people staying somewhere, not a commitment
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     return verb.lower_ in DURING_VERBS and bool(auxes & {"will", "would", "must", "shall", "'ll", "to"})
 
