@@ -65,7 +65,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.dev.evaluation.labelled_sets import labelled_set_path
+from bot.dev.evaluation.labelled_sets import labelled_set_path, shared_eval_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -260,8 +260,6 @@ class Snapshots:
 
     @classmethod
     def from_environment(cls) -> Snapshots:
-        from bot.dev.evaluation.runner import shared_eval_dir
-
         polnear = os.environ.get("POLNEAR_GIT")
         if not polnear:
             raise SystemExit("set POLNEAR_GIT to the PolNeAR snapshot's git directory (see ../shared/EVAL.md)")

@@ -26,3 +26,8 @@ def missing_labelled_set(filename: str) -> str | None:
         return None
     return (f"{filename}: labelled set not found at {path}; set {EVAL_DIR_VARIABLE} to the eval/ folder of a "
             f"diplobot checkout (e.g. {EVAL_DIR_VARIABLE}=/path/to/diplobot/eval diplobot eval ...)")
+
+
+def shared_eval_dir() -> Path:
+    """Where the team's scorers live: DIPLOBOT_SHARED/eval, by default ../shared/eval beside the repo."""
+    return Path(os.environ.get("DIPLOBOT_SHARED", CHECKOUT_EVAL_DIR.parents[1] / "shared")) / "eval"

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.config import Settings
-from bot.dev.evaluation.labelled_sets import missing_labelled_set
+from bot.dev.evaluation.labelled_sets import missing_labelled_set, shared_eval_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -43,11 +43,6 @@ CORPORA = {
     "dates": Corpus("timex.py", "TE3_GIT", ("timebank", "aquaint"), ("platinum",)),
     "summaries": Corpus("summaries.py", "REALSUMM_GIT", ("dev",), ("heldout",)),
 }
-
-
-def shared_eval_dir() -> Path:
-    """Where the team's scorers live: DIPLOBOT_SHARED/eval, by default ../shared/eval beside the repo."""
-    return Path(os.environ.get("DIPLOBOT_SHARED", REPO.parent / "shared")) / "eval"
 
 
 def analyze_file(nlp: Language, source: Path, target: Path, batch_size: int) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bot.dev.evaluation.runner import shared_eval_dir
+from bot.dev.evaluation.labelled_sets import shared_eval_dir
 
 RESERVED_SPLITS = ("test",)
 MATCH_OVERLAP = 0.3  # the shared scorer's lenient threshold
