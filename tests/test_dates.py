@@ -153,3 +153,10 @@ def test_a_second_day_listed_after_a_month_day(nlp):
 def test_weeks_quarters_and_later_dates_named_by_reference():
     assert normalize("the week of March 6", date(2000, 2, 24)) == "2000-W10"
     assert normalize("a later date", PUBLISHED) == "FUTURE_REF"
+
+
+def test_the_end_of_the_week_ahead_is_the_week_of_publication_and_a_past_one_stays_unnamed(nlp):
+    found = values(nlp, "Iran must answer the inspectors' questions by the end of the week, the envoy said.")
+    assert found["the end of the week"] == "2018-W40"
+    found = values(nlp, "The talks had collapsed at the end of the week, diplomats said.")
+    assert found["the end of the week"] == "2018-WXX"

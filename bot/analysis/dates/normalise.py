@@ -674,7 +674,9 @@ def _week_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
     if dct is None:
         return None
     word, unit = m[1], m[2]
-    if word in ("the", "that"):
+    # "the end of the week" in a present or future sentence is the week the article is written in.
+    edge_of_this_week = word == "the" and unit == "week" and m.start(1) > 0 and tense != "past"
+    if word in ("the", "that") and not edge_of_this_week:
         if unit == "week":
             return f"{dct.year}-WXX"
         word = "last" if tense == "past" else ("next" if tense == "future" else "this")
