@@ -191,3 +191,21 @@ def test_diplobot_run_answers_then_stops_on_sigterm(tmp_path, slack_api) -> None
     # One start-up line says what runs: version, mode, database (no password), model, feeds, health port.
     [started] = [line for line in output.splitlines() if " started: " in line]
     assert "HTTP mode" in started and "run.db" in started and "en_core_web_sm" in started and "0 feed(s)" in started
+
+
+def test_a_socket_mode_client_that_never_closes_does_not_hold_up_shutdown(monkeypatch, caplog) -> None:
+    import threading
+
+    from bot.app import runner
+
+    class StuckClient:
+        released = threading.Event()
+
+        def close(self) -> None:  # slack_sdk's client waiting on a session thread that never ends
+            self.released.wait()
+
+    monkeypatch.setattr(runner, "SOCKET_CLOSE_SECONDS", 0.2)
+    with caplog.at_level("WARNING", logger="bot.app.runner"):
+        runner._close_socket_mode(StuckClient())
+    StuckClient.released.set()
+    assert "did not close" in caplog.text

@@ -167,7 +167,7 @@ class Running:
         if self.server is not None:
             self.server.stop()
         if self.socket is not None:
-            self.socket.close()
+            _close_socket_mode(self.socket)
         if self.health_server is not None:
             self.health_server.stop()
         if self.scheduler.running:
@@ -382,3 +382,21 @@ def run(settings: Settings) -> None:
         running.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+SOCKET_CLOSE_SECONDS = 10.0
+
+
+def _close_socket_mode(handler: Any) -> None:
+    """Close the Socket Mode link without letting a stuck client hold up shutdown.
+
+    slack_sdk's built-in client can keep its session thread reading after `close()` when a reconnect
+    raced it, and then `close()` waits on that thread for ever; its threads are daemons, so the process
+    can still exit once the rest has stopped.
+    """
+    closer = threading.Thread(target=handler.close, name="socket-mode-close", daemon=True)
+    closer.start()
+    closer.join(SOCKET_CLOSE_SECONDS)
+    if closer.is_alive():
+        log.warning("the Socket Mode link did not close within %.0f s; shutting down without it",
+                    SOCKET_CLOSE_SECONDS)
