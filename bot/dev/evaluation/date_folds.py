@@ -9,7 +9,6 @@ gold value; value F1 = value accuracy x relaxed (extent) F1.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import zlib
 from collections.abc import Iterable
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from bot.dev.evaluation.labelled_sets import import_scorer
 
 FOLDS = 5
 CHECK_FOLD = 4
@@ -108,12 +109,7 @@ def fold_report(tallies: dict[str, dict[str, Tally]]) -> dict[str, Any]:
 
 def load_scorer(scorer: Path) -> ModuleType:
     """The shared scorer as a module, for its reading of the gold documents (it needs TE3_GIT set)."""
-    spec = importlib.util.spec_from_file_location("shared_timex_scorer", scorer)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load the scorer {scorer}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_scorer(scorer, "shared_timex_scorer")
 
 
 def tally_predictions(scorer: ModuleType, split: str, predicted: Path) -> dict[str, Tally]:

@@ -6,8 +6,10 @@ data, like the corpora `diplobot eval` also reads). DIPLOBOT_EVAL_DIR points an 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 
 CHECKOUT_EVAL_DIR = Path(__file__).resolve().parents[3] / "eval"
 EVAL_DIR_VARIABLE = "DIPLOBOT_EVAL_DIR"
@@ -31,3 +33,13 @@ def missing_labelled_set(filename: str) -> str | None:
 def shared_eval_dir() -> Path:
     """Where the team's scorers live: DIPLOBOT_SHARED/eval, by default ../shared/eval beside the repo."""
     return Path(os.environ.get("DIPLOBOT_SHARED", CHECKOUT_EVAL_DIR.parents[1] / "shared")) / "eval"
+
+
+def import_scorer(path: Path, name: str) -> ModuleType:
+    """One of the team's scorers (../shared/eval) imported as a module, to reuse its reading of the gold."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if not path.exists() or spec is None or spec.loader is None:
+        raise FileNotFoundError(f"no scorer at {path} (set DIPLOBOT_SHARED to the folder that holds eval/)")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -12,17 +12,15 @@ The corpus is read by the shared scorer (../shared/eval/polnear.py, POLNEAR_GIT)
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bot.dev.evaluation.labelled_sets import shared_eval_dir
+from bot.dev.evaluation.labelled_sets import import_scorer, shared_eval_dir
 
 RESERVED_SPLITS = ("test",)
 MATCH_OVERLAP = 0.3  # the shared scorer's lenient threshold
@@ -37,15 +35,10 @@ NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 def load_shared_scorer() -> ModuleType:
     """The shared PolNeAR scorer, imported from ../shared/eval (it reads POLNEAR_GIT on import)."""
-    path = shared_eval_dir() / "polnear.py"
-    if not path.exists():
-        path = Path("/work/shared/eval/polnear.py")
-    spec = importlib.util.spec_from_file_location("shared_polnear", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"no PolNeAR scorer at {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    try:
+        return import_scorer(shared_eval_dir() / "polnear.py", "shared_polnear")
+    except FileNotFoundError as error:
+        raise SystemExit(str(error)) from None
 
 
 def name_tokens(name: str) -> list[str]:

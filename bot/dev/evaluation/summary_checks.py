@@ -3,7 +3,6 @@ over Lead-3 on each half of the split (a change that only helps one half is tune
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import statistics
 from collections import Counter
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.analysis.summary import unfit_sentence
+from bot.dev.evaluation.labelled_sets import import_scorer
 
 
 def unfit_counts(predicted: Path) -> dict[str, int]:
@@ -33,11 +33,7 @@ def half_margins(scorer: Path, split: str, predicted: Path) -> dict[str, Any]:
     """ROUGE-1 F of the summaries minus Lead-3's, on the split's articles in alternate order (two halves)."""
     from rouge_score import rouge_scorer
 
-    spec = importlib.util.spec_from_file_location("shared_summaries", scorer)
-    if spec is None or spec.loader is None:
-        raise FileNotFoundError(f"no summary scorer at {scorer}")
-    shared = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(shared)
+    shared = import_scorer(scorer, "shared_summaries")
     with predicted.open(encoding="utf-8") as f:
         summaries = {row["id"]: row.get("summary", []) for row in map(json.loads, filter(str.strip, f))}
     rouge = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
