@@ -122,6 +122,10 @@ class WorkerProcesses:
                 raise RuntimeError("a worker did not start:\n" + self.tail())
             time.sleep(0.1)
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the processes have used so far (0 where /proc is missing: not Linux)."""
+        return sum(process_cpu_seconds(p.pid) for p in self.processes)
+
     def tail(self) -> str:
         return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-2000:]}" for log in self.logs)
 
@@ -137,6 +141,15 @@ class WorkerProcesses:
                 process.wait()
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process, from /proc (0 when unreadable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _scalar(db: Database, query: str, **values: object) -> int:
     with db.engine.connect() as conn:
         return int(conn.execute(text(query), values).scalar_one())
@@ -150,9 +163,11 @@ def _wait(condition: Callable[[], bool], timeout: float, what: str, workers: Wor
         time.sleep(0.2)
 
 
-def _poll_round(db: Database, work: Any, pollers: WorkerProcesses) -> float:
-    """Defer a fetch job for every feed; seconds until every feed was polled and no fetch job is left."""
+def _poll_round(db: Database, work: Any, pollers: WorkerProcesses) -> tuple[float, float]:
+    """Defer a fetch job for every feed; seconds until every feed was polled and no fetch job is left, and the
+    pollers' CPU seconds meanwhile."""
     started_at = datetime.now(UTC)
+    cpu = pollers.cpu_seconds()
     started = time.monotonic()
     with db.engine.connect() as conn:
         feed_ids = [row[0] for row in conn.execute(text("SELECT id FROM feeds ORDER BY id"))]
@@ -164,18 +179,27 @@ def _poll_round(db: Database, work: Any, pollers: WorkerProcesses) -> float:
                                 " AND status IN ('todo', 'doing')") == 0)
 
     _wait(polled, 600, "polling", pollers)
-    return time.monotonic() - started
+    return time.monotonic() - started, pollers.cpu_seconds() - cpu
 
 
-def _analysis_window(db: Database, count: int, window: float, workers: WorkerProcesses) -> tuple[int, float]:
-    """Once `count` workers have warmed up: articles filed during `window` seconds, and the seconds measured."""
+def _analysis_window(db: Database, count: int, window: float, workers: WorkerProcesses,
+                     grouper: WorkerProcesses) -> tuple[int, float, float, float]:
+    """Once `count` workers have warmed up: articles filed during `window` seconds, the seconds measured, and the
+    CPU seconds the workers and the grouper used meanwhile."""
     workers.wait_ready()
     warm = _scalar(db, ANALYSED) + WARM_UP_ARTICLES * count
     _wait(lambda: _scalar(db, ANALYSED) >= warm, 300, "warm-up", workers)
     start_count = _scalar(db, ANALYSED)
     started = time.monotonic()
+    cpu, grouping_cpu = workers.cpu_seconds(), grouper.cpu_seconds()
     time.sleep(window)
-    return _scalar(db, ANALYSED) - start_count, time.monotonic() - started
+    return (_scalar(db, ANALYSED) - start_count, time.monotonic() - started, workers.cpu_seconds() - cpu,
+            grouper.cpu_seconds() - grouping_cpu)
+
+
+def _load() -> str:
+    """The machine's load average (1 min), to read a wall-clock figure by."""
+    return f"load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "load unknown"
 
 
 def _texts() -> list[tuple[str, str]]:
@@ -230,10 +254,11 @@ def run_scale_bench(database_url: str, *, feeds: int, per_feed: int, pollers: in
         try:
             pollers_running.wait_ready()
             for round_name in ("first poll (all new)", "second poll (all 304)"):
-                took = _poll_round(db, work, pollers_running)
+                took, cpu = _poll_round(db, work, pollers_running)
                 stored = _scalar(db, "SELECT count(*) FROM articles")
                 out(f"  {round_name}: {feeds} feeds in {took:.1f} s ({feeds / took * 60:,.0f} feeds/min) by "
-                    f"{pollers} poller process(es) x {poller_concurrency}; {stored:,} articles stored")
+                    f"{pollers} poller process(es) x {poller_concurrency}, pollers' CPU {cpu / feeds * 1000:.1f} ms "
+                    f"a feed; {stored:,} articles stored; {_load()}")
         finally:
             pollers_running.stop()
 
@@ -245,13 +270,14 @@ def run_scale_bench(database_url: str, *, feeds: int, per_feed: int, pollers: in
             for count in worker_counts:
                 workers = WorkerProcesses(env, folder, f"worker{count}", count, "analysis", 1)
                 try:
-                    done, took = _analysis_window(db, count, window, workers)
+                    done, took, cpu, grouping_cpu = _analysis_window(db, count, window, workers, grouper)
                 finally:
                     workers.stop()
                 rate = done / took * 60
                 baseline = baseline or rate
                 out(f"  analysis, {count} worker process(es) + 1 grouper: {rate:,.0f} articles/min ({done} in "
-                    f"{took:.0f} s), x{rate / baseline:.2f} one worker")
+                    f"{took:.0f} s), x{rate / baseline:.2f} one worker; CPU an article: workers "
+                    f"{cpu / max(done, 1) * 1000:.0f} ms, grouper {grouping_cpu / max(done, 1) * 1000:.0f} ms; {_load()}")
         finally:
             grouper.stop()
 
