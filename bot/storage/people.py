@@ -9,11 +9,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Engine, Select, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import column as sa_column
 from sqlalchemy import table as sa_table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -94,15 +108,18 @@ def speaker_of(quote: QuoteRow | Any, actors: Sequence[ActorRow | Any]) -> Speak
 
 
 def forget_article_speakers(session: Session, article_id: int) -> None:
-    """Take the article's stored quotes out of their people's counts (before the quotes are replaced)."""
-    counts = session.execute(select(QuoteRow.speaker_id, func.count(QuoteRow.id))
-                             .where(QuoteRow.article_id == article_id, QuoteRow.speaker_id.is_not(None))
-                             .group_by(QuoteRow.speaker_id)).all()
-    for person_id, count in counts:
-        session.execute(update(PersonRow).where(PersonRow.id == person_id)
-                        .values(quote_count=func.greatest(PersonRow.quote_count - count, 0)
-                                if session.get_bind().dialect.name == "postgresql"
-                                else func.max(PersonRow.quote_count - count, 0)))
+    """Take the article's stored quotes out of their people's counts (before the quotes are replaced): one
+    statement, whatever the number of people."""
+    quotes = QuoteRow.__table__.c
+    of_person = (select(func.count()).where(quotes.article_id == article_id, quotes.speaker_id == _people.id)
+                 .scalar_subquery())
+    lowered = _people.quote_count - of_person
+    floor = (func.greatest(lowered, 0) if session.get_bind().dialect.name == "postgresql"
+             else func.max(lowered, 0))
+    session.execute(update(_PEOPLE_TABLE)
+                    .where(_people.id.in_(select(quotes.speaker_id).where(quotes.article_id == article_id,
+                                                                          quotes.speaker_id.is_not(None))))
+                    .values(quote_count=floor))
 
 
 def _state(person: Person) -> tuple[Any, ...]:
@@ -121,8 +138,23 @@ def link_article_speakers(session: Session, article_id: int) -> None:
     if not quotes:
         return
     actors = list(session.scalars(select(ActorRow).where(ActorRow.article_id == article_id)))
-    speakers = {q.id: speaker_of(q, actors) for q in quotes}
-    distinct = sorted({s for s in speakers.values() if s is not None}, key=lambda s: (-len(s.tokens), s.name))
+    link_speakers(session, article, quotes, actors)
+    session.flush()
+
+
+def link_speakers(session: Session, article: ArticleRow, quotes: Sequence[QuoteRow],
+                  actors: Sequence[ActorRow]) -> None:
+    """Link quote rows of the article (stored or about to be) to their people: sets each row's `speaker_id` and
+    `published_at`, and stores what the article teaches about its people, in a few statements for the whole
+    article (one lookup of the candidates, one update of all their counts, in person order so that two
+    articles naming the same people lock them in the same order)."""
+    speakers = [speaker_of(q, actors) for q in quotes]
+    for quote in quotes:
+        quote.published_at = article.published_at
+        quote.speaker_id = None
+    distinct = sorted({s for s in speakers if s is not None}, key=lambda s: (-len(s.tokens), s.name))
+    if not distinct:
+        return
     directory = Directory(load_candidates(session, distinct))
     known = {id(p): _state(p) for p in directory.people}
     people_of: dict[Speaker, Person] = {}
@@ -139,31 +171,33 @@ def link_article_speakers(session: Session, article_id: int) -> None:
         counted.add(id(person))
     counts: dict[int, int] = defaultdict(int)
     linked: dict[int, Person] = {}
-    for quote in quotes:
-        quote.published_at = article.published_at
-        said_by = speakers[quote.id]
+    for quote, said_by in zip(quotes, speakers, strict=True):
         if said_by is None:
-            quote.speaker_id = None
             continue
         person = people_of[said_by]
         assert person.id is not None
         linked[person.id] = person
         quote.speaker_id = person.id
         counts[person.id] += 1
-    session.flush()
-    for person_id, count in counts.items():
+    counted_only: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for person_id in sorted(counts):
         person = linked[person_id]
-        values: dict[str, object] = {"quote_count": PersonRow.quote_count + count}
+        values: dict[str, Any] = {"person": person_id, "count": counts[person_id],
+                                  "published": article.published_at, "article": article.id}
         if known.get(id(person)) != _state(person):
             values.update(role=person.role, organisation=person.organisation, country=person.country,
                           aliases=list(person.aliases), role_words=dict(person.role_words))
-            _index_person(session, person)
-        session.execute(update(PersonRow).where(PersonRow.id == person_id).values(**values))
-        _touch(session, person_id, article.published_at, article.id)
+            changed.append(values)
+        else:
+            counted_only.append(values)
+    for statement, rows in ((_COUNT_QUOTES, counted_only), (_COUNT_QUOTES_AND_LEARN, changed)):
+        if rows:
+            session.execute(statement, rows)
+    _index_people(session, [linked[row["person"]] for row in changed])
     for person in created:
         if len(person.tokens) >= 2:
             _fold_surname_entries(session, person)
-    session.flush()
 
 
 def _touch(session: Session, person_id: int, published: datetime | None, article_id: int | None) -> None:
@@ -183,7 +217,9 @@ def _fold_surname_entries(session: Session, person: Person) -> None:
     """A surname-only entry saved before this full-name person existed joins them now when they are the one
     compatible person with that surname (the rule a surname met later follows); otherwise it stays apart."""
     surname = person.tokens[-1][:MAX_TOKEN]
-    entries = [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.name_key == surname))]
+    current = {"populate_existing": True}  # the rows as stored now (this article's counts were updated in SQL)
+    entries = [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.name_key == surname),
+                                                       execution_options=current)]
     entries = [e for e in entries if e.surname_only]
     if not entries:
         return
@@ -191,7 +227,8 @@ def _fold_surname_entries(session: Session, person: Person) -> None:
                                       .limit(MAX_SURNAME_HOLDERS + 1)))
     if len(holder_ids) > MAX_SURNAME_HOLDERS:
         return
-    holders = [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(holder_ids)))]
+    holders = [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(holder_ids)),
+                                                       execution_options=current)]
     holders = [person if h.id == person.id else h for h in holders]
     for entry in entries:
         if only_them(entry, holders) is not person or entry.id is None or person.id is None:
@@ -241,14 +278,21 @@ def _insert_or_get(session: Session, person: Person, known: dict[int, tuple[Any,
 
 def _index_person(session: Session, person: Person) -> None:
     """Add the person's words (and their 3-grams where pg_trgm is missing) to the name index."""
-    tokens = sorted(t[:MAX_TOKEN] for t in index_tokens(person))
-    if not tokens or person.id is None:
+    _index_people(session, [person])
+
+
+def _index_people(session: Session, people: Sequence[Person]) -> None:
+    """Add these people's words (and their 3-grams where pg_trgm is missing) to the name index, one statement
+    per table for all of them."""
+    pairs = sorted({(t[:MAX_TOKEN], person.id) for person in people if person.id is not None
+                    for t in index_tokens(person)})
+    if not pairs:
         return
-    insert_ignoring(session, PersonTokenRow, [{"token": t, "person_id": person.id} for t in tokens])
-    insert_ignoring(session, PersonWordRow, [{"token": t} for t in tokens if not t.startswith("role:")])
+    words = sorted({t for t, _ in pairs if not t.startswith("role:")})
+    insert_ignoring(session, PersonTokenRow, [{"token": t, "person_id": i} for t, i in pairs])
+    insert_ignoring(session, PersonWordRow, [{"token": t} for t in words])
     if trigram_schema(session) is None:
-        insert_ignoring(session, TokenGramRow,
-                        [{"gram": g, "token": t} for t in tokens if not t.startswith("role:") for g in trigrams(t)])
+        insert_ignoring(session, TokenGramRow, [{"gram": g, "token": t} for t in words for g in sorted(trigrams(t))])
 
 
 def insert_ignoring(session: Session, table: type[Base], rows: list[dict[str, Any]]) -> None:
@@ -271,15 +315,19 @@ def _person(row: PersonRow) -> Person:
 def load_candidates(session: Session, speakers: Sequence[Speaker]) -> list[Person]:
     """The stored people these speakers may be: those with a full name's first and last words, and those
     with a lone surname's word."""
-    ids: set[int] = set()
+    wanted_of: list[set[str]] = []
     for speaker in set(speakers):
         tokens = [t[:MAX_TOKEN] for t in speaker.tokens]
-        if not tokens:
-            continue
-        wanted = sorted({tokens[0], tokens[-1]})
-        ids.update(session.scalars(select(PersonTokenRow.person_id).where(PersonTokenRow.token.in_(wanted))
-                                   .group_by(PersonTokenRow.person_id)
-                                   .having(func.count() == len(wanted))))
+        if tokens:
+            wanted_of.append({tokens[0], tokens[-1]})
+    holders: dict[str, set[int]] = defaultdict(set)  # the words wanted → people with that word, in one lookup
+    for words in _chunks(sorted(set().union(*wanted_of))):
+        for token, person_id in session.execute(select(PersonTokenRow.token, PersonTokenRow.person_id)
+                                                .where(PersonTokenRow.token.in_(words))):
+            holders[token].add(person_id)
+    ids: set[int] = set()
+    for wanted in wanted_of:  # those with all the words a speaker's name asks for
+        ids.update(set.intersection(*(holders[w] for w in wanted)))
     people = []
     for chunk in _chunks(sorted(ids)):
         people += [_person(row) for row in session.scalars(select(PersonRow).where(PersonRow.id.in_(chunk)))]
@@ -345,7 +393,8 @@ def candidates_for(session: Session, query: Query) -> list[Person]:
 
 
 # The lookups of every /who-said, built once (Core statements on the tables: no ORM work per query).
-_people, _tokens, _words = PersonRow.__table__.c, PersonTokenRow.__table__.c, PersonWordRow.__table__.c
+_PEOPLE_TABLE = cast(Table, PersonRow.__table__)
+_people, _tokens, _words = _PEOPLE_TABLE.c, PersonTokenRow.__table__.c, PersonWordRow.__table__.c
 _KNOWN_WORDS = select(_words.token).where(_words.token.in_(bindparam("words", expanding=True)))
 _MATCHED = (select(_tokens.person_id, func.count().label("words"))
             .where(_tokens.token.in_(bindparam("tokens", expanding=True))).group_by(_tokens.person_id).subquery())
@@ -354,6 +403,22 @@ _PEOPLE_WITH_TOKENS = (
            _people.quote_count, _people.role_words, _people.namesakes)
     .join_from(PersonRow.__table__, _MATCHED, _MATCHED.c.person_id == _people.id)
     .order_by(_MATCHED.c.words.desc(), _people.quote_count.desc(), _people.id).limit(MAX_CANDIDATES))
+
+
+# A person's counts after an article quotes them (bound: person, count, published, article; the newest article
+# is kept as their most recent), and the same with what the article taught about them (role, organisation,
+# country, aliases, role_words): each executed once for all the people of an article.
+_PUBLISHED = bindparam("published", type_=_people.last_published_at.type)
+_NEWER = or_(_people.last_published_at.is_(None), _people.last_published_at <= _PUBLISHED)
+_COUNT_QUOTES = (update(_PEOPLE_TABLE).where(_people.id == bindparam("person"))
+                 .values(quote_count=_people.quote_count + bindparam("count", type_=_people.quote_count.type),
+                         last_published_at=case((_NEWER, _PUBLISHED), else_=_people.last_published_at),
+                         last_article_id=case((_NEWER, bindparam("article", type_=_people.last_article_id.type)),
+                                              else_=_people.last_article_id)))
+_COUNT_QUOTES_AND_LEARN = _COUNT_QUOTES.values(
+    role=bindparam("role", type_=_people.role.type), organisation=bindparam("organisation", type_=_people.organisation.type),
+    country=bindparam("country", type_=_people.country.type), aliases=bindparam("aliases", type_=_people.aliases.type),
+    role_words=bindparam("role_words", type_=_people.role_words.type))
 
 
 def _people_with_tokens(session: Session, tokens: Sequence[str]) -> list[Person]:

@@ -38,7 +38,7 @@ from bot.storage.models import (
     StoryRow,
     TermDocumentsRow,
 )
-from bot.storage.people import forget_article_speakers, link_article_speakers
+from bot.storage.people import forget_article_speakers, link_speakers
 
 DOCUMENTS_TERM = ""  # the term_documents row counting the articles themselves
 MAX_TERM_LENGTH = 320
@@ -119,7 +119,6 @@ def _write_analysis(session: Session, article: ArticleRow, analysis: Analysis, *
         article.page_error = page_error[:2000] if page_error else None
     forget_article_speakers(session, article.id)
     _replace_analysis(session, article, analysis)
-    link_article_speakers(session, article.id)
     article.summary = list(analysis.summary)
 
 
@@ -151,13 +150,17 @@ def _replace_analysis(session: Session, article: ArticleRow, analysis: Analysis)
     article_id = article.id
     for table in (ActorRow, QuoteRow, DateMentionRow, DeadlineRow):
         session.execute(delete(table).where(table.article_id == article_id))
-    session.add_all(ActorRow(article_id=article_id, name=a.name[:300], kind=a.kind, mentions=a.mentions,
-                             aliases=list(a.aliases), role=a.role) for a in analysis.actors)
-    session.add_all(QuoteRow(article_id=article_id, text=q.text, start=q.start, end=q.end, direct=q.direct,
-                             speaker=q.speaker[:300] if q.speaker else None,
-                             speaker_text=q.speaker_text[:300] if q.speaker_text else None,
-                             speaker_start=q.speaker_start, speaker_end=q.speaker_end, cue=q.cue)
-                    for q in analysis.quotes)
+    actors = [ActorRow(article_id=article_id, name=a.name[:300], kind=a.kind, mentions=a.mentions,
+                       aliases=list(a.aliases), role=a.role) for a in analysis.actors]
+    quotes = [QuoteRow(article_id=article_id, text=q.text, start=q.start, end=q.end, direct=q.direct,
+                       speaker=q.speaker[:300] if q.speaker else None,
+                       speaker_text=q.speaker_text[:300] if q.speaker_text else None,
+                       speaker_start=q.speaker_start, speaker_end=q.speaker_end, cue=q.cue)
+                for q in analysis.quotes]
+    # Speakers linked before the quotes are inserted: each row goes in with its person, no update after.
+    link_speakers(session, article, quotes, actors)
+    session.add_all(actors)
+    session.add_all(quotes)
     session.add_all(DateMentionRow(article_id=article_id, text=d.text, start=d.start, end=d.end,
                                    value=d.value) for d in analysis.dates)
     actor_names = [a.name[:300] for a in analysis.actors]
