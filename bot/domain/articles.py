@@ -56,8 +56,9 @@ _PARAGRAPH = "\x00P\x00"  # markers no feed text can contain: control characters
 _LINE = "\x00L\x00"
 # Control characters, zero-width spaces and bidi overrides: invisible, and able to disguise text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_SPACES = re.compile(r"[^\S\n]+")
-_ANY_WHITESPACE = re.compile(r"\s+")
+# Whitespace to fold into one space: a run of two or more, or one that is not a plain space (a plain space is
+# left alone, so the common case costs no replacement: same text as folding every run, about half the time).
+_FOLDED_WHITESPACE = re.compile(r"\s\s+|[^\S ]")
 
 
 class _TextCollector(HTMLParser):
@@ -92,7 +93,7 @@ class _TextCollector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.parts.append(_ANY_WHITESPACE.sub(" ", _CONTROL.sub("", data)))
+            self.parts.append(_FOLDED_WHITESPACE.sub(" ", _CONTROL.sub("", data)))
 
 
 def html_to_text(html: str) -> str:
@@ -110,7 +111,7 @@ def clean_text(text: str) -> str:
     text = _CONTROL.sub("", text).replace("\xa0", " ")
     paragraphs = []
     for paragraph in re.split(r"\n\s*\n", text):
-        lines = [_SPACES.sub(" ", line).strip() for line in paragraph.split("\n")]
+        lines = [" ".join(line.split()) for line in paragraph.split("\n")]  # spaces folded, ends stripped
         joined = "\n".join(line for line in lines if line)
         if joined:
             paragraphs.append(joined)
@@ -119,7 +120,7 @@ def clean_text(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Text folded onto a single line, as titles are shown."""
-    return _ANY_WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split's whitespace is re's \s: every run as one space, ends stripped
 
 
 # --- URLs -----------------------------------------------------------------------------------------------
