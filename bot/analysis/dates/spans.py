@@ -311,6 +311,8 @@ def _pattern_spans(doc: Doc, taken: set[int]) -> list[Span]:
             continue
         spans.append(span)
     for token in doc:  # "to $15 an hour by 2022": a bare year after a time preposition
+        if len(token.text) != 4 or token.text[:2] not in ("19", "20"):
+            continue  # cannot be a year: passed over before the slower tests
         if (token.i not in taken and token.i > 0 and re.fullmatch(r"(?:19|20)\d\d", token.text)
                 and doc[token.i - 1].lower_ in ("by", "before", "until", "till", "through")
                 and not (token.i + 1 < len(doc) and doc[token.i + 1].pos_ in ("NOUN", "PROPN"))):
@@ -318,20 +320,24 @@ def _pattern_spans(doc: Doc, taken: set[int]) -> list[Span]:
     return spans
 
 
+# The words an extra phrase can start with: most tokens start none, and are passed over without building text.
+_EXTRA_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in EXTRA_PHRASES)
+
+
 def _extra_phrases(doc: Doc, taken: set[int]) -> list[Span]:
     spans: list[Span] = []
+    words = [t.lower_ for t in doc]
     i = 0
     n = len(doc)
     while i < n:
-        if i in taken:
+        if i in taken or words[i] not in _EXTRA_FIRST_WORDS:
             i += 1
             continue
         match = None
         for width in (3, 2, 1):
             if i + width > n or any(j in taken for j in range(i, i + width)):
                 continue
-            words = " ".join(t.lower_ for t in doc[i:i + width])
-            if words in EXTRA_PHRASES:
+            if " ".join(words[i:i + width]) in EXTRA_PHRASES:
                 match = doc[i:i + width]
                 break
         if match is not None and _is_time_use(match):
