@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import numpy
 import numpy.typing
-from spacy.attrs import DEP, LOWER, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
@@ -61,7 +61,7 @@ class CoarseTagger:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        table = doc.to_array([TAG, LOWER, DEP])
+        table = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
         pos = numpy.zeros(len(doc), dtype="uint64")
         for tests, value in self.rules:
             mask = numpy.ones(len(doc), dtype=bool)
@@ -73,7 +73,7 @@ class CoarseTagger:
                 else:  # NOT_IN
                     mask &= ~numpy.isin(table[:, column], operand)
             pos[mask] = value
-        pos[[token.i for token in doc if token.is_space]] = self.space
+        pos[table[:, 3] == 1] = self.space
         doc.from_array([POS], cast(Ints2d, pos.reshape(-1, 1)))
         return doc
 
