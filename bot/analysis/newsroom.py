@@ -7,6 +7,7 @@ reporting", "told Reuters", "CNN's Jake Tapper") and by the gazetteer class of n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -114,11 +115,17 @@ TITLE_CASE_DATELINE = re.compile(
 
 def credit_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of datelines, bylines and credit lines: no actor is named inside them."""
+    return list(_credit_spans(text))
+
+
+@lru_cache(maxsize=4)
+def _credit_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Found once per article text (actors and quotes both ask; CREDIT_LINE scans the whole text)."""
     found = [(m.start(), m.end()) for m in DATELINE.finditer(text)]
     found += [(m.start(), m.end()) for m in TITLE_CASE_DATELINE.finditer(text)
               if outlet_for(m.group(1)) and not any(s <= m.start() < e for s, e in found)]
     found += [(m.start(), m.end()) for m in CREDIT_LINE.finditer(text)]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def in_spans(spans: list[tuple[int, int]], start: int, end: int) -> bool:
