@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
+import numpy
 from spacy.tokens import Doc, Span
 
 from bot.analysis.records import Actor, Deadline, Quote
@@ -216,8 +217,8 @@ def _summarizer(method: str) -> Summarizer:
         """sumy's LexRank, with each sentence's words and vector length worked out once per document.
 
         LexRank compares every pair of sentences by idf-modified cosine (Erkan and Radev 2004); sumy recomputes
-        both vectors' lengths for every pair. The same sums are made here in the same order, so the ratings
-        are the same to the last bit.
+        both vectors' lengths for every pair and compares each pair twice. The same sums are made here in the
+        same order, so the similarities are the same to the last bit.
         """
 
         def __call__(self, document: Any, sentences_count: Any) -> Any:
@@ -235,6 +236,21 @@ def _summarizer(method: str) -> Summarizer:
                 known = (tf, unique, sum((tf[t] * idf[t]) ** 2 for t in unique))
                 self._vectors[id(tf)] = known
             return known[1], known[2]
+
+        def _create_matrix(self, sentences: list[list[str]], threshold: float, tf_metrics: list[dict[str, float]],
+                           idf_metrics: dict[str, float]) -> Any:
+            """Which sentences are alike (similarity above `threshold`), each row divided by its count: a pair
+            is compared once (the similarity is symmetric) and the rows are divided in one array operation."""
+            count = len(sentences)
+            alike = numpy.zeros((count, count))
+            for row in range(count):
+                for col in range(row, count):
+                    if self.cosine_similarity(sentences[row], sentences[col], tf_metrics[row], tf_metrics[col],
+                                              idf_metrics) > threshold:
+                        alike[row, col] = alike[col, row] = 1.0
+            degrees = alike.sum(axis=1)
+            degrees[degrees == 0] = 1
+            return alike / degrees[:, None]
 
         def cosine_similarity(self, sentence1: list[str], sentence2: list[str], tf1: dict[str, float],
                               tf2: dict[str, float], idf_metrics: dict[str, float]) -> float:
