@@ -300,3 +300,32 @@ def test_what_was_done_in_time_or_happened_because_of_a_day_is_no_deadline(nlp):
 def test_a_deadline_owned_by_a_day_is_kept_with_its_noun(nlp):
     [found] = deadlines(nlp, "The minister said he might stay undecided until Sunday's deadline to sign the accord.")
     assert found.text == "until Sunday's deadline" and found.due == "2021-03-14"
+
+
+def test_a_court_date_binds_the_defendant(nlp):
+    [found] = deadlines(nlp, "The former envoy is due in court April 2.")
+    assert (found.due, found.action) == ("2021-04-02", "appear in court")
+    [found] = deadlines(nlp, "The smuggler is due to appear before magistrates on Friday.")
+    assert (found.text, found.due, found.action) == ("on Friday", "2021-03-12", "appear before magistrates")
+    assert not deadlines(nlp, "The delegation is due to meet the prime minister on Friday.")
+
+
+def test_a_season_after_by_is_a_due_point(nlp):
+    [found] = deadlines(nlp, "Athens is aiming to get the new port into service by the fall.")
+    assert (found.text, found.due) == ("by the fall", "2021-FA")
+    assert not deadlines(nlp, "The minister was badly hurt by the fall from the stage.")
+
+
+def test_a_birth_a_timetable_an_expected_result_and_a_prediction_are_not_deadlines(nlp):
+    for text in ("The ambassador said she is pregnant with her first child, due next summer.",
+                 "Over half the delegates will be chosen by the end of April.",
+                 "The operator said it should have service restored to normal by March 31.",
+                 '"They will call me up within 24 hours," he promises.'):
+        assert not deadlines(nlp, text), text
+    [found] = deadlines(nlp, '"I will call them within 24 hours," he promises.')
+    assert found.due == "2021-03-11"
+
+
+def test_a_due_date_is_a_deadline(nlp):
+    [found] = deadlines(nlp, "Greece faces a May 19 due date on debt it cannot repay without the bailout.")
+    assert (found.text, found.due) == ("a May 19 due date", "2021-05-19")

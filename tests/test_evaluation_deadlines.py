@@ -3,6 +3,7 @@ from pathlib import Path
 
 from bot.dev.evaluation.deadlines import (
     FRESH_SET,
+    LOOKALIKE_SET,
     REAL_SET,
     fold_of,
     readable_action,
@@ -40,6 +41,17 @@ def test_the_fresh_set_stores_offsets_labels_and_acts_but_no_text() -> None:
     assert all(row["start"] <= d["start"] < d["end"] <= row["end"] for row in rows for d in row["deadlines"])
     assert all(row["start"] <= d["act_start"] < d["act_end"] <= row["end"] for row in rows for d in row["deadlines"]
                if "act_start" in d)
+    assert not {int(row["doc"].split("_")[0]) for row in rows if row["corpus"] == "ecb"} - set(range(1, 36))
+
+
+def test_the_lookalike_set_names_sentences_of_articles_no_other_set_uses() -> None:
+    def rows_of(path: Path) -> list[dict]:
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+    rows = rows_of(Path(LOOKALIKE_SET))
+    earlier = {(row["corpus"], row["doc"]) for path in (REAL_SET, FRESH_SET) for row in rows_of(Path(path))}
+    assert len(rows) >= 90 and all("text" not in row and not row["deadlines"] for row in rows)
+    assert not {(row["corpus"], row["doc"]) for row in rows} & earlier
     assert not {int(row["doc"].split("_")[0]) for row in rows if row["corpus"] == "ecb"} - set(range(1, 36))
 
 

@@ -46,8 +46,8 @@ TELLING_VERBS = {"tell", "tells", "told", "ask", "asks", "asked", "urge", "urges
                  "ordered"}
 ENDING_VERBS = {"expire", "expires", "expired", "expiring", "end", "ends", "ended", "ending", "run", "runs",
                 "lapse", "lapses", "fall", "falls"}
-BODIES = {"judge", "magistrate", "court", "committee", "panel", "parliament", "congress", "senate", "council",
-          "jury", "tribunal", "commission", "assembly", "lawmakers", "reporters", "cameras", "camera", "crowd"}
+BODIES = {"judge", "judges", "magistrate", "magistrates", "court", "courts", "committee", "panel", "parliament",
+          "congress", "senate", "council", "jury", "tribunal", "commission", "assembly", "lawmakers", "reporters", "cameras", "camera", "crowd"}
 DURATION_UNITS = {"D": 1, "W": 7}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 OPEN_UNTIL = {"now", "recently", "then", "today", "lately"}
@@ -147,20 +147,14 @@ def _date_deadline(
     sentence = span.sent
     sentence_words = {t.lower_ for t in sentence if not _because_of(t)}
     named = bool(sentence_words & DEADLINE_WORDS)
+    granted = False
     if cue_start is None:
         cue_start = _cue_after_noun(doc, span)
-    granted = False
     if cue_start is None and is_duration:
         cue_start = _duration_ultimatum(doc, span)
         granted = cue_start is not None
-    if cue_start is None and not is_duration and span.end < len(doc) and doc[span.end].lower_ in (
-            "deadline", "deadlines", "cutoff", "cut-off"):
-        cue_start = _deadline_phrase_start(doc, span)  # "ahead of the Oct. 11 deadline"
-        named = True
-    if cue_start is None and named and not is_duration and _near_deadline_word(doc, span):
-        cue_start = span.start
-    if cue_start is None and not is_duration and _is_the_deadline(doc, span):
-        cue_start = span.start  # "March 1 is the deadline to apply"
+    if cue_start is None and not is_duration:
+        cue_start, named = _date_without_cue_before(doc, span, named)
     if cue_start is None:
         return None
     cue = doc[cue_start]
@@ -170,7 +164,12 @@ def _date_deadline(
     verb = _governing_verb(cue)
     if verb is None and not named:
         return None  # "Until this week." names no act that is due
+    if _person_due(doc, span):
+        return None  # "she is pregnant with her second child, due next summer": a birth or an arrival, no act
     given_until = _given_until(doc, span, cue_start)
+    if not (named or granted or given_until) and verb is not None and (
+            _scheduled_passive(verb, cue) or _predicts_another(verb, cue)):
+        return None  # "Over half the delegates will be chosen by the end of March": a timetable, nobody bound
     if cue.lower_ in UNTIL_CUES and not (given_until or _near_deadline_word(doc, span) or _open_until(doc, span)
                                          or _lasts_until(verb) or _deadline_word_after(doc, span)):
         return None  # "won't vote until June", "wait until May": a time before which nothing happens
@@ -209,6 +208,19 @@ def _date_deadline(
         text=doc.text[start_char:end_char], start=start_char, end=end_char, due=due, kind=kind,
         action=action, actor=actor, setter=_setter(verb, cue, actors),
     )
+
+
+def _date_without_cue_before(doc: Doc, span: Span, named: bool) -> tuple[int | None, bool]:
+    """Where a deadline on a date with no cue word right before it starts, and whether the sentence names a
+    deadline: 'ahead of the Oct. 11 deadline', 'a May 19 due date', 'March 1 is the deadline to apply', 'is due to
+    appear before magistrates on Tuesday'."""
+    if span.end < len(doc) and (doc[span.end].lower_ in ("deadline", "deadlines", "cutoff", "cut-off")
+                                or _due_date_after(doc, span)):
+        return _deadline_phrase_start(doc, span), True
+    if named and _near_deadline_word(doc, span) or _is_the_deadline(doc, span):
+        return span.start, named
+    court = _court_date(doc, span)
+    return court, named or court is not None
 
 
 def _cue_before(doc: Doc, span: Span, is_duration: bool) -> int | None:
@@ -397,6 +409,84 @@ def _is_past(verb: Token) -> bool:
     return False
 
 
+def _due_date_after(doc: Doc, span: Span) -> bool:
+    """'Greece faces a May 19 due date on debt': the date of a 'due date'."""
+    return span.end + 1 < len(doc) and doc[span.end].lower_ == "due" and doc[span.end + 1].lower_ in ("date", "dates")
+
+
+# What a defendant is bound to appear for: "is due to appear before magistrates on Tuesday", "due to enter his plea
+# in September", "is due in court Feb. 17". Other things people are due to do on a day are a schedule ("due to
+# meet the Steelers on Sunday").
+COURT_WORDS = {"court", "courts", "plea", "pleas", "magistrates", "magistrate", "judge", "arraigned", "arraignment",
+               "sentenced", "sentencing", "hearing", "trial", "testify", "surrender", "tribunal", "jury"}
+
+
+def _court_date(doc: Doc, span: Span) -> int | None:
+    """Where a court date starts: the date under 'due' or under the act a 'due to' introduces, in a clause that
+    names the court or the plea; the preposition before the date when there is one ('on Tuesday')."""
+    due = next((a for a in span.root.ancestors if a.lower_ == "due" and not _because_of(a)), None)
+    for verb in [a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")][:2]:
+        if due is not None:
+            break
+        if verb.dep_ == "xcomp" and verb.head.lower_ == "due":
+            due = verb.head  # "due to appear before magistrates on Tuesday"
+        else:
+            due = next((c for c in verb.children if c.dep_ == "acomp" and c.lower_ == "due"), None)
+    if due is None or due.i > span.start:
+        return None
+    clause = doc[due.i:span.end]
+    if not any(t.lower_ in COURT_WORDS for t in clause) or any(c.dep_ == "neg" for c in due.head.children):
+        return None
+    start = span.start
+    if start > 0 and doc[start - 1].lower_ in ("on", "in", "at"):
+        start -= 1
+    return start
+
+
+def _person_due(doc: Doc, span: Span) -> bool:
+    """'she is pregnant with her second child, due next summer', 'he is due back on Monday': a person due at a time
+    with no act named (no 'to' and verb) and no court: a birth, an arrival or a schedule, not a deadline."""
+    due = next((t for t in doc[max(span.sent.start, span.start - 4):span.start] if t.lower_ == "due"), None)
+    if due is None or any(t.lower_ in COURT_WORDS for t in span.sent):
+        return False
+    if due.i + 2 < len(doc) and doc[due.i + 1].lower_ == "to" and doc[due.i + 2].pos_ in ("VERB", "AUX"):
+        return False
+    holder = due.head if due.dep_ in ("acomp", "amod", "advcl", "conj") else due
+    subjects = [c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass")] if holder is not due else []
+    if due.dep_ == "amod":
+        subjects = [due.head]
+    return any(s.lower_ in ("he", "she", "i", "we", "they", "you") or s.ent_type_ == "PERSON" for s in subjects)
+
+
+def _scheduled_passive(verb: Token, cue: Token) -> bool:
+    """'Over half the delegates will be chosen by the end of March': a passive told as what will happen, with no
+    party bound to do it (no modal of obligation, no plan, order or promise up the tree, no agent named)."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if not any(c.dep_ == "auxpass" for c in verb.children) or not auxes & {"will", "'ll", "wo"}:
+        return False
+    if any(c.dep_ == "agent" and c.i != cue.i for c in verb.children):
+        return False
+    return not _bound_to_act(cue)
+
+
+THIRD_PARTIES = {"they", "it"}
+SPEAKING_PEOPLE = {"he", "she", "i"}
+
+
+def _predicts_another(verb: Token, cue: Token) -> bool:
+    """'"They will call me up within 24 hours," he promises': a person saying what someone else will do is a
+    prediction, not a commitment; 'I will call them within 24 hours, he promises' binds the speaker."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if not auxes & {"will", "'ll"} or _bound_to_act(cue):
+        return False
+    if not any(c.dep_ == "nsubj" and c.lower_ in THIRD_PARTIES for c in verb.children):
+        return False
+    speech = next((a for a in verb.ancestors if a.lower_ in SPEECH_VERBS | {"promises", "predicts", "predicted"}),
+                  None)
+    return speech is not None and any(c.dep_ == "nsubj" and (c.lower_ in SPEAKING_PEOPLE or c.ent_type_ == "PERSON")
+                                      for c in speech.children)
+
+
 def _is_the_deadline(doc: Doc, span: Span) -> bool:
     """'March 1 is the deadline to compete': the date is the subject of 'is the deadline'."""
     after = [t.lower_ for t in doc[span.end:min(span.sent.end, span.end + 4)]]
@@ -408,8 +498,11 @@ def _deadline_word_after(doc: Doc, span: Span) -> int | None:
     """Where 'the Sunday deadline' or 'March 1 is the deadline' ends, when a deadline word closes the phrase."""
     for i in range(span.end, min(span.sent.end, span.end + 4)):
         word = doc[i].lower_
-        if word in ("deadline", "deadlines", "cutoff", "cut-off", "ultimatum"):
+        if word in ("deadline", "deadlines", "cutoff", "cut-off", "ultimatum") or (
+                word in ("date", "dates") and doc[i - 1].lower_ == "due"):
             return doc[i].idx + len(doc[i])
+        if word == "due" and i + 1 < len(doc) and doc[i + 1].lower_ in ("date", "dates"):
+            continue
         if i == span.end and word in ("is", "was", "will"):
             continue
         if doc[i].pos_ not in ("DET", "AUX") and doc[i].tag_ != "POS":
@@ -480,6 +573,11 @@ def _is_forecast(verb: Token, cue: Token) -> bool:
     if any(a.lower_ in ("expects", "expect", "expecting") for a in verb.ancestors) and any(
             c.dep_ == "nsubjpass" for c in verb.children):
         return True  # "the company expects repairs to be completed by early next week": a forecast, no party
+    having = verb.head if verb.dep_ in ("ccomp", "oprd", "xcomp") and verb.tag_ in ("VBN", "JJ") else verb
+    if having.lower_ in ("have", "get") and {c.lower_ for c in having.children if c.dep_ == "aux"} & {
+            "should", "would"} and any(c.dep_ in ("ccomp", "oprd", "xcomp") and c.tag_ in ("VBN", "JJ")
+                                       for c in having.children):
+        return True  # "should have service restored to normal by December 31": an expected result, not an act
     if verb.lower_ in ("be", "being") and not auxes & {"must", "shall", "to", "need"} and any(
             c.dep_ in ("acomp", "attr", "advmod", "prt") for c in verb.children):
         return True  # "her lead will be insurmountable", "with this thing being over by mid-March": a state
@@ -650,6 +748,13 @@ def _action_and_actor(
             t.tag_ in ("WDT", "WP") for t in cue.subtree):
         # "close the routes through which steel enters ... within 30 days": what is due is closing them
         verb = verb.head.head
+    due = next((c for c in verb.children if c.dep_ == "acomp" and c.lower_ == "due"), None)
+    place = next((c for c in [*due.children, *verb.children] if c.dep_ == "prep" and c.lower_ in (
+        "in", "before", "at") and any(t.lower_ in COURT_WORDS for t in c.subtree)), None) if due is not None else None
+    if place is not None:  # "Jackson is due in court Feb. 17": the defendant must appear there
+        words = [t for t in place.subtree if t.i not in excluded]
+        if words:
+            return "appear " + doc[words[0].i:words[-1].i + 1].text, _actor_in(_subjects(verb), actors)
     purpose = _purpose(verb, span)
     if purpose is not None:  # "The plan was designed to lower carbon emissions by 2030": lowering them is due
         return _verb_phrase(purpose, excluded), _actor_in(_subjects(verb), actors)
@@ -770,6 +875,10 @@ def _widened(verb: Token, action: str | None) -> str | None:
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None and subject.lower_ not in PRONOUNS and subject.pos_ in ("NOUN", "PROPN"):
         return _clause(subject, verb, set()) or action
+    speaker = _speaker_of(verb) if subject is not None and subject.lower_ in ("he", "she", "it", "they") else None
+    if speaker is not None:  # "Salazar has not indicated that he will act by the May 9 deadline"
+        words = _core(speaker, set()) + [c for c in verb.children if c.dep_ in ("aux", "neg")] + [verb]
+        return _join(words) or action
     if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB" and 0 < verb.i - verb.head.i <= 3:
         controller = verb.head
         subject = next((c for c in controller.children if c.dep_ == "nsubj"), None)
@@ -779,6 +888,21 @@ def _widened(verb: Token, action: str | None) -> str | None:
             return _join([*words, *verb.doc[controller.i:verb.i + 1]]) or action  # "That work needs to start"
         return verb.doc[controller.i:verb.i + 1].text  # "register to vote"
     return action
+
+
+def _speaker_of(verb: Token) -> Token | None:
+    """Who a pronoun subject of a reported clause is: the named subject of the verb that reports it ('Salazar said
+    that he will act' → Salazar), through the clause's coordination; None when that subject is a pronoun too."""
+    node = verb
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head
+    if node.dep_ != "ccomp" or node.head is node:
+        return None
+    reporter = node.head
+    while not any(c.dep_ == "nsubj" for c in reporter.children) and reporter.dep_ == "conj" and reporter.head is not reporter:
+        reporter = reporter.head
+    subject = next((c for c in reporter.children if c.dep_ == "nsubj"), None)
+    return subject if subject is not None and subject.pos_ == "PROPN" else None
 
 
 def _fuller_action(verb: Token | None, span: Span) -> str | None:

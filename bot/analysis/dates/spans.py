@@ -105,7 +105,20 @@ DEADLINE_CUES = {"by", "until", "till", "before", "than", "through", "deadline",
 def _after_deadline_cue(span: Span) -> bool:
     before = [t.lower_ for t in span.doc[max(0, span.start - 2):span.start]]
     return bool(before) and (before[-1] in DEADLINE_CUES or (before[-1] in ("on", "at", "in") and len(before) > 1
-                                                             and before[0] in DEADLINE_CUES))
+                                                             and before[0] in DEADLINE_CUES)) or _due_at(span)
+
+
+def _due_at(span: Span) -> bool:
+    """'is due in court Feb. 17', 'due back on Monday': what is due a few words before the date lies ahead; 'due to
+    the weather' (because of) and a verb in between ('due to meet and then fly on Friday') do not count."""
+    doc = span.doc
+    for token in reversed(doc[max(span.sent.start, span.start - 6):span.start]):
+        if token.pos_ in ("VERB", "AUX") or token.is_punct:
+            return False
+        if token.lower_ == "due":
+            return not (token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "to"
+                        and doc[token.i + 2].pos_ not in ("VERB", "AUX"))
+    return False
 
 
 def _of_a_deadline(span: Span) -> bool:
@@ -310,6 +323,14 @@ def _pattern_spans(doc: Doc, taken: set[int]) -> list[Span]:
         if span.text.startswith("May") and not re.search(r"\d", span.text):
             continue
         spans.append(span)
+    for token in doc:  # "aiming to get it into production by the fall": a season after a deadline preposition
+        if (token.i not in taken and token.i + 1 not in taken and 0 < token.i and token.i + 2 <= len(doc)
+                and token.lower_ == "the" and doc[token.i + 1].lower_ in ("spring", "summer", "fall", "autumn",
+                                                                          "winter")
+                and doc[token.i - 1].lower_ in ("by", "before", "until", "till") and doc[token.i - 1].dep_ != "agent"
+                and not (token.i + 2 < len(doc) and (doc[token.i + 2].lower_ in ("of", "in")
+                                                     or doc[token.i + 2].pos_ in ("NOUN", "PROPN")))):
+            spans.append(doc[token.i:token.i + 2])
     for token in doc:  # "to $15 an hour by 2022": a bare year after a time preposition
         if len(token.text) != 4 or token.text[:2] not in ("19", "20"):
             continue  # cannot be a year: passed over before the slower tests

@@ -112,8 +112,8 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
                 continue
             if name == "deadlines":
                 from bot.dev.evaluation.deadlines import (
-                    FRESH_SET,
                     REAL_SET,
+                    REAL_SETS,
                     Snapshots,
                     evaluate_labelled_set,
                     evaluate_real_set,
@@ -121,9 +121,9 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
 
                 if os.environ.get("POLNEAR_GIT"):
                     snapshots = Snapshots.from_environment()
-                    paths = (REAL_SET, FRESH_SET) if snapshots.ecb_git and snapshots.ecb_scorer else (REAL_SET,)
+                    paths = REAL_SETS if snapshots.ecb_git and snapshots.ecb_scorer else (REAL_SET,)
                     if len(paths) == 1:
-                        console.print("[yellow]deadlines: eval/deadlines_real_fresh.jsonl skipped, set ECB_GIT[/]")
+                        console.print("[yellow]deadlines: eval/deadlines_real_fresh*.jsonl skipped, set ECB_GIT[/]")
                         status = 1
                     console.print("[bold]deadlines[/] (eval/deadlines_real*.jsonl: real PolNeAR and ECB+ "
                                   "sentences, by fold)")
