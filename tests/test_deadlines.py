@@ -308,6 +308,7 @@ def test_a_court_date_binds_the_defendant(nlp):
     [found] = deadlines(nlp, "The smuggler is due to appear before magistrates on Friday.")
     assert (found.text, found.due, found.action) == ("on Friday", "2021-03-12", "appear before magistrates")
     assert not deadlines(nlp, "The delegation is due to meet the prime minister on Friday.")
+    assert not deadlines(nlp, "The smuggler was due to appear at the Crown Court on Friday but did not.")
 
 
 def test_a_season_after_by_is_a_due_point(nlp):

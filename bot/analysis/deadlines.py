@@ -432,8 +432,8 @@ def _court_date(doc: Doc, span: Span) -> int | None:
             due = verb.head  # "due to appear before magistrates on Tuesday"
         else:
             due = next((c for c in verb.children if c.dep_ == "acomp" and c.lower_ == "due"), None)
-    if due is None or due.i > span.start:
-        return None
+    if due is None or due.i > span.start or due.head.tag_ == "VBD":
+        return None  # "was due to appear at the Crown Court today but didn't": told as past
     clause = doc[due.i:span.end]
     if not any(t.lower_ in COURT_WORDS for t in clause) or any(c.dep_ == "neg" for c in due.head.children):
         return None
