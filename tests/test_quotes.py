@@ -510,3 +510,19 @@ def test_a_surname_that_is_also_a_country_speaks_as_the_person_named_in_full(nlp
         [quote] = direct_quotes_of(nlp, text)
         assert quote.speaker == person
         assert text[quote.speaker_start:quote.speaker_end] == person.split()[-1]
+
+
+def test_a_closing_mark_glued_to_the_speakers_name_still_credits_the_speaker(nlp):
+    text = (
+        "Maria Lindqvist and Tomas Berg spoke at the harbour on Monday.\n\n"
+        "\u201cThe ferries will run again by spring,\u201dBerg said. Lindqvist said,\u201cWe have waited long enough.\u201d"
+    )
+    first, second = direct_quotes_of(nlp, text)
+    assert first.text == "The ferries will run again by spring,"
+    assert (first.speaker, first.speaker_text) == ("Tomas Berg", "Berg")
+    assert second.speaker == "Maria Lindqvist"
+
+
+def test_an_apostrophe_after_punctuation_is_not_split_off_as_a_mark(nlp):
+    doc = nlp("The U.S.\u2019s envoy met the mayor.")
+    assert "U.S." in [t.text for t in doc] and "\u2019s" in [t.text for t in doc]

@@ -14,6 +14,7 @@ from bot.analysis.coarse_tags import replace_attribute_ruler
 from bot.analysis.dates.spans import extract_dates
 from bot.analysis.model import load_model
 from bot.analysis.quotes.attribution import extract_quotes
+from bot.analysis.quotes.marks import split_glued_marks
 from bot.analysis.records import Analysis
 
 # Components of en_core_web_sm that the analysis does not read (it never looks at lemmas: no lemmatizer).
@@ -31,8 +32,9 @@ class ArticleText:
 
 def load_pipeline(model_name: str) -> Language:
     """The spaCy pipeline diplobot runs, loaded once per process: the model without the components the
-    analysis never reads, and `pos_` set by array rules instead of the slower attribute_ruler."""
-    nlp = replace_attribute_ruler(load_model(model_name, disable=UNUSED_COMPONENTS))
+    analysis never reads, `pos_` set by array rules instead of the slower attribute_ruler, and a quotation mark
+    glued between punctuation and a word split off ('…,”Clinton said')."""
+    nlp = split_glued_marks(replace_attribute_ruler(load_model(model_name, disable=UNUSED_COMPONENTS)))
     summary.load_summarizers()
     return nlp
 

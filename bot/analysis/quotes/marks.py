@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 OPEN_MARKS = "\u201c\u201e\u00ab"
 CLOSE_MARKS = "\u201d\u00bb"
@@ -271,6 +275,21 @@ def _add_span(spans: list[QuotedSpan], text: str, start: int, end: int) -> None:
         end -= 1
     if end > start:
         spans.append(QuotedSpan(start, end))
+
+
+# A double mark written without its space, between punctuation and a word: '…surprising,”Clinton said',
+# 'said,“Look, …'. The tokenizer keeps such a run as one word; the quote's speaker is then hidden inside it.
+GLUED_DOUBLE_MARK = r"(?<=[,.!?:;])[\u201c\u201d\"](?=[A-Za-z])"
+PUNCTUATION_BEFORE_GLUED_MARK = r"(?<=[A-Za-z0-9])[,.!?:;](?=[\u201c\u201d\"][A-Za-z])"
+
+
+def split_glued_marks(nlp: Language) -> Language:
+    """Make the tokenizer split a double quotation mark glued between punctuation and a word, and the punctuation
+    from the word before it; single marks are left alone ("U.S.'s" is no quote)."""
+    infixes = [*(nlp.Defaults.infixes or ()), PUNCTUATION_BEFORE_GLUED_MARK, GLUED_DOUBLE_MARK]
+    tokenizer: Any = nlp.tokenizer  # spaCy's Cython Tokenizer has no type stubs
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 def is_mark(token_text: str) -> bool:
