@@ -526,3 +526,13 @@ def test_a_closing_mark_glued_to_the_speakers_name_still_credits_the_speaker(nlp
 def test_an_apostrophe_after_punctuation_is_not_split_off_as_a_mark(nlp):
     doc = nlp("The U.S.\u2019s envoy met the mayor.")
     assert "U.S." in [t.text for t in doc] and "\u2019s" in [t.text for t in doc]
+
+
+def test_a_long_quote_in_the_that_clause_of_a_persons_verb_is_theirs(nlp):
+    text = ("Pastor Daniel Hobbs spoke on his radio show on Sunday. He then implied that the club leaders should be "
+            "punished, specifically by having \u201ca heavy stone be tied\u201d around their necks and \u201cthrown "
+            "into the river,\u201d for what they did.")
+    [quote, *_rest] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Daniel Hobbs"
+    assert quote.speaker_text == "He"
+    assert "a heavy stone be tied" in quote.text

@@ -794,7 +794,9 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
             if verb is not None and not paragraph[0] <= verb.idx < paragraph[1]:
                 verb = None  # a parse that runs on into another paragraph
             clause = None
-            if verb is not None and words < MIN_QUOTE_WORDS_WITHOUT_CUE:
+            # A longer quote goes to the subject of that verb when it is a person; else, like a short one, to the
+            # person whose that-clause holds it ('Ryan worried that the safety net was becoming "a hammock…"').
+            if verb is not None and (words < MIN_QUOTE_WORDS_WITHOUT_CUE or _person_subject(ctx, verb) is None):
                 for _ in range(4):  # up from the clause's own verb ("coordinate") to the one reporting it
                     clause = _that_clause(doc, verb, first, last)
                     if clause is not None or verb.head.i == verb.i:
@@ -802,9 +804,8 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
                     verb = verb.head
                 if clause is None:
                     verb = None
-            subject = _subject_of(verb, in_quote=ctx.not_speaker) if verb is not None else None
-            if subject is not None and not ctx.not_speaker[subject.i] and (
-                    subject.i in resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
+            subject = _person_subject(ctx, verb) if verb is not None else None
+            if subject is not None:
                 cue = verb
                 speaker = resolver.mention_span(subject)
                 if clause is not None:
@@ -848,6 +849,15 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
                 _speaker_fields(doc, quote, *resolver.mention_span(subject), resolver=resolver)
     cue_i = cue.i if cue is not None else (previous.cue_i if continues else None)  # type: ignore[union-attr]
     return _Found(quote, cue_i, paragraph, continues)
+
+
+def _person_subject(ctx: _Context, verb: Token) -> Token | None:
+    """The subject of `verb` when it names someone of the article or is he/she, outside any quote."""
+    subject = _subject_of(verb, in_quote=ctx.not_speaker)
+    if subject is not None and not ctx.not_speaker[subject.i] and (
+            subject.i in ctx.resolver.mention_at or subject.lower_ in PERSON_PRONOUNS):
+        return subject
+    return None
 
 
 def _subject_between(ctx: _Context, before: Quote, first: int) -> Token | None:
