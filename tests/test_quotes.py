@@ -536,3 +536,12 @@ def test_a_long_quote_in_the_that_clause_of_a_persons_verb_is_theirs(nlp):
     assert quote.speaker == "Daniel Hobbs"
     assert quote.speaker_text == "He"
     assert "a heavy stone be tied" in quote.text
+
+
+def test_a_partial_quote_keeps_the_infinitive_its_it_stands_for(nlp):
+    text = ("Senator Ana Duarte spoke at the port on Monday. Duarte said it would be \u201calmost impossible\u201d for "
+            "the small ferry companies to survive another winter.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == ("it would be \u201calmost impossible\u201d for the small ferry companies to survive another "
+                          "winter")
+    assert quote.speaker == "Ana Duarte"

@@ -920,7 +920,7 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         return None
     left, right = node.left_edge.i, node.i
     for child in node.rights:  # stop before a trailing subordinate clause: '…" as he faces a test'
-        if child.i >= last and child.dep_ in CLAUSE_BREAK_DEPS:
+        if child.i >= last and child.dep_ in CLAUSE_BREAK_DEPS and not _infinitive_subject_clause(child):
             break
         right = max(right, child.right_edge.i)
     if cue.lower_ not in ASKING_VERBS:  # 'called half of his supporters "deplorables"'
@@ -941,6 +941,13 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         while right > left and doc[right].is_punct and doc[right].i >= last:
             right -= 1
     return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
+
+
+def _infinitive_subject_clause(clause: Token) -> bool:
+    """ 'it would be "very hard" for his campaign to win': the infinitive that a predicate's "it" stands for is
+    part of what was said, not a clause added after it."""
+    return clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in clause.children) and all(
+        c.lower_ == "for" for c in clause.children if c.dep_ == "mark")
 
 
 def _according_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
