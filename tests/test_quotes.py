@@ -545,3 +545,12 @@ def test_a_partial_quote_keeps_the_infinitive_its_it_stands_for(nlp):
     assert quote.text == ("it would be \u201calmost impossible\u201d for the small ferry companies to survive another "
                           "winter")
     assert quote.speaker == "Ana Duarte"
+
+
+def test_he_after_a_report_is_the_reporter_not_the_one_reported_on(nlp):
+    text = ("Tom Reyes still has fences to mend at home. Brian Murphy, the chairman of the county party in Ohio, said "
+            "Reyes continued to hurt his cause locally by taking on the state's senator. "
+            "\u201cI don\u2019t think it\u2019s gone well for him,\u201d he said.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "he"
+    assert quote.speaker == "Brian Murphy"

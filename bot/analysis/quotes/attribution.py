@@ -72,8 +72,15 @@ def _subject_rank(token: Token) -> int:
     verb = token.head
     while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
-    if verb.dep_ == "ROOT" or is_speech_cue(token.head) or is_speech_cue(verb):  # "Ebeling said, and her
-        return MAIN_SUBJECT  # husband cut in": a subject of a clause joined to an attribution speaks too
+    if verb.dep_ == "ROOT":
+        return MAIN_SUBJECT
+    if verb.dep_ == "ccomp" and is_speech_cue(verb.head) and "\n" not in token.doc.text[
+            min(verb.head.idx, token.idx):max(verb.head.idx, token.idx)]:
+        # "Murphy said Trump continued to hurt his cause": a speech verb inside what someone said is reported too
+        # (a parse that hangs the next paragraph's sentence on a speech verb is no report)
+        return REPORTED_SUBJECT
+    if is_speech_cue(token.head) or is_speech_cue(verb):  # "Ebeling said, and her husband cut in": a subject
+        return MAIN_SUBJECT  # of a clause joined to an attribution speaks too
     return REPORTED_SUBJECT
 
 
