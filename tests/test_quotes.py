@@ -554,3 +554,11 @@ def test_he_after_a_report_is_the_reporter_not_the_one_reported_on(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker_text == "he"
     assert quote.speaker == "Brian Murphy"
+
+
+def test_a_person_named_in_a_quotes_aside_is_not_the_he_who_says_it(nlp):
+    text = ("Calder's pollster, Douglas Moen, says his candidate has the money and the time. \"I don't think the old "
+            "wisdom\" -- that Calder is seen as a city liberal -- \"is going to last,\" he says.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "he"
+    assert quote.speaker == "Douglas Moen"

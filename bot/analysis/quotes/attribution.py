@@ -214,9 +214,15 @@ class _Resolver:
         nearby: Actor | None = None
         hi = token.i
         lo = sentence_bounds(doc, token.i)[0]
+        # '"I don't think the wisdom" -- that Bloomberg is seen as a liberal -- "will last," he says': a person named
+        # between the opening of a quote and the pronoun that attributes it is what the quote is about, not its
+        # speaker.
+        quote_opens = self._quote_opening(lo, token.i)
         while hi > 0 and token.i - hi <= PRONOUN_REACH:
             best: tuple[int, int, Actor] | None = None  # (rank, -position, actor): lowest wins
             for position, actor, rank in self._antecedents(lo, hi, want, depth):
+                if position >= quote_opens:
+                    continue
                 if rank < NOT_A_SUBJECT:
                     if best is None or (rank, -position) < best[:2]:
                         best = (rank, -position, actor)
@@ -227,6 +233,16 @@ class _Resolver:
             hi = lo
             lo = sentence_bounds(doc, lo - 1)[0] if lo > 0 else 0
         return nearby
+
+    def _quote_opening(self, lo: int, i: int) -> int:
+        """For a pronoun at token i right after a quote ('"…," he said'), the first quoted token of its sentence
+        (from lo); else i."""
+        k = i - 1
+        while k >= lo and not self.in_quote[k] and (self.doc[k].is_punct or self.doc[k].is_space):
+            k -= 1
+        if k < lo or not self.in_quote[k] or k == i - 1:
+            return i
+        return next(j for j in range(lo, k + 1) if self.in_quote[j])
 
     def _antecedents(self, lo: int, hi: int, want: str, depth: int) -> list[tuple[int, Actor, int]]:
         """The people named or spoken of in tokens [lo, hi) whose gender fits, with their rank: MAIN_SUBJECT,
