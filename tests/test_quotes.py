@@ -562,3 +562,10 @@ def test_a_person_named_in_a_quotes_aside_is_not_the_he_who_says_it(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker_text == "he"
     assert quote.speaker == "Douglas Moen"
+
+
+def test_an_as_clause_attributes_the_clause_it_stands_on(nlp):
+    text = ("As Senator Ana Duarte has noted, that is the \"textbook definition\" of bias. Tom Reyes disagreed.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == 'that is the "textbook definition" of bias'
+    assert quote.speaker == "Ana Duarte"

@@ -934,7 +934,7 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
     if first >= last:
         return None
     doc = cue.doc
-    if cue.lower_ == "according":
+    if cue.lower_ == "according" or _as_clause_over(cue, first, last):
         return _according_clause(cue, first, last)
     node = _branch_under(_quote_root(doc, first, last), cue)
     if node is None:
@@ -971,6 +971,16 @@ def _infinitive_subject_clause(clause: Token) -> bool:
     part of what was said, not a clause added after it."""
     return clause.dep_ == "advcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in clause.children) and all(
         c.lower_ == "for" for c in clause.children if c.dep_ == "mark")
+
+
+def _as_clause_over(cue: Token, first: int, last: int) -> bool:
+    """ 'As Ryan has pointed out, that's the "textbook definition" of racism': an "as" clause on the clause that
+    holds the quote attributes that clause."""
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) or cue.dep_ != "advcl":
+        return False
+    root = _quote_root(cue.doc, first, last)
+    return _branch_under(root, cue.head) is not None and _branch_under(root, cue) is None and not (
+        cue.left_edge.i <= first < cue.right_edge.i + 1)
 
 
 def _according_clause(cue: Token, first: int, last: int) -> tuple[int, int] | None:
