@@ -569,3 +569,10 @@ def test_an_as_clause_attributes_the_clause_it_stands_on(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.text == 'that is the "textbook definition" of bias'
     assert quote.speaker == "Ana Duarte"
+
+
+def test_a_quote_after_a_persons_post_and_a_colon_is_theirs(nlp):
+    text = ("Aides say the former governor Tom Reyes plans to \"actively support\" Duarte. From Reyes's Facebook post: "
+            "\"For the sake of our party, we must move past the anger of this campaign.\"")
+    quote = next(q for q in direct_quotes_of(nlp, text) if q.text.startswith("For the sake"))
+    assert quote.speaker == "Tom Reyes"

@@ -748,6 +748,8 @@ def _name_before_colon(ctx: _Context, first: int, lo: int) -> Token | None:
     if i <= lo or doc[i].text != ":" or ctx.not_speaker[i - 1]:
         return None
     name = doc[i - 1]
+    if name.lower_ in DOCUMENT_NOUNS:  # 'From Bush's Facebook post: "…"': the one whose document it is
+        name = next((c for c in name.children if c.dep_ == "poss" and not ctx.not_speaker[c.i]), name)
     actor = ctx.resolver.index.actor_at(name.i)
     if actor is None and name.tag_ in ("NNP", "NNPS"):
         actor = ctx.resolver.index.lookup(name.text)
