@@ -576,3 +576,11 @@ def test_a_quote_after_a_persons_post_and_a_colon_is_theirs(nlp):
             "\"For the sake of our party, we must move past the anger of this campaign.\"")
     quote = next(q for q in direct_quotes_of(nlp, text) if q.text.startswith("For the sake"))
     assert quote.speaker == "Tom Reyes"
+
+
+def test_a_speech_verb_under_a_modal_in_a_report_does_not_take_the_quote(nlp):
+    text = ("Senator Ana Duarte said in her opening remarks that the platform should reiterate the party's support for "
+            "the country's \"stalwart allies,\" naming three of them.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Ana Duarte"
+    assert quote.cue == "said"

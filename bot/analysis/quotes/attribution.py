@@ -541,7 +541,12 @@ def _closest_cue(doc: Doc, cues: list[Token], first: int, last: int) -> Token | 
     if aside:
         return aside[0]
     governing = [t for t in cues if t.i in ancestors]
-    return min(governing or cues, key=lambda t: first - t.i if t.i < first else t.i - last)
+    # 'Wasserman Schultz said that the platform should reiterate the party's support for "stalwart allies"': a
+    # speech verb under a modal inside what another governing speech verb reports has not been spoken yet.
+    spoken = [t for t in governing if not (any(c.tag_ == "MD" for c in t.children)
+                                           and any(o.i in ancestors and _branch_under(t, o) is not None
+                                                   for o in governing if o.i != t.i))]
+    return min(spoken or governing or cues, key=lambda t: first - t.i if t.i < first else t.i - last)
 
 
 def _as_aside(doc: Doc, cue: Token, first: int, last: int) -> bool:
