@@ -584,3 +584,11 @@ def test_a_speech_verb_under_a_modal_in_a_report_does_not_take_the_quote(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Ana Duarte"
     assert quote.cue == "said"
+
+
+def test_a_participle_on_a_prepositional_object_speaks_for_the_clauses_subject(nlp):
+    text = ("Senator Ana Duarte was in good spirits. \u201cToo forced?\u201d he tweeted when Duarte ended a debate last "
+            "December with a reference to the blockbuster \"Star Trek\" sequel hitting the theaters, remarking, "
+            "\u201cThank you, and may the wind be at your back.\u201d")
+    quote = next(q for q in direct_quotes_of(nlp, text) if q.text.startswith("Thank you"))
+    assert quote.speaker == "Ana Duarte"

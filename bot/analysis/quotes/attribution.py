@@ -356,7 +356,7 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
                         return grand
         return None
     if cue.dep_ == "acl" and cue.head.tag_ in ("NNP", "NNPS", "NN", "NNS", "PRP"):
-        return cue.head  # "Hillary Clinton asking, ..."
+        return _acl_speaker(cue, in_quote)
     if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].ent_type_ in ("PERSON", "ORG", "NORP") and not any(
             c.dep_ in SUBJECT_DEPS for c in cue.children):
         return cue.doc[cue.i - 1]
@@ -393,6 +393,17 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
         climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp")
         verb = verb.head if climb and verb.head.i != verb.i else None
     return fallback
+
+
+def _acl_speaker(cue: Token, in_quote: list[bool] | None) -> Token | None:
+    """The speaker of a participle on a noun: the noun ("Hillary Clinton asking, …"), but for a common noun after a
+    preposition the subject of the clause it is in ("Clinton ended the debate with a reference to the film,
+    remarking, …")."""
+    noun = cue.head
+    if noun.tag_ in ("NN", "NNS") and noun.dep_ == "pobj" and not noun.ent_type_:
+        verb = next((a for a in noun.ancestors if a.tag_.startswith("VB")), None)
+        return _subject_of(verb, in_quote) if verb is not None else None
+    return noun
 
 
 # What people issue to speak for them: "Trump issued a statement saying", "a video that said".
@@ -745,7 +756,7 @@ def _colon_intro(ctx: _Context, first: int, lo: int) -> Token | None:
 
 def _name_before_colon(ctx: _Context, first: int, lo: int) -> Token | None:
     """'PENCE: "…"', '… - Carl Bialik: "…"': a person's name right before the colon that opens the quote (the
-    transcript and round-up convention)."""
+    transcript and round-up convention), or the person whose statement, post or letter it is."""
     doc = ctx.doc
     i = first - 1
     while i >= lo and (doc[i].is_space or is_mark(doc[i].text)):
