@@ -592,3 +592,11 @@ def test_a_participle_on_a_prepositional_object_speaks_for_the_clauses_subject(n
             "\u201cThank you, and may the wind be at your back.\u201d")
     quote = next(q for q in direct_quotes_of(nlp, text) if q.text.startswith("Thank you"))
     assert quote.speaker == "Ana Duarte"
+
+
+def test_a_saying_someone_is_expected_to_do_is_not_a_saying_that_happened(nlp):
+    text = ("Campaign manager Tom Reyes told reporters on Monday that the campaign expects the moderator to insert "
+            "himself into the debate by calling out Duarte for her supposed \u201clies\u201d throughout the night.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Tom Reyes"
+    assert quote.text.startswith("that the campaign expects the moderator")

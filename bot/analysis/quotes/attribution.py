@@ -552,12 +552,23 @@ def _closest_cue(doc: Doc, cues: list[Token], first: int, last: int) -> Token | 
     if aside:
         return aside[0]
     governing = [t for t in cues if t.i in ancestors]
-    # 'Wasserman Schultz said that the platform should reiterate the party's support for "stalwart allies"': a
-    # speech verb under a modal inside what another governing speech verb reports has not been spoken yet.
-    spoken = [t for t in governing if not (any(c.tag_ == "MD" for c in t.children)
-                                           and any(o.i in ancestors and _branch_under(t, o) is not None
-                                                   for o in governing if o.i != t.i))]
+    spoken = [t for t in governing if not _unspoken(t, governing)]
     return min(spoken or governing or cues, key=lambda t: first - t.i if t.i < first else t.i - last)
+
+
+def _unspoken(cue: Token, governing: list[Token]) -> bool:
+    """A speech verb inside the that-clause of another governing speech verb that speaks of a saying, not one that
+    happened: under a modal ('Wasserman Schultz said that the platform should reiterate … "stalwart allies"') or
+    without a subject of its own ('Mook told CBS that the campaign expects Holt to insert himself by calling out
+    Trump for his "lies"')."""
+    if not (any(c.tag_ == "MD" for c in cue.children) or cue.tag_ in ("VB", "VBG") and cue.dep_ in ("pcomp", "xcomp")
+            and not any(c.dep_ in SUBJECT_DEPS for c in cue.children)):  # (a participle set off by a comma speaks)
+        return False
+    for outer in governing:
+        branch = _branch_under(cue, outer) if outer.i != cue.i else None
+        if branch is not None and branch.dep_ == "ccomp":
+            return True
+    return False
 
 
 def _as_aside(doc: Doc, cue: Token, first: int, last: int) -> bool:
