@@ -600,3 +600,10 @@ def test_a_saying_someone_is_expected_to_do_is_not_a_saying_that_happened(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Tom Reyes"
     assert quote.text.startswith("that the campaign expects the moderator")
+
+
+def test_where_a_partial_quote_was_said_is_not_part_of_it(nlp):
+    text = "Senator Ana Duarte called the vote \u201crigged\u201d in a tweet Tuesday, and her aides agreed."
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.text == "the vote \u201crigged\u201d"
+    assert quote.speaker == "Ana Duarte"

@@ -986,6 +986,7 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
     while left < first and (doc[left].is_punct or doc[left].is_space or is_mark(doc[left].text)):
         left += 1  # the clause starts after its opening mark, not on it
     right = max(right, last - 1)
+    right = min(right, _before_setting(doc, last, right))
     while right > left and doc[right].is_punct and not is_closing_mark(doc[right].text):
         right -= 1
     if is_closing_mark(doc[right].text) and right >= last and left >= first:
@@ -993,6 +994,29 @@ def _governed_clause(cue: Token, first: int, last: int) -> tuple[int, int] | Non
         while right > left and doc[right].is_punct and doc[right].i >= last:
             right -= 1
     return doc[left].idx if left < first else doc[first].idx, doc[right].idx + len(doc[right])
+
+
+# Where and how something was said: 'called the system "rigged" in a tweet Tuesday' - the setting, not the words.
+SETTING_NOUNS = DOCUMENT_NOUNS | frozenset({"tweets", "interview", "interviews", "speech", "speeches", "rally",
+                                            "appearance", "conference", "call", "hearing", "briefing", "event",
+                                            "broadcast", "show", "remarks", "posts", "emails", "letters", "videos"})
+
+
+def _before_setting(doc: Doc, last: int, right: int) -> int:
+    """The last token before a setting phrase right after the closing mark ('"rigged" in a tweet', '"a disgrace"
+    Wednesday on the show'), else right; a phrase further on may belong to the words ("to secure the city during
+    the event")."""
+    k = last
+    while k <= right and (doc[k].is_punct or doc[k].is_space):
+        k += 1
+    if k > right:
+        return right
+    token = doc[k]
+    if token.dep_ == "prep" and any(c.dep_ == "pobj" and c.lower_ in SETTING_NOUNS for c in token.children):
+        return k - 1
+    if token.dep_ == "npadvmod" and token.ent_type_ in ("DATE", "TIME") and token.left_edge.i == k:
+        return k - 1
+    return right
 
 
 def _infinitive_subject_clause(clause: Token) -> bool:
