@@ -607,3 +607,11 @@ def test_where_a_partial_quote_was_said_is_not_part_of_it(nlp):
     [quote] = direct_quotes_of(nlp, text)
     assert quote.text == "the vote \u201crigged\u201d"
     assert quote.speaker == "Ana Duarte"
+
+
+def test_a_quote_after_a_sentence_about_a_named_partner_is_the_partners(nlp):
+    text = ("Tom Reyes built a large chain of clinics in the 1990s. His former business partner at Lenox, Lawrence B. "
+            "Cummings, called him a master at impossible deals. \"He showed again and again an ability to put together "
+            "deals that other people couldn't.\"")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Lawrence B. Cummings"

@@ -686,7 +686,8 @@ def _last_person_subject(ctx: _Context, before: int) -> Token | None:
             actor = ctx.resolver.index.actor_at(token.i)
             if actor is not None and actor.kind == "person" or token.lower_ in PERSON_PRONOUNS:
                 return token
-            named = next((c for c in token.rights if c.dep_ == "appos" and c.i in ctx.resolver.mention_at), None)
+            named = next((c for c in token.subtree if c.dep_ == "appos" and c.i > token.i
+                          and c.i in ctx.resolver.mention_at), None)  # "His partner at Lenox, Lawrence Cummings,"
             actor = ctx.resolver.index.actor_at(named.i) if named is not None else None
             if named is not None and actor is not None and actor.kind == "person":
                 return named  # "His former business partner, Lawrence B. Cummings, called him a master."
