@@ -615,3 +615,11 @@ def test_a_quote_after_a_sentence_about_a_named_partner_is_the_partners(nlp):
             "deals that other people couldn't.\"")
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Lawrence B. Cummings"
+
+
+def test_a_closing_participle_speaks_for_the_main_clause_not_a_relative_clause(nlp):
+    text = ("Tom Reyes was similarly defensive when forced to defend not paying an architect who said he was stiffed "
+            "after he designed a clubhouse at one of his golf courses, saying, \u201cMaybe he didn\u2019t do a good job, "
+            "and I wasn\u2019t satisfied with his work.\u201d")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Tom Reyes"

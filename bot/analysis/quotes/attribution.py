@@ -360,7 +360,7 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
     if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].ent_type_ in ("PERSON", "ORG", "NORP") and not any(
             c.dep_ in SUBJECT_DEPS for c in cue.children):
         return cue.doc[cue.i - 1]
-    verb: Token | None = cue
+    verb: Token | None = _out_of_relative_clause(cue)
     fallback: Token | None = None
     for _ in range(5):
         if verb is None:
@@ -393,6 +393,20 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
         climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp")
         verb = verb.head if climb and verb.head.i != verb.i else None
     return fallback
+
+
+def _out_of_relative_clause(cue: Token) -> Token:
+    """ 'Trump was defensive about not paying an architect who said he was stiffed, saying, "…"': a participle set
+    off by a comma that the parse hangs inside a relative clause speaks for the sentence's main clause."""
+    if cue.tag_ != "VBG" or cue.dep_ != "advcl" or cue.i == 0 or cue.doc[cue.i - 1].text != ",":
+        return cue
+    head = cue.head
+    if head.dep_ != "relcl" or not any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in head.children):
+        return cue
+    root = head
+    while root.head.i != root.i:
+        root = root.head
+    return root if root.tag_.startswith("VB") or root.pos_ in ("VERB", "AUX") else cue
 
 
 def _acl_speaker(cue: Token, in_quote: list[bool] | None) -> Token | None:
