@@ -253,6 +253,7 @@ feed_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.sa
 @given(title=feed_text, summary=st.lists(feed_text, max_size=4), names=st.lists(feed_text, max_size=6),
        quote_texts=st.lists(feed_text, max_size=5), url=feed_text | st.just("https://ok.example/x"))
 @example(title="", summary=[], names=["", "", "", "", "\r", ""], quote_texts=[], url="https://ok.example/x")  # a blank outlet name
+@example(title="", summary=[], names=["", "", "", "", "0\n", ""], quote_texts=[], url="https://ok.example/x")  # a label ending in a line break
 def test_any_feed_text_gives_valid_inert_block_kit(title, summary, names, quote_texts, url) -> None:
     story = talks_story(
         title=title, summary=summary, url=url,

@@ -61,6 +61,10 @@ def test_link_escapes_its_label_and_refuses_other_schemes() -> None:
     assert link(None, "No link") == "No link"
 
 
+def test_a_link_label_is_one_line() -> None:
+    assert link("https://news.example/a", "Wire\nService \r\n") == "<https://news.example/a|Wire Service>"
+
+
 def test_url_cannot_break_out_of_the_link() -> None:
     url = safe_url("https://news.example/a|<!channel>> b")
     assert url is not None

@@ -133,8 +133,10 @@ def safe_url(url: str | None) -> str | None:
 
 
 def link(url: str | None, label: str | None, limit: int | None = None) -> str:
-    """A mrkdwn link `<url|label>` with the label escaped; only the label when the URL is not http(s)."""
+    """A mrkdwn link `<url|label>` with the label escaped and on one line (a line break inside a link's label
+    breaks it in Slack); only the label when the URL is not http(s)."""
     target = safe_url(url)
+    label = " ".join(label.split()) if label else label
     text = escape(label) if limit is None else escape_within(label, limit)
     if not text.strip():
         # A label of spaces or line breaks would make an invisible link: show the address instead.
