@@ -330,3 +330,17 @@ def test_a_birth_a_timetable_an_expected_result_and_a_prediction_are_not_deadlin
 def test_a_due_date_is_a_deadline(nlp):
     [found] = deadlines(nlp, "Greece faces a May 19 due date on debt it cannot repay without the bailout.")
     assert (found.text, found.due) == ("a May 19 due date", "2021-05-19")
+
+
+def test_a_standing_duty_to_answer_each_case_is_no_deadline(nlp):
+    # The 24 hours run from each incident, not from the article: showing a due day would call it overdue tomorrow.
+    assert deadlines(nlp, "The accord commits both navies to report incidents within 24 hours.") == []
+    assert deadlines(nlp, "The agency must notify member states of any breach within 72 hours.") == []
+    assert deadlines(nlp, "The ministry will answer requests from journalists within 10 days.") == []
+
+
+def test_a_one_off_act_within_a_duration_stays_a_deadline(nlp):
+    [report] = deadlines(nlp, "Iran must report its enriched uranium stockpile within 30 days.")
+    assert (report.text, report.due) == ("within 30 days", "2021-04-09")
+    [withdrawal] = deadlines(nlp, "Russia must withdraw troops from the border within 30 days.")
+    assert (withdrawal.text, withdrawal.due) == ("within 30 days", "2021-04-09")

@@ -112,6 +112,23 @@ COMMITTING_VERBS = {"pledge", "pledges", "pledged", "promise", "promises", "prom
                     "agree", "agrees", "agreed", "commit", "commits", "committed", "plan", "plans", "planned",
                     "aim", "aims", "intend", "intends", "intended", "decide", "decides", "decided", "undertake",
                     "undertook"}
+# Verbs that answer what keeps happening, with what they answer: "report incidents within 24 hours", "answer
+# requests within 10 days", "notify members of any breach within 72 hours". A duration on them is a standing duty
+# counted from each case, not a due point counted from the article.
+RESPONDING_VERBS = {
+    **dict.fromkeys(("report", "reports", "reported", "reporting", "answer", "answers", "answered", "answering",
+                     "process", "processes", "processed", "processing", "investigate", "investigates",
+                     "investigated", "investigating", "review", "reviews", "reviewed", "reviewing", "acknowledge",
+                     "acknowledges", "acknowledged", "acknowledging", "handle", "handles", "handled", "handling",
+                     "examine", "examines", "examined", "examining", "resolve", "resolves", "resolved",
+                     "resolving"), ("dobj",)),
+    **dict.fromkeys(("respond", "responds", "responded", "responding", "reply", "replies", "replied",
+                     "replying"), ("to",)),
+    **dict.fromkeys(("notify", "notifies", "notified", "notifying", "inform", "informs", "informed", "informing",
+                     "alert", "alerts", "alerted", "alerting", "warn", "warns", "warned", "warning"),
+                    ("of", "about")),
+}
+EVERY_CASE = {"any", "each", "every", "all"}
 # Verbs whose infinitive is what falls due: "was designed to lower emissions by 2030".
 PURPOSE_VERBS = {"designed", "intended", "meant", "aimed", "aims", "aim", "scheduled", "set", "due", "slated"}
 
@@ -177,8 +194,8 @@ def _date_deadline(
             _is_past(verb) or _is_possibility(verb) or _is_forecast(verb, cue) or _is_hypothetical(verb)
             or _told_as_earlier(verb)):
         return None
-    if is_duration and RANGE.search(span.text):
-        return None  # "within five to 10 years": no due point
+    if is_duration and (RANGE.search(span.text) or verb is not None and _standing_duty(verb)):
+        return None  # "within five to 10 years", "to report incidents within 24 hours" (of each): no due point
     if verb is not None and _ends_a_term_of_office(verb):
         return None  # "will finish his term by the end of the year": a calendar, not a commitment
     if not (named or granted or given_until) and verb is not None and (is_duration or verb.dep_ == "relcl") and (
@@ -597,6 +614,27 @@ def _lasts_until(verb: Token | None) -> bool:
         return False  # "officers would remain at the scene until Monday": people staying somewhere, not a commitment
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     return verb.lower_ in DURING_VERBS and bool(auxes & {"will", "would", "must", "shall", "'ll", "to"})
+
+
+def _standing_duty(verb: Token) -> bool:
+    """An act owed again for every case that comes: a responding verb whose cases are any or every one of a kind
+    ('report incidents', 'answer any request', 'notify them of each breach'), not a named thing ('its stockpile')."""
+    slots = RESPONDING_VERBS.get(verb.lower_)
+    if slots is None:
+        return False
+    heads = [verb] + [c for c in verb.children if c.dep_ == "dobj"]
+    cases = [c for c in verb.children if c.dep_ == "dobj"] if "dobj" in slots else [
+        o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ in slots
+        for o in p.children if o.dep_ == "pobj"]
+    return any(_every_case(n) for c in cases for n in (c, *c.conjuncts))
+
+
+def _every_case(noun: Token) -> bool:
+    """'incidents', 'any breach', 'all complaints': a kind of case, not one counted or owned thing."""
+    determiners = [c for c in noun.children if c.dep_ in ("det", "nummod", "poss", "predet")]
+    if any(d.lower_ in EVERY_CASE for d in determiners):
+        return True
+    return noun.tag_ == "NNS" and not determiners
 
 
 def _is_generic(verb: Token) -> bool:
