@@ -22,6 +22,7 @@ from bot.domain.articles import (
     html_to_text,
     one_line,
 )
+from bot.feeds.plain_rss import read_plain_rss
 from bot.feeds.problems import AddressProblem
 
 # Dates before this are placeholders (a zero timestamp, "1970-01-01"), not publication dates.
@@ -82,8 +83,12 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
     # Neither sanitized nor with links resolved inside the markup: diplobot keeps only the visible text of an
     # entry's HTML (`html_to_text`, scripts and tags dropped) and never shows the markup, so that work (about
     # 40% of parsing) bought nothing.
+    document = without_entity_declarations(body)
+    plain = read_plain_rss(document, url=url, content_type=content_type)
+    if plain is not None:  # the common case, read as feedparser would read it in a fifth of the time
+        return _parsed_feed(plain[0], plain[1], [], url=url, now=now)
     try:
-        parsed = feedparser.parse(io.BytesIO(without_entity_declarations(body)), response_headers=headers,
+        parsed = feedparser.parse(io.BytesIO(document), response_headers=headers,
                                   sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # feedparser catches nearly everything itself; whatever escapes is still this feed's
         raise FeedParseError(url, f"feedparser failed ({type(exc).__name__}: {exc})") from exc
@@ -101,6 +106,12 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
         warnings.append(f"feed is malformed but readable ({problem})")
     elif not parsed.get("version") and not raw_entries:
         raise FeedParseError(url, "not an RSS or Atom feed")
+    return _parsed_feed(parsed.feed.get("title", ""), raw_entries, warnings, url=url, now=now)
+
+
+def _parsed_feed(title: str | None, raw_entries: list[dict[str, Any]], warnings: list[str], *, url: str,
+                 now: datetime) -> ParsedFeed:
+    """The feed's entries from feedparser's (or `read_plain_rss`'s) raw entries, the newest MAX_ENTRIES kept."""
     entries: list[Entry] = []
     for position, raw in enumerate(raw_entries, start=1):
         try:
@@ -116,8 +127,8 @@ def parse_feed(body: bytes, *, url: str, now: datetime, content_type: str | None
         newest = set(map(id, sorted(entries, key=lambda e: e.published_at, reverse=True)[:MAX_ENTRIES]))
         warnings.append(f"{len(entries):,} entries; only the newest {MAX_ENTRIES} were kept")
         entries = [e for e in entries if id(e) in newest]
-    title = one_line(html_to_text(parsed.feed.get("title", "") or ""))[:MAX_FEED_TITLE_LENGTH] or None
-    return ParsedFeed(title=title, entries=entries, warnings=warnings)
+    feed_title = one_line(html_to_text(title or ""))[:MAX_FEED_TITLE_LENGTH] or None
+    return ParsedFeed(title=feed_title, entries=entries, warnings=warnings)
 
 
 def without_entity_declarations(body: bytes) -> bytes:
