@@ -406,7 +406,7 @@ class Work:
         self._turn = turn
         try:
             store_analysis(self.db, article_id, analysis_from_json(analysis), now, stories=self._stories,
-                           rows_stored=True, then=self._defer_queueing_in)
+                           rows_stored=True, then=self._defer_queueing_in, article=found[0])
         except Exception:
             self._stories = None  # it may hold the article's counts that were never stored
             raise

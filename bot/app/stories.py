@@ -31,7 +31,7 @@ from bot.domain.grouping import (
 )
 from bot.domain.stories import LeadCandidate, StoryChoice, StoryState
 from bot.storage import Database
-from bot.storage.articles import get_articles
+from bot.storage.articles import Article, get_articles
 from bot.storage.stories import (
     StoredTelling,
     open_story_states,
@@ -168,7 +168,7 @@ def article_facts(article_id: int, title: str, text: str, published: datetime, a
 def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,
                    text: str | None = None, text_source: str | None = None, page_error: str | None = None,
                    rules: Rules = DEFAULT_RULES, stories: OpenStories | None = None, rows_stored: bool = False,
-                   then: Callable[[Session, int], None] | None = None) -> int:
+                   then: Callable[[Session, int], None] | None = None, article: Article | None = None) -> int:
     """Store one article's analysis with its story (the one `bot.domain.grouping` says it tells, or a new one);
     returns the story id. An article analysed again keeps its story.
 
@@ -189,11 +189,13 @@ def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datet
             analysis step): only the story is filed here.
         then: with `rows_stored`, called with the session and the story id in the filing transaction, before it
             commits (the job engine defers the story's next job there).
+        article: the article's record, when the caller has just read it (it is not read again).
     """
-    found = get_articles(db, [article_id])
-    if not found:
-        raise LookupError(f"article {article_id} does not exist")
-    article = found[0]
+    if article is None or article.id != article_id:
+        found = get_articles(db, [article_id])
+        if not found:
+            raise LookupError(f"article {article_id} does not exist")
+        article = found[0]
     body = text if text is not None else article.text
     open_stories = stories or OpenStories(db, rules)
     facts = article_facts(article.id, article.title, body, article.published_at, analysis, article.feed_id)
