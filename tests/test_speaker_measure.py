@@ -41,3 +41,18 @@ def test_surname_of_one_person_is_that_person():
 
 def test_a_source_that_is_not_a_person_is_left_out():
     assert gold_person(people(), TEXT, (TEXT.index("it."), TEXT.index("it.") + 2)) is None
+
+
+def test_a_description_of_someone_not_named_is_no_one_person():
+    text = "Senator Maria Ortiz spoke. A senior Ortiz adviser said talks would resume. The Ortiz campaign agreed."
+    article = ArticlePeople(names=[(text.index(w), text.index(w) + len(w), name_tokens(w))
+                                   for w in ("Maria Ortiz",)])
+    for phrase in ("Ortiz adviser", "Ortiz campaign"):
+        k = text.index(phrase)
+        article.names.append((k, k + 5, ["ortiz"]))
+    adviser = (text.index("A senior"), text.index(" said"))
+    assert gold_person(article, text, adviser) is None
+    campaign = (text.index("The Ortiz campaign"), text.index(" agreed"))
+    assert gold_person(article, text, campaign) is None
+    senator = (text.index("Senator"), text.index(" spoke"))
+    assert gold_person(article, text, senator) == ["maria", "ortiz"]

@@ -31,6 +31,11 @@ NAME_TITLES = frozenset({
     "nominee", "the", "speaker", "leader", "sir", "lord", "lady", "dame", "chairman", "prime", "minister",
 })
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# A source that starts like this describes someone without naming them ("a senior Cruz adviser").
+INDEFINITE_STARTS = ("a ", "an ", "another ", "one ", "some ", "several ")
+# Words after a name that do not make it a modifier ("Charles Rangel of New York", "Trump and Pence").
+NOT_MODIFIED_NOUNS = frozenset({"and", "or", "of", "from", "in", "at", "on", "for", "to", "with", "by", "himself",
+                                "herself", "who", "whom", "whose", "that", "said", "says", "told"})
 
 
 def load_shared_scorer() -> ModuleType:
@@ -69,7 +74,10 @@ class ArticlePeople:
 
     def head_name(self, text: str, start: int, end: int) -> list[str]:
         """The name a source span is about: the last name before its first comma or relative clause that is
-        not a possessive ("Hillary Clinton's campaign manager Robby Mook" -> Robby Mook)."""
+        neither a possessive ("Hillary Clinton's campaign manager Robby Mook" -> Robby Mook) nor a modifier of a
+        noun ("the Clinton campaign"). A description of someone not named ("a senior Cruz adviser") is no one."""
+        if text[start:end].lower().startswith(INDEFINITE_STARTS):
+            return []
         cut = len(text[start:end])
         for stop in (",", " who ", " whom ", " (", " \u2014"):
             k = text.find(stop, start, end)
@@ -77,9 +85,16 @@ class ArticlePeople:
                 cut = min(cut, k - start)
         head: list[str] = []
         for s, e, toks in self.names:
-            if s >= start and e <= start + cut and not text[e:e + 2].replace("\u2019", "'").startswith("'s"):
+            if s >= start and e <= start + cut and not text[e:e + 2].replace("\u2019", "'").startswith("'s") \
+                    and not _modifies_a_noun(text[e:start + cut]):
                 head = toks
         return head
+
+
+def _modifies_a_noun(rest: str) -> bool:
+    """The words right after a name go on with a common noun it modifies ("Cruz adviser", "Trump campaign")."""
+    words = rest.split(maxsplit=1)
+    return bool(words) and words[0].isalpha() and words[0].islower() and words[0] not in NOT_MODIFIED_NOUNS
 
 
 def read_people(scorer: ModuleType, split: str, stem: str) -> ArticlePeople:
@@ -229,7 +244,7 @@ def score(split: str, pred_path: str) -> Tally:
             tally.lenient_total += 1
             tally.lenient_right += lenient
             if not lenient:
-                tally.lenient_errors.append({"id": stem, "quote": text[q["start"]:q["end"]][:70],
+                tally.lenient_errors.append({"id": stem, "at": q["start"], "quote": text[q["start"]:q["end"]][:70],
                                              "gold_source": text[source[0]:source[1]],
                                              "predicted": q.get("speaker"), "predicted_text": q.get("speaker_text")})
             if people is None:
@@ -241,7 +256,7 @@ def score(split: str, pred_path: str) -> Tally:
             right = same_person(q.get("speaker"), person, people)
             tally.strict_right += right
             if not right:
-                tally.errors.append({"id": stem, "quote": text[q["start"]:q["end"]][:70],
+                tally.errors.append({"id": stem, "at": q["start"], "quote": text[q["start"]:q["end"]][:70],
                                      "gold_source": text[source[0]:source[1]], "gold_person": " ".join(person),
                                      "predicted": q.get("speaker"), "predicted_text": q.get("speaker_text"),
                                      "lenient": lenient})
