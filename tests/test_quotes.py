@@ -623,3 +623,12 @@ def test_a_closing_participle_speaks_for_the_main_clause_not_a_relative_clause(n
             "and I wasn\u2019t satisfied with his work.\u201d")
     [quote] = direct_quotes_of(nlp, text)
     assert quote.speaker == "Tom Reyes"
+
+
+def test_it_or_they_in_a_clause_inside_the_sentence_speaks_for_the_sentences_subject(nlp):
+    text = ('The African Union on Monday condemned the coup in Niger and threatened sanctions over what it called '
+            '"an unacceptable attack on constitutional order."')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "African Union"
+    assert quote.speaker_text == "it"
+

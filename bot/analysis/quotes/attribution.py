@@ -437,6 +437,27 @@ def _issuer(subject: Token, not_speaker: list[bool]) -> Token | None:
     return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not not_speaker[c.i]), None)
 
 
+def _main_subject_for(pronoun: Token, not_speaker: list[bool]) -> Token:
+    """ 'The Security Council pledged sanctions against what it called "a clear threat"': "it" or "they" speaking in
+    a clause inside a sentence stands for the subject of the sentence's main clause, when that is not a person
+    ("it") or not a name of one person ("they"); else the pronoun itself. The pronoun stays the speaker's mention."""
+    word = pronoun.lower_
+    if word not in ("it", "they") or pronoun.dep_ not in SUBJECT_DEPS:
+        return pronoun
+    root = pronoun.head
+    while root.head.i != root.i:
+        root = root.head
+    if root.i == pronoun.head.i:
+        return pronoun
+    subject = next((c for c in root.children if c.dep_ in SUBJECT_DEPS and not not_speaker[c.i]), None)
+    if subject is None or subject.i > pronoun.i or subject.ent_type_ == "PERSON" or not (
+            subject.lower_ == word or subject.tag_ in ("NN", "NNS", "NNP", "NNPS")):
+        return pronoun
+    if word == "it" and subject.tag_ in ("NNS", "NNPS"):
+        return pronoun
+    return subject
+
+
 def _climbed_past_a_reporter(subject: Token, verb: Token) -> bool:
     """The verb reached by climbing is itself reported by a speech verb with a named subject above it."""
     if verb.dep_ != "ccomp" or not is_speech_cue(verb.head):
@@ -823,6 +844,9 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
             subject = _adjacent_name(ctx, cue) or subject
         if subject is not None and not ctx.not_speaker[subject.i]:
             speaker = resolver.mention_span(subject)
+            main = _main_subject_for(subject, ctx.not_speaker)
+            if main.i != subject.i and speaker[2] is None:
+                speaker = (speaker[0], speaker[1], resolver.mention_span(main)[2])
         clause = _governed_clause(cue, first, last)
         if clause is not None:
             governed = True
