@@ -632,3 +632,10 @@ def test_it_or_they_in_a_clause_inside_the_sentence_speaks_for_the_sentences_sub
     assert quote.speaker == "African Union"
     assert quote.speaker_text == "it"
 
+
+def test_a_pronoun_after_a_sentence_about_someones_words_goes_on_about_that_person(nlp):
+    text = ("Foreign Minister Karl Brandt met reporters in Vienna on Monday. Envoy Paul Ferreira's proposal for a "
+            'ceasefire drew praise from the delegations. "We have a real chance now," he said.')
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker_text == "he"
+    assert quote.speaker == "Paul Ferreira"

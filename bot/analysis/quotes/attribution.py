@@ -67,6 +67,10 @@ def _subject_rank(token: Token) -> int:
     in apposition to a subject is that subject: "The group's CEO, Kimberley Fritts, said"."""
     if token.dep_ == "appos" and token.head.i != token.i:
         token = token.head
+    if token.dep_ == "poss" and token.head.dep_ in SUBJECT_DEPS and token.head.tag_ in ("NN", "NNS"):
+        # "Comey's statement angered the committee. He said …": the one whose words or deeds a sentence is
+        # about is what a pronoun after it goes on about, though only after a subject that is a person.
+        return max(REPORTED_SUBJECT, _subject_rank(token.head))
     if token.dep_ not in SUBJECT_DEPS:
         return NOT_A_SUBJECT
     verb = token.head
