@@ -56,3 +56,12 @@ def test_a_description_of_someone_not_named_is_no_one_person():
     assert gold_person(article, text, campaign) is None
     senator = (text.index("Senator"), text.index(" spoke"))
     assert gold_person(article, text, senator) == ["maria", "ortiz"]
+
+
+def test_a_described_name_is_the_person_but_a_name_after_a_preposition_is_not():
+    text = "An angry Ortiz left the talks. A spokesman for Ortiz said nothing."
+    k = text.index("Ortiz")
+    j = text.index("Ortiz", k + 1)
+    article = ArticlePeople(names=[(k, k + 5, ["ortiz"]), (j, j + 5, ["ortiz"])])
+    assert gold_person(article, text, (0, k + 5)) == ["ortiz"]
+    assert gold_person(article, text, (text.index("A spokesman"), j + 5)) is None

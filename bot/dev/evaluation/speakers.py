@@ -33,6 +33,7 @@ NAME_TITLES = frozenset({
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # A source that starts like this describes someone without naming them ("a senior Cruz adviser").
 INDEFINITE_STARTS = ("a ", "an ", "another ", "one ", "some ", "several ")
+PREPOSITIONS = frozenset({"to", "for", "of", "by", "with", "from", "at", "in", "on", "about"})
 # Words after a name that do not make it a modifier ("Charles Rangel of New York", "Trump and Pence").
 NOT_MODIFIED_NOUNS = frozenset({"and", "or", "of", "from", "in", "at", "on", "for", "to", "with", "by", "himself",
                                 "herself", "who", "whom", "whose", "that", "said", "says", "told"})
@@ -75,9 +76,9 @@ class ArticlePeople:
     def head_name(self, text: str, start: int, end: int) -> list[str]:
         """The name a source span is about: the last name before its first comma or relative clause that is
         neither a possessive ("Hillary Clinton's campaign manager Robby Mook" -> Robby Mook) nor a modifier of a
-        noun ("the Clinton campaign"). A description of someone not named ("a senior Cruz adviser") is no one."""
-        if text[start:end].lower().startswith(INDEFINITE_STARTS):
-            return []
+        noun ("the Clinton campaign"). A description of someone not named ("a senior Cruz adviser", "a spokesman for
+        Sanders") is no one; "an angry Hollande" is Hollande."""
+        indefinite = text[start:end].lower().startswith(INDEFINITE_STARTS)
         cut = len(text[start:end])
         for stop in (",", " who ", " whom ", " (", " \u2014"):
             k = text.find(stop, start, end)
@@ -86,7 +87,8 @@ class ArticlePeople:
         head: list[str] = []
         for s, e, toks in self.names:
             if s >= start and e <= start + cut and not text[e:e + 2].replace("\u2019", "'").startswith("'s") \
-                    and not _modifies_a_noun(text[e:start + cut]):
+                    and not _modifies_a_noun(text[e:start + cut]) and not (indefinite and _not_the_head(text[start:s],
+                                                                                          text[e:start + cut])):
                 head = toks
         return head
 
@@ -95,6 +97,12 @@ def _modifies_a_noun(rest: str) -> bool:
     """The words right after a name go on with a common noun it modifies ("Cruz adviser", "Trump campaign")."""
     words = rest.split(maxsplit=1)
     return bool(words) and words[0].isalpha() and words[0].islower() and words[0] not in NOT_MODIFIED_NOUNS
+
+
+def _not_the_head(before: str, after: str) -> bool:
+    """In a description that starts "a"/"one" …, a name that words go on after ("a senior Cruz adviser") or that a
+    preposition governs ("a longtime adviser to Trump") is not the one described; "an angry Hollande" is."""
+    return bool(after.strip(" -\u2014")) or bool(PREPOSITIONS & set(before.lower().split()))
 
 
 def read_people(scorer: ModuleType, split: str, stem: str) -> ArticlePeople:
