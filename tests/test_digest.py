@@ -395,3 +395,17 @@ def test_a_deadline_names_who_must_act_and_who_set_it() -> None:
     story = talks_story(deadlines=[Deadline("within 30 days", 300, 314, "2026-12-26", "duration",
                                             "hand over the inspection records", "Iran", "United Nations")])
     assert "hand over the inspection records (Iran; set by United Nations)" in all_text(story_blocks(story))
+
+
+def test_a_quote_shows_its_speaker_with_the_title_or_role_the_story_gives() -> None:
+    story = talks_story(actors=[Actor("Bush", "person", 2, [], "President"),
+                                Actor("Heather Nauert", "person", 1, [], "State Department spokeswoman"),
+                                Actor("Kim Yo Jong", "person", 1, [])],
+                        quotes=[Quote("We will stand firm in the Gulf", 0, 5, True, "Bush", "President Bush"),
+                                Quote("There is a ways to go", 10, 15, True, "Heather Nauert", "she"),
+                                Quote("Our patience has limits", 20, 25, True, "Kim Yo Jong", "Kim")])
+    thread = all_text(quotes_reply(story).blocks)
+    assert "*Bush* (President)" in thread  # named by title and surname: shown as such, not widened
+    assert "*Heather Nauert* (State Department spokeswoman)" in thread
+    assert "*Kim Yo Jong*" in thread and "*Kim Yo Jong* (" not in thread  # no role given: none invented
+    assert "*Bush* (President)" in all_text(story_details(story))

@@ -110,9 +110,9 @@ def test_names_inside_the_quotes_and_source_lines_are_not_people_returned() -> N
     assert result.right, result.problems
 
 
-def test_a_heading_with_the_role_after_a_dot_names_the_person() -> None:
+def test_a_heading_with_the_role_after_the_name_names_the_person() -> None:
     query = WhoSaidQuery("President Clinton", must=("Bill Clinton",), must_not=("Hillary Clinton",))
-    answer = ("Bill Clinton — quotes 1–1 of 1, newest first · former President\n"
+    answer = ("Bill Clinton (former President) — quotes 1–1 of 1, newest first\n"
               "│ The deal is fair\n"
               "2016-05-01 · Hillary Clinton answers · wire\n")
 

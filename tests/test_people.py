@@ -339,3 +339,45 @@ def test_a_full_name_quoted_only_by_an_unresolved_surname_offers_that_surname(se
     assert "Mike Murphy" not in shown
     page = answer(db, settings, args_from_button(result.blocks[-1]["elements"][0]["value"]), CTX)
     assert "a ton of work" in json.dumps(page.blocks, ensure_ascii=False)
+
+
+def test_spelling_variants_across_articles_answer_as_one_person(settings, db: Database) -> None:
+    _save_with(db, "v1", 2, [("We want peace", "Kim Jong Un", "leader")])
+    _save_with(db, "v2", 3, [("The talks were useful", "Kim Jong-un", "North Korean leader")])
+    _save_with(db, "v3", 4, [("Our port is open", "José Núñez", "Minister")])
+    _save_with(db, "v4", 5, [("Trade will grow", "Jose Nunez", "Minister")])
+    _save_with(db, "v5", 6, [("We stand firm", "George W. Bush", "President")])
+    _save_with(db, "v6", 7, [("No deal yet", "George Bush", "President")])
+    for typed, said in (("Kim Jong-un", ("We want peace", "The talks were useful")),
+                        ("Kim Jong Un", ("We want peace", "The talks were useful")),
+                        ("Jose Nunez", ("Our port is open", "Trade will grow")),
+                        ("José Núñez", ("Our port is open", "Trade will grow")),
+                        ("George Bush", ("We stand firm", "No deal yet"))):
+        shown = json.dumps(answer(db, settings, WhoSaidArgs(typed), CTX).blocks, ensure_ascii=False)
+        assert "quotes 1–2 of 2" in shown and all(words in shown for words in said), typed
+
+
+def test_namesakes_from_two_countries_are_offered_apart_and_a_bare_surname_is_never_merged(settings,
+                                                                                           db: Database) -> None:
+    pakistan, india = Actor("Pakistan", "country", 1, ["Pakistani"]), Actor("India", "country", 1, ["Indian"])
+    _save_with(db, "n1", 2, [("Talks resume", "Ahmed Khan", "Pakistani Foreign Minister")], others=[pakistan])
+    _save_with(db, "n2", 3, [("Rain is late", "Ahmed Khan", "Indian farm leader")], others=[india])
+    result = answer(db, settings, WhoSaidArgs("Ahmed Khan"), CTX)
+    shown = json.dumps(result.blocks, ensure_ascii=False)
+    assert "Pakistani Foreign Minister" in shown and "Indian farm leader" in shown
+    assert "Talks resume" not in shown  # a choice, not one list mixing both
+    _save_with(db, "n3", 4, [("We will see", "Jeb Bush", "Governor")])
+    _save_with(db, "n4", 5, [("Stay the course", "George W. Bush", "President")])
+    _save_with(db, "n5", 6, [("Maybe later", "Bush", None)])
+    jeb = json.dumps(answer(db, settings, WhoSaidArgs("Jeb Bush"), CTX).blocks, ensure_ascii=False)
+    assert "We will see" in jeb and "Maybe later" not in jeb and "Stay the course" not in jeb
+
+
+def test_a_speaker_named_by_title_and_surname_is_answered_with_the_title(settings, db: Database) -> None:
+    _save_with(db, "t1", 2, [("We will stand firm", "Bush", "President")])
+    result = answer(db, settings, WhoSaidArgs("President Bush"), CTX)
+    shown = json.dumps(result.blocks, ensure_ascii=False)
+    assert "*Bush* (President) — quotes 1–1 of 1" in shown and "We will stand firm" in shown
+    _save_with(db, "t2", 3, [("Talks go on", "Madeleine Albright", "Secretary of State")])
+    shown = json.dumps(answer(db, settings, WhoSaidArgs("Albright"), CTX).blocks, ensure_ascii=False)
+    assert "*Madeleine Albright* (Secretary of State) — quotes 1–1 of 1" in shown

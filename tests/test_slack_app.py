@@ -378,7 +378,7 @@ def test_commands_answer_from_ingested_demo_articles(slack_settings, slack_api, 
     shown = [b["text"]["text"] for b in top["blocks"] if "text" in b]
     shown += [e["text"] for b in top["blocks"] if b["type"] == "context" for e in b["elements"]]
     assert 0 < len(buttons_named(top, "Details")) <= 10 and sum(len(t) for t in shown) <= 4000
-    assert "Heather Nauert* — quotes 1–" in all_text(nauert) and "“" in all_text(nauert)
+    assert "Heather Nauert* (State Department spokeswoman) — quotes 1–" in all_text(nauert) and "“" in all_text(nauert)
     assert shared["response_type"] == "in_channel" and shared["blocks"] == nauert["blocks"]
     assert "Iran" in all_text(digest) and digest["blocks"][0]["type"] == "header"
     assert f"reads {len(urls)} feeds" in all_text(feeds)

@@ -133,12 +133,22 @@ def _speaker(quote: Quote) -> str:
     return quote.speaker or quote.speaker_text or "unattributed"
 
 
-def quote_line(quote: Quote, limit: int = QUOTE_CHARS) -> str:
+def speaker_role(quote: Quote, actors: Sequence[Actor]) -> str | None:
+    """The role or title the story gives the quote's speaker ("President" for a speaker named "Bush")."""
+    if not quote.speaker:
+        return None
+    return next((a.role for a in actors if a.kind == "person" and a.name == quote.speaker and a.role), None)
+
+
+def quote_line(quote: Quote, limit: int = QUOTE_CHARS, actors: Sequence[Actor] = ()) -> str:
+    """The quote and its speaker with the role the story gives them: '> “…”' / '> — *Bush* (President)'."""
     if quote.direct:
         said = escape_within(quoted(quote.text), limit)
     else:
         said = f"_(paraphrase)_ {escape_within(spoken_words(quote.text), limit)}"
-    return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*"
+    role = speaker_role(quote, actors)
+    title = f" ({escape_within(role, 80)})" if role else ""
+    return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*{title}"
 
 
 def _parties(deadline: Deadline) -> str:
@@ -197,7 +207,7 @@ def story_blocks(story: Story) -> list[Block]:
         blocks.append(context(actors))
     quote = notable_quote(story)
     if quote is not None:
-        blocks.append(section(quote_line(quote)))
+        blocks.append(section(quote_line(quote, actors=story.actors)))
     if story.deadlines:
         lines = [deadline_line(d) for d in story.deadlines[:MAX_DEADLINES]]
         extra = len(story.deadlines) - MAX_DEADLINES
@@ -235,7 +245,7 @@ def quotes_reply(story: Story) -> SlackMessage | None:
     current = ""
     shown = 0
     for quote in quotes:
-        line = quote_line(quote)
+        line = quote_line(quote, actors=story.actors)
         if current and len(current) + 2 + len(line) > MAX_SECTION_CHARS:
             if len(blocks) >= MAX_BLOCKS - 2:
                 break
@@ -412,7 +422,7 @@ def story_details(story: Story, *, max_blocks: int = MAX_BLOCKS) -> list[Block]:
     if quotes:
         blocks.append(section(f"*{len(quotes)} quote{'s' if len(quotes) != 1 else ''}*"))
         for quote in quotes[:min(room, DETAILS_QUOTES)]:
-            blocks.append(section(quote_line(quote)))
+            blocks.append(section(quote_line(quote, actors=story.actors)))
         left = len(quotes) - min(room, DETAILS_QUOTES)
         if left > 0:
             blocks.append(context(f"_and {left} more quotes; see the articles_"))

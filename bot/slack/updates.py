@@ -43,7 +43,7 @@ def update_reply(change: StoryChange) -> SlackMessage:
         said.append(f":alarm_clock: {_plural(len(change.deadlines), 'deadline')}")
     blocks.append(context(*said))
     if change.quotes:
-        lines = [quote_line(q) for q in change.quotes[:UPDATE_QUOTES]]
+        lines = [quote_line(q, actors=story.actors) for q in change.quotes[:UPDATE_QUOTES]]
         extra = len(change.quotes) - UPDATE_QUOTES
         blocks.append(section("\n\n".join(lines) + (f"\n_and {extra} more in Details_" if extra > 0 else "")))
     if change.deadlines:

@@ -95,8 +95,8 @@ def answer(db: Database, settings: Settings, args: WhoSaidArgs, ctx: CommandCont
         return plain_answer(f"No {'more ' if args.offset else ''}quotes from *{name}*{since_words}.")
     first, last = args.offset + 1, args.offset + len(hits)
     of = f"more than {total.count:,}" if total.more else f"{total.count:,}"
-    role = f" · {safe(match.role)}" if match.role else ""
-    heading = f"*{name}* — quotes {first}–{last} of {of}{since_words}, newest first{role}"
+    role = f" ({safe(match.role)})" if match.role else ""  # "Bush (President)": the title stays with the name
+    heading = f"*{name}*{role} — quotes {first}–{last} of {of}{since_words}, newest first"
     blocks = [section(heading)]
     for hit in hits:
         blocks.extend(_quote_blocks(hit))
