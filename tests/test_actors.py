@@ -351,3 +351,13 @@ def test_a_headline_adjective_glued_to_a_surname_is_not_part_of_the_name(nlp):
               "Top Clinton said she would reply.")
     names = {a.name for a in extract_actors(doc)}
     assert "Top Clinton" not in names
+
+
+def test_a_nationality_used_as_an_adjective_is_not_an_actor(nlp):
+    doc = nlp("The board backed a European text giving Iran until March 1. The United States stood with its "
+              "European allies, and European diplomats said they hoped for a deal. The Europeans said the "
+              "deadline was firm. North Korean envoys were not invited.")
+    actors = by_name(extract_actors(doc))
+    assert "European" not in actors  # "European allies" describes the allies; it is no party
+    assert actors["Europeans"].kind == "group"  # the people, named as such, are
+    assert actors["North Korea"].kind == "country"  # a country's demonym is the country

@@ -688,6 +688,10 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
 
     actors_by_group: dict[int, Actor] = {}
     index = ActorIndex(actors=[], mentions=[])
+    for gkey in list(order):
+        g = groups[gkey]
+        if g.kind == "group" and all(_describes(doc, m) for m in g.mentions):
+            order.remove(gkey)  # "European allies", "Asian steel": a word about others, not a party
     for gkey in order:
         g = groups[gkey]
         if g.canonical is None:
@@ -716,6 +720,8 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
         index.actors.append(actor)
 
     for m, g in mention_group:
+        if id(g) not in actors_by_group:
+            continue  # a group word that only describes others
         actor = actors_by_group[id(g)]
         index.mentions.append((m, actor))
         for i in range(m.start, m.end):
@@ -733,6 +739,12 @@ def build_index(doc: Doc) -> ActorIndex:  # noqa: C901 - its steps in order: cla
     index.actors.sort(key=lambda a: -a.mentions)
     index.actors = [a for a in index.actors if not _is_newsroom_person(doc, a, index)]
     return index
+
+
+def _describes(doc: Doc, m: Mention) -> bool:
+    """A nationality or other group word used as an adjective ("European allies", "Asian steel", "Turkish Cypriot
+    communities"): it tells what someone else is. A country's demonym is the country and never comes here."""
+    return all(t.tag_ == "JJ" for t in doc[m.start:m.end])
 
 
 def _role_gender(role: str | None) -> str | None:
