@@ -361,3 +361,11 @@ def test_a_nationality_used_as_an_adjective_is_not_an_actor(nlp):
     assert "European" not in actors  # "European allies" describes the allies; it is no party
     assert actors["Europeans"].kind == "group"  # the people, named as such, are
     assert actors["North Korea"].kind == "country"  # a country's demonym is the country
+
+
+def test_photo_credits_with_an_agency_via_another_are_not_actors(nlp):
+    doc = nlp("Ukraine's president, Olena Marchenko, met Hungary's prime minister in Vienna on Monday.\n"
+              "Karl Brandt/AFP via Getty Images\n\nPhotographs by Lena Ott for Reuters")
+    names = set(by_name(extract_actors(doc)))
+    assert "Olena Marchenko" in names
+    assert not {"Getty Images", "Karl Brandt", "Lena Ott", "AFP", "Reuters"} & names

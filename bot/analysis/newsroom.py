@@ -78,11 +78,13 @@ DATELINE = re.compile(
 CREDIT_LINE = re.compile(
     r"^[ \t]*(?:By|BY)[ \t]+[A-Z][^\n]{0,100}(?<![.!?\"\u201d])$"
     r"|^[ \t]*(?:(?:Additional )?(?:Reporting|Editing|Writing)|Written|Compiled|Edited|Produced)[ \t]+by\b[^\n]*$"
-    r"|^[ \t]*(?:Photo|Photos|Photograph|Image|Images|Credit|Credits|Source|Video|Caption)[ \t]*(?::|by\b)[^\n]*$"
+    r"|^[ \t]*(?:Photo|Photos|Photograph|Photographs|Picture|Pictures|Image|Images|Credit|Credits|Source|Video"
+    r"|Caption)[ \t]*(?::|by\b)[^\n]*$"
     r"|\([^()\n]*?\b(?:Photo|Photos|Image|File|Reporting|Editing|Writing)\b[^()\n]*\)"
     r"|(?:^|(?<=[.!?][ \t]))[^.!?\n]*\bcontributed (?:reporting|to this (?:report|story|article))\b[^\n.]*\.?"
     r"|\b(?:[Rr]eporting|[Ee]diting|[Ww]riting) by\b[^.\n]*"
-    r"|[A-Z][\w.' \-]{0,40}(?:/[A-Z][\w.' \-]{0,30})*/(?:Getty Images|AFP|AP|Reuters|EPA|Bloomberg|Shutterstock)\b",
+    r"|[A-Z][\w.' \-]{0,40}(?:/[A-Z][\w.' \-]{0,30})*/(?:Getty Images|AFP|AP|Reuters|EPA|Bloomberg|Shutterstock)\b"
+    r"(?:[ \t]+(?:via|for)[ \t]+Getty Images\b)?",
     re.MULTILINE,
 )
 # Prepositions that make an outlet a party: "a lawsuit against CNN", "a row over the BBC".
