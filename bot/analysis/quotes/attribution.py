@@ -1102,6 +1102,7 @@ def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> lis
     """Paraphrases: "Pompeo stressed that sanctions would remain" -> direct=False with its speaker."""
     found: list[Quote] = []
     text = doc.text
+    credited = _credit_mask(doc)
     for token in doc:
         if token.lower_ not in REPORTING_VERBS or not token.tag_.startswith("VB") or in_quote[token.i]:
             continue
@@ -1111,7 +1112,7 @@ def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> lis
         left, right = clause.left_edge.i, clause.right_edge.i
         if any(in_quote[i] for i in range(left, right + 1)) or right - left < 3:
             continue
-        subject = _subject_of(token)
+        subject = _subject_of(token, in_quote=credited) or _named_after_dateline(token, credited)
         if subject is None:
             continue
         s, e, actor = resolver.mention_span(subject)
@@ -1125,3 +1126,23 @@ def _reported_speech(doc: Doc, in_quote: list[bool], resolver: _Resolver) -> lis
             cue=token.text,
         ))
     return found
+
+
+def _credit_mask(doc: Doc) -> list[bool]:
+    """For each token, whether it stands in a dateline, byline or credit line (which never speaks)."""
+    starts = [t.idx for t in doc]
+    mask = [False] * len(doc)
+    for c_start, c_end in credit_spans(doc.text):
+        for i in range(bisect.bisect_left(starts, c_start), bisect.bisect_left(starts, c_end)):
+            mask[i] = True
+    return mask
+
+
+def _named_after_dateline(cue: Token, credited: list[bool]) -> Token | None:
+    """ 'NICOSIA, Cyprus (AP) — Cyprus President Nikos Anastasiades said that …': a parse that makes the dateline
+    the verb's subject hangs the one who speaks on it in apposition."""
+    for child in cue.children:
+        if child.dep_ in SUBJECT_DEPS and credited[child.i]:
+            named = [a for a in child.children if a.dep_ == "appos" and not credited[a.i]]
+            return named[-1] if named else None  # the one right before the verb
+    return None
