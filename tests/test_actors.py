@@ -369,3 +369,31 @@ def test_photo_credits_with_an_agency_via_another_are_not_actors(nlp):
     names = set(by_name(extract_actors(doc)))
     assert "Olena Marchenko" in names
     assert not {"Getty Images", "Karl Brandt", "Lena Ott", "AFP", "Reuters"} & names
+
+
+def test_a_surname_the_model_took_for_a_plural_noun_is_still_the_person(nlp):
+    doc = nlp("President Nikos Anastasiades met the envoy on Monday.\n\n\"We are ready,\" Anastasiades said.")
+    person = by_name(extract_actors(doc))["Nikos Anastasiades"]
+    assert person.mentions == 2 and person.aliases == ["Anastasiades"]
+
+
+def test_a_role_closed_by_a_place_stays_with_the_person_and_names_the_speaker(nlp):
+    from bot.analysis.pipeline import analyze_doc
+
+    doc = nlp("The Iraqi ambassador to Greece, Ahmed Saleh, said his country wanted talks. Soviet envoy Yevgeny "
+              "Primakov met officials in Baghdad. \"We are ready,\" the ambassador said.")
+    analysis = analyze_doc(doc, None)
+    assert by_name(analysis.actors)["Ahmed Saleh"].role == "Iraqi ambassador to Greece"
+    assert [q.speaker for q in analysis.quotes] == ["Ahmed Saleh", "Ahmed Saleh"]  # never the Soviet envoy
+
+
+def test_the_king_is_the_person_the_article_calls_king(nlp):
+    from bot.analysis.pipeline import analyze_doc
+
+    doc = nlp("King Hussein of Jordan met Iraqi President Saddam Hussein in Baghdad on Monday. "
+              "\"The region needs peace,\" the King said. \"We will not bow,\" Saddam said.")
+    analysis = analyze_doc(doc, None)
+    king = by_name(analysis.actors)["Hussein"]
+    assert king.role == "King"
+    assert [(q.speaker, q.speaker_text) for q in analysis.quotes] == [("Hussein", "the King"),
+                                                                      ("Saddam Hussein", "Saddam")]

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.analysis.first_names import first_name_gender, same_given_name
 from bot.analysis.newsroom import credit_spans, in_spans, is_source_credit, newsroom_role, outlet_for
@@ -486,6 +486,10 @@ def _person_role_follows(doc: Doc, m: Mention) -> bool:
     return bool(role and any(w.rstrip(".") in PERSON_ROLE_WORDS for w in role.lower().split()))
 
 
+# Tags the model gives a surname it did not take for a name: "Anastasiades said" tagged NNS for its -es.
+NAME_TAGS = frozenset({"NNP", "NNPS", "NNS"})
+
+
 def _untagged_name_mentions(doc: Doc, taken: set[int], person_words: set[str],
                             full_names: set[tuple[str, str]]) -> list[Mention]:
     """Proper nouns the model left untagged that match a person's name found elsewhere ("Trump-Kim summit"); two
@@ -493,7 +497,7 @@ def _untagged_name_mentions(doc: Doc, taken: set[int], person_words: set[str],
     found = []
     skip_to = -1
     for token in doc:
-        if token.i < skip_to or token.i in taken or token.tag_ != "NNP" or not token.is_title:
+        if token.i < skip_to or token.i in taken or token.tag_ not in NAME_TAGS or not token.is_title:
             continue
         after = doc[token.i + 1] if token.i + 1 < len(doc) else None
         if after is not None and after.i not in taken and after.tag_ == "NNP" and (
@@ -540,7 +544,22 @@ def role_of(doc: Doc, start: int, end: int) -> str | None:
     if root.dep_ == "appos" and root.head.i < start and root.head.ent_type_ == "":
         head = root.head
         return _role_text(doc, head.left_edge.i, head.i + 1)
+    noun = _role_closed_by_a_place(doc, root, start)
+    if noun is not None:
+        return _role_text(doc, noun.left_edge.i, root.head.i + 1)
     return None
+
+
+def _role_closed_by_a_place(doc: Doc, root: Token, start: int) -> Token | None:
+    """The role's noun where the parse hangs the name in apposition on the place that ends the role: "ambassador"
+    in "the Iraqi ambassador to Greece, Ahmed Saleh, said"."""
+    place = root.head
+    if root.dep_ != "appos" or place.i >= start or place.dep_ != "pobj" or doc[place.i + 1:start].text not in (",", ""):
+        return None
+    noun = place.head.head
+    if place.head.dep_ != "prep" or noun.tag_ not in ("NN", "NNS") or noun.ent_type_:
+        return None
+    return noun
 
 
 def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:

@@ -190,6 +190,8 @@ class _Resolver:
         actor = None
         if token.tag_ in ("NNP", "NNPS"):
             actor = self.index.lookup(self.doc[start:end].text) or self.index.lookup(token.text)
+            if actor is None and end - start == 2 and self.doc[start].lower_ == "the":
+                actor = self._by_role(token, start)  # "the King": the person the article gives that title
         elif token.tag_ in ("NN", "NNS"):
             actor = self._named_in_apposition(token) or self._by_role(token, start)
         return start, end, actor
