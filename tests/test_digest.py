@@ -409,3 +409,11 @@ def test_a_quote_shows_its_speaker_with_the_title_or_role_the_story_gives() -> N
     assert "*Heather Nauert* (State Department spokeswoman)" in thread
     assert "*Kim Yo Jong*" in thread and "*Kim Yo Jong* (" not in thread  # no role given: none invented
     assert "*Bush* (President)" in all_text(story_details(story))
+
+
+def test_a_quote_whose_he_or_she_was_not_resolved_is_unattributed_not_he() -> None:
+    story = talks_story(quotes=[Quote("We will not sign anything this week", 0, 5, True, None, "he"),
+                                Quote("The talks were useful", 10, 15, True, None, "a senior official")])
+    thread = all_text(quotes_reply(story).blocks)
+    assert "*he*" not in thread and "*unattributed*" in thread
+    assert "*a senior official*" in thread

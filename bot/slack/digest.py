@@ -129,8 +129,17 @@ def _visible_quotes(story: Story) -> list[Quote]:
     return [q for q in story.quotes if escape_within(q.text, 20).strip()]
 
 
+# Words that name no one on their own: a quote the analysis could not resolve past one of them is unattributed.
+BARE_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "you", "who", "this", "that", "one", "someone"})
+
+
 def _speaker(quote: Quote) -> str:
-    return quote.speaker or quote.speaker_text or "unattributed"
+    """The speaker's name; the words the article names them with when no one was resolved ("a senior official"),
+    but never a bare pronoun."""
+    if quote.speaker:
+        return quote.speaker
+    said = (quote.speaker_text or "").strip()
+    return said if said and said.casefold() not in BARE_PRONOUNS else "unattributed"
 
 
 def speaker_role(quote: Quote, actors: Sequence[Actor]) -> str | None:
