@@ -231,3 +231,26 @@ resolution. Heather Nauert, the State Department spokeswoman, said the United St
 IRAN_TANKERS = """The U.S. Treasury imposed sanctions on eight tankers and a Hong Kong shipping firm accused of carrying
 Iranian crude to China. "We intend to make that oil expensive," State Department spokeswoman Heather Nauert
 said."""
+
+
+TALKS = ("Mediator {who} opened ceasefire talks between Veloria and Dastan in Geneva on Monday, {n} days after "
+         "the shelling of the border town of Kestrel stopped. {last} said both delegations had agreed to sit in one "
+         "room. {last} will report to the council on Friday. {extra}")
+
+
+def talks(key: str, who: str, extra: str = "", people: dict[str, int] | None = None) -> ArticleFacts:
+    last = who.split()[-1]
+    text = TALKS.format(who=who, last=last, n=12, extra=extra)
+    actors = [who, "Veloria", "Dastan", "Geneva", "Kestrel", *(people or {})]
+    return ArticleFacts.of(key, f"{who} opens Geneva ceasefire talks", text, T0 + timedelta(hours=1), actors,
+                           key, people={who: 3, **(people or {})})
+
+
+def test_a_long_story_does_not_take_an_article_about_a_person_it_never_named() -> None:
+    retellings = [talks(f"ruiz-{i}", "Ana Ruiz", extra=f"Outlet {i} filed this.") for i in range(12)]
+    spokesman = talks("ruiz-spokesman", "Ana Ruiz", extra="Spokesman Omar Haddad welcomed the talks.",
+                      people={"Omar Haddad": 1})
+    other_mediator = talks("berg", "Lars Berg")
+    found = stories_of([*retellings, spokesman, other_mediator])
+    assert frozenset({"berg"}) in found
+    assert frozenset([*(a.key for a in retellings), "ruiz-spokesman"]) in found

@@ -162,7 +162,8 @@ def article_facts(article_id: int, title: str, text: str, published: datetime, a
     """What grouping reads of an analysed article: words, actors with their other names, dates."""
     return ArticleFacts.of(article_id, title, text, published, [a.name for a in analysis.actors], source,
                            dates=[d.value for d in analysis.dates],
-                           aliases={a.name: a.aliases for a in analysis.actors})
+                           aliases={a.name: a.aliases for a in analysis.actors},
+                           people={a.name: a.mentions for a in analysis.actors if a.kind == "person"})
 
 
 def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,

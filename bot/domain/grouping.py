@@ -15,7 +15,11 @@ and latest articles appeared. An article joins the story whose state it is most 
   (a death toll, a magnitude, a score, "86th") and the years of the dates it mentions. Two look-alike events
   (another earthquake, another rehab stay, another round of talks) share their words but not these, so a
   story's marks the article lacks and the article's marks the story lacks both count against it, and the cosine
-  of the two sets of marks (IDF-weighted) counts for it;
+  of the two sets of marks (IDF-weighted) counts for it; and a person the article is about (named in its title
+  or opening and at least `PROMINENT_MENTIONS` times in all) whom none of the story's articles names, not even
+  by surname, counts against it, the more so the more articles the story has: a story told a dozen times has
+  met its event's people, so a new one at the head of an article is usually another event's (another boxer's
+  opponent, another player put on injured reserve);
 - time: a story stays open while it keeps receiving articles; an article further than `Rules.window` from
   every article of a story is not compared with it, and each day beyond `Rules.hours_free` costs a little.
 
@@ -82,6 +86,8 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:st|nd|rd|
 MIN_MARK_NUMBER = 10
 # The opening that says what an article is about, beside its title.
 LEAD_CHARS = 400
+# A person named in the title or opening is what the article is about when its text names them this often.
+PROMINENT_MENTIONS = 3
 _YEAR = re.compile(r"^(\d{4})(?:$|-)")
 
 
@@ -107,6 +113,9 @@ class Rules:
             yet tell a rare word from a common one, so `min_score` is raised by up to `cold_extra`.
         candidate_terms: how many of an article's heaviest words look up candidate stories in the index.
         story_terms: how many of its heaviest words a story keeps in its state.
+        newcomer_weight, newcomer_full: an article about a person none of the story's articles names (see
+            `Scorer.newcomer`) loses `newcomer_weight` times the story's articles over `newcomer_full` (at most
+            once the weight); a story of one article costs nothing (it has not met its people yet).
     """
 
     window: timedelta = timedelta(hours=48)
@@ -124,6 +133,8 @@ class Rules:
     candidate_terms: int = 12
     story_terms: int = 400
     mark_cosine_weight: float = 0.5
+    newcomer_weight: float = 0.6
+    newcomer_full: int = 12
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -145,17 +156,23 @@ class ArticleFacts:
     marks: frozenset[str] = frozenset()
     source: Hashable | None = None
     lead_marks: frozenset[str] = frozenset()
+    lead_people: frozenset[str] = frozenset()  # the lead marks of persons the article is about
 
     @classmethod
     def of(cls, key: Hashable, title: str, text: str, published: datetime, actors: Iterable[str],
            source: Hashable | None = None, *, dates: Iterable[str | None] = (),
-           aliases: Mapping[str, Sequence[str]] | None = None) -> ArticleFacts:
+           aliases: Mapping[str, Sequence[str]] | None = None, people: Mapping[str, int] | None = None
+           ) -> ArticleFacts:
         """Facts of an article from its text, the canonical names of its actors (with the other names the text
-        gives them) and the TIMEX3 values of the dates it mentions."""
+        gives them; `people`: those of them that are persons, with how often the text names each) and the
+        TIMEX3 values of the dates it mentions."""
         names = [name for name in actors if name and name.strip()]
         marks = article_marks(title, text, names, dates)
-        lead = lead_marks(title, text, names, aliases or {})
-        return cls(key, published, article_terms(title, text), marks, source, lead & marks)
+        lead = lead_marks(title, text, names, aliases or {}) & marks
+        persons = {_who(name) for name, mentions in (people or {}).items()
+                   if name and name.strip() and mentions >= PROMINENT_MENTIONS}
+        return cls(key, published, article_terms(title, text), marks, source, lead,
+                   frozenset(mark for mark in lead if mark in persons))
 
 
 @dataclass(frozen=True)
@@ -224,6 +241,16 @@ def numbers(text: str) -> set[str]:
         except ValueError:
             continue
     return found
+
+
+def _who(name: str) -> str:
+    """The mark of an actor's name."""
+    return ("who:" + " ".join(name.casefold().split()))[:MAX_TERM_LENGTH]
+
+
+def name_words(mark: str) -> list[str]:
+    """The words of the name in a `who:` mark ("who:brian g. nichols" -> brian, g, nichols)."""
+    return mark.removeprefix("who:").replace(".", " ").split()
 
 
 def article_marks(title: str, text: str, actors: Iterable[str], dates: Iterable[str | None] = ()) -> frozenset[str]:
@@ -371,11 +398,26 @@ class Scorer:
         agreeing, missing = self.mark_agreement(article.marks, story)
         leads = rules.lead_weight * (self.lead_agreement(article, story) - 0.5)
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
+        if rules.newcomer_weight and story.articles > 1 and self.newcomer(article, story):
+            late += rules.newcomer_weight * min(1.0, story.articles / rules.newcomer_full)
         # Shared names and numbers strengthen word evidence but never replace it: a spokeswoman and a country in
         # common do not make two events one. Names that disagree count in full.
         marks_alike = rules.mark_cosine_weight * self.marks_alike(article, story) if rules.mark_cosine_weight else 0.0
         bonus = min(rules.mark_weight * agreeing + marks_alike + max(leads, 0.0), rules.bonus_cap * words_alike)
         return words_alike + bonus + min(leads, 0.0) - rules.missing_weight * missing - late
+
+    def newcomer(self, article: ArticleFacts, story: StoryState) -> bool:
+        """Whether the article is about a person (`ArticleFacts.lead_people`) that none of the story's articles
+        names, not even by surname ("Nichols" is "Brian G. Nichols", "Reid" is "Tara Reid")."""
+        unknown = [mark for mark in article.lead_people if mark not in story.marks]
+        if not unknown:
+            return False
+        key = ("names", story.story_id, story.articles)
+        known = self.story_cache.get(key)
+        if known is None:
+            known = self.story_cache[key] = {word: 1.0 for mark in story.marks if mark.startswith("who:")
+                                             for word in name_words(mark)}
+        return any(not words or words[-1] not in known for words in map(name_words, unknown))
 
     def marks_alike(self, article: ArticleFacts, story: StoryState) -> float:
         """The cosine of the article's marks with the story's (each weighted by IDF and, for the story, by the
@@ -450,7 +492,8 @@ class StoryIndex:
         self.stories[state.story_id] = state
         self._vectors.pop(state.story_id, None)
         if old is not None:
-            self._story_cache.pop(("marks", old.story_id, old.articles), None)
+            for kind in ("marks", "names"):
+                self._story_cache.pop((kind, old.story_id, old.articles), None)
         posted = self._posted.setdefault(state.story_id, set())
         for key in [*state.terms, *(MARK_PREFIX + m for m in state.marks)]:
             if key not in posted:
@@ -482,7 +525,8 @@ class StoryIndex:
             _, _, story_id = heapq.heappop(self._expiry)
             gone = self.stories.pop(story_id)
             self._vectors.pop(story_id, None)
-            self._story_cache.pop(("marks", story_id, gone.articles), None)
+            for kind in ("marks", "names"):
+                self._story_cache.pop((kind, story_id, gone.articles), None)
             for key in self._posted.pop(story_id, ()):
                 holders = self._postings.get(key)
                 if holders is not None:
