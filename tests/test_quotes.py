@@ -147,6 +147,14 @@ def test_name_after_a_dash_is_the_speaker(nlp):
     assert quote.speaker == "Maria Lopez"
 
 
+def test_a_dash_credit_ending_a_paragraph_credits_every_quote_in_it(nlp):
+    text = ("\u201cThe border talks gave us nothing.\u201d \u2015 Selim Aydin\n"
+            "\u201cNobody in my village wants another delay of the water treaty, nobody.\u201d And that is all "
+            "he heard from them: \u201cwait another year.\u201d \u2015 Elena Marchetti\n")
+    quotes = direct_quotes_of(nlp, text)
+    assert [q.speaker_text for q in quotes[:2]] == ["Selim Aydin", "Elena Marchetti"]
+
+
 def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):
     text = "South Korea accused the North of \u201cfanatic recklessness\u201d after the test."
     [quote] = direct_quotes_of(nlp, text)

@@ -664,6 +664,26 @@ def _dash_attribution(ctx: _Context, span: QuotedSpan) -> tuple[int, int, Actor 
             i, limit = j, j + 1
     if i >= limit or text[i] not in DASHES:
         return None
+    return _credited_name(ctx, i)
+
+
+def _paragraph_credit(ctx: _Context, span: QuotedSpan, paragraph: tuple[int, int]) -> tuple[int, int, Actor | None] | None:
+    """'“A.” And that is all. “B.” ― Elena Marchetti': a paragraph that ends in a dash credit right behind a
+    closing mark credits every quote in it, not only the last one."""
+    text = ctx.text
+    end = len(text[:paragraph[1]].rstrip(" .\n\t\u00a0"))
+    dash = max(text.rfind(d, span.end, end) for d in DASHES)
+    if dash < 0 or end - dash > MAX_CREDIT_LINE or "\n" in text[dash:end]:
+        return None
+    before = text[span.end:dash].rstrip(" \u00a0")
+    if not before or before[-1] not in QUOTE_MARK_CHARS or any(c in DASHES for c in text[dash + 1:end]):
+        return None
+    return _credited_name(ctx, dash)
+
+
+def _credited_name(ctx: _Context, i: int) -> tuple[int, int, Actor | None] | None:
+    """The name a credit dash at character `i` introduces."""
+    text = ctx.text
     while i < len(text) and (text[i] in DASHES or text[i].isspace() and text[i] != "\n"):
         i += 1
     k = ctx.token_at(i)
@@ -871,7 +891,7 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         else:
             cue = None
     if cue is None:
-        speaker = _dash_attribution(ctx, span)
+        speaker = _dash_attribution(ctx, span) or _paragraph_credit(ctx, span, paragraph)
         if speaker is None:
             named = _name_before_colon(ctx, first, lo)
             verb = _colon_intro(ctx, first, lo) if named is None else None
