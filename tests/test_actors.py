@@ -44,6 +44,14 @@ def test_entities_on_a_hand_built_doc_are_merged_and_classified():
     assert actors["Kim"].kind == "person"
 
 
+
+def test_an_entity_ends_at_a_dash_set_off_by_spaces():
+    words = ["Fans", "met", "the", "Lagos", "Rangers", "-", "while", "singing", "."]
+    spaces = [True, True, True, True, True, True, True, False, False]
+    doc = Doc(Vocab(), words=words, spaces=spaces,
+              ents=["O", "O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O"])
+    assert "Lagos Rangers" in by_name(extract_actors(doc))
+
 # --- end to end -----------------------------------------------------------------------------------
 
 

@@ -155,6 +155,13 @@ def test_a_dash_credit_ending_a_paragraph_credits_every_quote_in_it(nlp):
     assert [q.speaker_text for q in quotes[:2]] == ["Selim Aydin", "Elena Marchetti"]
 
 
+def test_a_participle_after_a_where_clause_speaks_for_the_main_clause(nlp):
+    text = ("Small groups of farmers continued to call for answers, looping the streets around Freedom Stadium - "
+            "where the Lagos Rangers played the Accra Hearts of Oak - while chanting, \u201cNo water, no treaty.\u201d")
+    [quote] = direct_quotes_of(nlp, text)
+    assert "groups" in quote.speaker_text
+
+
 def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):
     text = "South Korea accused the North of \u201cfanatic recklessness\u201d after the test."
     [quote] = direct_quotes_of(nlp, text)

@@ -117,6 +117,9 @@ def _clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int, s
         if doc[i].text in ("(", "[", ",", "\n", "\n\n") or doc[i].is_space:  # "Federal Bureau of Investigation (FBI"
             end = i
             break
+        if doc[i].text in LEADING_DASHES and doc[i - 1].whitespace_:  # "the Minnesota Vikings - while chanting"
+            end = i
+            break
     while start < end and (doc[start].tag_ in ("DT", "PRP$", "RB", "CC", "IN", "UH") or doc[start].is_punct
                            or doc[start].is_space):
         start += 1  # "Later the Security Council": the entity swallowed a word before the name

@@ -363,7 +363,8 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
         return None
     if cue.dep_ == "acl" and cue.head.tag_ in ("NNP", "NNPS", "NN", "NNS", "PRP"):
         return _acl_speaker(cue, in_quote)
-    if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].ent_type_ in ("PERSON", "ORG", "NORP") and not any(
+    if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].ent_type_ in ("PERSON", "ORG", "NORP") and cue.doc[
+            cue.i - 1].tag_ in ("NNP", "NNPS") and not any(
             c.dep_ in SUBJECT_DEPS for c in cue.children):
         return cue.doc[cue.i - 1]
     verb: Token | None = _out_of_relative_clause(cue)
@@ -404,10 +405,18 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
 def _out_of_relative_clause(cue: Token) -> Token:
     """ 'Trump was defensive about not paying an architect who said he was stiffed, saying, "…"': a participle set
     off by a comma that the parse hangs inside a relative clause speaks for the sentence's main clause."""
-    if cue.tag_ != "VBG" or cue.dep_ != "advcl" or cue.i == 0 or cue.doc[cue.i - 1].text != ",":
+    if cue.tag_ != "VBG" or cue.dep_ != "advcl" or cue.i == 0:
+        return cue
+    marks = [c for c in cue.children if c.dep_ == "mark" and c.i == cue.i - 1]  # "- while chanting, …"
+    before = cue.doc[(marks[0] if marks else cue).i - 1] if (marks[0] if marks else cue).i > 0 else None
+    if before is None or before.text != "," and before.text not in DASHES:
         return cue
     head = cue.head
-    if head.dep_ != "relcl" or not any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in head.children):
+    relative = head.dep_ == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in head.children)
+    # "looping the streets around the stadium - where the Panthers played the Vikings - while chanting, …"
+    where = head.dep_ in ("relcl", "ccomp") and any(c.dep_ == "advmod" and c.tag_ == "WRB" and c.i < head.i
+                                                     for c in head.children)
+    if not (relative or where):
         return cue
     root = head
     while root.head.i != root.i:
