@@ -254,3 +254,30 @@ def test_a_long_story_does_not_take_an_article_about_a_person_it_never_named() -
     found = stories_of([*retellings, spokesman, other_mediator])
     assert frozenset({"berg"}) in found
     assert frozenset([*(a.key for a in retellings), "ruiz-spokesman"]) in found
+
+
+BOARDING = ("The frigate {ship} of the Veloria navy boarded two pirate skiffs off Cape Harran on Thursday and "
+            "detained {crew} men. {ship} had been escorting a convoy of grain ships. The crew of {ship} seized "
+            "rifles and a ladder. {extra}")
+
+
+def boarding(key: str, ship: str, extra: str = "", places: dict[str, int] | None = None, crew: int = 14
+             ) -> ArticleFacts:
+    text = BOARDING.format(ship=ship, crew=crew, extra=extra)
+    actors = [ship, "Veloria", "Cape Harran", *(places or {})]
+    return ArticleFacts.of(key, f"Veloria frigate {ship} foils pirate attack off Cape Harran", text,
+                           T0 + timedelta(hours=1), actors, key, places=places if places is not None else {ship: 3})
+
+
+def test_a_long_story_does_not_take_an_article_about_a_place_it_never_named() -> None:
+    retellings = [boarding(f"marlin-{i}", "Marlin", extra=f"Outlet {i} filed this.") for i in range(12)]
+    # A follow-up naming a port once, in passing, is still this story's.
+    port = boarding("marlin-port", "Marlin", extra="The crews were handed over at Port Sable.",
+                    places={"Marlin": 3, "Port Sable": 1})
+    other_ship = boarding("osprey", "Osprey", crew=23)
+    found = stories_of([*retellings, port, other_ship])
+    assert frozenset({"osprey"}) in found
+    assert frozenset([*(a.key for a in retellings), "marlin-port"]) in found
+    # Read as a plain name (not known to be a place), the other warship's boarding tells the same words.
+    unplaced = boarding("osprey", "Osprey", places={}, crew=23)
+    assert frozenset({"osprey"}) not in stories_of([*retellings, unplaced])

@@ -163,7 +163,8 @@ def article_facts(article_id: int, title: str, text: str, published: datetime, a
     return ArticleFacts.of(article_id, title, text, published, [a.name for a in analysis.actors], source,
                            dates=[d.value for d in analysis.dates],
                            aliases={a.name: a.aliases for a in analysis.actors},
-                           people={a.name: a.mentions for a in analysis.actors if a.kind == "person"})
+                           people={a.name: a.mentions for a in analysis.actors if a.kind == "person"},
+                           places={a.name: a.mentions for a in analysis.actors if a.kind == "place"})
 
 
 def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,

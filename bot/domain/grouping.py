@@ -15,11 +15,11 @@ and latest articles appeared. An article joins the story whose state it is most 
   (a death toll, a magnitude, a score, "86th") and the years of the dates it mentions. Two look-alike events
   (another earthquake, another rehab stay, another round of talks) share their words but not these, so a
   story's marks the article lacks and the article's marks the story lacks both count against it, and the cosine
-  of the two sets of marks (IDF-weighted) counts for it; and a person the article is about (named in its title
-  or opening and at least `PROMINENT_MENTIONS` times in all) whom none of the story's articles names, not even
-  by surname, counts against it, the more so the more articles the story has: a story told a dozen times has
-  met its event's people, so a new one at the head of an article is usually another event's (another boxer's
-  opponent, another player put on injured reserve);
+  of the two sets of marks (IDF-weighted) counts for it; and a person or place the article is about (named in
+  its title or opening and at least `PROMINENT_MENTIONS` times in all) that none of the story's articles names,
+  not even by surname, counts against it, the more so the more articles the story has: a story told a dozen
+  times has met its event's people and places, so a new one at the head of an article is usually another
+  event's (another boxer's opponent, another player put on injured reserve, another warship's boarding);
 - time: a story stays open while it keeps receiving articles; an article further than `Rules.window` from
   every article of a story is not compared with it, and each day beyond `Rules.hours_free` costs a little.
 
@@ -113,7 +113,7 @@ class Rules:
             yet tell a rare word from a common one, so `min_score` is raised by up to `cold_extra`.
         candidate_terms: how many of an article's heaviest words look up candidate stories in the index.
         story_terms: how many of its heaviest words a story keeps in its state.
-        newcomer_weight, newcomer_full: an article about a person none of the story's articles names (see
+        newcomer_weight, newcomer_full: an article about a person or place none of the story's articles names (see
             `Scorer.newcomer`) loses `newcomer_weight` times the story's articles over `newcomer_full` (at most
             once the weight); a story of one article costs nothing (it has not met its people yet).
     """
@@ -156,23 +156,24 @@ class ArticleFacts:
     marks: frozenset[str] = frozenset()
     source: Hashable | None = None
     lead_marks: frozenset[str] = frozenset()
-    lead_people: frozenset[str] = frozenset()  # the lead marks of persons the article is about
+    lead_subjects: frozenset[str] = frozenset()  # the lead marks of the persons and places the article is about
 
     @classmethod
     def of(cls, key: Hashable, title: str, text: str, published: datetime, actors: Iterable[str],
            source: Hashable | None = None, *, dates: Iterable[str | None] = (),
-           aliases: Mapping[str, Sequence[str]] | None = None, people: Mapping[str, int] | None = None
-           ) -> ArticleFacts:
+           aliases: Mapping[str, Sequence[str]] | None = None, people: Mapping[str, int] | None = None,
+           places: Mapping[str, int] | None = None) -> ArticleFacts:
         """Facts of an article from its text, the canonical names of its actors (with the other names the text
-        gives them; `people`: those of them that are persons, with how often the text names each) and the
-        TIMEX3 values of the dates it mentions."""
+        gives them; `people` and `places`: those of them that are persons and places (towns, regions, seas,
+        venues, named vessels; not countries), with how often the text names each) and the TIMEX3 values of the
+        dates it mentions."""
         names = [name for name in actors if name and name.strip()]
         marks = article_marks(title, text, names, dates)
         lead = lead_marks(title, text, names, aliases or {}) & marks
-        persons = {_who(name) for name, mentions in (people or {}).items()
-                   if name and name.strip() and mentions >= PROMINENT_MENTIONS}
+        subjects = {_who(name) for name, mentions in [*(people or {}).items(), *(places or {}).items()]
+                    if name and name.strip() and mentions >= PROMINENT_MENTIONS}
         return cls(key, published, article_terms(title, text), marks, source, lead,
-                   frozenset(mark for mark in lead if mark in persons))
+                   frozenset(mark for mark in lead if mark in subjects))
 
 
 @dataclass(frozen=True)
@@ -407,9 +408,10 @@ class Scorer:
         return words_alike + bonus + min(leads, 0.0) - rules.missing_weight * missing - late
 
     def newcomer(self, article: ArticleFacts, story: StoryState) -> bool:
-        """Whether the article is about a person (`ArticleFacts.lead_people`) that none of the story's articles
-        names, not even by surname ("Nichols" is "Brian G. Nichols", "Reid" is "Tara Reid")."""
-        unknown = [mark for mark in article.lead_people if mark not in story.marks]
+        """Whether the article is about a person or place (`ArticleFacts.lead_subjects`) that none of the story's
+        articles names, not even by its last word ("Nichols" is "Brian G. Nichols", "Reid" is "Tara Reid",
+        "Aden" the "Gulf of Aden")."""
+        unknown = [mark for mark in article.lead_subjects if mark not in story.marks]
         if not unknown:
             return False
         key = ("names", story.story_id, story.articles)
