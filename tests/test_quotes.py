@@ -162,6 +162,13 @@ def test_a_participle_after_a_where_clause_speaks_for_the_main_clause(nlp):
     assert "groups" in quote.speaker_text
 
 
+def test_a_verb_the_parse_leaves_loosely_attached_still_finds_its_subject(nlp):
+    text = ("The delegates chanted for an hour.  Minister Tarek Haddad gestured as if to stop the noise, then leaned "
+            "in and boomed: \u201cLet\u2019s finish the treaty in November.\u201d  The hall fell silent.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Tarek Haddad"
+
+
 def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):
     text = "South Korea accused the North of \u201cfanatic recklessness\u201d after the test."
     [quote] = direct_quotes_of(nlp, text)

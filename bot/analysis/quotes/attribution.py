@@ -397,7 +397,8 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
                 if child.dep_ in INVERTED_SUBJECT_DEPS and child.left_edge.i == cue.i + 1 and (
                         child.ent_type_ in ("PERSON", "ORG", "NORP") or child.lower_ in PERSON_PRONOUNS):
                     return child
-        climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp")
+        climb = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp") or (
+            verb.dep_ == "dep" and verb.tag_.startswith("VB") and verb.head.tag_.startswith("VB"))  # "…, then leaned"
         verb = verb.head if climb and verb.head.i != verb.i else None
     return fallback
 
