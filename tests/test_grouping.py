@@ -238,9 +238,10 @@ TALKS = ("Mediator {who} opened ceasefire talks between Veloria and Dastan in Ge
          "room. {last} will report to the council on Friday. {extra}")
 
 
-def talks(key: str, who: str, extra: str = "", people: dict[str, int] | None = None) -> ArticleFacts:
+def talks(key: str, who: str, extra: str = "", people: dict[str, int] | None = None, days: int = 12
+          ) -> ArticleFacts:
     last = who.split()[-1]
-    text = TALKS.format(who=who, last=last, n=12, extra=extra)
+    text = TALKS.format(who=who, last=last, n=days, extra=extra)
     actors = [who, "Veloria", "Dastan", "Geneva", "Kestrel", *(people or {})]
     return ArticleFacts.of(key, f"{who} opens Geneva ceasefire talks", text, T0 + timedelta(hours=1), actors,
                            key, people={who: 3, **(people or {})})
@@ -281,3 +282,19 @@ def test_a_long_story_does_not_take_an_article_about_a_place_it_never_named() ->
     # Read as a plain name (not known to be a place), the other warship's boarding tells the same words.
     unplaced = boarding("osprey", "Osprey", places={}, crew=23)
     assert frozenset({"osprey"}) not in stories_of([*retellings, unplaced])
+
+
+def test_a_long_story_does_not_take_an_article_about_a_person_it_named_only_in_passing() -> None:
+    aside = "Lars Berg, who led last year's round, was not invited."
+    retellings = [talks(f"ruiz-{i}", "Ana Ruiz", extra=aside if i < 2 else f"Outlet {i} filed this.",
+                        people={"Lars Berg": 1} if i < 2 else None) for i in range(12)]
+    # The story's spokesman, named in half its articles, may lead a follow-up.
+    spokesman = talks("ruiz-haddad", "Ana Ruiz", extra="Spokesman Omar Haddad welcomed the talks. Haddad said "
+                      "more would follow. Haddad left for Kestrel.", people={"Omar Haddad": 3})
+    retellings[5:11] = [talks(f"ruiz-{i}", "Ana Ruiz", extra="Spokesman Omar Haddad welcomed the talks.",
+                              people={"Omar Haddad": 1}) for i in range(5, 11)]
+    # Last year's round, told in the same words.
+    other_mediator = talks("berg", "Lars Berg", days=30, extra="Berg said the next round would open in Tarsk.")
+    found = stories_of([*retellings, spokesman, other_mediator])
+    assert frozenset({"berg"}) in found
+    assert frozenset([*(a.key for a in retellings), "ruiz-haddad"]) in found

@@ -16,8 +16,8 @@ and latest articles appeared. An article joins the story whose state it is most 
   (another earthquake, another rehab stay, another round of talks) share their words but not these, so a
   story's marks the article lacks and the article's marks the story lacks both count against it, and the cosine
   of the two sets of marks (IDF-weighted) counts for it; and a person or place the article is about (named in
-  its title or opening and at least `PROMINENT_MENTIONS` times in all) that none of the story's articles names,
-  not even by surname, counts against it, the more so the more articles the story has: a story told a dozen
+  its title or opening and at least `PROMINENT_MENTIONS` times in all) that none or few (`Rules.newcomer_share`)
+  of the story's articles name, not even by surname, counts against it, the more so the more articles the story has: a story told a dozen
   times has met its event's people and places, so a new one at the head of an article is usually another
   event's (another boxer's opponent, another player put on injured reserve, another warship's boarding);
 - time: a story stays open while it keeps receiving articles; an article further than `Rules.window` from
@@ -113,9 +113,10 @@ class Rules:
             yet tell a rare word from a common one, so `min_score` is raised by up to `cold_extra`.
         candidate_terms: how many of an article's heaviest words look up candidate stories in the index.
         story_terms: how many of its heaviest words a story keeps in its state.
-        newcomer_weight, newcomer_full: an article about a person or place none of the story's articles names (see
-            `Scorer.newcomer`) loses `newcomer_weight` times the story's articles over `newcomer_full` (at most
-            once the weight); a story of one article costs nothing (it has not met its people yet).
+        newcomer_weight, newcomer_full, newcomer_share: an article about a person or place that at most
+            `newcomer_share` of the story's articles name (see `Scorer.newcomer`) loses `newcomer_weight` times
+            the story's articles over `newcomer_full` (at most once the weight); a story of one article costs
+            nothing (it has not met its people yet).
     """
 
     window: timedelta = timedelta(hours=48)
@@ -135,6 +136,7 @@ class Rules:
     mark_cosine_weight: float = 0.5
     newcomer_weight: float = 0.6
     newcomer_full: int = 12
+    newcomer_share: float = 0.2
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -408,18 +410,23 @@ class Scorer:
         return words_alike + bonus + min(leads, 0.0) - rules.missing_weight * missing - late
 
     def newcomer(self, article: ArticleFacts, story: StoryState) -> bool:
-        """Whether the article is about a person or place (`ArticleFacts.lead_subjects`) that none of the story's
-        articles names, not even by its last word ("Nichols" is "Brian G. Nichols", "Reid" is "Tara Reid",
-        "Aden" the "Gulf of Aden")."""
-        unknown = [mark for mark in article.lead_subjects if mark not in story.marks]
+        """Whether the article is about a person or place (`ArticleFacts.lead_subjects`) that at most
+        `Rules.newcomer_share` of the story's articles name, not even by its last word ("Nichols" is "Brian G.
+        Nichols", "Reid" is "Tara Reid", "Aden" the "Gulf of Aden"): a story that names someone in passing in one
+        article of ten (the champion's next opponent) is not about them."""
+        rare = self.rules.newcomer_share * story.articles
+        unknown = [mark for mark in article.lead_subjects if story.marks.get(mark, 0) <= rare]
         if not unknown:
             return False
         key = ("names", story.story_id, story.articles)
         known = self.story_cache.get(key)
         if known is None:
-            known = self.story_cache[key] = {word: 1.0 for mark in story.marks if mark.startswith("who:")
-                                             for word in name_words(mark)}
-        return any(not words or words[-1] not in known for words in map(name_words, unknown))
+            known = self.story_cache[key] = {}
+            for mark, count in story.marks.items():
+                if mark.startswith("who:"):
+                    for word in name_words(mark):
+                        known[word] = max(known.get(word, 0.0), float(count))
+        return any(not words or known.get(words[-1], 0.0) <= rare for words in map(name_words, unknown))
 
     def marks_alike(self, article: ArticleFacts, story: StoryState) -> float:
         """The cosine of the article's marks with the story's (each weighted by IDF and, for the story, by the
