@@ -169,6 +169,14 @@ def test_a_verb_the_parse_leaves_loosely_attached_still_finds_its_subject(nlp):
     assert quote.speaker == "Tarek Haddad"
 
 
+def test_a_share_of_the_people_asked_is_never_the_speaker_where_a_poll_is_named(nlp):
+    text = ('In a national Gallup poll released Monday, 31% of Kenyans said they were "extremely worried" about the '
+            'drought talks. About 40 percent of the delegates said the treaty was "a sham from the start."')
+    first, second = direct_quotes_of(nlp, text)
+    assert first.speaker_text == "a national Gallup poll"
+    assert second.speaker_text != "a national Gallup poll"  # no poll in its sentence: the share stays
+
+
 def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):
     text = "South Korea accused the North of \u201cfanatic recklessness\u201d after the test."
     [quote] = direct_quotes_of(nlp, text)

@@ -99,6 +99,21 @@ def _has_given_name(span: Span) -> bool:
     return any(first_name_gender(t.lower_) is not None for t in span if t.is_title)
 
 
+SHARE_WORDS = frozenset({"percent", "%", "percentage", "majority", "minority", "half", "third", "quarter"})
+SURVEY_NOUNS = frozenset({"poll", "polls", "survey", "surveys"})
+
+
+def _survey_of_share(token: Token) -> Token | None:
+    """For a share of the people asked ("31%", "25 percent of likely voters"), the poll or survey its sentence
+    names, if any: what a share says is the poll's finding."""
+    if token.lower_ not in SHARE_WORDS and not token.like_num:
+        return None
+    found = [t for t in token.sent if t.lower_ in SURVEY_NOUNS and t.tag_.startswith("NN")]
+    if not found:
+        return None
+    return min(found, key=lambda t: (t.i > token.i, abs(t.i - token.i)))
+
+
 def _people_by_surname(people: list[Actor]) -> dict[str, Actor]:
     """Surname -> the one person of the article named in full with it (a surname two people share is left out)."""
     found: dict[str, Actor | None] = {}
@@ -168,6 +183,9 @@ class _Resolver:
         if mention is not None:
             return mention.start, mention.end, self.index.actor_at(token.i)
         lower = token.lower_
+        survey = _survey_of_share(token)
+        if survey is not None:  # 'In a CNN/ORC poll, 31% of Republicans said …': the poll speaks, not "31%"
+            return self._mention_span(survey)
         if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
             # "Murphy, who said": the mention is "who", the speaker the one it stands for; "Marc Morial, the
             # league's chief executive, who said": through the apposition to the name.
@@ -876,7 +894,8 @@ def _direct_quote(  # noqa: C901 - the ways a quote is attributed, in the order 
         if issuer is not None:  # "He released a letter that says he has…": the one who released it
             subject = issuer
         elif (subject is None or subject.tag_ not in SPEAKER_TAGS or not subject.is_alpha
-                or abs(subject.i - cue.i) > 12 and subject.i not in resolver.mention_at):
+                or abs(subject.i - cue.i) > 12 and subject.i not in resolver.mention_at) and (
+                subject is None or _survey_of_share(subject) is None):
             subject = _adjacent_name(ctx, cue) or subject
         if subject is not None and not ctx.not_speaker[subject.i]:
             speaker = resolver.mention_span(subject)
