@@ -177,6 +177,15 @@ def test_a_share_of_the_people_asked_is_never_the_speaker_where_a_poll_is_named(
     assert second.speaker_text != "a national Gallup poll"  # no poll in its sentence: the share stays
 
 
+def test_a_question_quote_followed_by_whom_it_was_told_to_is_the_tellers(nlp):
+    text = ("Cameron criticised Haddad in parliament over his call for the ban and suggested that the billionaire "
+            "would unite Britain against him if he visited.\n"
+            "\u201cIt looks like we\u2019re not going to have a very good relationship, who knows?\u201d Haddad told "
+            "Britain\u2019s ITV television station in an interview aired on Monday.")
+    [quote] = direct_quotes_of(nlp, text)
+    assert quote.speaker == "Haddad"
+
+
 def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):
     text = "South Korea accused the North of \u201cfanatic recklessness\u201d after the test."
     [quote] = direct_quotes_of(nlp, text)

@@ -99,6 +99,7 @@ def _has_given_name(span: Span) -> bool:
     return any(first_name_gender(t.lower_) is not None for t in span if t.is_title)
 
 
+LISTENER_CUES = frozenset({"tell", "tells", "told", "telling"})
 SHARE_WORDS = frozenset({"percent", "%", "percentage", "majority", "minority", "half", "third", "quarter"})
 SURVEY_NOUNS = frozenset({"poll", "polls", "survey", "surveys"})
 
@@ -660,7 +661,10 @@ def _attribution_sentence(ctx: _Context, start: int) -> bool:
         if ctx.in_quote[token.i] or token.text in ("\n", "\n\n"):
             return False
         if is_speech_cue(token):
-            return not any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > token.i for c in token.children)
+            # What "said" takes as its object is something said; what "told" takes is whom it was told to
+            # ('"…?" Trump told Britain's ITV in an interview').
+            taking = ("ccomp", "xcomp") if token.lower_ in LISTENER_CUES else ("ccomp", "xcomp", "dobj")
+            return not any(c.dep_ in taking and c.i > token.i for c in token.children)
     return False
 
 
