@@ -265,6 +265,49 @@ def test_entries_repeated_inside_one_poll_are_stored_once(db: Database) -> None:
     assert [a.guid for a in stored] == ["a"]
 
 
+def test_two_pollers_storing_the_same_story_from_two_feeds_at_once_keep_one_article(db: Database) -> None:
+    """Two fetch jobs (two threads or processes, each in its own transaction) store the same wire story from two
+    feeds at once: one of them stores the article, the other records its feed's copy of it."""
+    import threading
+
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("parallel storing transactions are PostgreSQL's; SQLite stores one poll at a time")
+    first, second = (add_feed(db, f"https://{name}.example/rss", now=NOW) for name in ("wire", "ministry"))
+    story = Entry(guid="w1", url="https://wire.example/kovar", title="Kovar meets Reyes",
+                  text="Kovar and Reyes met in Lissa on Monday to talk about the ceasefire monitors.",
+                  published_at=NOW, content_hash="kovar-reyes")
+    inside, release = threading.Event(), threading.Event()
+    stored: dict[str, list[str]] = {}
+
+    def hold_open(session: object, new: object) -> None:  # the first poll's transaction, not yet committed
+        inside.set()
+        release.wait(30)
+
+    def store(name: str, feed_id: int, entry: Entry, then: object = None) -> None:
+        articles = record_poll_success(db, feed_id, [entry], now=NOW, next_poll_at=NOW, body_came=True,
+                                       then=then)  # type: ignore[arg-type]
+        stored[name] = [a.guid for a in articles]
+
+    polling = threading.Thread(target=store, args=("wire", first.id, story, hold_open))
+    polling.start()
+    assert inside.wait(30)
+    other = threading.Thread(target=store, args=("ministry", second.id, replace(story, guid="m1", url=None)))
+    other.start()
+    with db.engine.connect() as watch:  # until the second poll waits on the first one's lock (or is done)
+        while other.is_alive() and not watch.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+                " AND datname = current_database() AND pg_stat_clear_snapshot() IS NOT NULL")).scalar():
+            other.join(0.01)
+    release.set()
+    polling.join()
+    other.join()
+    assert stored == {"wire": ["w1"], "ministry": []}
+    assert count_articles(db) == 1
+    assert article_for_entry(db, second.id, "m1").guid == "w1"  # the ministry's entry is a copy of the wire's
+
+
 # --- pure scheduling --------------------------------------------------------------------------------------
 
 

@@ -168,19 +168,31 @@ def fetch_one(settings: Settings, feed: Feed, client: httpx.Client) -> FetchResu
         return exc
 
 
-# Storing is one feed at a time in a process: deduplication across feeds reads, then writes.
+# Deduplication across feeds reads, then writes. On PostgreSQL the storing transaction locks its entries' hashes
+# and URLs (`bot.storage.articles.record_poll_successes`), across threads and processes, so the fetch jobs of one
+# worker store their feeds in parallel; elsewhere (SQLite) storing is one feed at a time in a process.
 _store_lock = threading.Lock()
+
+
+@contextmanager
+def _storing(db: Database) -> Iterator[None]:
+    """Held while a poll is stored: nothing on PostgreSQL, the process's store lock elsewhere."""
+    if db.engine.dialect.name == "postgresql":
+        yield
+        return
+    with _store_lock:
+        yield
 
 
 def store_fetched(db: Database, settings: Settings, feed: Feed, now: datetime, fetched: FetchResult | Exception,
                   *, rng: random.Random | None = None, then: NewArticlesHook | None = None) -> FeedOutcome:
     """Parse and store what `fetch_one` brought back, or record its failure on the feed."""
-    with _store_lock:
-        try:
-            if isinstance(fetched, Exception):
-                raise fetched
-            return _store(db, settings, feed, now, fetched, rng, then)
-        except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
+    try:
+        if isinstance(fetched, Exception):
+            raise fetched
+        return _store(db, settings, feed, now, fetched, rng, then)
+    except Exception as exc:  # noqa: BLE001 - one feed's failure, whatever it is, stays with that feed
+        with _storing(db):
             return _record_failure(db, settings, feed, now, exc, rng)
 
 
@@ -188,18 +200,20 @@ def _store(db: Database, settings: Settings, feed: Feed, now: datetime, result: 
            rng: random.Random | None, then: NewArticlesHook | None = None) -> FeedOutcome:
     hook = None if then is None else lambda session, new: then(session, new[0])
     if result.not_modified:
-        record_poll_success(db, feed.id, [], now=now, next_poll_at=next_poll_after_success(now, settings, rng),
-                            body_came=False)
+        with _storing(db):
+            record_poll_success(db, feed.id, [], now=now, next_poll_at=next_poll_after_success(now, settings, rng),
+                                body_came=False)
         logger.info("Feed %s not modified (304)", feed.url, extra={"feed_url": feed.url})
         return FeedOutcome(feed.id, feed.url, not_modified=True)
     parsed = parse_feed(result.body or b"", url=feed.url, now=now, content_type=result.content_type)
     for warning in parsed.warnings:
         logger.warning("Feed %s: %s", feed.url, warning, extra={"feed_url": feed.url})
     next_poll = next_poll_after_success(now, settings, rng)
-    stored = record_poll_success(
-        db, feed.id, parsed.entries, now=now, next_poll_at=next_poll, body_came=True,
-        etag=result.etag, last_modified=result.last_modified, title=parsed.title, then=hook,
-    )
+    with _storing(db):
+        stored = record_poll_success(
+            db, feed.id, parsed.entries, now=now, next_poll_at=next_poll, body_came=True,
+            etag=result.etag, last_modified=result.last_modified, title=parsed.title, then=hook,
+        )
     logger.info("Feed %s: %d entries, %d new", feed.url, len(parsed.entries), len(stored),
                 extra={"feed_url": feed.url})
     return FeedOutcome(feed.id, feed.url, new_articles=stored, next_poll_at=next_poll)
@@ -354,7 +368,7 @@ def store_batch(db: Database, settings: Settings, feeds: Sequence[Feed], now: da
     the batch cannot be stored, each feed is stored on its own, so one bad feed never stops the others."""
     outcomes: list[FeedOutcome | None] = [None] * len(feeds)
     polls: dict[int, FeedPoll] = {}
-    with _store_lock:
+    with _storing(db):
         for index, (feed, result, document) in enumerate(zip(feeds, fetched, parsed, strict=True)):
             problem = result if isinstance(result, Exception) else document if isinstance(document, Exception) else None
             if problem is not None:

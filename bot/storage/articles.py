@@ -216,7 +216,10 @@ def record_poll_successes(db: Database, polls: Sequence[FeedPoll], *, now: datet
         missing = [i for i in ids if i not in feeds]
         if missing:
             raise LookupError(f"feed {missing[0]} does not exist")
-        known = _known_entries(session, polls)
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        if postgresql:
+            _lock_entry_keys(session, polls)
+        known = _known_entries_postgresql(session, polls) if postgresql else _known_entries(session, polls)
         fresh_of: list[list[Entry]] = []
         waiting: list[tuple[int, Entry]] = []  # new entries not inserted yet
         inserted: dict[tuple[int, str], Article] = {}
@@ -277,6 +280,51 @@ def _known_entries(session: Session, polls: Sequence[FeedPoll]) -> _Known:
         known.urls.update(u for u in session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk))) if u)
     for chunk in _chunks(hashes):
         known.hashes.update(session.scalars(select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(chunk))))
+    return known
+
+
+# Transaction-level advisory locks (the two-number form, apart from `bot.storage.holders`' one-number locks) on
+# the entries' content hashes and URLs, in one order: two transactions storing the same article, from two feeds
+# in two processes, look it up and insert it in turn, so it is stored once and the second one records a copy.
+# Transactions whose entries share nothing do not wait for each other.
+_ENTRY_LOCK_SPACE = 13013
+_LOCK_ENTRY_KEYS = sql_text(
+    "SELECT count(pg_advisory_xact_lock(:space, k)) FROM (SELECT DISTINCT hashtext(current_schema() || e) AS k"
+    " FROM unnest(CAST(:keys AS text[])) AS e ORDER BY k) AS s")
+_KNOWN_ENTRIES = sql_text(
+    "SELECT feed_id, guid, url, content_hash FROM articles WHERE (feed_id = ANY(CAST(:feeds AS integer[]))"
+    " AND guid = ANY(CAST(:guids AS text[]))) OR url = ANY(CAST(:urls AS text[]))"
+    " OR content_hash = ANY(CAST(:hashes AS text[]))")
+
+
+def _lock_entry_keys(session: Session, polls: Sequence[FeedPoll]) -> None:
+    """PostgreSQL: lock the polls' content hashes and URLs until the transaction ends (a statement of its own,
+    before the lookup, whose snapshot must see what a transaction that held them committed)."""
+    keys = sorted({"h:" + e.content_hash for poll in polls for e in poll.entries}
+                  | {"u:" + e.url for poll in polls for e in poll.entries if e.url})
+    if keys:
+        session.execute(_LOCK_ENTRY_KEYS, {"space": _ENTRY_LOCK_SPACE, "keys": keys})
+
+
+def _known_entries_postgresql(session: Session, polls: Sequence[FeedPoll]) -> _Known:
+    """`_known_entries` in one statement (each value list one array parameter: the same statement every time)."""
+    feed_ids = sorted({poll.feed_id for poll in polls if poll.entries})
+    guids = {e.guid for poll in polls for e in poll.entries}
+    urls = {e.url for poll in polls for e in poll.entries if e.url}
+    hashes = {e.content_hash for poll in polls for e in poll.entries}
+    known = _Known(set(), set(), set())
+    if not feed_ids:
+        return known
+    rows = session.execute(_KNOWN_ENTRIES, {"feeds": feed_ids, "guids": sorted(guids), "urls": sorted(urls),
+                                            "hashes": sorted(hashes)})
+    wanted_feeds = set(feed_ids)
+    for feed_id, guid, url, content_hash in rows:
+        if feed_id in wanted_feeds and guid in guids:
+            known.guids.add((feed_id, guid))
+        if url in urls:
+            known.urls.add(url)
+        if content_hash in hashes:
+            known.hashes.add(content_hash)
     return known
 
 
