@@ -38,6 +38,13 @@ def test_line_breaks_are_kept_and_source_newlines_are_spaces() -> None:
     assert html_to_text("Geneva,<br>27 November\nafternoon") == "Geneva,\n27 November afternoon"
 
 
+def test_source_line_breaks_never_split_a_paragraph_and_invisible_references_go_before_accents_compose() -> None:
+    # A feed's text without tags: its newlines (and tabs, line separators) are spaces in HTML, one paragraph.
+    assert html_to_text("Talks resume\n\n\tin Geneva\u2028today  ") == "Talks resume in Geneva today"
+    # A zero-width space written as a reference is dropped first, so the accent after it still composes.
+    assert html_to_text("Caf\u0065&#8203;\u0301 talks\r\nresume") == "Caf\u00e9 talks resume"
+
+
 def test_broken_markup_still_gives_its_text() -> None:
     assert html_to_text("<p>Unclosed <b>bold & a stray < sign") == "Unclosed bold & a stray < sign"
 

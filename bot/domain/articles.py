@@ -56,18 +56,22 @@ _PARAGRAPH = "\x00P\x00"  # markers no feed text can contain: control characters
 _LINE = "\x00L\x00"
 # Control characters, zero-width spaces and bidi overrides: invisible, and able to disguise text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-# Whitespace to fold into one space: a run of two or more, or one that is not a plain space (a plain space is
-# left alone, so the common case costs no replacement: same text as folding every run, about half the time).
-_FOLDED_WHITESPACE = re.compile(r"\s\s+|[^\S ]")
+# Whitespace other than plain spaces (line breaks above all), as one space: in HTML a line break in the text is
+# a space. Runs of spaces are left for `clean_text`, which folds every run in a line anyway: the same text as
+# folding them here, for a fraction of the regex work on long paragraphs.
+_NOT_SPACE_WHITESPACE = re.compile(r"[^\S ]+")
 
 
 class _TextCollector(HTMLParser):
-    """Collects the visible text of an HTML fragment, marking paragraph and line breaks."""
+    """Collects the visible text of an HTML fragment, marking paragraph and line breaks. `references`: whether
+    the fragment holds character references ("&…"), whose decoded text may hold control characters (the
+    fragment itself has none left)."""
 
-    def __init__(self) -> None:
+    def __init__(self, references: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping: list[str] = []
+        self._references = references
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED_TAGS:
@@ -93,22 +97,28 @@ class _TextCollector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.parts.append(_FOLDED_WHITESPACE.sub(" ", _CONTROL.sub("", data)))
+            self.parts.append(_NOT_SPACE_WHITESPACE.sub(" ", _CONTROL.sub("", data) if self._references else data))
 
 
 def html_to_text(html: str) -> str:
     """Visible text of an HTML fragment: tags and scripts gone, entities decoded, paragraphs as blank lines."""
-    collector = _TextCollector()
-    collector.feed(_CONTROL.sub("", html))
+    html = _CONTROL.sub("", html)
+    collector = _TextCollector(references="&" in html)
+    collector.feed(html)
     collector.close()
     text = "".join(collector.parts).replace(_PARAGRAPH, "\n\n").replace(_LINE, "\n")
-    return clean_text(text)
+    # No carriage return (a space now) and no control character (removed before NFC, which makes none).
+    return _tidy(unicodedata.normalize("NFC", text).replace("\xa0", " "))
 
 
 def clean_text(text: str) -> str:
     """Plain text tidied: control characters removed, spaces folded, paragraphs kept as single blank lines."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text).replace("\xa0", " ")
+    return _tidy(_CONTROL.sub("", text).replace("\xa0", " "))
+
+
+def _tidy(text: str) -> str:
+    """Spaces folded and line ends stripped in each line, empty lines dropped, paragraphs one blank line apart."""
     paragraphs = []
     for paragraph in re.split(r"\n\s*\n", text):
         lines = [" ".join(line.split()) for line in paragraph.split("\n")]  # spaces folded, ends stripped
