@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 import bot.feeds.poll as poll_module
 from bot.config import Settings
@@ -306,6 +307,38 @@ def test_two_pollers_storing_the_same_story_from_two_feeds_at_once_keep_one_arti
     assert stored == {"wire": ["w1"], "ministry": []}
     assert count_articles(db) == 1
     assert article_for_entry(db, second.id, "m1").guid == "w1"  # the ministry's entry is a copy of the wire's
+
+
+def test_a_first_poll_into_a_table_never_analysed_finds_known_entries_through_the_indexes(db: Database) -> None:
+    """A new deployment's first polls fill the articles table before PostgreSQL has any statistics on it: the
+    lookup of known URLs and hashes must still go through the indexes (it read the whole table twice a feed), and
+    the transaction's later statements, the caller's hook among them, plan as usual."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the query planner's settings are PostgreSQL's")
+    feed = add_feed(db, "https://wire.example/rss", now=NOW)
+    entries = [Entry(guid=f"w{n}", url=f"https://wire.example/{n}", title=f"Dispatch {n}", text=f"Dispatch {n}.",
+                     published_at=NOW, content_hash=f"hash-{n}") for n in range(3)]
+    seen: list[str] = []
+
+    def hook(session: Session, new: object) -> None:
+        seen.append(session.execute(text("SHOW enable_seqscan")).scalar_one())
+
+    record_poll_success(db, feed.id, entries, now=NOW, next_poll_at=NOW, body_came=True, then=hook)
+    with db.session() as session:
+        plan = "\n".join(row[0] for row in session.execute(text(
+            "EXPLAIN SELECT url FROM articles WHERE url = ANY(CAST(:urls AS text[]))"),
+            {"urls": [e.url for e in entries]}))
+        assert "Seq Scan" in plan  # what the planner picks by itself on a table it knows nothing about
+        from bot.storage.articles import FeedPoll, _lock_entry_keys
+
+        _lock_entry_keys(session, [FeedPoll(feed.id, entries, NOW)])
+        plan = "\n".join(row[0] for row in session.execute(text(
+            "EXPLAIN SELECT url FROM articles WHERE url = ANY(CAST(:urls AS text[]))"),
+            {"urls": [e.url for e in entries]}))
+        assert "Seq Scan" not in plan and "ix_articles_url" in plan
+    assert seen == ["on"]
 
 
 # --- pure scheduling --------------------------------------------------------------------------------------
