@@ -160,3 +160,20 @@ def test_the_end_of_the_week_ahead_is_the_week_of_publication_and_a_past_one_sta
     assert found["the end of the week"] == "2018-W40"
     found = values(nlp, "The talks had collapsed at the end of the week, diplomats said.")
     assert found["the end of the week"] == "2018-WXX"
+
+
+def test_half_units_are_written_in_the_next_smaller_unit(nlp):
+    assert normalize("2 1/2 years", PUBLISHED) == "P2Y6M"
+    assert normalize("two and a half months", PUBLISHED) == "P2M15D"
+    assert normalize("half an hour", PUBLISHED) == "PT30M"
+    found = values(nlp, "A minute and a half later, the envoy left the room.")
+    assert found == {"A minute and a half later": "PT1M30S"}  # one span: "and a half" is no range
+    found = values(nlp, "The foreign minister stayed about 5 1/2 hours in Kabul.")
+    assert list(found.values()) == ["PT5H30M"]  # a count of hours the model calls a quantity
+
+
+def test_coming_weeks_are_some_weeks_ahead_and_a_year_ago_quarter_follows_the_quarter_discussed(nlp):
+    assert normalize("coming weeks", PUBLISHED) == "PXW"
+    assert normalize("the coming years", PUBLISHED) == "PXY"
+    found = values(nlp, "Exports rose in the third quarter, up from the quarter a year ago.", date(1989, 10, 26))
+    assert found["the quarter a year ago"] == "1988-Q3"

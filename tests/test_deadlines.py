@@ -344,3 +344,8 @@ def test_a_one_off_act_within_a_duration_stays_a_deadline(nlp):
     assert (report.text, report.due) == ("within 30 days", "2021-04-09")
     [withdrawal] = deadlines(nlp, "Russia must withdraw troops from the border within 30 days.")
     assert (withdrawal.text, withdrawal.due) == ("within 30 days", "2021-04-09")
+
+
+def test_within_two_and_a_half_years_falls_due_thirty_months_on(nlp):
+    [found] = deadlines(nlp, "Tehran must ship out its enriched uranium within two and a half years.")
+    assert (found.text, found.due, found.kind) == ("within two and a half years", "2023-09-10", "duration")

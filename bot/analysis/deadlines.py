@@ -204,7 +204,7 @@ def _date_deadline(
     if is_duration:
         kind = "duration"
         due = _add_duration(published, value)
-        if value.startswith("PX") or not re.fullmatch(r"PT?\d+[A-Z]+", value):
+        if value.startswith("PX") or not re.fullmatch(r"P(?:\d+[A-Z]+)*(?:T(?:\d+[A-Z])+)?", value) or value == "P":
             return None
     else:
         kind = "date"
@@ -667,7 +667,7 @@ def _add_duration(published: date | None, value: str) -> str | None:
 def _shifted(published: date, value: str) -> str | None:
     m = re.fullmatch(r"P(T?)(\d+)([A-Z]+)", value)
     if not m:
-        return None
+        return _shifted_by_parts(published, value)
     n, unit = int(m[2]), m[3]
     if m[1]:  # hours and minutes land on the same day or the next
         hours = n if unit == "H" else n / 60 if unit == "M" else n / 3600
@@ -680,6 +680,18 @@ def _shifted(published: date, value: str) -> str | None:
     total = published.year * 12 + published.month - 1 + months
     year, month = total // 12, total % 12 + 1
     return date(year, month, min(published.day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def _shifted_by_parts(published: date, value: str) -> str | None:
+    """published + a duration of several parts ("P2Y6M", "P1DT12H", "PT5H30M"), to the day."""
+    parts = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:\d+M)?(?:\d+S)?)?", value)
+    if parts is None or not re.search(r"\d", value):
+        return None
+    years, months, days, hours = (int(part or 0) for part in parts.groups())
+    total = published.year * 12 + published.month - 1 + 12 * years + months
+    year, month = total // 12, total % 12 + 1
+    day = date(year, month, min(published.day, calendar.monthrange(year, month)[1]))
+    return (day + timedelta(days=days + hours // 24)).isoformat()
 
 
 # --- open conditions: "until the process is complete" ----------------------------------------------

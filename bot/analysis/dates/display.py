@@ -35,6 +35,8 @@ _DECADE = re.compile(r"(\d{3})X?$")
 _CENTURY = re.compile(r"(\d{2})X{0,2}$")
 _SOME_PART = re.compile(r"(\d{4})-(WXX|XX)$")
 _DURATION = re.compile(r"P(T?)(\d+(?:\.\d+)?|X)(DE|CE|WE|[YMWDQHS])$")
+# Two or more parts: "P2Y6M", "P1DT12H", "PT5H30M".
+_COMPOUND = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
 
 def day_words(day: date) -> str:
@@ -136,7 +138,18 @@ def _words(value: str) -> str | None:
         return f"the {_ordinal(int(m[1]) + 1)} century"
     if m := _DURATION.match(value):
         return _duration_words(bool(m[1]), m[2], m[3])
-    return None
+    return _compound_words(value)
+
+
+def _compound_words(value: str) -> str | None:
+    """'P2Y6M' → '2 years and 6 months'."""
+    m = _COMPOUND.match(value)
+    if m is None or sum(part is not None for part in m.groups()) < 2:
+        return None
+    units = ("year", "month", "day", "hour", "minute", "second")
+    parts = [f"{int(n)} {unit}" + ("" if int(n) == 1 else "s") for n, unit in zip(m.groups(), units, strict=True)
+             if n]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _duration_words(is_time: bool, amount: str, unit: str) -> str:

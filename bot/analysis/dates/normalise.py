@@ -51,7 +51,7 @@ PAST_WORDS = {"recently", "recent", "previously", "the past", "past", "earlier",
               "the past few years", "past years", "several years ago", "a few years ago"}
 FUTURE_WORDS = {"the future", "future", "soon", "the near future", "the near term", "the short term", "shortly",
                 "the long term", "the longer term", "in the future", "later", "as soon as possible",
-                "the coming years", "coming years", "the years ahead", "the months ahead", "from time to time",
+                "the years ahead", "the months ahead", "from time to time",
                 "a later date", "a future date", "some future date"}
 SET_WORDS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H"}
 
@@ -175,6 +175,8 @@ def _resolve(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | Non
         return SET_WORDS[s]
     m = re.fullmatch(r"(?:the )?(coming|future|recent|past) (days|weeks|months|quarters|years|decades)", s)
     if m:
+        if m[1] == "coming" and m[2] not in ("quarters", "decades"):
+            return "PX" + UNITS[m[2][:-1]][-1]  # "in coming weeks": some weeks from now, as "recent weeks"
         if m[1] in ("coming", "future"):
             return "FUTURE_REF"
         if m[1] == "past":
@@ -567,7 +569,7 @@ def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
                      r"the year-earlier(?: period)?|the previous year|the prior year|the year before|"
                      r"the corresponding period (?:a year earlier|last year|a year ago)|the same period (?:a year "
                      r"earlier|last year|a year ago)|(?:the )?(?:comparable )?year-(?:ago|earlier) quarter|"
-                     r"last year's quarter|the same quarter (?:a year earlier|last year|a year ago)|"
+                     r"last year's quarter|the (?:same )?quarter (?:a year earlier|last year|a year ago)|"
                      r"the (?:year-ago|year-earlier) (?:third|second|first|fourth) quarter", s)
     if m:
         quarter = _discussed_quarter(ctx, dct)
@@ -805,6 +807,9 @@ def _duration(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | No
     s = re.sub(r"-(long|old)$", "", s)
     s = re.sub(r" (term|period|span|stretch|program|plan|contract|deal|lease|extension|window|pause|ban|"
                r"moratorium|truce|ceasefire|freeze|delay|stay|visit|trip|tour|mission|sentence|high|low)$", "", s)
+    half = _half_duration(s)
+    if half is not None:
+        return half
     m = re.fullmatch(r"(.*?)[- ]?(?:(\d+) ?1/2|and a half)?[- ]?" + _UNIT_RE, s)
     if not m:
         return None
@@ -831,3 +836,34 @@ def _duration(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | No
     if unit in TIME_UNITS:
         return f"PT{amount}{code}"
     return f"P{amount}{code}"
+
+
+# Half a unit written in the next smaller one, as ISO 8601 durations do ("2 1/2 years" → P2Y6M).
+_HALF_OF = {"year": "6M", "month": "15D", "day": "T12H", "hour": "30M", "minute": "30S"}
+
+
+def _half_duration(s: str) -> str | None:
+    """'2 1/2 years', 'two and a half years', 'a minute and a half', 'half an hour': whole units and a half."""
+    m = (re.fullmatch(r"(\d+) ?(?:1/2|\u00bd)[- ]?" + _UNIT_RE, s)
+         or re.fullmatch(r"(\S+?(?:[- ]\S+)?)[- ]and[- ]a[- ]half[- ]" + _UNIT_RE, s)
+         or re.fullmatch(r"(an?|one|\S+) " + _UNIT_RE + r" and a half", s))
+    if m:
+        n = _number(m[1])
+    else:
+        m = re.fullmatch(r"()half an? " + _UNIT_RE, s)
+        n = 0 if m else None
+    if m is None or n is None:
+        return None
+    unit = "century" if m[2] == "centurie" else m[2]
+    if unit in _HALF_OF:
+        whole = f"{n}{UNITS[unit]}" if n else ""
+        if unit in TIME_UNITS:
+            return f"PT{whole}{_HALF_OF[unit]}"
+        return f"P{whole}{_HALF_OF[unit]}"
+    if unit in ("decade", "century"):
+        return f"P{(2 * n + 1) * (5 if unit == 'decade' else 50)}Y"
+    if unit == "quarter":
+        return f"P{3 * n + 1}M15D"
+    if unit == "week":
+        return f"P{n}.5W"
+    return None

@@ -202,7 +202,7 @@ def _merged_time_entities(doc: Doc) -> list[Span]:
     """DATE/TIME entities, with a day and the part of it that follows joined ("Friday" + "night")."""
     merged: list[Span] = []
     for ent in doc.ents:
-        if ent.label_ not in ("DATE", "TIME"):
+        if ent.label_ not in ("DATE", "TIME") and not _time_quantity(ent):
             continue
         previous = merged[-1] if merged else None
         if previous is not None and previous.end == ent.start and ent.label_ == "TIME" and not doc[
@@ -220,6 +220,12 @@ def _merged_time_entities(doc: Doc) -> list[Span]:
     return merged
 
 
+def _time_quantity(ent: Span) -> bool:
+    """'about 5 1/2 hours' tagged QUANTITY: a count of time units is a duration."""
+    return ent.label_ == "QUANTITY" and ent[-1].lower_ in (
+        "seconds", "minutes", "hours", "days", "weeks", "months", "years") and any(t.like_num for t in ent)
+
+
 RANGE_WORDS = {"ended", "ending", "through", "to", "and", "until", "till", "-", "\u2013", "or", "from", "between"}
 
 
@@ -230,7 +236,9 @@ def _split_range(ent: Span) -> list[Span]:
     for token in ent:
         years_listed = token.text == "," and 0 < token.i - ent.start and re.fullmatch(
             r"\d{4}", token.nbor(-1).text) and token.i + 1 < ent.end and re.fullmatch(r"\d{4}", token.nbor(1).text)
-        if (token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_)) or years_listed:
+        and_a_half = token.lower_ == "and" and token.i + 2 < ent.end and token.nbor(2).lower_ == "half"
+        if (token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_) and not and_a_half) or (
+                years_listed):
             if token.i > start:
                 parts.append(ent.doc[start:token.i])
             start = token.i + 1
