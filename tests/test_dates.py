@@ -177,3 +177,8 @@ def test_coming_weeks_are_some_weeks_ahead_and_a_year_ago_quarter_follows_the_qu
     assert normalize("the coming years", PUBLISHED) == "PXY"
     found = values(nlp, "Exports rose in the third quarter, up from the quarter a year ago.", date(1989, 10, 26))
     assert found["the quarter a year ago"] == "1988-Q3"
+
+
+def test_a_plan_denied_with_did_not_still_points_ahead(nlp):
+    found = values(nlp, "Officials said they did not plan to expel the envoy on Thursday, whatever happened.")
+    assert found["Thursday"] == "2018-10-04"

@@ -422,6 +422,11 @@ WANTING_VERBS = {"want", "wants", "wanted", "need", "needs", "needed", "order", 
                  "demands", "demanded", "like", "get", "gets", "got", "have", "has", "had", "see", "expect",
                  "expects", "expected"}
 
+# The same verbs after "did" or "does" ("did not plan to", "does not intend to"): the plan is still ahead.
+PLANNING_BASE_FORMS = {"plan", "agree", "promise", "pledge", "vow", "intend", "decide", "commit", "undertake",
+                       "resolve"}
+
+
 # Words that put an infinitive on a timetable ("set to resume", "scheduled to close", "due to arrive").
 SCHEDULING_WORDS = {"set", "scheduled", "slated", "due", "expected", "poised", "planning", "preparing"}
 
@@ -456,8 +461,9 @@ def verb_tense(span: Span) -> str:
         return "past"  # also "(will suspend) the injunction issued Thursday": a participle after its noun is done
     if token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
         governor = token.head
-        if governor.lower_ in SCHEDULING_WORDS or (governor.lower_ in PLANNING_VERBS and governor.tag_ == "VBD"):
-            return "future"  # "set to resume Monday", "agreed to ship it in February": a timetable or a plan
+        if governor.lower_ in SCHEDULING_WORDS or (governor.lower_ in PLANNING_VERBS and governor.tag_ == "VBD") or (
+                governor.lower_ in PLANNING_BASE_FORMS and governor.tag_ == "VB"):
+            return "future"  # "set to resume Monday", "agreed to ship it in February", "did not plan to act Friday"
         if token.dep_ in ("xcomp", "advcl", "relcl", "acl") and governor is not token and governor.pos_ in (
                 "VERB", "AUX") and verb_tense(governor.doc[governor.i:governor.i + 1]) == "past":
             return "past"
