@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Result, Table, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -216,12 +216,11 @@ def record_poll_successes(db: Database, polls: Sequence[FeedPoll], *, now: datet
         missing = [i for i in ids if i not in feeds]
         if missing:
             raise LookupError(f"feed {missing[0]} does not exist")
-        postgresql = session.get_bind().dialect.name == "postgresql"
-        if postgresql:
-            _lock_entry_keys(session, polls)
-        if postgresql:
-            known = _known_entries_postgresql(session, polls)
-            session.execute(_SEQUENTIAL_SCANS_BACK)
+        if session.get_bind().dialect.name == "postgresql":
+            known = _Known(set(), set(), set())
+            if _lock_entry_keys(session, polls):
+                known = _known_entries_postgresql(session, polls)
+                session.execute(_SEQUENTIAL_SCANS_BACK)
         else:
             known = _known_entries(session, polls)
         fresh_of: list[list[Entry]] = []
@@ -309,13 +308,15 @@ _KNOWN_ENTRIES = sql_text(
     " UNION ALL SELECT NULL, NULL, NULL, content_hash FROM articles WHERE content_hash = ANY(CAST(:hashes AS text[]))")
 
 
-def _lock_entry_keys(session: Session, polls: Sequence[FeedPoll]) -> None:
+def _lock_entry_keys(session: Session, polls: Sequence[FeedPoll]) -> bool:
     """PostgreSQL: lock the polls' content hashes and URLs until the transaction ends (a statement of its own,
-    before the lookup, whose snapshot must see what a transaction that held them committed)."""
+    before the lookup, whose snapshot must see what a transaction that held them committed); False when the
+    polls have no entries (nothing locked, nothing to look up)."""
     keys = sorted({"h:" + e.content_hash for poll in polls for e in poll.entries}
                   | {"u:" + e.url for poll in polls for e in poll.entries if e.url})
     if keys:
         session.execute(_LOCK_ENTRY_KEYS, {"space": _ENTRY_LOCK_SPACE, "keys": keys})
+    return bool(keys)
 
 
 def _known_entries_postgresql(session: Session, polls: Sequence[FeedPoll]) -> _Known:
@@ -358,12 +359,14 @@ def _split_entries(feed_id: int, entries: Sequence[Entry], known: _Known) -> tup
     return fresh, repeats
 
 
-_UNNEST_INSERT = sql_text(
+# psycopg's own placeholders, the arrays in binary (%(…)b): as text, every element is scanned for characters to
+# quote and escape, 0.8 ms of client CPU for a feed of 20 articles of 550 words; in binary, 0.02.
+_UNNEST_INSERT = (
     "INSERT INTO articles (feed_id, guid, url, title, published_at, fetched_at, text, text_source, content_hash)"
-    " SELECT f, g, u, t, p, :fetched, x, 'feed', h FROM unnest(CAST(:feeds AS integer[]), CAST(:guids AS text[]),"
-    " CAST(:urls AS text[]), CAST(:titles AS text[]), CAST(:published AS timestamptz[]), CAST(:texts AS text[]),"
-    " CAST(:hashes AS text[])) AS e(f, g, u, t, p, x, h)"
-    " ON CONFLICT (feed_id, guid) DO NOTHING RETURNING id, feed_id, guid")
+    " SELECT f, g, u, t, p, %(fetched)s, x, 'feed', h FROM unnest(CAST(%(feeds)b AS integer[]),"
+    " CAST(%(guids)b AS text[]), CAST(%(urls)b AS text[]), CAST(%(titles)b AS text[]),"
+    " CAST(%(published)b AS timestamptz[]), CAST(%(texts)b AS text[]), CAST(%(hashes)b AS text[]))"
+    " AS e(f, g, u, t, p, x, h) ON CONFLICT (feed_id, guid) DO NOTHING RETURNING id, feed_id, guid")
 
 
 def _insert_articles(session: Session, entries: Sequence[tuple[int, Entry]],
@@ -381,7 +384,7 @@ def _insert_articles(session: Session, entries: Sequence[tuple[int, Entry]],
     if session.get_bind().dialect.name == "postgresql":
         # One short statement with a column of values each, whatever the number of rows: a multi-row VALUES of
         # 20 entries is a 4 kB statement that psycopg parses anew every time (a fifth of storing a feed).
-        inserted = session.execute(_UNNEST_INSERT, {
+        inserted: Result[int, int, str] = session.connection().exec_driver_sql(_UNNEST_INSERT, {
             "feeds": [row["feed_id"] for row in rows], "guids": [row["guid"] for row in rows],
             "urls": [row["url"] for row in rows], "titles": [row["title"] for row in rows],
             "published": [row["published_at"] for row in rows], "fetched": now,
