@@ -121,7 +121,7 @@ def _tidy(text: str) -> str:
     """Spaces folded and line ends stripped in each line, empty lines dropped, paragraphs one blank line apart."""
     paragraphs = []
     for paragraph in re.split(r"\n\s*\n", text):
-        lines = [" ".join(line.split()) for line in paragraph.split("\n")]  # spaces folded, ends stripped
+        lines = [_folded(line) for line in paragraph.split("\n")]
         joined = "\n".join(line for line in lines if line)
         if joined:
             paragraphs.append(joined)
@@ -130,7 +130,16 @@ def _tidy(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Text folded onto a single line, as titles are shown."""
-    return " ".join(text.split())  # str.split's whitespace is re's \s: every run as one space, ends stripped
+    return _folded(text.replace("\n\n", " ").replace("\n", " "))
+
+
+def _folded(text: str) -> str:
+    """Every run of whitespace as one space, ends stripped (str.split's whitespace, as re's \\s). Text that is
+    folded already (printable: no whitespace but single inner spaces) comes back as it is, without splitting
+    it into words and joining them again."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 # --- URLs -----------------------------------------------------------------------------------------------
