@@ -182,3 +182,22 @@ def test_coming_weeks_are_some_weeks_ahead_and_a_year_ago_quarter_follows_the_qu
 def test_a_plan_denied_with_did_not_still_points_ahead(nlp):
     found = values(nlp, "Officials said they did not plan to expel the envoy on Thursday, whatever happened.")
     assert found["Thursday"] == "2018-10-04"
+
+
+def test_more_time_is_a_duration_and_later_in_the_day_is_the_day_told_about(nlp):
+    assert normalize("an additional year", PUBLISHED) == "P1Y"
+    assert normalize("another two weeks", PUBLISHED) == "P2W"
+    found = values(nlp, "The envoys met in Geneva on Sept. 12, 2018. Later in the day, the talks collapsed.")
+    assert found["Later in the day"] == "2018-09-12"
+
+
+def test_counted_ago_expressions_keep_their_count(nlp):
+    assert normalize("a week or so ago", PUBLISHED) == "2018-W39"
+    assert normalize("seven a year ago", PUBLISHED) == "2017"  # "(up from) seven a year ago"
+    found = values(nlp, "The ministers talked a week or so ago.")
+    assert found == {"a week or so ago": "2018-W39"}  # one span: "or so" is no range
+
+
+def test_each_named_month_is_every_year(nlp):
+    found = values(nlp, "The marchers parade through the town each July.")
+    assert found == {"each July": "XXXX-07"}

@@ -127,10 +127,13 @@ def _clean_text(text: str) -> str:
     s = re.sub(r"\s+", " ", s).strip(" .,;:!?\"'()")
     s = re.sub(r"\bthe the\b", "the", s)
     s = re.sub(r"'s$|s'$", "", s).strip()
+    # "an additional year", "another week": more time, not this year or week; "later in the day": that day
+    s = re.sub(r"\b(?:an additional|another|a further|an extra) (?=(?:" + _UNIT_RE + r")\b)", "a ", s)
+    s = re.sub(r"^(?:early|earlier|late|later) in the day$", "that day", s)
     s = re.sub(r"\b(about|around|nearly|almost|roughly|approximately|some|just|only|barely|over|under|"
                r"more than|less than|at least|at most|up to|no more than|fewer than|as many as|as much as|"
                r"as long as|as early as|as late as|as recently as|within|a further|another|"
-               r"an additional|a full|a good part of|each of|much of|all of|most of|part of)\b\s*", "", s)
+               r"an additional|an extra|additional|a full|a good part of|each of|much of|all of|most of|part of)\b\s*", "", s)
     s = re.sub(r"^(the |an? )(?=\d|(?:" + "|".join(MONTHS) + r")\b|(?:first|second|third|fourth)-quarter)", "", s)
     s = re.sub(r"^(sometime|some time|later in|earlier in|early in|late in|at|on|in|the day|the early hours of|"
                r"the late hours of|the small hours of) ", "", s)
@@ -721,7 +724,7 @@ def _number(word: str) -> int | None:
     if word in SMALL_NUMBERS:
         return SMALL_NUMBERS[word]
     parts = re.split(r"[- ]", word)
-    if parts and all(p in SMALL_NUMBERS for p in parts):
+    if parts and all(p in SMALL_NUMBERS for p in parts) and not any(p in ("a", "an") for p in parts[1:]):
         if len(parts) == 2 and SMALL_NUMBERS[parts[1]] == 100:
             return SMALL_NUMBERS[parts[0]] * 100
         return sum(SMALL_NUMBERS[p] for p in parts)
@@ -746,11 +749,12 @@ def _ago(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
     m = re.fullmatch(r"(.*?) (ago|earlier|before|later|from now|hence)", s)
     if not m:
         return None
-    split = _split_count_unit(m[1])
+    split = _split_count_unit(re.sub(r" or so$", "", m[1]))  # "a week or so ago"
     if split is None:
         return None
     count_text, unit = split
     count_text = re.sub(r"\bor so\b", "", count_text).strip()
+    count_text = re.sub(r"^\w+ (an?)$", r"\1", count_text)  # "(up from) seven a year ago": the count is "a"
     n = _number(count_text) if count_text not in VAGUE_NUMBERS else None
     future = m[2] in ("later", "from now", "hence")
     if m[2] in ("later", "earlier", "before") and unit in ("second", "minute", "hour", "day", "week"):

@@ -237,7 +237,8 @@ def _split_range(ent: Span) -> list[Span]:
         years_listed = token.text == "," and 0 < token.i - ent.start and re.fullmatch(
             r"\d{4}", token.nbor(-1).text) and token.i + 1 < ent.end and re.fullmatch(r"\d{4}", token.nbor(1).text)
         and_a_half = token.lower_ == "and" and token.i + 2 < ent.end and token.nbor(2).lower_ == "half"
-        if (token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_) and not and_a_half) or (
+        or_so = token.lower_ == "or" and token.i + 1 < ent.end and token.nbor(1).lower_ == "so"  # "a week or so ago"
+        if (token.lower_ in RANGE_WORDS and (token.text != "-" or token.whitespace_) and not (and_a_half or or_so)) or (
                 years_listed):
             if token.i > start:
                 parts.append(ent.doc[start:token.i])
@@ -301,6 +302,9 @@ def _clean_entity(ent: Span) -> Span | None:
     if start > 0 and doc[start - 1].lower_ in ("this", "last", "next", "that") and doc[start].lower_ in (
             "week", "weekend", "month", "year", "quarter"):
         start -= 1  # "This quarter" tagged without its determiner
+    if start > 0 and doc[start - 1].lower_ in ("each", "every") and end - start == 1 and (
+            doc[start].lower_.rstrip(".") in MONTHS or doc[start].lower_ in WEEKDAYS):
+        start -= 1  # "each July": every year's July, not this one
     return doc[start:end]
 
 
