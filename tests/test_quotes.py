@@ -186,6 +186,17 @@ def test_a_question_quote_followed_by_whom_it_was_told_to_is_the_tellers(nlp):
     assert quote.speaker == "Haddad"
 
 
+def test_a_shared_surname_before_anyone_is_named_in_full_stays_unresolved(nlp):
+    text = ('MIAMI \u2014 The family dispute over the boy deepened on Friday.\n\n'
+            '"We will not give up," Mr. Gonzalez said outside the house.\n\n'
+            "Lazaro Gonzalez, the boy's great-uncle, has cared for him since November. Juan Miguel Gonzalez, the "
+            "boy's father, wants him back in Cuba.\n\n"
+            '"He belongs with his father," Juan Miguel Gonzalez said. Lazaro Gonzalez did not answer questions.')
+    first, second = direct_quotes_of(nlp, text)
+    assert first.speaker == "Gonzalez"  # either of two men: shown as named, never guessed
+    assert second.speaker == "Juan Miguel Gonzalez"
+
+
 def test_evaluative_verb_with_partial_quote_keeps_object_and_quote(nlp):
     text = "South Korea accused the North of \u201cfanatic recklessness\u201d after the test."
     [quote] = direct_quotes_of(nlp, text)

@@ -378,8 +378,14 @@ def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str
         candidates = [c for c in by_first.get(word, []) if _compatible(c, gender, titles)]
     if len(candidates) > 1 and all(c.words for c in candidates):
         in_focus = [c for c in candidates if any(focus <= start < at for start in c.starts)]
-        chosen: _PersonCandidate | None = in_focus[0] if len(in_focus) == 1 else min(
-            candidates, key=lambda c: c.first_at)
+        introduced = [c for c in candidates if c.first_at < at]
+        chosen: _PersonCandidate | None
+        if len(in_focus) == 1:
+            chosen = in_focus[0]
+        elif introduced:
+            chosen = min(introduced, key=lambda c: c.first_at)
+        else:  # "Mr. Gonzalez said" before either Gonzalez is named in full: only one named far more often
+            chosen = _dominant(candidates)
     else:
         chosen = _dominant(candidates)
     if chosen is None and (titles or not candidates):
