@@ -201,3 +201,8 @@ def test_counted_ago_expressions_keep_their_count(nlp):
 def test_each_named_month_is_every_year(nlp):
     found = values(nlp, "The marchers parade through the town each July.")
     assert found == {"each July": "XXXX-07"}
+
+
+def test_a_word_the_model_puts_before_last_year_is_left_out(nlp):
+    found = values(nlp, "The prime minister fled the capital after a coup d'etat last year, officials said.")
+    assert found == {"last year": "2017"}
