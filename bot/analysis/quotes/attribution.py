@@ -427,9 +427,9 @@ def _out_of_relative_clause(cue: Token) -> Token:
     off by a comma that the parse hangs inside a relative clause speaks for the sentence's main clause."""
     if cue.tag_ != "VBG" or cue.dep_ != "advcl" or cue.i == 0:
         return cue
-    marks = [c for c in cue.children if c.dep_ == "mark" and c.i == cue.i - 1]  # "- while chanting, …"
-    before = cue.doc[(marks[0] if marks else cue).i - 1] if (marks[0] if marks else cue).i > 0 else None
-    if before is None or before.text != "," and before.text not in DASHES:
+    # The participle, or the "while" that opens it ("- while chanting, …"), comes right after a comma or a dash.
+    opener = next((c for c in cue.children if c.dep_ == "mark" and c.i == cue.i - 1), cue)
+    if opener.i == 0 or cue.doc[opener.i - 1].text not in DASHES + ",":
         return cue
     head = cue.head
     relative = head.dep_ == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in head.children)
