@@ -128,3 +128,16 @@ def test_what_makes_a_sentence_unfit_is_named() -> None:
     assert unfit_sentence("He said: “We will never accept it.") == "fragment"
     assert unfit_sentence("Washington wants the talks to resume by January.") is None
     assert without_dateline("(CNN) -- Two rescuers survived the earthquake.") == "Two rescuers survived the earthquake."
+
+
+def test_a_photo_caption_with_a_label_is_unfit_but_a_clause_before_a_colon_is_not() -> None:
+    assert unfit_sentence("Walking together: the mayor (right) and the envoy lead the march in Geneva.") == "caption"
+    assert unfit_sentence("Signed: Lavrov and Rubio shake hands after the talks in Riyadh on Tuesday.") == "caption"
+    assert unfit_sentence("He added: the ceasefire must hold until the end of the month.") is None
+    assert unfit_sentence("The message was clear: Washington will not lift sanctions before a deal.") is None
+    assert unfit_sentence("Ms Kallas told reporters: “We expect an answer by Friday.”") is None
+
+
+def test_a_capitalised_place_before_a_colon_is_a_dateline_cut_from_its_sentence() -> None:
+    assert without_dateline("ISLAMABAD: Pakistan recalled its envoy to Kabul on Monday.") == (
+        "Pakistan recalled its envoy to Kabul on Monday.")

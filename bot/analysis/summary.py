@@ -41,8 +41,8 @@ GIST_CENTRALITY_WEIGHT = 1.0
 DATELINE = re.compile(
     r"^\s*(?:\((?:cnn|ap|reuters|afp)\)\s*(?:--|—|–|-|_)?\s*"
     r"|[A-Z][A-Za-z.\-' ]{1,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*\((?:AP|Reuters|AFP|CNN|UPI|dpa)\)\s*(?:--|—|–|-|_|:)\s*"
-    r"|[A-Z][A-Z.\-' ]{2,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*(?:--|—|–|_)\s*)", re.IGNORECASE)
-_UPPER_DATELINE = re.compile(r"^\s*[A-Z][A-Z.\-' ]{2,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*(?:--|—|–|_)\s*")
+    r"|[A-Z][A-Z.\-' ]{2,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*(?:--|—|–|_|:)\s*)", re.IGNORECASE)
+_UPPER_DATELINE = re.compile(r"^\s*[A-Z][A-Z.\-' ]{2,40}(?:,\s*[A-Z][A-Za-z.\-' ]{1,30})?\s*(?:--|—|–|_|:)\s*")
 GREETING = re.compile(r"^\W*(?:good (?:morning|afternoon|evening)\b|welcome (?:back )?to\b|hello,? (?:and|i'?m)\b|"
                       r"i'?m [\w .'-]{2,40}(?:,| and) (?:this is|welcome)|this is [\w .'-]{2,40} reporting\b|"
                       r"[\w ]{0,20}headline news,? i'?m\b|thanks? (?:you )?for (?:joining|watching)\b)", re.IGNORECASE)
@@ -52,6 +52,33 @@ INLINE_PHOTO = re.compile(r"\s*\((?:pictured|pictured left|pictured right|left|r
 CAPTION = re.compile(r"^\W*(?:photo|picture|image|video|credit|caption|file photo)s?\s*(?::|by\b)|"
                      r"\b(?:getty images|reuters/|ap photo|afp photo|photo credit|click here|scroll down|"
                      r"read more:|watch the video|sign up for)\b", re.IGNORECASE)
+
+
+# A photo caption's label: a few words and a colon before a sentence that is no quotation ("Chaos: a video
+# posted on Facebook shows ...", "Walking together: the mayor (right) and ..."). A speech verb before the colon
+# introduces what was said ("He added: the talks ...") and a verb makes a clause of it ("The message was clear:
+# Washington will not back down"): neither is a label.
+CAPTION_LABEL = re.compile(r"^\W*([A-Za-z][\w'’.-]*(?: [\w'’.-]+){0,4}):\s+(?![\"'‘“])\S")
+SPEECH_WORDS = frozenset({"said", "says", "say", "added", "adds", "told", "tells", "wrote", "writes", "stated", "states",
+                          "explained", "explains", "asked", "asks", "replied", "warned", "warns", "declared",
+                          "announced", "insisted", "insists", "argued", "argues", "noted", "notes", "continued"})
+CLAUSE_WORDS = frozenset({"is", "was", "are", "were", "be", "been", "has", "have", "had", "will", "would", "can",
+                          "could", "should", "may", "might", "must", "do", "does", "did", "i", "we", "he", "she",
+                          "they", "it", "you"})
+
+
+def caption_label(text: str) -> str | None:
+    """The label of a photo caption that opens `text` ('Chaos' in 'Chaos: a video posted ...'), or None.
+
+    A label in capitals is a dateline ('WASHINGTON: ...'), not a caption."""
+    match = CAPTION_LABEL.match(text)
+    if match is None:
+        return None
+    label = match.group(1)
+    words = label.lower().split()
+    if label.isupper() or SPEECH_WORDS.intersection(words) or CLAUSE_WORDS.intersection(words):
+        return None
+    return label
 
 
 def without_dateline(text: str) -> str:
@@ -84,7 +111,7 @@ def unfit_sentence(text: str) -> str | None:
         return "dateline"
     if GREETING.search(stripped):
         return "greeting"
-    if CAPTION.search(stripped):
+    if CAPTION.search(stripped) or caption_label(stripped):
         return "caption"
     if stripped[0] in "\u201d\u2019,;:)]" or re.match(r"^['\"]\s", stripped):
         return "fragment"

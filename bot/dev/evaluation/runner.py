@@ -75,9 +75,12 @@ def score_corpus(what: str, split: str, nlp: Language, settings: Settings, workd
     if what == "summaries":
         from bot.dev.evaluation.summary_baselines import baseline_files
         from bot.dev.evaluation.summary_checks import half_margins, unfit_counts
+        from bot.dev.evaluation.summary_folds import cross_validate, weighting_margins
 
         table = {"diplobot": result["system"], "lead3": result["lead3"], **half_margins(scorer, split, predicted),
-                 "unfit summary sentences": unfit_counts(predicted)}
+                 "unfit summary sentences": unfit_counts(predicted),
+                 "weights chosen on four folds, scored on the fifth": cross_validate(
+                     weighting_margins(nlp, scorer, split))}
         for method, path in baseline_files(nlp, exported, workdir).items():
             table[f"sumy {method}"] = _score(scorer, split, path)["system"]
         return table
