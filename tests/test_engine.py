@@ -260,3 +260,22 @@ def test_stored_work_and_its_next_job_are_committed_together(pg_db: Database, se
         work.close()
     assert all(a.analyzed_at and not a.analysis_error for a in list_articles(pg_db))
     assert unfinished_jobs(pg_db) == 0 and failed_jobs(pg_db) == []
+
+
+def test_the_grouping_job_reads_the_same_facts_as_a_poll() -> None:
+    """The grouping job's argument keeps how often each actor is named: a mediator named three times is what the
+    article is about (`ArticleFacts.lead_subjects`), through a job as in a poll."""
+    from bot.analysis.records import Actor, Analysis, DateMention
+    from bot.app.engine import analysis_from_json, grouping_facts
+    from bot.app.stories import article_facts
+
+    text = ("Mediator Ilse Varnholt opened a second round of border talks in Tallinn on Monday. Varnholt said both "
+            "delegations had agreed an agenda. The talks resume on Tuesday, Varnholt added.")
+    analysis = Analysis(actors=[Actor("Ilse Varnholt", "person", 3, ["Varnholt"], "Mediator"),
+                                Actor("Tallinn", "place", 1)],
+                        dates=[DateMention("Monday", 63, 69, "2026-11-30")], summary=["Talks opened."])
+    published = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    polled = article_facts(7, "Border talks resume", text, published, analysis, 1)
+    queued = article_facts(7, "Border talks resume", text, published, analysis_from_json(grouping_facts(analysis)), 1)
+    assert polled.lead_subjects == {"who:ilse varnholt"}
+    assert queued == polled

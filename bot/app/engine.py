@@ -99,9 +99,11 @@ def connection_settings(db: Database) -> dict[str, Any]:
 
 
 def grouping_facts(analysis: Analysis) -> dict[str, Any]:
-    """What grouping reads of an analysis, as a job argument: actors with their other names, date values, the
-    summary's first line and the quotes (counted for the story's lead; their text is not needed)."""
-    return {"actors": [{"name": a.name, "kind": a.kind, "aliases": list(a.aliases)} for a in analysis.actors],
+    """What grouping reads of an analysis, as a job argument: actors with their other names and how often the text
+    names them (a person or place named often is what the article is about), date values, the summary's first
+    line and the quotes (counted for the story's lead; their text is not needed)."""
+    return {"actors": [{"name": a.name, "kind": a.kind, "mentions": a.mentions, "aliases": list(a.aliases)}
+                       for a in analysis.actors],
             "dates": [{"text": "", "start": 0, "end": 0, "value": d.value} for d in analysis.dates],
             "summary": analysis.summary[:1],
             "quotes": [{"text": "", "start": 0, "end": 0} for _ in analysis.quotes]}
