@@ -150,7 +150,8 @@ def test_an_article_is_compared_with_the_mean_of_the_story_articles_not_their_bl
     stats = TermStats(60, {})
     for article in (wire, ledger, retold):
         stats = stats.counting(article)
-    scorer = Scorer(stats, replace(Rules(), mark_weight=0, mark_cosine_weight=0, lead_weight=0, penalty_per_day=0))
+    scorer = Scorer(stats, replace(Rules(), mark_weight=0, mark_cosine_weight=0, lead_weight=0, penalty_per_day=0,
+                                          short_weight=0))
     unit = {a.key: scorer.vector(term_weights(a.terms)) for a in (wire, ledger, retold)}
     story = adding(new_state("grain", wire, unit[wire.key]), ledger, vector=unit[ledger.key])
 
@@ -298,3 +299,45 @@ def test_a_long_story_does_not_take_an_article_about_a_person_it_named_only_in_p
     found = stories_of([*retellings, spokesman, other_mediator])
     assert frozenset({"berg"}) in found
     assert frozenset([*(a.key for a in retellings), "ruiz-haddad"]) in found
+
+
+WATER_ACCORD = (
+    "Ministers of Veloria and Dastan signed an agreement in Kestrel on Tuesday to share the waters of the Oran river, "
+    "ending a decade of quarrels over the Harran dam. Under the accord the dam will release a fixed volume each "
+    "summer, monitored by a joint commission of engineers from both capitals. Farmers downstream in Dastan had "
+    "accused Veloria of hoarding water during droughts; Velorian officials said the reservoir was needed for power. "
+    "The commission will publish its readings every month, and disputes go to arbitration in Geneva. Both "
+    "parliaments must still ratify the text.")
+WATER_ACCORD_RETOLD = (
+    "Veloria and Dastan have agreed how to share the Oran river after years of rows over the Harran dam, their "
+    "ministers said in Kestrel on Tuesday. A joint commission of engineers will check that the dam releases the "
+    "agreed volume in summer, when farmers in Dastan need it most. Veloria had said the reservoir fed its power "
+    "stations. Readings will be published monthly and any dispute will be settled by arbitration in Geneva once "
+    "both parliaments ratify the accord.")
+
+
+def test_a_short_brief_told_in_the_story_words_gains_what_its_brevity_costs_its_cosine() -> None:
+    from dataclasses import replace
+
+    from bot.domain.grouping import Rules, Scorer, adding, term_weights
+
+    full = facts("full", 0, "Veloria and Dastan sign Oran water accord", WATER_ACCORD, [], "wire")
+    retold = facts("retold", 1, "Oran river accord signed", WATER_ACCORD_RETOLD, [], "ledger")
+    brief = facts("brief", 2, "Oran water deal", "Veloria, Dastan sign Oran river deal on Harran dam releases.", [],
+                  "gazette")
+    other = facts("other", 2, "Port strike", "Dockers in Tarsk strike over pay; cranes idle, ferries held.", [],
+                  "gazette")
+    stats = TermStats(60, {})
+    for article in (full, retold, brief, other):
+        stats = stats.counting(article)
+    scorer = Scorer(stats, Rules())
+    without = Scorer(stats, replace(Rules(), short_weight=0))
+    unit = {a.key: scorer.vector(term_weights(a.terms)) for a in (full, retold, brief, other)}
+    story = adding(new_state("water", full, unit["full"]), retold, vector=unit["retold"])
+    gain = scorer.brevity(brief, story, unit["brief"])
+    assert len(brief.terms) < Rules().short_terms and gain > 0.04
+    assert abs(scorer.score(brief, story, unit["brief"]) - without.score(brief, story, unit["brief"]) - gain) < 1e-9
+    # A brief about something else gains (almost) nothing; a full report gains nothing.
+    assert scorer.brevity(other, story, unit["other"]) < gain / 4
+    assert len(full.terms) >= Rules().short_terms
+    assert scorer.brevity(full, new_state("water", retold, unit["retold"]), unit["full"]) == 0.0

@@ -117,6 +117,8 @@ class Rules:
             `newcomer_share` of the story's articles name (see `Scorer.newcomer`) loses `newcomer_weight` times
             the story's articles over `newcomer_full` (at most once the weight); a story of one article costs
             nothing (it has not met its people yet).
+        short_terms, short_weight: an article of fewer than `short_terms` distinct words (a brief, a teaser) gains
+            up to `short_weight` times the share of its weight that the story's words carry (see `Scorer.brevity`).
     """
 
     window: timedelta = timedelta(hours=48)
@@ -137,6 +139,8 @@ class Rules:
     newcomer_weight: float = 0.6
     newcomer_full: int = 12
     newcomer_share: float = 0.2
+    short_terms: int = 40
+    short_weight: float = 0.1
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -386,8 +390,9 @@ class Scorer:
 
     def score(self, article: ArticleFacts, story: StoryState, article_vector: Mapping[str, float] | None = None,
               story_vector: Mapping[str, float] | None = None) -> float:
-        """Words alike (the mean cosine with the story's articles) + names and numbers alike (agreeing marks,
-        the cosine of the marks) ± the agreement of the participants of titles and openings − a cost for time."""
+        """Words alike (the mean cosine with the story's articles; a short article also gains for its brevity) +
+        names and numbers alike (agreeing marks, the cosine of the marks) ± the agreement of the participants of
+        titles and openings − a cost for time."""
         rules = self.rules
         gap = story.gap_hours(article.published)
         if gap > rules.window.total_seconds() / 3600:
@@ -407,7 +412,21 @@ class Scorer:
         # common do not make two events one. Names that disagree count in full.
         marks_alike = rules.mark_cosine_weight * self.marks_alike(article, story) if rules.mark_cosine_weight else 0.0
         bonus = min(rules.mark_weight * agreeing + marks_alike + max(leads, 0.0), rules.bonus_cap * words_alike)
-        return words_alike + bonus + min(leads, 0.0) - rules.missing_weight * missing - late
+        brief = self.brevity(article, story, a) if rules.short_weight else 0.0
+        return words_alike + brief + bonus + min(leads, 0.0) - rules.missing_weight * missing - late
+
+    def brevity(self, article: ArticleFacts, story: StoryState, vector: Mapping[str, float]) -> float:
+        """What a short article (fewer than `Rules.short_terms` distinct words: a brief, a teaser, one paragraph)
+        gains for telling nothing but the story's words: its cosine with full reports of its event stays low
+        however well it agrees with them, so it gains `Rules.short_weight` times the share of its TF-IDF weight
+        that the story's words carry, times how short it is (1 - its words / `Rules.short_terms`)."""
+        rules = self.rules
+        shortness = 1 - len(article.terms) / rules.short_terms if rules.short_terms else 0.0
+        if shortness <= 0:
+            return 0.0
+        words = story.vectors if story.vectors is not None else story.terms
+        covered = sum(w * w for t, w in vector.items() if t in words)
+        return rules.short_weight * covered * shortness
 
     def newcomer(self, article: ArticleFacts, story: StoryState) -> bool:
         """Whether the article is about a person or place (`ArticleFacts.lead_subjects`) that at most
