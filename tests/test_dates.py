@@ -206,3 +206,8 @@ def test_each_named_month_is_every_year(nlp):
 def test_a_word_the_model_puts_before_last_year_is_left_out(nlp):
     found = values(nlp, "The prime minister fled the capital after a coup d'etat last year, officials said.")
     assert found == {"last year": "2017"}
+
+
+def test_a_day_at_a_clock_time_is_one_expression(nlp):
+    found = values(nlp, "The ceasefire between the two militias expires on Sunday at midnight.")
+    assert found == {"Sunday at midnight": "2018-10-07T24:00"}

@@ -349,3 +349,8 @@ def test_a_one_off_act_within_a_duration_stays_a_deadline(nlp):
 def test_within_two_and_a_half_years_falls_due_thirty_months_on(nlp):
     [found] = deadlines(nlp, "Tehran must ship out its enriched uranium within two and a half years.")
     assert (found.text, found.due, found.kind) == ("within two and a half years", "2023-09-10", "duration")
+
+
+def test_a_day_at_a_clock_time_is_one_deadline(nlp):
+    [found] = deadlines(nlp, "The ceasefire between the two militias expires on Sunday at midnight.")
+    assert (found.due, found.kind) == ("2021-03-14T24:00", "date")

@@ -211,6 +211,9 @@ def _merged_time_entities(doc: Doc) -> list[Span]:
         elif previous is not None and previous.end + 1 == ent.start and doc[previous.end].lower_ == "on" and (
                 previous.label_ == "TIME" and ent.label_ == "DATE"):
             merged[-1] = doc[previous.start:ent.end]  # "noon on Sunday"
+        elif previous is not None and previous.end + 1 == ent.start and doc[previous.end].lower_ == "at" and (
+                previous.label_ == "DATE" and ent.label_ == "TIME" and CLOCK.fullmatch(ent.text)):
+            merged[-1] = doc[previous.start:ent.end]  # "Sunday at midnight", "Friday at 5 p.m."
         elif previous is not None and ent.start - previous.end <= 1 and (
                 previous.text.lower() in WEEKDAYS and re.search(r"\d", ent.text) or CLOCK.search(previous.text)
                 and ent.label_ == "DATE") and (ent.start == previous.end or doc[previous.end].text == ","):
