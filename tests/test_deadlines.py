@@ -354,3 +354,9 @@ def test_within_two_and_a_half_years_falls_due_thirty_months_on(nlp):
 def test_a_day_at_a_clock_time_is_one_deadline(nlp):
     [found] = deadlines(nlp, "The ceasefire between the two militias expires on Sunday at midnight.")
     assert (found.due, found.kind) == ("2021-03-14T24:00", "date")
+
+
+def test_has_until_a_date_to_act_is_a_deadline_whatever_the_parse(nlp):
+    [found] = deadlines(nlp, "Serbia has until the end of the month to respond to the proposal from Brussels.")
+    assert (found.text, found.due, found.kind) == ("until the end of the month", "2021-03", "date")
+    assert found.action == "respond to the proposal from Brussels"

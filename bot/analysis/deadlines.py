@@ -344,6 +344,13 @@ def _given_until(doc: Doc, span: Span, cue_start: int) -> bool:
     cue = doc[cue_start]
     if cue.lower_ not in ("until", "till", "by"):
         return False
+    before = cue_start - 1
+    while before > span.sent.start and doc[before].pos_ == "ADV" and doc[before].lower_ != "not":
+        before -= 1  # "now has until", "still have until"
+    if (cue.lower_ in UNTIL_CUES and before >= span.sent.start and doc[before].lower_ in GRANTING_VERBS
+            and cue.head is not doc[before] and _to_verb_after(doc, span)
+            and not any(c.dep_ == "neg" for c in doc[before].children)):
+        return True  # "Serbia has until the end of the month to respond": the parse hung 'until' on 'respond'
     if cue.head.lower_ in GRANTING_VERBS and not any(c.dep_ == "neg" for c in cue.head.children):
         # "was given until Friday", "have until Jan. 31, the eve of…, to disclose"; not "won't get a vote until"
         return cue.head.lower_ not in HOLDING_VERBS or any(
@@ -352,6 +359,14 @@ def _given_until(doc: Doc, span: Span, cue_start: int) -> bool:
     after = doc[span.end] if span.end < len(doc) else None
     return (after is not None and after.lower_ == "to" and cue.lower_ == "by"
             and not any(t.lower_ in ("wait", "waiting", "waited", "waits") for t in doc[span.sent.start:cue_start]))
+
+
+def _to_verb_after(doc: Doc, span: Span) -> bool:
+    """'(has until Friday) to respond': an infinitive right after the date, or after a comma-closed aside."""
+    i = span.end
+    if i < len(doc) and doc[i].text == ",":
+        i = next((t.i + 1 for t in doc[i + 1:span.sent.end] if t.text == ","), i)
+    return i + 1 < len(doc) and doc[i].lower_ == "to" and doc[i + 1].pos_ in ("VERB", "AUX")
 
 
 def _places_without_binding(doc: Doc, span: Span, cue: Token, named: bool) -> bool:
