@@ -360,3 +360,17 @@ def test_has_until_a_date_to_act_is_a_deadline_whatever_the_parse(nlp):
     [found] = deadlines(nlp, "Serbia has until the end of the month to respond to the proposal from Brussels.")
     assert (found.text, found.due, found.kind) == ("until the end of the month", "2021-03", "date")
     assert found.action == "respond to the proposal from Brussels"
+
+
+def test_a_passive_with_a_pronoun_subject_reads_as_an_act_done_to_it(nlp):
+    [found] = deadlines(nlp, "They must be finalized by Dec. 19, the ministry said.")
+    assert found.action == "finalize them"
+    [found] = deadlines(nlp, "It must be approved by the end of the year.")
+    assert found.action == "approve it"
+
+
+def test_a_passive_act_keeps_its_preposition_and_reads_in_lower_case(nlp):
+    [found] = deadlines(nlp, "The refugees must be returned to their homes by March.")
+    assert found.action == "return the refugees to their homes"
+    [found] = deadlines(nlp, "The prisoners must be freed within a week, the envoy said.")
+    assert found.action == "free the prisoners"

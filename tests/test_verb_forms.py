@@ -4,7 +4,8 @@ from bot.analysis.verb_forms import base_form
 def test_regular_past_forms_lose_their_ending_and_keep_a_silent_e() -> None:
     pairs = {"released": "release", "completed": "complete", "lowered": "lower", "signed": "sign",
              "submitted": "submit", "cancelled": "cancel", "ratified": "ratify", "processed": "process",
-             "negotiated": "negotiate", "decided": "decide", "limited": "limit", "agreed": "agree"}
+             "negotiated": "negotiate", "decided": "decide", "limited": "limit", "agreed": "agree",
+             "freed": "free"}
     assert {word: base_form(word) for word in pairs} == pairs
 
 

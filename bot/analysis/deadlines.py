@@ -50,6 +50,9 @@ BODIES = {"judge", "judges", "magistrate", "magistrates", "court", "courts", "co
           "congress", "senate", "council", "jury", "tribunal", "commission", "assembly", "lawmakers", "reporters", "cameras", "camera", "crowd"}
 DURATION_UNITS = {"D": 1, "W": 7}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
+# A pronoun subject of a passive standing for things, as the object of the act ("They must be finalized" →
+# "finalize them"); a person ("he must be extradited") keeps the clause, which names who the act concerns.
+OBJECT_PRONOUNS = {"they": "them", "it": "it"}
 OPEN_UNTIL = {"now", "recently", "then", "today", "lately"}
 # Words that make what happens by a date a forecast or a wish, not a commitment ("possibly even bringing the
 # agreement into force by the end of this year", "only one is likely to survive within the next six weeks").
@@ -853,6 +856,9 @@ def _action_and_actor(
             return _clause(subject, verb, set(range(span.start, span.end))), _actor_in([subject], actors)
         if subject is not None:
             return _noun_action(subject), _actor_in([subject], actors)
+    if passive_subject is not None and passive_subject.lower_ in OBJECT_PRONOUNS:
+        # "They must be finalized by Dec. 19": what must be done to them, "finalize them"
+        return _active_phrase(verb, passive_subject, excluded), _actor_in(_subjects(verb), actors)
     if passive_subject is not None and (passive_subject.lower_ in PRONOUNS or passive_subject.ent_type_ in (
             "PERSON", "ORG", "GPE", "NORP")):
         # "Elian must be returned to his father by Jan. 14": the act is the verb phrase, done to the subject
@@ -918,13 +924,19 @@ def _active_phrase(verb: Token, subject: Token, excluded: set[int]) -> str | Non
     """A passive turned into what must be done: 'the denuclearisation of North Korea to be completed' →
     'complete the denuclearisation of North Korea'; 'the minimum wage, now $7.25, to be raised to $15' → 'raise
     the minimum wage to $15'."""
-    thing = _join(_core(subject, excluded))
+    core = _core(subject, excluded)
+    thing = OBJECT_PRONOUNS.get(subject.lower_) if subject.lower_ in OBJECT_PRONOUNS else _join(core)
     if not thing:
         return None
+    if core and core[0].i == core[0].sent.start and core[0].pos_ == "DET" and thing.startswith(core[0].text):
+        thing = core[0].lower_ + thing[len(core[0].text):]  # "The refugees must be returned" → "return the refugees"
     after = [t for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "prt", "oprd", "dative", "dobj", "advmod")
              and c.i not in excluded and next(iter(c.subtree)).lower_ not in ("by",)
              for t in c.subtree if t.i not in excluded]
-    rest = _join(_contiguous_from(sorted(after, key=lambda t: t.i), min((t.i for t in after), default=0)))
+    run = _contiguous_from(sorted(after, key=lambda t: t.i), min((t.i for t in after), default=0))
+    while run and (run[-1].is_punct or run[-1].pos_ in ("ADP", "CCONJ", "DET")):
+        run.pop()
+    rest = run[0].doc[run[0].i:run[-1].i + 1].text if run else None  # "to their homes", with its preposition
     if rest and after and after[0].i != verb.i + 1 and min(t.i for t in after) != verb.i + 1:
         rest = None  # only what follows the verb directly
     return " ".join(w for w in (base_form(verb.text), thing, rest) if w)

@@ -73,10 +73,10 @@ def base_form(word: str) -> str:
         return lower
     if lower.endswith("ied") and len(lower) > 4:
         return lower[:-3] + "y"
+    if lower.endswith("ed") and lower[:-1] in _NO_SILENT_E | {"agree", "free", "guarantee", "oversee", "decree"}:
+        return lower[:-1]  # "agreed" → "agree", "freed" → "free"
     if lower.endswith("eed") and len(lower) <= 5:
         return lower  # "need", "feed" are base forms
-    if lower.endswith("ed") and lower[:-1] in _NO_SILENT_E | {"agree", "free", "guarantee", "oversee", "decree"}:
-        return lower[:-1]  # "agreed" → "agree"
     stem = lower[:-2]
     if stem in _KEEPS_DOUBLE or stem in _NO_SILENT_E:
         return stem
