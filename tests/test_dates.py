@@ -211,3 +211,8 @@ def test_a_word_the_model_puts_before_last_year_is_left_out(nlp):
 def test_a_day_at_a_clock_time_is_one_expression(nlp):
     found = values(nlp, "The ceasefire between the two militias expires on Sunday at midnight.")
     assert found == {"Sunday at midnight": "2018-10-07T24:00"}
+
+
+def test_the_weekend_is_the_one_ahead_or_the_one_gone_by_the_tense(nlp):
+    assert values(nlp, "The envoy will travel to Cairo over the weekend.") == {"the weekend": "2018-W40-WE"}
+    assert values(nlp, "The envoy travelled to Cairo over the weekend.") == {"the weekend": "2018-W39-WE"}

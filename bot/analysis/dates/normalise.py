@@ -682,6 +682,11 @@ def _week_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | N
     # "the end of the week" in a present or future sentence is the week the article is written in.
     edge_of_this_week = word == "the" and unit == "week" and m.start(1) > 0 and tense != "past"
     if word in ("the", "that") and not edge_of_this_week:
+        if unit == "weekend" and tense in ("past", "future"):
+            # "(met) over the weekend": the one just gone; "(will travel) over the weekend": the one ahead
+            saturday = (dct - timedelta(days=dct.weekday() + 2) if dct.weekday() < 5 else dct) if tense == "past" else (
+                dct + timedelta(days=(5 - dct.weekday()) % 7))
+            return _iso_week(saturday, "WE")
         if unit == "week":
             return f"{dct.year}-WXX"
         word = "last" if tense == "past" else ("next" if tense == "future" else "this")
