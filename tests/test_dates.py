@@ -216,3 +216,9 @@ def test_a_day_at_a_clock_time_is_one_expression(nlp):
 def test_the_weekend_is_the_one_ahead_or_the_one_gone_by_the_tense(nlp):
     assert values(nlp, "The envoy will travel to Cairo over the weekend.") == {"the weekend": "2018-W40-WE"}
     assert values(nlp, "The envoy travelled to Cairo over the weekend.") == {"the weekend": "2018-W39-WE"}
+
+
+def test_a_half_of_a_named_year_is_a_half(nlp):
+    assert values(nlp, "Exports fell in the first half of the year.") == {"the first half of the year": "2018-H1"}
+    assert values(nlp, "Talks will resume in the second half of next year.") == {
+        "the second half of next year": "2019-H2"}

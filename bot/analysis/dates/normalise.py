@@ -509,10 +509,23 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
                  "eighties": 8, "nineties": 9}
 
 
+def _half_year(s: str, dct: date | None) -> str | None:
+    """'the first half of 2018', 'the second half of next year': a half (2018-H1, 2019-H2), not the whole year."""
+    half = re.fullmatch(r"(?:the )?(first|second|last|latter) half of (\d{4}|the year|this year|last year|next year)", s)
+    if half is None:
+        return None
+    number = 1 if half[1] == "first" else 2
+    if half[2][0].isdigit():
+        return f"{half[2]}-H{number}"
+    if dct is None:
+        return None
+    return f"{dct.year + {'last': -1, 'next': 1}.get(half[2].split()[0], 0)}-H{number}"
+
+
 def _year_like(s: str, dct: date | None, tense: str, ctx: DocContext) -> str | None:
-    half = re.fullmatch(r"(?:the )?(first|second|last|latter) half of (\d{4})", s)
-    if half:
-        return f"{half[2]}-H{1 if half[1] == 'first' else 2}"
+    half = _half_year(s, dct)
+    if half is not None:
+        return half
     s = re.sub(r"^(early|late|mid|the end of|the middle of|the beginning of|the start of|the first half of|"
                r"the second half of|the rest of|the remainder of|the early|the late|the mid|the first|"
                r"the last half of|the latter half of)[- ]", "", s).strip()
