@@ -374,3 +374,10 @@ def test_a_passive_act_keeps_its_preposition_and_reads_in_lower_case(nlp):
     assert found.action == "return the refugees to their homes"
     [found] = deadlines(nlp, "The prisoners must be freed within a week, the envoy said.")
     assert found.action == "free the prisoners"
+
+
+def test_a_quantity_that_will_move_by_a_date_is_a_forecast_not_a_deadline(nlp):
+    assert deadlines(nlp, "Inflation will fall below 3 percent by 2023, the central bank said.") == []
+    assert deadlines(nlp, "Analysts say the ceasefire talks will end by the end of next year.") == []
+    [found] = deadlines(nlp, "The deficit must fall below 3 percent of output by 2023 under the bloc's rules.")
+    assert found.due == "2023"

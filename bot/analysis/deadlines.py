@@ -62,6 +62,14 @@ HEDGES = {"possibly", "potentially", "likely", "unlikely", "probably", "perhaps"
           "expecting"}
 # "Nye won't get a vote until 2017": 'have' and 'get' grant time only with an act to do in it ("has until
 # Friday to respond").
+# Who forecasts rather than commits ("analysts say …"), and quantities that move but are bound to nothing ("inflation
+# will fall below 3 percent by 2027").
+FORECASTERS = {"analysts", "analyst", "economists", "economist", "experts", "expert", "forecasters", "observers",
+               "pollsters", "traders", "investors", "markets", "models", "projections", "estimates"}
+MEASURES = {"inflation", "prices", "price", "growth", "unemployment", "output", "exports", "imports", "deficit",
+            "debt", "gdp", "economy", "rate", "rates", "sales", "production", "demand", "temperatures",
+            "temperature", "population", "revenue", "revenues", "earnings", "profits", "profit", "spending", "costs",
+            "yields", "emissions", "turnout", "support", "ratings", "index", "shares", "stocks", "currency"}
 HOLDING_VERBS = {"have", "has", "had", "get", "gets", "got"}
 OFFICE_TERMS = {"term", "terms", "tenure"}
 # "within five to 10 years", "within two or three weeks": a range gives no due point.
@@ -602,6 +610,11 @@ def _is_forecast(verb: Token, cue: Token) -> bool:
     auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if "would" in auxes and not any(a.lower_ in SPEECH_VERBS for a in verb.ancestors):
         return True
+    if not _bound_to_act(cue) and (any(a.lower_ in SPEECH_VERBS and any(
+            c.dep_ == "nsubj" and c.lower_ in FORECASTERS for c in a.children) for a in verb.ancestors) or (
+            auxes & {"will", "'ll"} and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in MEASURES
+                                            for c in verb.children))):
+        return True  # "analysts say the talks will end by May"; "inflation will fall below 3% by 2027": no party
     if any(a.lower_ in ("expected", "projected", "forecast") and any(c.dep_ == "auxpass" for c in a.children)
            for a in [verb, *verb.ancestors]):
         return True  # "the company is expected to generate $25 billion by 2018": someone else's forecast
