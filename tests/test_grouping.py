@@ -341,3 +341,54 @@ def test_a_short_brief_told_in_the_story_words_gains_what_its_brevity_costs_its_
     assert scorer.brevity(other, story, unit["other"]) < gain / 4
     assert len(full.terms) >= Rules().short_terms
     assert scorer.brevity(full, new_state("water", retold, unit["retold"]), unit["full"]) == 0.0
+
+
+QUAKE = ("A magnitude 5.6 earthquake struck the island of Tarvo off the Veloria coast on Sunday, {toll}, officials "
+         "said. The quake hit villages around the port of Kessa, damaging houses. Rescue teams from Kessa reached the "
+         "villages by evening. {extra}")
+# The next day's stronger quake on the same island, told by other outlets: ten dead, not five hurt.
+QUAKE_AGAIN = ("A powerful earthquake shook the island of Tarvo on Monday, {toll} and flattening several villages, "
+               "state media said. Rescue teams reached the villages by evening. Tremors were felt in Dastan. {extra}")
+HEIST = ("Thieves rammed a car into a jewellery store on Marrow Avenue in central Kestrel on Monday and made off "
+         "with {loot} worth of rings and watches, police said. The raid is the latest in a spate of jewel "
+         "robberies in Kestrel. {extra}")
+# Another heist on the same avenue: $108 million of diamonds, not a €2m ram-raid.
+HEIST_AGAIN = ("Armed robbers stole diamonds worth {loot} from a jeweller on Marrow Avenue in Kestrel, "
+               "prosecutors said, one of the largest jewel heists on record. {extra}")
+
+
+def test_incident_details_are_the_toll_and_the_sums_an_opening_states() -> None:
+    from bot.domain.grouping import incident_details
+
+    assert incident_details("A quake hit Tarvo, killing at least 10 people and injuring dozens; five were "
+                            "missing.") == {"dead:10", "hurt:24", "missing:5"}
+    assert incident_details("Two villagers were slightly injured. No one was killed. Police arrested 23.") == {
+        "hurt:2", "held:23"}
+    # The same sum in two currencies stays close; a rate or a price by the year is not what the incident is worth.
+    assert incident_details("They stole 85 million euros ($108 million) in gems.") == {"usd:1.1e+08"}
+    assert incident_details("He wants $21 million a year; the average annual value of the $30 million deal.") == set()
+    assert incident_details("The quake lasted 40 seconds and left 300 homes without power in 2024.") == set()
+
+
+def test_a_look_alike_incident_with_another_toll_or_another_sum_stays_apart() -> None:
+    from dataclasses import replace
+
+    def report(key: str, hours: float, template: str, extra: str, **fields: str) -> ArticleFacts:
+        text = template.format(extra=extra, **fields)
+        names = ["Tarvo", "Kessa", "Veloria", "Dastan", "Kestrel", "Marrow Avenue"]
+        return facts(key, hours, text.split(",")[0], text, [name for name in names if name in text], key)
+
+    tolls = ["injuring five people", "leaving five people hurt", "injuring four people", "injuring five people"]
+    hurt = [report(f"hurt-{i}", i, QUAKE, f"Outlet {i} filed this.", toll=tolls[i]) for i in range(4)]
+    dead = report("dead", 20, QUAKE_AGAIN, "Outlet 9 filed this.", toll="killing at least 10 people")
+    sums = ["€2 million", "$2.6 million", "two million euros", "€2m"]
+    raid = [report(f"raid-{i}", 40 + i, HEIST, f"Outlet {i} filed this.", loot=sums[i]) for i in range(4)]
+    heist = report("heist", 44, HEIST_AGAIN, "Outlet 9 filed this.", loot="$108 million")
+    # The raid's sum told in pounds is still the raid.
+    update = report("raid-update", 45, HEIST, "Outlet 8 filed this.", loot="£1.7m")
+    articles = [*hurt, dead, *raid, heist, update]
+    found = stories_of(articles)
+    assert frozenset({"dead"}) in found and frozenset({"heist"}) in found
+    assert frozenset([*(a.key for a in raid), "raid-update"]) in found
+    without = {frozenset(story) for story in group(articles, replace(DEFAULT_RULES, detail_weight=0))}
+    assert frozenset({"dead"}) not in without and frozenset({"heist"}) not in without

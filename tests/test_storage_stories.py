@@ -273,3 +273,14 @@ def test_a_story_stored_before_grouping_states_were_kept_is_joined_after_the_upg
         assert row.grouping_state is not None and row.grouping_state["articles"] == 2
         assert set(row.grouping_state["vectors"]) >= {"pompeo", "pyongyang"}  # its articles' word vectors, summed
         assert row.last_published_at is not None
+
+
+def test_a_story_keeps_the_toll_and_sums_its_openings_state(db: Database) -> None:
+    from bot.storage.stories import open_story_states
+
+    text = "A quake on Tarvo island killed 10 people on Sunday and caused $3 million of damage, officials said."
+    story_id = store_analysis(db, add_report(db, "meridian", "q1", "Quake kills 10 on Tarvo", text, NOW),
+                              Analysis(), NOW)
+    [state] = open_story_states(db, NOW - timedelta(days=1))
+    assert state.story_id == story_id
+    assert state.details == {"dead:10": 1, "dead": 1, "usd:3e+06": 1, "usd": 1}

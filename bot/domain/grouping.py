@@ -20,6 +20,10 @@ and latest articles appeared. An article joins the story whose state it is most 
   of the story's articles name, not even by surname, counts against it, the more so the more articles the story has: a story told a dozen
   times has met its event's people and places, so a new one at the head of an article is usually another
   event's (another boxer's opponent, another player put on injured reserve, another warship's boarding);
+- the incident's details: the toll (dead, hurt, held, missing) and the sums of money its opening states against
+  the story's (`incident_details`): another quake on the same island with ten dead where the story's reports
+  counted five hurt, another heist in the same street for $108m where they said €2m, costs `Rules.detail_weight`
+  (a toll may rise fourfold and a sum be told in another currency without cost);
 - time: a story stays open while it keeps receiving articles; an article further than `Rules.window` from
   every article of a story is not compared with it, and each day beyond `Rules.hours_free` costs a little.
 
@@ -90,6 +94,97 @@ LEAD_CHARS = 400
 PROMINENT_MENTIONS = 3
 _YEAR = re.compile(r"^(\d{4})(?:$|-)")
 
+# --- incident details: the toll and the sum an opening states ----------------------------------------------
+# Two look-alike events (another quake on the same island, another jewel heist in the same city) are told in the
+# same words; what their reports agree on is a detail of the incident: ten dead or five hurt, €2m or $108m.
+_COUNT_WORDS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_COUNT_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                     "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000})
+_COUNT = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+          + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + ")")
+_ABOUT = (r"(?:(?:at least|about|some|more than|nearly|almost|up to|over|as many as|around|roughly|an estimated) )?")
+# The toll's kinds: the word that states it, and what it counts.
+_TOLL_KINDS = {
+    "killed": "dead", "kill": "dead", "kills": "dead", "killing": "dead", "dead": "dead", "died": "dead",
+    "injured": "hurt", "injuring": "hurt", "injures": "hurt", "hurt": "hurt", "hurting": "hurt",
+    "wounded": "hurt", "wounding": "hurt", "arrested": "held", "arresting": "held", "detained": "held",
+    "detaining": "held", "missing": "missing",
+}
+_TOLLS = ("dead", "hurt", "held", "missing")
+_TOLL_WORD = "(?P<kind>" + "|".join(sorted(_TOLL_KINDS, key=len, reverse=True)) + ")"
+# "killing at least 10", "injured five": the verb, then the count (not of percent, years or miles).
+_TOLL_VERB_FIRST = re.compile(
+    r"\b" + _TOLL_WORD + " " + _ABOUT + r"(?P<n>" + _COUNT + r")\b"
+    r"(?! (?:percent|per cent|%|years?|months?|weeks?|days?|hours?|minutes?|miles?|km|kilomet|times|games?|matches|seasons?))", re.I)
+# "10 people were killed", "two villagers slightly injured", "five hurt".
+_TOLL_COUNT_FIRST = re.compile(
+    r"(?<!\bno )(?<!\bnot )\b(?P<n>" + _COUNT + r")(?:[- ](?:people|persons|civilians|villagers|soldiers|policemen|"
+    r"officers|children|workers|students|passengers|residents|men|women|others|more|suspects|miners|tourists))?"
+    r"(?: (?:were|are|have been|had been|was|is|reportedly|slightly|seriously|critically|badly|also|now))* "
+    + _TOLL_WORD + r"\b", re.I)
+_DEATH_TOLL = re.compile(r"\bdeath toll (?:\w+ ){0,2}?(?:to|of|at|reached) " + _ABOUT + r"(?P<n>" + _COUNT + r")\b",
+                         re.I)
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "mm": 1e6,
+           "billion": 1e9, "bn": 1e9, "b": 1e9}
+# A sum in dollars, euros or pounds, in dollars at a rough rate: the same sum in two currencies stays within
+# `Rules.detail_ratio` of itself.
+_CURRENCIES = {"$": 1.0, "us$": 1.0, "dollar": 1.0, "dollars": 1.0, "€": 1.3, "euro": 1.3, "euros": 1.3,
+               "£": 1.5, "pound": 1.5, "pounds": 1.5}
+_AMOUNT = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\s?\d+)?)"
+_SCALE = r"(?P<scale>million|billion|thousand|mn|mln|bn|mm|m|b|k)"
+_MONEY_SIGN_FIRST = re.compile(r"(?P<cur>US\$|\$|€|£)\s?" + _AMOUNT + r"(?:[- ]?" + _SCALE + r"\b)?", re.I)
+_MONEY_WORD_AFTER = re.compile(
+    r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(w for w in _COUNT_WORDS) + r")(?:[- ]?"
+    + _SCALE + r")?[- ](?P<cur>euros?|dollars?|pounds?)\b", re.I)
+MIN_SUM = 1000  # smaller sums (a fine, a ticket) do not tell one incident from another
+# A sum by the year, the month or the share is a rate or a price, not what the incident is worth.
+_RATE_AFTER = re.compile(r"\W{0,3}(?:a|per|an|each)\s(?:year|month|week|day|season|share|head)\b|\W{0,3}annually\b", re.I)
+_RATE_BEFORE = re.compile(r"\b(?:annual|yearly|monthly|weekly|average)\b(?:\W+\w+){0,6}\W*$", re.I)
+
+
+def _count(text: str) -> float | None:
+    text = text.casefold().replace(",", "").replace(" ", "")
+    if text in _COUNT_WORDS:
+        return float(_COUNT_WORDS[text])
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def incident_details(text: str) -> frozenset[str]:
+    """The toll and the sums that `text` (an article's title and opening) states, each as kind and value:
+    "dead:10", "hurt:5", "held:23", "missing:3" (people killed, hurt, arrested, missing) and "usd:2.6e+06" (a sum of
+    money in dollars, euros or pounds, in dollars at a rough rate, two significant digits)."""
+    found = set()
+    tolls = [*_TOLL_VERB_FIRST.finditer(text), *_TOLL_COUNT_FIRST.finditer(text)]
+    for match in tolls:
+        n = _count(match.group("n"))
+        if n is not None and 0 < n < 1900 and n == int(n):
+            found.add(f"{_TOLL_KINDS[match.group('kind').casefold()]}:{int(n)}")
+    for match in _DEATH_TOLL.finditer(text):
+        n = _count(match.group("n"))
+        if n is not None and 0 < n < 1900 and n == int(n):
+            found.add(f"dead:{int(n)}")
+    for pattern in (_MONEY_SIGN_FIRST, _MONEY_WORD_AFTER):
+        for match in pattern.finditer(text):
+            n = _count(match.group("n"))
+            if (n is None or _RATE_AFTER.match(text, match.end())
+                    or _RATE_BEFORE.search(text, max(0, match.start() - 60), match.start())):
+                continue
+            value = n * _SCALES.get((match.group("scale") or "").casefold(), 1.0) * _CURRENCIES[match.group("cur").casefold()]
+            if value >= MIN_SUM:
+                found.add(f"usd:{value:.2g}")
+    return frozenset(found)
+
+
+def _detail(detail: str) -> tuple[str, float]:
+    kind, _, value = detail.partition(":")
+    return kind, float(value)
+
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -119,6 +214,10 @@ class Rules:
             nothing (it has not met its people yet).
         short_terms, short_weight: an article of fewer than `short_terms` distinct words (a brief, a teaser) gains
             up to `short_weight` times the share of its weight that the story's words carry (see `Scorer.brevity`).
+        detail_weight, detail_ratio, detail_share: an article whose opening states a toll or a sum that at most
+            `detail_share` of the story's openings stating one of its kind agree with (within `detail_ratio` of
+            it), or dead where the story's openings only ever counted people hurt, loses `detail_weight` (see
+            `Scorer.details_differ`).
     """
 
     window: timedelta = timedelta(hours=48)
@@ -141,6 +240,9 @@ class Rules:
     newcomer_share: float = 0.2
     short_terms: int = 40
     short_weight: float = 0.1
+    detail_weight: float = 0.4
+    detail_ratio: float = 4.0
+    detail_share: float = 0.2
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -163,6 +265,7 @@ class ArticleFacts:
     source: Hashable | None = None
     lead_marks: frozenset[str] = frozenset()
     lead_subjects: frozenset[str] = frozenset()  # the lead marks of the persons and places the article is about
+    details: frozenset[str] = frozenset()  # the toll and the sums its title and opening state (`incident_details`)
 
     @classmethod
     def of(cls, key: Hashable, title: str, text: str, published: datetime, actors: Iterable[str],
@@ -179,7 +282,8 @@ class ArticleFacts:
         subjects = {_who(name) for name, mentions in [*(people or {}).items(), *(places or {}).items()]
                     if name and name.strip() and mentions >= PROMINENT_MENTIONS}
         return cls(key, published, article_terms(title, text), marks, source, lead,
-                   frozenset(mark for mark in lead if mark in subjects))
+                   frozenset(mark for mark in lead if mark in subjects),
+                   incident_details(title + "\n" + text[:LEAD_CHARS]))
 
 
 @dataclass(frozen=True)
@@ -296,7 +400,17 @@ def new_state(story_id: Hashable, article: ArticleFacts, vector: Mapping[str, fl
     """The state of a story that `article` (whose unit TF-IDF vector is `vector`) starts."""
     return StoryState(story_id, term_weights(article.terms), dict.fromkeys(article.marks, 1), 1, article.published,
                       article.published, dict.fromkeys(article.lead_marks, 1),
-                      dict(vector) if vector is not None else None)
+                      dict(vector) if vector is not None else None, _details_counted({}, article.details))
+
+
+def _details_counted(counts: Mapping[str, int], details: Iterable[str]) -> dict[str, int]:
+    """`counts` (a story's details and kinds of detail, each with how many of its articles give it) with one more
+    article's `details`."""
+    total = dict(counts)
+    details = set(details)
+    for key in details | {detail.partition(":")[0] for detail in details}:
+        total[key] = total.get(key, 0) + 1
+    return total
 
 
 def _summed(kept: Mapping[str, float], added: Mapping[str, float], keep: int) -> dict[str, float]:
@@ -322,7 +436,8 @@ def adding(state: StoryState, article: ArticleFacts, keep_terms: int = DEFAULT_R
     for mark in article.lead_marks:
         leads[mark] = leads.get(mark, 0) + 1
     return StoryState(state.story_id, terms, marks, state.articles + 1, min(state.first, article.published),
-                      max(state.last, article.published), leads, vectors)
+                      max(state.last, article.published), leads, vectors,
+                      _details_counted(state.details, article.details))
 
 
 class Scorer:
@@ -408,6 +523,8 @@ class Scorer:
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
         if rules.newcomer_weight and story.articles > 1 and self.newcomer(article, story):
             late += rules.newcomer_weight * min(1.0, story.articles / rules.newcomer_full)
+        if rules.detail_weight and article.details and story.details and self.details_differ(article, story):
+            late += rules.detail_weight
         # Shared names and numbers strengthen word evidence but never replace it: a spokeswoman and a country in
         # common do not make two events one. Names that disagree count in full.
         marks_alike = rules.mark_cosine_weight * self.marks_alike(article, story) if rules.mark_cosine_weight else 0.0
@@ -427,6 +544,31 @@ class Scorer:
         words = story.vectors if story.vectors is not None else story.terms
         covered = sum(w * w for t, w in vector.items() if t in words)
         return rules.short_weight * covered * shortness
+
+    def details_differ(self, article: ArticleFacts, story: StoryState) -> bool:
+        """Whether the article's opening states a toll or a sum of a kind the story's openings state too, and at
+        most `Rules.detail_share` of those agree with it (within `Rules.detail_ratio` of one of its values)."""
+        rules = self.rules
+        mine: dict[str, list[float]] = {}
+        for detail in article.details:
+            kind, value = _detail(detail)
+            mine.setdefault(kind, []).append(value)
+        if "dead" in mine and not story.details.get("dead") and any(story.details.get(kind) for kind in _TOLLS):
+            return True  # ten dead where every report of the story counted people hurt, held or missing, not dead
+        for kind, values in mine.items():
+            told = story.details.get(kind, 0)
+            if not told:
+                continue
+            agreeing = 0
+            for detail, count in story.details.items():
+                other_kind, sep, _ = detail.partition(":")
+                if sep and other_kind == kind:
+                    value = _detail(detail)[1]
+                    if any(max(v, value) <= rules.detail_ratio * min(v, value) for v in values):
+                        agreeing += count
+            if min(agreeing, told) <= rules.detail_share * told:
+                return True
+        return False
 
     def newcomer(self, article: ArticleFacts, story: StoryState) -> bool:
         """Whether the article is about a person or place (`ArticleFacts.lead_subjects`) that at most

@@ -66,6 +66,9 @@ class StoryState:
     # `articles`, an article's dot product with it is its mean cosine with the story's articles. None for a
     # state kept before this was.
     vectors: dict[str, float] | None = None
+    # The incident details its articles' openings state (`bot.domain.grouping.incident_details`): how many of its
+    # articles give each ("dead:10", "usd:2.6e6") and each kind of detail ("dead", "usd").
+    details: dict[str, int] = field(default_factory=dict)
 
     def gap_hours(self, published: datetime) -> float:
         """Hours from `published` to the nearest of the story's articles (0 within their span)."""
