@@ -222,3 +222,8 @@ def test_a_half_of_a_named_year_is_a_half(nlp):
     assert values(nlp, "Exports fell in the first half of the year.") == {"the first half of the year": "2018-H1"}
     assert values(nlp, "Talks will resume in the second half of next year.") == {
         "the second half of next year": "2019-H2"}
+
+
+def test_time_someone_had_until_a_day_ran_out_in_the_past(nlp):
+    assert values(nlp, "He had until Monday to respond but did not.") == {"Monday": "2018-10-01"}
+    assert values(nlp, "He has until Monday to respond.") == {"Monday": "2018-10-08"}

@@ -381,3 +381,10 @@ def test_a_quantity_that_will_move_by_a_date_is_a_forecast_not_a_deadline(nlp):
     assert deadlines(nlp, "Analysts say the ceasefire talks will end by the end of next year.") == []
     [found] = deadlines(nlp, "The deficit must fall below 3 percent of output by 2023 under the bloc's rules.")
     assert found.due == "2023"
+
+
+
+def test_time_a_party_had_until_a_day_is_a_deadline_gone_by(nlp):
+    assert deadlines(nlp, "The ministry had until Monday to respond to the request but did not.") == []
+    [found] = deadlines(nlp, "The ministry has until Monday to respond to the request.")
+    assert found.due == "2021-03-15"

@@ -42,7 +42,8 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
             tense = "ahead"  # "by Friday", "no later than March 1", "extended its deadline until Tuesday"
         elif _after_deadline_cue(span) and _in_a_stated_plan(span):
             tense = "ahead"  # "he said he planned to visit before January": a plan the party still holds
-        elif _after_deadline_cue(span) and (_before_infinitive(span) or _in_infinitive(span)):
+        elif _after_deadline_cue(span) and (_before_infinitive(span) or _in_infinitive(span)) and not (
+                _held_before(span)):
             tense = "future"  # "ordered them to finish by the end of January": ahead of the order, maybe past now
         elif span.end < len(doc) and doc[span.end].tag_ == "POS":
             tense = "past"  # "Wednesday's ruling" reports what happened
@@ -170,6 +171,16 @@ def _in_a_stated_plan(span: Span) -> bool:
     plan = verb.head
     return (verb.dep_ == "xcomp" and plan.lower_ in PLANNING_VERBS and plan.tag_ == "VBD"
             and not any(c.dep_ == "aux" for c in plan.children))
+
+
+def _held_before(span: Span) -> bool:
+    """'He had until Monday to respond': time someone had, told in the past, ran out in the past; 'was given until
+    Monday' and 'has until Monday' still lie ahead."""
+    doc = span.doc
+    i = span.start - 2
+    while i > span.sent.start and doc[i].pos_ == "ADV":
+        i -= 1
+    return i >= span.sent.start and doc[i + 1].lower_ in ("until", "till") and doc[i].lower_ == "had"
 
 
 def _before_infinitive(span: Span) -> bool:
