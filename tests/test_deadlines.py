@@ -383,6 +383,21 @@ def test_a_quantity_that_will_move_by_a_date_is_a_forecast_not_a_deadline(nlp):
     assert found.due == "2023"
 
 
+def test_an_infinitive_after_the_due_point_of_an_act_says_what_it_is_for(nlp):
+    [found] = deadlines(nlp, "Voters must register by March 31 to cast a ballot in the election.")
+    assert found.action == "Voters must register"
+    [found] = deadlines(nlp, "Iran must submit its report by Friday to avoid new sanctions.")
+    assert found.action == "submit its report"
+    [found] = deadlines(nlp, "The union gave the company until Friday to improve its offer.")
+    assert found.action == "improve its offer"
+
+
+def test_a_one_word_act_keeps_whom_it_binds(nlp):
+    [found] = deadlines(nlp, "The governor signed the bill, which requires all plants to close by 2030.")
+    assert found.action == "all plants to close"
+    [found] = deadlines(nlp, "The judge gave him until Monday to respond.")
+    assert found.action == "him to respond"
+
 
 def test_time_a_party_had_until_a_day_is_a_deadline_gone_by(nlp):
     assert deadlines(nlp, "The ministry had until Monday to respond to the request but did not.") == []

@@ -71,6 +71,7 @@ MEASURES = {"inflation", "prices", "price", "growth", "unemployment", "output", 
             "temperature", "population", "revenue", "revenues", "earnings", "profits", "profit", "spending", "costs",
             "yields", "emissions", "turnout", "support", "ratings", "index", "shares", "stocks", "currency"}
 HOLDING_VERBS = {"have", "has", "had", "get", "gets", "got"}
+LIGHT_VERBS = {"be", "is", "are", "was", "were", "been", "being", "do", "does", "did"}
 OFFICE_TERMS = {"term", "terms", "tenure"}
 # "within five to 10 years", "within two or three weeks": a range gives no due point.
 RANGE = re.compile(r"\b(?:to|or)\b|\d\s*[-–]\s*\d", re.IGNORECASE)
@@ -839,12 +840,14 @@ def _action_and_actor(
     purpose = _purpose(verb, span)
     if purpose is not None:  # "The plan was designed to lower carbon emissions by 2030": lowering them is due
         return _verb_phrase(purpose, excluded), _actor_in(_subjects(verb), actors)
-    if span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX"):
-        # "gave the parties 48 hours to lay down their arms", "has until Friday to respond"
+    if span.end + 1 < len(doc) and doc[span.end].lower_ == "to" and doc[span.end + 1].pos_ in ("VERB", "AUX") and not (
+            _acts_itself(verb) and verb.i < span.start and doc[span.end + 1].dep_ == "advcl"):
+        # "gave the parties 48 hours to lay down their arms", "has until Friday to respond"; not "must register by
+        # Oct. 11 to vote", where the infinitive says what the act is for
         to_verb = doc[span.end + 1]
         given = [c for c in verb.children if c.dep_ in ("dative", "dobj") and c.i < span.start]
         if verb.lower_ in GRANTING_VERBS | TELLING_VERBS and given:
-            return _verb_phrase(to_verb, excluded), _actor_in(given, actors)  # "gave Google 10 weeks to"
+            return _granted_act(to_verb, given[0], excluded), _actor_in(given, actors)  # "gave Google 10 weeks to"
         return _verb_phrase(to_verb, excluded), _actor_in(_subjects(verb), actors)
     noun = next((t for t in doc[cue.i:span.start] if t.lower_ in ("deadline", "ultimatum")), None)
     if noun is not None:
@@ -882,6 +885,20 @@ def _action_and_actor(
         actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
         return action, actor
     return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+def _granted_act(to_verb: Token, given: Token, excluded: set[int]) -> str | None:
+    """What the time was given for ('gave Google 10 weeks to change its practices' → 'change its practices'); a
+    one-word act keeps whom it was given to ('gave him until Monday to respond' → 'him to respond')."""
+    phrase = _verb_phrase(to_verb, excluded)
+    if phrase is not None and len(phrase.split()) < 2:
+        phrase = f"{_join(_core(given, excluded)) or given.text} to {phrase}"
+    return phrase
+
+
+def _acts_itself(verb: Token) -> bool:
+    """A verb that is an act on its own ('register', 'submit'), not one that grants, holds or asks for time."""
+    return verb.pos_ == "VERB" and verb.lower_ not in GRANTING_VERBS | TELLING_VERBS | OBLIGATION_WORDS | LIGHT_VERBS
 
 
 def _setter(verb: Token | None, cue: Token, actors: list[Actor]) -> str | None:
@@ -969,6 +986,10 @@ def _widened(verb: Token, action: str | None) -> str | None:
     if speaker is not None:  # "Salazar has not indicated that he will act by the May 9 deadline"
         words = _core(speaker, set()) + [c for c in verb.children if c.dep_ in ("aux", "neg")] + [verb]
         return _join(words) or action
+    told = next((c for c in verb.head.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")
+                 and c.i < verb.i), None) if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB" else None
+    if told is not None and _core(told, set()):  # "requires all plants to close by 2030" → "all plants to close"
+        return f"{_join(_core(told, set()))} to {verb.text}"
     if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB" and 0 < verb.i - verb.head.i <= 3:
         controller = verb.head
         subject = next((c for c in controller.children if c.dep_ == "nsubj"), None)
@@ -999,9 +1020,12 @@ def _fuller_action(verb: Token | None, span: Span) -> str | None:
     """A readable act where the verb alone says nothing ('is due', 'have until… to', 'set an April 15 deadline
     for…', 'expire'): the infinitive after the date, the deadline's purpose, or the subject that falls due."""
     doc = span.doc
+    own_act = verb is not None and _acts_itself(verb) and verb.i < span.start  # "must register by Oct. 11 to vote"
     for i in range(span.end, min(span.sent.end - 1, span.end + 12)):
         if doc[i].pos_ == "CCONJ" or doc[i].text in (";", ":"):
             break  # "… before the deadline, but Republicans … to override him": another clause
+        if own_act and doc[i].lower_ == "to" and doc[i + 1].dep_ == "advcl":
+            break  # what the act is for, not the act
         if doc[i].lower_ == "to" and doc[i + 1].pos_ in ("VERB", "AUX") and doc[i + 1].lower_ not in ("be", "have"):
             phrase = _verb_phrase(doc[i + 1], set(range(span.start, span.end)))
             if phrase and len(phrase.split()) >= 2:
