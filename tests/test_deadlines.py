@@ -403,3 +403,8 @@ def test_time_a_party_had_until_a_day_is_a_deadline_gone_by(nlp):
     assert deadlines(nlp, "The ministry had until Monday to respond to the request but did not.") == []
     [found] = deadlines(nlp, "The ministry has until Monday to respond to the request.")
     assert found.due == "2021-03-15"
+
+
+def test_an_aside_in_brackets_at_the_end_of_the_act_is_left_out(nlp):
+    [found] = deadlines(nlp, "The ministry must pay the first tranche of aid (about $40 million) by Friday.")
+    assert found.action == "pay the first tranche of aid"

@@ -1166,7 +1166,14 @@ def _contiguous_from(tokens: list[Token], head_index: int) -> list[Token]:
 def _join(tokens: Iterable[Token]) -> str | None:
     words = list(tokens)
     while words and (words[-1].is_punct or words[-1].pos_ in ("ADP", "CCONJ", "DET")):
+        if words[-1].text == ")" and _open_brackets(words[:-1]) > 0:  # "$2 billion (1.8 billion euros)": an aside
+            words = words[:max(k for k, w in enumerate(words) if w.text == "(")]
+            continue
         words.pop()
+    if _open_brackets(words) > 0:  # a bracket left open by a cut: the act ends before it
+        words = words[:max(k for k, w in enumerate(words) if w.text == "(")]
+        while words and (words[-1].is_punct or words[-1].pos_ in ("ADP", "CCONJ", "DET")):
+            words.pop()
     while words and (words[0].is_punct or words[0].pos_ in ("CCONJ", "ADP")):
         words.pop(0)
     if not words:
@@ -1174,6 +1181,10 @@ def _join(tokens: Iterable[Token]) -> str | None:
     doc = words[0].doc
     return doc.text[words[0].idx:words[-1].idx + len(words[-1].text)] if _is_contiguous(words) else " ".join(
         t.text for t in words)
+
+
+def _open_brackets(words: list[Token]) -> int:
+    return sum(w.text == "(" for w in words) - sum(w.text == ")" for w in words)
 
 
 def _is_contiguous(words: list[Token]) -> bool:
