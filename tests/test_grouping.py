@@ -368,6 +368,9 @@ def test_incident_details_are_the_toll_and_the_sums_an_opening_states() -> None:
     assert incident_details("They stole 85 million euros ($108 million) in gems.") == {"usd:1.1e+08"}
     assert incident_details("He wants $21 million a year; the average annual value of the $30 million deal.") == set()
     assert incident_details("The quake lasted 40 seconds and left 300 homes without power in 2024.") == set()
+    # Games missed, a time of day, a date before "killing", "no-one" are no toll.
+    assert incident_details("He was arrested around 1:30 a.m. after missing 10 of 16 games; the December 6 killing "
+                            "of a boy; no-one was injured.") == set()
 
 
 def test_a_look_alike_incident_with_another_toll_or_another_sum_stays_apart() -> None:

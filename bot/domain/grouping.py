@@ -113,15 +113,21 @@ _TOLL_KINDS = {
     "detaining": "held", "missing": "missing",
 }
 _TOLLS = ("dead", "hurt", "held", "missing")
-_TOLL_WORD = "(?P<kind>" + "|".join(sorted(_TOLL_KINDS, key=len, reverse=True)) + ")"
-# "killing at least 10", "injured five": the verb, then the count (not of percent, years or miles).
+# "killing at least 10", "injured five": a verb, then the count (not of percent, years, miles or games, nor a time
+# of day: "arrested around 1:30 a.m.").
+_TOLL_VERBS = [word for word in _TOLL_KINDS if word not in ("dead", "missing")]
 _TOLL_VERB_FIRST = re.compile(
-    r"\b" + _TOLL_WORD + " " + _ABOUT + r"(?P<n>" + _COUNT + r")\b"
-    r"(?! (?:percent|per cent|%|years?|months?|weeks?|days?|hours?|minutes?|miles?|km|kilomet|times|games?|matches|seasons?))", re.I)
-# "10 people were killed", "two villagers slightly injured", "five hurt".
+    r"\b(?P<kind>" + "|".join(sorted(_TOLL_VERBS, key=len, reverse=True)) + ") " + _ABOUT
+    + r"(?P<n>" + _COUNT + r")\b(?![:.]\d| ?[ap]\.?m\b| o'clock| (?:percent|per cent|%|years?|months?|weeks?|days?|"
+    r"hours?|minutes?|miles?|km|kilomet|times|games?|matches|seasons?)\b)", re.I)
+# "10 people were killed", "two villagers slightly injured", "five hurt": the count, then a participle (not "the
+# December 6 killing").
+_TOLL_PARTICIPLES = [word for word in _TOLL_KINDS if word == "missing" or not word.endswith(("ing", "kill", "kills"))]
+_TOLL_WORD = "(?P<kind>" + "|".join(sorted(_TOLL_PARTICIPLES, key=len, reverse=True)) + ")"
 _TOLL_COUNT_FIRST = re.compile(
-    r"(?<!\bno )(?<!\bnot )\b(?P<n>" + _COUNT + r")(?:[- ](?:people|persons|civilians|villagers|soldiers|policemen|"
-    r"officers|children|workers|students|passengers|residents|men|women|others|more|suspects|miners|tourists))?"
+    r"(?<!\bno )(?<!\bno-)(?<!\bnot )\b(?P<n>" + _COUNT + r")(?:[- ](?:people|persons|civilians|villagers|soldiers|"
+    r"policemen|officers|children|workers|students|passengers|residents|men|women|others|more|suspects|miners|"
+    r"tourists))?"
     r"(?: (?:were|are|have been|had been|was|is|reportedly|slightly|seriously|critically|badly|also|now))* "
     + _TOLL_WORD + r"\b", re.I)
 _DEATH_TOLL = re.compile(r"\bdeath toll (?:\w+ ){0,2}?(?:to|of|at|reached) " + _ABOUT + r"(?P<n>" + _COUNT + r")\b",
