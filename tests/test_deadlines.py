@@ -408,3 +408,9 @@ def test_time_a_party_had_until_a_day_is_a_deadline_gone_by(nlp):
 def test_an_aside_in_brackets_at_the_end_of_the_act_is_left_out(nlp):
     [found] = deadlines(nlp, "The ministry must pay the first tranche of aid (about $40 million) by Friday.")
     assert found.action == "pay the first tranche of aid"
+
+
+def test_what_expires_names_no_party_that_must_act(nlp):
+    [found] = deadlines(nlp, "The sanctions waiver for Iran's oil exports expires on Friday.")
+    assert (found.due, found.action, found.actor) == ("2021-03-12", "The sanctions waiver for Iran's oil exports expires",
+                                                      None)

@@ -869,9 +869,9 @@ def _action_and_actor(
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.lower_ not in PRONOUNS:
             # "A contentious visa program that allows … will expire" → "A contentious visa program will expire"
-            return _clause(subject, verb, set(range(span.start, span.end))), _actor_in([subject], actors)
+            return _clause(subject, verb, set(range(span.start, span.end))), None  # a thing ends: no party acts
         if subject is not None:
-            return _noun_action(subject), _actor_in([subject], actors)
+            return _noun_action(subject), None
     if passive_subject is not None and passive_subject.lower_ in OBJECT_PRONOUNS:
         # "They must be finalized by Dec. 19": what must be done to them, "finalize them"
         return _active_phrase(verb, passive_subject, excluded), _actor_in(_subjects(verb), actors)
