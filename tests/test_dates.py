@@ -227,3 +227,9 @@ def test_a_half_of_a_named_year_is_a_half(nlp):
 def test_time_someone_had_until_a_day_ran_out_in_the_past(nlp):
     assert values(nlp, "He had until Monday to respond but did not.") == {"Monday": "2018-10-01"}
     assert values(nlp, "He has until Monday to respond.") == {"Monday": "2018-10-08"}
+
+
+def test_a_programme_named_in_quotation_marks_is_no_time(nlp):
+    assert values(nlp, 'The foreign minister told CBS\'s "60 Minutes" that the talks would resume.') == {}
+    assert values(nlp, 'Speaking on ABC\'s "This Week," the envoy said the talks had stalled.') == {}
+    assert values(nlp, 'The envoy said the talks would resume "this week".') == {"this week": "2018-W40"}

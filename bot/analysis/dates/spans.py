@@ -35,8 +35,8 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
     context = DocContext(quarter=_first_quarter(spans, published))
     found: list[DateMention] = []
     for span in spans:
-        if _names_a_person(span):
-            continue  # "a memoir by Wednesday Martin"
+        if _names_a_person(span) or _quoted_title(span):
+            continue  # "a memoir by Wednesday Martin"; ABC's "This Week", CBS's "60 Minutes"
         tense = verb_tense(span)
         if _after_deadline_cue(span) and (tense != "past" or _of_a_deadline(span)):
             tense = "ahead"  # "by Friday", "no later than March 1", "extended its deadline until Tuesday"
@@ -144,6 +144,22 @@ def _names_a_person(span: Span) -> bool:
     return (len(span) == 1 and span[0].lower_ in WEEKDAYS and span.end < len(doc)
             and doc[span.end].pos_ == "PROPN" and doc[span.end].is_title
             and doc[span.end].lower_ not in MONTHS and doc[span.end].lower_ not in WEEKDAYS)
+
+
+OPENING_QUOTES = {'"', "\u201c", "``", "'", "\u2018", "''"}
+
+
+def _quoted_title(span: Span) -> bool:
+    """The name of a programme or a work, in quotation marks and capitalised ('speaking on "This Week,"', 'told
+    CBS's "60 Minutes"'): every word of it capitalised or a number, a quotation mark right before it and one
+    right after (past a comma or full stop)."""
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].text not in OPENING_QUOTES:
+        return False
+    if not all(t.is_title or t.like_num for t in span) or not any(t.is_title for t in span):
+        return False
+    after = doc[span.end:span.end + 2]
+    return any(t.text in OPENING_QUOTES or t.text in ("\u201d", "\u2019") for t in after)
 
 
 def _after_word(span: Span, word: str) -> bool:
