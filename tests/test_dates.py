@@ -233,3 +233,8 @@ def test_a_programme_named_in_quotation_marks_is_no_time(nlp):
     assert values(nlp, 'The foreign minister told CBS\'s "60 Minutes" that the talks would resume.') == {}
     assert values(nlp, 'Speaking on ABC\'s "This Week," the envoy said the talks had stalled.') == {}
     assert values(nlp, 'The envoy said the talks would resume "this week".') == {"this week": "2018-W40"}
+
+
+def test_a_noun_the_model_puts_before_a_count_of_time_is_left_out(nlp):
+    found = values(nlp, "The envoy said so in an interview several months before the ceasefire collapsed.")
+    assert found == {"several months": "PXM"}

@@ -332,13 +332,24 @@ def _clean_entity(ent: Span) -> Span | None:
     if start > 0 and doc[start - 1].lower_ in ("this", "last", "next", "that") and doc[start].lower_ in (
             "week", "weekend", "month", "year", "quarter"):
         start -= 1  # "This quarter" tagged without its determiner
-    if end - start > 2 and doc[start].pos_ in ("NOUN", "PROPN", "X") and doc[start + 1].lower_ in (
-            "last", "next", "this") and not TEMPORAL_WORD.search(doc[start].lower_):
+    if end - start > 2 and doc[start].pos_ in ("NOUN", "PROPN", "X") and (doc[start + 1].lower_ in (
+            "last", "next", "this") or _counts_time(doc[start + 1:end])) and not TEMPORAL_WORD.search(
+            doc[start].lower_):
         start += 1  # "(a coup) d'etat last year": the model's span starts a word early
+    if end - start > 3 and doc[start].pos_ == "DET" and doc[start + 1].pos_ == "NOUN" and _counts_time(
+            doc[start + 2:end]) and not TEMPORAL_WORD.search(doc[start + 1].lower_):
+        start += 2  # "(in) an interview several months (before)": a noun phrase before the count
     if start > 0 and doc[start - 1].lower_ in ("each", "every") and end - start == 1 and (
             doc[start].lower_.rstrip(".") in MONTHS or doc[start].lower_ in WEEKDAYS):
         start -= 1  # "each July": every year's July, not this one
     return doc[start:end]
+
+
+def _counts_time(span: Span) -> bool:
+    """'several months', 'two weeks', 'a few days': a count, then a unit of time."""
+    words = [t.lower_ for t in span]
+    return len(words) >= 2 and (span[0].like_num or words[0] in ("several", "few", "many", "a")) and re.fullmatch(
+        r"(?:second|minute|hour|day|week|month|year|decade)s?", words[-1]) is not None
 
 
 LEADING_CUES = ("no later than", "not later than", "no sooner than", "as late as", "as early as", "by", "until",
