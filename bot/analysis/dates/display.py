@@ -60,6 +60,12 @@ def date_words(value: str | None) -> str:
         return UNCLEAR
 
 
+# A part of a month or year named by the deadline's words ("by mid-2027", "in late December", "early next year").
+_PART_OF = re.compile(r"\b(early|mid|late|the middle of|the beginning of|the start of)(?:[- ]|$)", re.IGNORECASE)
+_PART_WORDS = {"early": "early ", "mid": "mid-", "late": "late ", "the middle of": "mid-", "the beginning of": "early ",
+               "the start of": "early "}
+
+
 def due_words(due: str | None, kind: str = "date", text: str = "") -> str:
     """When a deadline falls due, for people: 'by 15 Jan 2021', 'by the end of May 1998',
     'spring 2027 (by 31 May 2027)', 'within 30 days (by 26 Dec 2026)', 'open-ended' for a condition.
@@ -82,6 +88,9 @@ def due_words(due: str | None, kind: str = "date", text: str = "") -> str:
     if _DAY.match(due) and not due.startswith("XXXX"):
         return f"by {date_words(due)}"
     if _MONTH.match(due) and not due.startswith("XXXX") or _YEAR.match(due):
+        part = _PART_OF.search(text)
+        if part is not None:  # "by mid-2027", "in late December": the part of the month or year the words name
+            return f"by {_PART_WORDS[part[1].lower()]}{date_words(due)}"
         return f"by the end of {date_words(due)}"
     end = last_day(due)
     words = date_words(due)
