@@ -414,3 +414,8 @@ def test_what_expires_names_no_party_that_must_act(nlp):
     [found] = deadlines(nlp, "The sanctions waiver for Iran's oil exports expires on Friday.")
     assert (found.due, found.action, found.actor) == ("2021-03-12", "The sanctions waiver for Iran's oil exports expires",
                                                       None)
+
+
+def test_the_day_a_deadline_was_moved_from_is_no_deadline(nlp):
+    [found] = deadlines(nlp, "The deadline was extended from March 12 to March 26, the inspectors said.")
+    assert found.due == "2021-03-26"

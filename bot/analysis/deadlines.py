@@ -155,8 +155,8 @@ def extract_deadlines(
     found: list[Deadline] = []
     for mention in found_dates:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None:
-            continue
+        if span is None or span.start > 0 and doc[span.start - 1].lower_ == "from":
+            continue  # "extended from Dec. 1 to Dec. 15": where something starts, or the due point it replaced
         deadline = _date_deadline(doc, span, mention, actors, published)
         if deadline is not None:
             found.append(deadline)
