@@ -238,3 +238,7 @@ def test_a_programme_named_in_quotation_marks_is_no_time(nlp):
 def test_a_noun_the_model_puts_before_a_count_of_time_is_left_out(nlp):
     found = values(nlp, "The envoy said so in an interview several months before the ceasefire collapsed.")
     assert found == {"several months": "PXM"}
+
+
+def test_the_day_a_deadline_falls_on_lies_ahead(nlp):
+    assert values(nlp, "The deadline for the two sides to agree on a ceasefire is Monday.") == {"Monday": "2018-10-08"}

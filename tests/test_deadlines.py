@@ -419,3 +419,10 @@ def test_what_expires_names_no_party_that_must_act(nlp):
 def test_the_day_a_deadline_was_moved_from_is_no_deadline(nlp):
     [found] = deadlines(nlp, "The deadline was extended from March 12 to March 26, the inspectors said.")
     assert found.due == "2021-03-26"
+
+
+def test_a_deadline_that_is_the_subject_of_its_clause_places_its_date(nlp):
+    [found] = deadlines(nlp, "The deadline for the two sides to agree on a ceasefire is Friday.")
+    assert (found.due, found.action) == ("2021-03-12", "the two sides to agree on a ceasefire")
+    [found] = deadlines(nlp, "The deadline for Iran to respond to the European proposal has been extended to March 26.")
+    assert (found.due, found.action, found.actor) == ("2021-03-26", "Iran to respond to the European proposal", "Iran")

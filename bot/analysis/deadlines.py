@@ -532,10 +532,18 @@ def _predicts_another(verb: Token, cue: Token) -> bool:
 
 
 def _is_the_deadline(doc: Doc, span: Span) -> bool:
-    """'March 1 is the deadline to compete': the date is the subject of 'is the deadline'."""
+    """'March 1 is the deadline to compete': the date is the subject of 'is the deadline'; or the deadline is the
+    subject of the clause that places the date ('The deadline for the two sides to agree on a ceasefire is Friday',
+    'The deadline for Iran to respond has been extended to Dec. 15'), however long its complement."""
     after = [t.lower_ for t in doc[span.end:min(span.sent.end, span.end + 4)]]
-    return len(after) >= 2 and after[0] in ("is", "was", "will") and any(
-        w in ("deadline", "cutoff", "cut-off") for w in after[1:])
+    if len(after) >= 2 and after[0] in ("is", "was", "will") and any(
+            w in ("deadline", "cutoff", "cut-off") for w in after[1:]):
+        return True
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and (verb.lower_ in LINKING_VERBS or verb.pos_ == "AUX" or any(
+        c.dep_ == "auxpass" for c in verb.children)) and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("deadline", "deadlines", "cutoff", "ultimatum") and c.i < span.start
+        for c in verb.children)
 
 
 def _deadline_word_after(doc: Doc, span: Span) -> int | None:
@@ -861,9 +869,9 @@ def _action_and_actor(
     if cue.lower_ == "due" and cue.head.pos_ in ("NOUN", "PROPN") and cue.dep_ in ("amod", "acl"):
         # "The bond payments due on Tuesday are for principal": the payments are what falls due
         return _join(_core(cue.head, excluded)), _actor_in([cue.head], actors)
-    named = next((c for c in verb.children if c.dep_ == "attr" and c.lower_ in ("deadline", "ultimatum")), None)
-    if named is not None and _noun_action(named):  # "March 1 is the deadline to compete for …"
-        return _noun_action(named), _actor_in(_subjects(verb), actors)
+    named = _named_deadline_act(verb, actors)
+    if named is not None:
+        return named
     passive_subject = _passive_subject(verb)
     if verb.lower_ in DEADLINE_WORDS or verb.lower_ in ENDING_VERBS:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -894,6 +902,18 @@ def _granted_act(to_verb: Token, given: Token, excluded: set[int]) -> str | None
     if phrase is not None and len(phrase.split()) < 2:
         phrase = f"{_join(_core(given, excluded)) or given.text} to {phrase}"
     return phrase
+
+
+def _named_deadline_act(verb: Token, actors: list[Actor]) -> tuple[str, str | None] | None:
+    """What a deadline named in the clause is for: 'March 1 is the deadline to compete for …' (the deadline is
+    the attribute), 'The deadline for Iran to respond … has been extended to Dec. 15' (it is the subject)."""
+    for child in verb.children:
+        if child.lower_ not in ("deadline", "deadlines", "ultimatum") or child.dep_ not in ("attr", "nsubj", "nsubjpass"):
+            continue
+        action = _noun_action(child)
+        if action:
+            return action, _actor_in(_subjects(verb) if child.dep_ == "attr" else [child], actors)
+    return None
 
 
 def _acts_itself(verb: Token) -> bool:
@@ -1076,7 +1096,12 @@ def _noun_action(noun: Token) -> str | None:
     for child in noun.children:
         if child.dep_ in ("acl", "relcl", "prep") and child.lower_ not in ("of", "on", "at", "by", "in"):
             words = [t for t in child.subtree if t.ent_type_ not in ("DATE", "TIME")]
-            if child.dep_ in ("acl", "relcl") and words and words[0].lower_ != "to":
+            if child.dep_ in ("acl", "relcl") and len(words) > 1 and words[0].lower_ == "for" and any(
+                    w.lower_ == "to" and w.head.i == child.i for w in words):
+                text = _join(words[1:])  # "the deadline for the two sides to agree on a ceasefire"
+                if text:
+                    return text
+            elif child.dep_ in ("acl", "relcl") and words and words[0].lower_ != "to":
                 continue  # "the deadline that it raised more": a reported fact, not what the deadline is for
             if child.dep_ == "prep" or (words and words[0].lower_ == "to"):
                 words = words[1:]

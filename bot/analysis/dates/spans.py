@@ -47,6 +47,8 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
             tense = "future"  # "ordered them to finish by the end of January": ahead of the order, maybe past now
         elif span.end < len(doc) and doc[span.end].tag_ == "POS":
             tense = "past"  # "Wednesday's ruling" reports what happened
+        elif tense != "past" and _placed_by_a_deadline(span):
+            tense = "ahead"  # "The deadline for the two sides to agree is Friday": a deadline still running
         if span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") and re.fullmatch(
                 r"the (?:fiscal |financial )?year", span.text.lower()):
             found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value="P1Y"))
@@ -131,6 +133,14 @@ def _of_a_deadline(span: Span) -> bool:
     lo = max(span.sent.start, span.start - 5)
     return any(t.lower_ in ("deadline", "deadlines", "ultimatum") or t.lower_ in PUTTING_OFF
                for t in doc[lo:span.start])
+
+
+def _placed_by_a_deadline(span: Span) -> bool:
+    """'The deadline for Iran to respond is Friday', 'The UN deadline for the withdrawal falls on Monday': the
+    clause that places the date has a deadline for its subject."""
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and any(c.dep_ in ("nsubj", "nsubjpass") and c.i < span.start and c.lower_ in (
+        "deadline", "deadlines", "cutoff", "ultimatum") for c in verb.children)
 
 
 # "postponed until Tuesday morning any action": what is put off is put off to a time still ahead.
