@@ -242,3 +242,8 @@ def test_a_noun_the_model_puts_before_a_count_of_time_is_left_out(nlp):
 
 def test_the_day_a_deadline_falls_on_lies_ahead(nlp):
     assert values(nlp, "The deadline for the two sides to agree on a ceasefire is Monday.") == {"Monday": "2018-10-08"}
+
+
+def test_the_day_of_a_deadline_someone_set_lies_ahead(nlp):
+    assert values(nlp, "The EU set a Friday deadline for Athens to present its plan.") == {"Friday": "2018-10-05"}
+    assert values(nlp, "The rebels missed the Sunday deadline to lay down their arms.") == {"Sunday": "2018-09-30"}

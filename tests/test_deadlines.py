@@ -426,3 +426,8 @@ def test_a_deadline_that_is_the_subject_of_its_clause_places_its_date(nlp):
     assert (found.due, found.action) == ("2021-03-12", "the two sides to agree on a ceasefire")
     [found] = deadlines(nlp, "The deadline for Iran to respond to the European proposal has been extended to March 26.")
     assert (found.due, found.action, found.actor) == ("2021-03-26", "Iran to respond to the European proposal", "Iran")
+
+
+def test_a_deadline_set_for_a_weekday_is_the_coming_one(nlp):
+    [found] = deadlines(nlp, "The European Union set a Friday deadline for Athens to present its reform plan.")
+    assert (found.due, found.action) == ("2021-03-12", "present its reform plan")

@@ -47,8 +47,8 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
             tense = "future"  # "ordered them to finish by the end of January": ahead of the order, maybe past now
         elif span.end < len(doc) and doc[span.end].tag_ == "POS":
             tense = "past"  # "Wednesday's ruling" reports what happened
-        elif tense != "past" and _placed_by_a_deadline(span):
-            tense = "ahead"  # "The deadline for the two sides to agree is Friday": a deadline still running
+        elif tense != "past" and _placed_by_a_deadline(span) or _deadline_set(span):
+            tense = "ahead"  # "The deadline for the two sides to agree is Friday", "set a Friday deadline"
         if span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") and re.fullmatch(
                 r"the (?:fiscal |financial )?year", span.text.lower()):
             found.append(DateMention(text=span.text, start=span.start_char, end=span.end_char, value="P1Y"))
@@ -133,6 +133,21 @@ def _of_a_deadline(span: Span) -> bool:
     lo = max(span.sent.start, span.start - 5)
     return any(t.lower_ in ("deadline", "deadlines", "ultimatum") or t.lower_ in PUTTING_OFF
                for t in doc[lo:span.start])
+
+
+# Verbs that give or face a deadline still to come ("The EU set a Friday deadline", "Athens faces a Dec. 31
+# deadline"), unlike those that tell it is over ("missed the Sunday deadline", "met Friday's deadline").
+SETTING_A_DEADLINE = {"set", "sets", "setting", "gave", "give", "gives", "given", "issued", "issues", "imposed",
+                      "imposes", "faces", "face", "facing", "announced", "extended", "extends"}
+
+
+def _deadline_set(span: Span) -> bool:
+    """'The EU set a Friday deadline for Athens': the day a deadline given or faced falls on lies ahead."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ not in ("deadline", "deadlines", "ultimatum"):
+        return False
+    verb = next((a for a in doc[span.end].ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and verb.lower_ in SETTING_A_DEADLINE
 
 
 def _placed_by_a_deadline(span: Span) -> bool:
