@@ -431,3 +431,11 @@ def test_a_deadline_that_is_the_subject_of_its_clause_places_its_date(nlp):
 def test_a_deadline_set_for_a_weekday_is_the_coming_one(nlp):
     [found] = deadlines(nlp, "The European Union set a Friday deadline for Athens to present its reform plan.")
     assert (found.due, found.action) == ("2021-03-12", "present its reform plan")
+
+
+def test_a_place_is_no_party_that_sets_or_owes_a_deadline(nlp):
+    actors = [Actor(name="Gulf", kind="place", mentions=2, aliases=[]),
+              Actor(name="Qatar", kind="country", mentions=2, aliases=["Doha"])]
+    doc = nlp("The Gulf states gave Qatar 10 days to meet their demands.")
+    [found] = extract_deadlines(doc, extract_dates(doc, PUBLISHED), actors, PUBLISHED)
+    assert (found.actor, found.setter) == ("Qatar", None)

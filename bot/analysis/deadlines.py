@@ -1152,13 +1152,16 @@ def _subjects(verb: Token) -> list[Token]:
 
 
 def _actor_in(nodes: Sequence[Token | None], actors: list[Actor]) -> str | None:
-    """The canonical name of the first actor mentioned in the subtrees of `nodes`."""
+    """The canonical name of the first party mentioned in the subtrees of `nodes`. A place is no party: 'the Gulf
+    states' did not set a deadline as 'Gulf', nor is 'Idlib' bound by one."""
     for node in nodes:
         if node is None:
             continue
         text = " ".join(t.text for t in node.subtree).lower()
         best = None
         for actor in actors:
+            if actor.kind == "place":
+                continue
             for name in [actor.name, *actor.aliases]:
                 if name and re.search(r"\b" + re.escape(name.lower()) + r"\b", text):
                     position = text.index(name.lower())
