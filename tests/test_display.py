@@ -70,6 +70,9 @@ def test_an_unknown_or_broken_value_is_never_shown_as_code(value: str | None) ->
         ("2018-Q4", "date", "by the fourth quarter", "the fourth quarter of 2018 (by 31 Dec 2018)"),
         ("2026-12-26", "duration", "within 30 days", "within 30 days (by 26 Dec 2026)"),
         ("2026-12-26", "duration", "", "by 26 Dec 2026"),
+        ("2026-12-26", "duration", "30 days", "within 30 days (by 26 Dec 2026)"),  # "gave Mexico 30 days"
+        ("2026-12-10", "duration", "two weeks", "within two weeks (by 10 Dec 2026)"),  # "have two weeks to"
+        ("2026-12-10", "duration", "in two weeks", "in two weeks (by 10 Dec 2026)"),
         (None, "condition", "until the process is complete", "open-ended"),
         (None, "date", "by then", "no date given"),
         ("XXXX-12-25", "date", "by Christmas", "25 December"),

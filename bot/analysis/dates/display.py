@@ -62,6 +62,9 @@ def date_words(value: str | None) -> str:
 
 # A part of a month or year named by the deadline's words ("by mid-2027", "in late December", "early next year").
 _PART_OF = re.compile(r"\b(early|mid|late|the middle of|the beginning of|the start of)(?:[- ]|$)", re.IGNORECASE)
+# Words that already say how a span of time counts toward the due point ("within 30 days", "in two weeks").
+_SPAN_LEAD = re.compile(r"(?:within|in|inside|by|before|after|under|over|for|during|no later than|not later than|"
+                        r"less than|up to)\b", re.IGNORECASE)
 _PART_WORDS = {"early": "early ", "mid": "mid-", "late": "late ", "the middle of": "mid-", "the beginning of": "early ",
                "the start of": "early "}
 
@@ -82,6 +85,8 @@ def due_words(due: str | None, kind: str = "date", text: str = "") -> str:
     if kind == "duration":
         end = last_day(due)
         words = text.strip()
+        if words and not _SPAN_LEAD.match(words):  # "gave it 30 days", "have two weeks to": the time allowed
+            words = f"within {words}"
         if end is None:
             return words or UNCLEAR
         return f"{words} (by {day_words(end)})" if words else f"by {day_words(end)}"
