@@ -439,3 +439,12 @@ def test_a_place_is_no_party_that_sets_or_owes_a_deadline(nlp):
     doc = nlp("The Gulf states gave Qatar 10 days to meet their demands.")
     [found] = extract_deadlines(doc, extract_dates(doc, PUBLISHED), actors, PUBLISHED)
     assert (found.actor, found.setter) == ("Qatar", None)
+
+
+def test_what_a_speaker_reports_will_happen_to_things_binds_no_party(nlp):
+    assert deadlines(nlp, "The airline said flights to Tehran would resume by Monday.") == []
+    assert deadlines(nlp, "The port operator said shipments would return to normal by Friday.") == []
+    [found] = deadlines(nlp, "Iran said it would hand over the enrichment data by Monday.")
+    assert (found.due, found.action) == ("2021-03-15", "hand over the enrichment data")
+    [found] = deadlines(nlp, "The ministry said its troops would withdraw from the border by Monday.")
+    assert found.due == "2021-03-15"

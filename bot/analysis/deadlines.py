@@ -197,7 +197,7 @@ def _date_deadline(
         return None  # "she is pregnant with her second child, due next summer": a birth or an arrival, no act
     given_until = _given_until(doc, span, cue_start)
     if not (named or granted or given_until) and verb is not None and (
-            _scheduled_passive(verb, cue) or _predicts_another(verb, cue)):
+            _scheduled_passive(verb, cue) or _predicts_another(verb, cue) or _reported_outcome(verb, cue, actors)):
         return None  # "Over half the delegates will be chosen by the end of March": a timetable, nobody bound
     if cue.lower_ in UNTIL_CUES and not (given_until or _near_deadline_word(doc, span) or _open_until(doc, span)
                                          or _lasts_until(verb) or _deadline_word_after(doc, span)):
@@ -529,6 +529,34 @@ def _predicts_another(verb: Token, cue: Token) -> bool:
                   None)
     return speech is not None and any(c.dep_ == "nsubj" and (c.lower_ in SPEAKING_PEOPLE or c.ent_type_ == "PERSON")
                                       for c in speech.children)
+
+
+# Common nouns that stand for a party able to commit itself ("the ministry said troops would withdraw").
+PARTY_NOUNS = {"official", "officials", "government", "governments", "authorities", "leadership", "regime",
+               "administration", "leaders", "leader", "diplomats", "negotiators", "ministry", "minister", "sides",
+               "side", "parties", "party", "troops", "forces", "army", "military", "rebels", "state", "states",
+               "country", "countries", "members", "allies", "bloc", "union", "alliance", "delegation"}
+
+
+def _reported_outcome(verb: Token, cue: Token, actors: list[Actor]) -> bool:
+    """'The airline said flights would resume by Monday': what a speaker reports will happen to a thing, with no
+    party as the one who acts (the clause's subject is a common noun for no party: 'flights', 'shipments') and
+    nothing binding it, is an expectation, not a commitment; 'Iran said it would hand over the data by Monday'
+    binds the speaker, 'the ministry said its troops would withdraw' binds a party. A state told to last until a
+    date ('the offer will remain open through June 15', 'the peg would hold until 2020') is a standing commitment
+    of its holder, not an outcome."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if not auxes & {"will", "would", "'ll", "wo"} or cue.lower_ in UNTIL_CUES | {"through"} or _bound_to_act(cue):
+        return False
+    if not any(a.lower_ in SPEECH_VERBS | {"expects", "expected", "predicted", "predicts"} for a in verb.ancestors):
+        return False
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_ or subject.lower_ in PARTY_NOUNS | BODIES:
+        return False
+    owners = [c for c in subject.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    # "its troops", "Iran's forces", "Syrian troops": a party's own; "flights to Tehran" only goes there
+    return not any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ for o in owners for t in o.subtree) and (
+        _actor_in(owners, actors) is None)
 
 
 def _is_the_deadline(doc: Doc, span: Span) -> bool:
