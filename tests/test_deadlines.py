@@ -448,3 +448,9 @@ def test_what_a_speaker_reports_will_happen_to_things_binds_no_party(nlp):
     assert (found.due, found.action) == ("2021-03-15", "hand over the enrichment data")
     [found] = deadlines(nlp, "The ministry said its troops would withdraw from the border by Monday.")
     assert found.due == "2021-03-15"
+
+
+def test_a_deadline_given_to_a_party_binds_it_to_the_act_it_is_for(nlp):
+    [found] = deadlines(nlp, "The European Union gave Iran a Monday deadline to reply.")
+    assert (found.due, found.action, found.actor, found.setter) == (
+        "2021-03-15", "Iran to reply", "Iran", "European Union")

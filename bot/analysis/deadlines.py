@@ -897,7 +897,8 @@ def _action_and_actor(
     if cue.lower_ == "due" and cue.head.pos_ in ("NOUN", "PROPN") and cue.dep_ in ("amod", "acl"):
         # "The bond payments due on Tuesday are for principal": the payments are what falls due
         return _join(_core(cue.head, excluded)), _actor_in([cue.head], actors)
-    named = _named_deadline_act(verb, actors)
+    # "gave Iran a Monday deadline to reply": Iran is bound to reply; "The deadline for Iran to respond … is"
+    named = _granted_deadline(verb, span, excluded, actors) or _named_deadline_act(verb, actors)
     if named is not None:
         return named
     passive_subject = _passive_subject(verb)
@@ -921,6 +922,25 @@ def _action_and_actor(
         actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
         return action, actor
     return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+def _granted_deadline(verb: Token, span: Span, excluded: set[int], actors: list[Actor]
+                      ) -> tuple[str | None, str | None] | None:
+    """'gave Iran a Monday deadline to reply', 'set a Friday deadline to answer': the infinitive the deadline
+    named right after the date is for, bound on whom a granting or telling verb gave it to, else on the subject."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ not in ("deadline", "ultimatum"):
+        return None
+    noun = doc[span.end]
+    to_verb = next((c for c in [*noun.children, *verb.children] if c.dep_ in ("acl", "relcl", "advcl", "xcomp")
+                    and c.i > noun.i and c.pos_ in ("VERB", "AUX") and any(
+                        a.lower_ == "to" and a.dep_ == "aux" for a in c.children)), None)
+    if to_verb is None:
+        return None
+    given = [c for c in verb.children if c.dep_ in ("dative", "dobj") and c.i < span.start and c.i not in excluded]
+    if verb.lower_ in GRANTING_VERBS | TELLING_VERBS and given:
+        return _granted_act(to_verb, given[0], excluded), _actor_in(given[:1], actors)
+    return _verb_phrase(to_verb, excluded), _actor_in(_subjects(verb), actors)
 
 
 def _granted_act(to_verb: Token, given: Token, excluded: set[int]) -> str | None:
