@@ -1,5 +1,8 @@
 """Story grouping: retellings of one event join one story; look-alike events stay apart."""
 
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.dev.demo import demo_articles
@@ -8,16 +11,19 @@ from bot.domain.grouping import (
     DEFAULT_RULES,
     ArticleFacts,
     LeadCandidate,
+    Rules,
     StoryIndex,
     TermStats,
     article_marks,
     choose_lead,
     choose_story,
+    document_terms,
     group,
     new_state,
     numbers,
     words,
 )
+from bot.domain.stories import StoryState
 from tests.test_demo_feeds import SAME_EVENT_PAIRS
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -395,3 +401,58 @@ def test_a_look_alike_incident_with_another_toll_or_another_sum_stays_apart() ->
     assert frozenset([*(a.key for a in raid), "raid-update"]) in found
     without = {frozenset(story) for story in group(articles, replace(DEFAULT_RULES, detail_weight=0))}
     assert frozenset({"dead"}) not in without and frozenset({"heist"}) not in without
+
+
+def _quake_index(rules: Rules) -> tuple[StoryIndex, Counter[str], int]:
+    """Two reports of the Tarvo quake in story 1, a third report of it alone in story 2 (split off, as a stray
+    report can be), and in story 3 a report in the same words of a quake that killed ten, not hurt five."""
+
+    def report(key: str, hours: float, toll: str) -> ArticleFacts:
+        text = QUAKE.format(extra=f"Outlet {key} filed this.", toll=toll)
+        names = ["Tarvo", "Kessa", "Veloria"]
+        return facts(key, hours, text.split(",")[0], text, [name for name in names if name in text], key)
+
+    index = StoryIndex(rules)
+    frequencies: Counter[str] = Counter()
+    documents = 0
+    for story_id, article in [(1, report("a", 0, "injuring five people")), (1, report("b", 1, "injuring five people")),
+                              (2, report("stray", 1.5, "leaving five people hurt")),
+                              (3, report("other", 2, "killing at least 10 people")),
+                              *((article.key, article) for article in NEWS)]:
+        documents += 1
+        frequencies.update(document_terms(article))
+        index.join(story_id, article)
+    return index, frequencies, documents
+
+
+def _later_report(index: StoryIndex, frequencies: Counter[str], documents: int
+                  ) -> tuple[list[Hashable], StoryState, list[tuple[float, Hashable]]]:
+    text = QUAKE.format(extra="Outlet later filed this.", toll="injuring five people")
+    later = facts("later", 3, text.split(",")[0], text, ["Tarvo", "Kessa", "Veloria"], "later")
+    frequencies.update(document_terms(later))
+    stats = TermStats(documents + 1, frequencies)
+    scorer, vector, scored = index.ranked(later, stats)
+    joined = index.join(scored[0][1], later, vector)
+    gone, state = index.folds(later, joined, scored, scorer, index.rules.threshold(stats.documents))
+    return gone, state, scored
+
+
+def test_a_story_of_one_report_folds_into_the_story_a_later_report_joins_when_it_fits_that_report_too() -> None:
+    index, frequencies, documents = _quake_index(DEFAULT_RULES)
+    gone, state, scored = _later_report(index, frequencies, documents)
+    assert scored[0][1] == 1 and 2 in gone
+    assert state.story_id == 1 and state.articles == 4  # the two reports, the stray and the later one
+    assert state.details["hurt:5"] == 4
+    # With no story small enough to fold, none is.
+    assert _later_report(*_quake_index(replace(DEFAULT_RULES, fold_small=0)))[0] == []
+
+
+def test_a_look_alike_whose_toll_contradicts_the_joined_story_is_not_folded_into_it() -> None:
+    rules = replace(DEFAULT_RULES, detail_weight=0)  # it scores as high as the stray for the later report ...
+    index, frequencies, documents = _quake_index(rules)
+    gone, state, scored = _later_report(index, frequencies, documents)
+    needed = rules.threshold(documents + 1)
+    assert dict((sid, score) for score, sid in scored)[3] >= needed + rules.fold_margin
+    assert 3 not in gone and 2 in gone  # ... but ten dead is not five hurt: it stays its own story
+    assert "dead:10" not in state.details
+

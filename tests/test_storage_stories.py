@@ -284,3 +284,86 @@ def test_a_story_keeps_the_toll_and_sums_its_openings_state(db: Database) -> Non
     [state] = open_story_states(db, NOW - timedelta(days=1))
     assert state.story_id == story_id
     assert state.details == {"dead:10": 1, "dead": 1, "usd:3e+06": 1, "usd": 1}
+
+
+TRIP_AGAIN = ("Pompeo and Kim Jong Un agreed in Pyongyang on Sunday to working-level talks on denuclearisation "
+              "before the end of the year, the secretary of state said. \"We made real progress,\" Mike Pompeo told "
+              "reporters before flying to Seoul to brief President Moon Jae-in on the meeting with Kim.")
+
+
+def split_trip(db: Database) -> tuple[int, int]:
+    """The Pompeo trip told twice in two stories: the second report kept apart (as a stray report can be) by a
+    threshold nothing reaches."""
+    from dataclasses import replace
+
+    from bot.domain.grouping import DEFAULT_RULES
+
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    analysis = report_analysis("We made real progress", "Mike Pompeo", "by May", "S.")
+    first = store_analysis(db, add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, sunday),
+                           analysis, NOW)
+    apart = store_analysis(db, add_report(db, "ledger", "l1", "Kim offers inspectors a look during Pompeo visit",
+                                          TRIP_RETOLD, sunday + timedelta(hours=2)),
+                           analysis, NOW, rules=replace(DEFAULT_RULES, min_score=99.0))
+    assert first != apart
+    return first, apart
+
+
+def file_later_report(db: Database) -> int:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    return store_analysis(db, add_report(db, "courier", "c1", "Pompeo and Kim agree talks", TRIP_AGAIN,
+                                         sunday + timedelta(hours=4)),
+                          report_analysis("We made real progress", "Mike Pompeo", "by May", "S."), NOW)
+
+
+def test_a_story_a_later_report_also_fits_is_folded_into_the_one_it_joins_with_its_articles(db: Database) -> None:
+    from bot.domain.channels import Delivery
+    from bot.storage.delivery import enqueue_deliveries
+
+    first, apart = split_trip(db)
+    kept = file_later_report(db)
+    # Queueing read before the fold: the folded story is skipped, the kept one queued.
+    assert enqueue_deliveries(db, [Delivery("T1", "C1", (first, apart))], now=NOW) == 1
+    with db.session() as session:
+        assert session.scalars(select(StoryRow.id)).all() == [kept]  # the other story's row is gone
+        assert set(session.scalars(select(ArticleRow.story_id))) == {kept}  # no article left without its story
+        assert session.scalar(select(StoryRow.grouping_state).where(StoryRow.id == kept))["articles"] == 3
+    [story] = load_stories(db)
+    assert sorted(s.name for s in story.sources) == ["Courier", "Ledger", "Meridian"]
+    assert [d.text for d in story.deadlines] == ["by May"] and story.quote_sources == [["Meridian", "Ledger",
+                                                                                        "Courier"]]
+    assert load_stories(db, story_ids=[kept])[0].quotes  # the moved articles' quotes come with them
+    # A later run (a new process) sees one open story of three articles.
+    stories = OpenStories(db)
+    stories._load(datetime(2026, 10, 7, 14, 0, tzinfo=UTC))
+    assert [s.articles for s in stories.index.stories.values()] == [3]
+
+
+def test_a_story_offered_to_a_channel_is_never_folded(db: Database) -> None:
+    from bot.storage.models import OutboxRow
+
+    first, apart = split_trip(db)
+    with db.session() as session:  # one queued, the other with its outbox row written but not yet marked queued
+        session.execute(update(StoryRow).where(StoryRow.id == first).values(queued_at=NOW))
+        session.add(OutboxRow(team_id="T1", channel_id="C1", story_id=apart, state="sent", attempts=1,
+                              message_ts="1.1", created_at=NOW))
+    kept = file_later_report(db)
+    assert kept in (first, apart)
+    with db.session() as session:
+        assert sorted(session.scalars(select(StoryRow.id))) == sorted([first, apart])
+        assert session.scalar(select(func.count()).select_from(OutboxRow)) == 1
+
+
+def test_a_story_queued_after_grouping_chose_to_fold_it_is_kept_by_the_filing_transaction(db: Database,
+                                                                                         monkeypatch) -> None:
+    import bot.app.stories as app_stories
+
+    first, apart = split_trip(db)
+    with db.session() as session:  # the poster queues both while grouping looks (it saw neither queued)
+        session.execute(update(StoryRow).values(queued_at=NOW))
+    monkeypatch.setattr(app_stories, "offered_stories", lambda db, ids: set())
+    kept = file_later_report(db)
+    assert kept in (first, apart)
+    with db.session() as session:
+        assert sorted(session.scalars(select(StoryRow.id))) == sorted([first, apart])
+        assert session.scalar(select(func.count()).select_from(ArticleRow).where(ArticleRow.story_id == kept)) == 2

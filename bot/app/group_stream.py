@@ -3,7 +3,8 @@
 JSON Lines of articles in (`{"id", "title", "text", "published", "feed", "link"}`), read in input order as a
 stream; each article goes through the steps of a poll (stored as an entry of its feed, so a text two feeds
 carry is one article with two sources; analysed; given its story by the same `OpenStories` a poll uses), and
-one line `{"id", "story"}` comes out per article, in input order.
+one line `{"id", "story"}` comes out per article, in input order, once the stream has ended: a later article
+may fold a story into another (`bot.domain.grouping.StoryIndex.folds`), so an article's story is read at the end.
 """
 
 from __future__ import annotations
@@ -100,11 +101,13 @@ def _chunks(lines: Iterable[tuple[str, str]], now: datetime, run: GroupRun,
 
 def run_group_stream(db: Database, settings: Settings, nlp: Language, lines: Iterable[tuple[str, str]],
                      out: IO[str], err: IO[str]) -> GroupRun:
-    """Group a stream of articles as a poll would, writing `{"id", "story"}` per article in input order."""
+    """Group a stream of articles as a poll would, writing `{"id", "story"}` per article in input order (at the
+    end: a story may be folded into another by a later article)."""
     now = datetime.now(UTC)
     run = GroupRun()
     feeds: dict[str, Feed] = {}
     stories = OpenStories(db)
+    read: list[StreamArticle] = []
     try:
         for chunk in _chunks(lines, now, run, err):
             new = []
@@ -117,15 +120,16 @@ def run_group_stream(db: Database, settings: Settings, nlp: Language, lines: Ite
             _, failures = analyze_articles(db, nlp, new, settings, now, read_pages=False, open_stories=stories)
             for failure in failures:
                 err.write(f"analysis failed: {failure}\n")
-            for item in chunk:
-                article = article_for_entry(db, feeds[item.feed].id, item.entry.guid)
-                if article is None or article.story_id is None:
-                    run.problems.append(f"{item.where}: article {item.id!r} got no story")
-                    err.write(f"{item.where}: article {item.id!r} got no story\n")
-                    continue
-                out.write(json.dumps({"id": item.id, "story": article.story_id}) + "\n")
-                run.answered += 1
-            out.flush()
+            read += chunk
+        for item in read:
+            article = article_for_entry(db, feeds[item.feed].id, item.entry.guid)
+            if article is None or article.story_id is None:
+                run.problems.append(f"{item.where}: article {item.id!r} got no story")
+                err.write(f"{item.where}: article {item.id!r} got no story\n")
+                continue
+            out.write(json.dumps({"id": item.id, "story": article.story_id}) + "\n")
+            run.answered += 1
+        out.flush()
     finally:
         for feed in feeds.values():
             remove_feed(db, feed.url)  # named feeds of a stream are never polled

@@ -33,7 +33,9 @@ from bot.domain.stories import LeadCandidate, StoryChoice, StoryState
 from bot.storage import Database
 from bot.storage.articles import Article, get_articles
 from bot.storage.stories import (
+    FoldRefused,
     StoredTelling,
+    offered_stories,
     open_story_states,
     save_article_analysis,
     save_article_story,
@@ -60,6 +62,7 @@ class OpenStories:
         self._newest: datetime | None = None
         self._documents: int | None = None
         self._frequencies: dict[str, int] = {}
+        self._counted: object = None  # the article last counted in the frequencies (chosen again after a refusal)
 
     def _load(self, published: datetime) -> None:
         since = published - self.rules.window
@@ -93,28 +96,45 @@ class OpenStories:
                 self.index.forget_before(horizon)
                 self._loaded_from = max(self._loaded_from or horizon, horizon)
 
-    def choose(self, facts: ArticleFacts) -> StoryChoice:
-        """Where `facts` goes: the story it joins (None: a new one) and that story's state once it has.
+    def choose(self, facts: ArticleFacts, refused: frozenset[int] = frozenset()) -> StoryChoice:
+        """Where `facts` goes: the story it joins (None: a new one), the stories folded into it
+        (`StoryIndex.folds`: never one offered to a channel, nor one of `refused`) and that story's state once
+        it has.
 
-        The article is counted in the frequencies it is compared under (it is stored right after).
+        The article is counted in the frequencies it is compared under (it is stored right after), once however
+        often it is chosen for.
         """
         self._forget_old(facts.published)
         self._load(facts.published)
         terms = document_terms(facts)
-        self._learn(terms)
-        for term in terms:
-            self._frequencies[term] = self._frequencies.get(term, 0) + 1
-        self._documents = (self._documents or 0) + 1
-        stats = TermStats(self._documents, self._frequencies)
-        chosen = self.index.choose(facts, stats)
+        if self._counted != facts.key:
+            self._learn(terms)
+            for term in terms:
+                self._frequencies[term] = self._frequencies.get(term, 0) + 1
+            self._documents = (self._documents or 0) + 1
+            self._counted = facts.key
+        stats = TermStats(self._documents or 1, self._frequencies)
+        scorer, vector, scored = self.index.ranked(facts, stats)
+        needed = self.rules.threshold(stats.documents)
+        chosen = scored[0][1] if scored and scored[0][0] >= needed else None
         story_id = chosen if isinstance(chosen, int) else None
-        vector = Scorer(stats, self.rules).vector(term_weights(facts.terms))
-        state = (adding(self.index.stories[story_id], facts, self.rules.story_terms, vector) if story_id is not None
-                 else new_state(None, facts, vector))
-        return StoryChoice(story_id, 0, facts.terms, frozenset(terms), state)
+        if story_id is None:
+            return StoryChoice(None, 0, facts.terms, frozenset(terms), new_state(None, facts, vector))
+        state = adding(self.index.stories[story_id], facts, self.rules.story_terms, vector)
+        # Only the stories that score well enough to fold are looked up (one query, and only then).
+        near = [sid for score, sid in scored[1:] if score >= needed + self.rules.fold_margin and isinstance(sid, int)]
+        if not near:
+            return StoryChoice(story_id, 0, facts.terms, frozenset(terms), state)
+        barred = offered_stories(self.db, near) | refused
+        gone, state = self.index.folds(facts, state, scored, scorer, needed,
+                                       lambda sid: isinstance(sid, int) and sid not in barred)
+        return StoryChoice(story_id, 0, facts.terms, frozenset(terms), state,
+                           folded=tuple(sid for sid in gone if isinstance(sid, int)))
 
     def joined(self, choice: StoryChoice, story_id: int) -> None:
-        """Record that the article of `choice` was saved in `story_id`."""
+        """Record that the article of `choice` was saved in `story_id` (and the stories it folded dropped)."""
+        for folded in choice.folded:
+            self.index.drop(folded)
         if choice.state is not None:
             self.index.put(replace(choice.state, story_id=story_id))
 
@@ -201,21 +221,29 @@ def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datet
     body = text if text is not None else article.text
     open_stories = stories or OpenStories(db, rules)
     facts = article_facts(article.id, article.title, body, article.published_at, analysis, article.feed_id)
-    if article.story_id is None:
-        choice = open_stories.choose(facts)
-    else:
-        choice = StoryChoice(article.story_id, 0, facts.terms, frozenset(document_terms(facts)))
-    story_id = choice.story_id
-    itself = LeadCandidate(article.id, article.published_at, len(body or ""), has_summary=bool(analysis.summary),
-                           quotes=len(analysis.quotes))
-    others = story_lead_candidates(db, story_id) if story_id is not None else []
-    lead = choose_lead([c for c in others if c.key != article.id] + [itself])
-    choice = replace(choice, lead_article_id=lead if isinstance(lead, int) else article.id)
-    if rows_stored:
-        saved = save_article_story(db, article_id, now, choice, then=then)
-    else:
-        saved = save_article_analysis(db, article_id, analysis, now, choice, text=text, text_source=text_source,
-                                      page_error=page_error)
+    refused: frozenset[int] = frozenset()
+    while True:
+        if article.story_id is None:
+            choice = open_stories.choose(facts, refused)
+        else:
+            choice = StoryChoice(article.story_id, 0, facts.terms, frozenset(document_terms(facts)))
+        story_id = choice.story_id
+        itself = LeadCandidate(article.id, article.published_at, len(body or ""), has_summary=bool(analysis.summary),
+                               quotes=len(analysis.quotes))
+        others = [c for sid in ([story_id] if story_id is not None else []) + list(choice.folded)
+                  for c in story_lead_candidates(db, sid)]
+        lead = choose_lead([c for c in others if c.key != article.id] + [itself])
+        choice = replace(choice, lead_article_id=lead if isinstance(lead, int) else article.id)
+        try:
+            if rows_stored:
+                saved = save_article_story(db, article_id, now, choice, then=then)
+            else:
+                saved = save_article_analysis(db, article_id, analysis, now, choice, text=text,
+                                              text_source=text_source, page_error=page_error)
+        except FoldRefused as exc:  # offered to a channel since it was chosen: nothing was written, choose again
+            refused |= exc.story_ids
+            continue
+        break
     if article.story_id is None:
         open_stories.joined(choice, saved)
     return saved

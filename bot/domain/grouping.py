@@ -41,7 +41,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -224,6 +224,11 @@ class Rules:
             `detail_share` of the story's openings stating one of its kind agree with (within `detail_ratio` of
             it), or dead where the story's openings only ever counted people hurt, loses `detail_weight` (see
             `Scorer.details_differ`).
+        fold_margin, fold_small: stories that started apart come together: when an article joins its best story and
+            another story also scores at least the threshold + `fold_margin` for it, that other story is folded into
+            the one it joined (its articles move there), if the smaller of the two has at most `fold_small`
+            articles and the incident details of the other's openings do not contradict the joined story's
+            (`StoryIndex.folds`; chosen by five-fold cross-validation on ECB+ topics 1-35).
     """
 
     window: timedelta = timedelta(hours=48)
@@ -249,6 +254,8 @@ class Rules:
     detail_weight: float = 0.4
     detail_ratio: float = 4.0
     detail_share: float = 0.2
+    fold_margin: float = 0.2
+    fold_small: int = 2
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -444,6 +451,22 @@ def adding(state: StoryState, article: ArticleFacts, keep_terms: int = DEFAULT_R
     return StoryState(state.story_id, terms, marks, state.articles + 1, min(state.first, article.published),
                       max(state.last, article.published), leads, vectors,
                       _details_counted(state.details, article.details))
+
+
+def folded(kept: StoryState, other: StoryState, keep_terms: int = DEFAULT_RULES.story_terms) -> StoryState:
+    """The state of `kept` once the articles of `other` have moved into it (it keeps its id)."""
+
+    def added(first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, int]:
+        total = dict(first)
+        for key, count in second.items():
+            total[key] = total.get(key, 0) + count
+        return total
+
+    vectors = (_summed(kept.vectors, other.vectors, keep_terms)
+               if kept.vectors is not None and other.vectors is not None else None)
+    return StoryState(kept.story_id, _summed(kept.terms, other.terms, keep_terms), added(kept.marks, other.marks),
+                      kept.articles + other.articles, min(kept.first, other.first), max(kept.last, other.last),
+                      added(kept.lead_marks, other.lead_marks), vectors, added(kept.details, other.details))
 
 
 class Scorer:
@@ -721,8 +744,10 @@ class StoryIndex:
         return [self.stories[sid] for sid in sorted(found, key=str)
                 if sid in self.stories and self.stories[sid].gap_hours(article.published) <= hours]
 
-    def choose(self, article: ArticleFacts, stats: TermStats) -> Hashable | None:
-        """The story `article` joins among the indexed ones (see `choose_story`), or None."""
+    def ranked(self, article: ArticleFacts, stats: TermStats
+               ) -> tuple[Scorer, dict[str, float], list[tuple[float, Hashable]]]:
+        """The candidate stories of `article` with its score for each, best first (ties by id, as `choose_story`
+        breaks them), with the scorer and the article's unit TF-IDF vector they were scored with."""
         scorer = Scorer(stats, self.rules, self._story_cache)
 
         def centroid(story: StoryState) -> Mapping[str, float]:
@@ -731,7 +756,58 @@ class StoryIndex:
                 vector = self._vectors[story.story_id] = scorer.vector(story.terms)
             return vector
 
-        return choose_story(article, self.candidates(article, scorer.idf), stats, self.rules, scorer, centroid)
+        vector = scorer.vector(term_weights(article.terms))
+        scored = [(scorer.score(article, story, vector, centroid(story) if story.vectors is None else None),
+                   story.story_id) for story in self.candidates(article, scorer.idf)]
+        scored.sort(key=lambda pair: (-pair[0], str(pair[1])))
+        return scorer, vector, scored
+
+    def choose(self, article: ArticleFacts, stats: TermStats) -> Hashable | None:
+        """The story `article` joins among the indexed ones (see `choose_story`), or None."""
+        _, _, scored = self.ranked(article, stats)
+        return scored[0][1] if scored and scored[0][0] >= self.rules.threshold(stats.documents) else None
+
+    def folds(self, article: ArticleFacts, joined: StoryState, scored: Sequence[tuple[float, Hashable]],
+              scorer: Scorer, needed: float, may_fold: Callable[[Hashable], bool] | None = None
+              ) -> tuple[list[Hashable], StoryState]:
+        """The stories that fold into `joined` (the state of the story `article` joined, the article in it) and the
+        joined story's state once they have: each other story of `scored` (`ranked`) that scores at least `needed` +
+        `Rules.fold_margin` for the article, when it or the joined story (as folded so far) has at most
+        `Rules.fold_small` articles and the incident details of its openings do not contradict the joined story's
+        (`Scorer.details_differ`). `may_fold` refuses a story (the product never folds a story already offered to
+        a channel). Only stories that already scored are looked at: the cost does not grow with the store."""
+        rules = self.rules
+        state = joined
+        gone: list[Hashable] = []
+        for score, story_id in scored:
+            if score < needed + rules.fold_margin:
+                break
+            other = self.stories.get(story_id)
+            if story_id == joined.story_id or other is None or min(state.articles, other.articles) > rules.fold_small:
+                continue
+            if may_fold is not None and not may_fold(story_id):
+                continue
+            told = frozenset(detail for detail in other.details if ":" in detail)
+            if told and state.details and scorer.details_differ(replace(article, details=told), state):
+                continue
+            state = folded(state, other, rules.story_terms)
+            gone.append(story_id)
+        return gone, state
+
+    def drop(self, story_id: Hashable) -> None:
+        """Forget a story (folded into another)."""
+        gone = self.stories.pop(story_id, None)
+        if gone is None:
+            return
+        self._vectors.pop(story_id, None)
+        for kind in ("marks", "names"):
+            self._story_cache.pop((kind, story_id, gone.articles), None)
+        for key in self._posted.pop(story_id, ()):
+            holders = self._postings.get(key)
+            if holders is not None:
+                holders.discard(story_id)
+                if not holders:
+                    del self._postings[key]
 
     def join(self, story_id: Hashable, article: ArticleFacts, vector: Mapping[str, float] | None = None) -> StoryState:
         """Record that `article` (whose unit TF-IDF vector is `vector`) joined `story_id` (a new story when it is not
@@ -752,15 +828,26 @@ def group(articles: Sequence[ArticleFacts], rules: Rules = DEFAULT_RULES) -> lis
     frequencies: Counter[str] = Counter()
     index = StoryIndex(rules)
     members: dict[Hashable, list[Hashable]] = {}
-    documents = 0
+    documents = made = 0
     for article in sorted(articles, key=lambda a: a.published):
         documents += 1
         frequencies.update(document_terms(article))
         stats = TermStats(documents, frequencies)
-        chosen = index.choose(article, stats)
-        story_id = chosen if chosen is not None else len(members)
+        scorer, vector, scored = index.ranked(article, stats)
+        needed = rules.threshold(stats.documents)
+        chosen = scored[0][1] if scored and scored[0][0] >= needed else None
+        if chosen is None:
+            made += 1
+        story_id = chosen if chosen is not None else made
         members.setdefault(story_id, []).append(article.key)
-        index.join(story_id, article, Scorer(stats, rules).vector(term_weights(article.terms)))
+        joined = index.join(story_id, article, vector)
+        if chosen is not None:
+            gone, state = index.folds(article, joined, scored, scorer, needed)
+            for other in gone:
+                index.drop(other)
+                members[story_id].extend(members.pop(other))
+            if gone:
+                index.put(state)
     return list(members.values())
 
 

@@ -101,6 +101,9 @@ class StoryChoice:
         document_terms: what the article adds, once, to the document frequencies.
         state: the story's grouping state once the article has joined (its `story_id` is ignored: a new story
             gets its id when it is saved); None keeps the stored state.
+        folded: stories folded into the one the article joins (`bot.domain.grouping.StoryIndex.folds`; `state`
+            counts their articles): storage moves their articles there and drops them, in the same transaction,
+            unless one was offered to a channel meanwhile (`bot.storage.stories.FoldRefused`).
     """
 
     story_id: int | None
@@ -108,3 +111,4 @@ class StoryChoice:
     terms: Mapping[str, int]
     document_terms: frozenset[str]
     state: StoryState | None = None
+    folded: tuple[int, ...] = ()

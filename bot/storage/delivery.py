@@ -29,7 +29,7 @@ from bot.domain.schedule import ASAP, DeliverySchedule, InvalidSchedule, parse_s
 from bot.domain.topics import InvalidTopic, Topic, parse_topic, topic_from_terms
 from bot.storage import Database
 from bot.storage import as_utc as _utc
-from bot.storage.models import ChannelLeaseRow, ChannelRow, OutboxRow, SubscriptionRow
+from bot.storage.models import ChannelLeaseRow, ChannelRow, OutboxRow, StoryRow, SubscriptionRow
 
 log = logging.getLogger(__name__)
 
@@ -323,11 +323,22 @@ def enqueue(db: Database, team_id: str, channel_id: str, story_ids: Iterable[int
 
 
 def enqueue_deliveries(db: Database, deliveries: Iterable[Delivery], *, now: datetime) -> int:
-    """Queue each delivery's stories for its channel, all in one transaction; the number of rows added."""
+    """Queue each delivery's stories for its channel, all in one transaction; the number of rows added.
+
+    A story folded into another since it was read (`bot.storage.stories`: its row is gone) is skipped: its rows
+    are locked here (PostgreSQL), so a fold in progress is waited for, and once a row is queued no fold takes it.
+    """
+    deliveries = list(deliveries)
     added = 0
     with db.session() as session:
+        wanted = sorted({story_id for d in deliveries for story_id in d.story_ids})
+        present: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            present.update(session.scalars(select(StoryRow.id).where(StoryRow.id.in_(wanted[start:start + 500]))
+                                           .order_by(StoryRow.id).with_for_update(key_share=True)))
         for d in deliveries:
-            added += _enqueue(session, d.team_id, d.channel_id, d.story_ids, now=now, not_before=d.not_before)
+            added += _enqueue(session, d.team_id, d.channel_id, [i for i in d.story_ids if i in present], now=now,
+                              not_before=d.not_before)
     return added
 
 

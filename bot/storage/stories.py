@@ -34,6 +34,8 @@ from bot.storage.models import (
     DateMentionRow,
     DeadlineRow,
     FeedRow,
+    FollowupRow,
+    OutboxRow,
     QuoteRow,
     StoryRow,
     TermDocumentsRow,
@@ -122,6 +124,51 @@ def _write_analysis(session: Session, article: ArticleRow, analysis: Analysis, *
     article.summary = list(analysis.summary)
 
 
+class FoldRefused(Exception):
+    """A story grouping wanted to fold was offered to a channel (or vanished) since it was chosen: nothing of the
+    filing was written; choose again without these stories."""
+
+    def __init__(self, story_ids: Sequence[int]) -> None:
+        super().__init__(f"stories {list(story_ids)} can no longer be folded")
+        self.story_ids = frozenset(story_ids)
+
+
+def offered_stories(db: Database, story_ids: Iterable[int]) -> set[int]:
+    """Those of `story_ids` that may not be folded into another story: offered to the channels (queued, or with
+    an outbox or follow-up row: queued, posted or to be updated), or no longer stored."""
+    wanted = sorted(set(story_ids))
+    if not wanted:
+        return set()
+    with db.session() as session:
+        return _offered(session, wanted)
+
+
+def _offered(session: Session, story_ids: Sequence[int]) -> set[int]:
+    ids = list(story_ids)
+    free = set(session.scalars(select(StoryRow.id).where(StoryRow.id.in_(ids), StoryRow.queued_at.is_(None))))
+    free -= set(session.scalars(select(OutboxRow.story_id).where(OutboxRow.story_id.in_(ids))))
+    free -= {i for i in session.scalars(select(FollowupRow.story_id).where(FollowupRow.story_id.in_(ids)))
+             if i is not None}
+    return set(ids) - free
+
+
+def _fold_stories(session: Session, kept: int, folded: Sequence[int]) -> None:
+    """Move the articles of `folded` into `kept` and drop their rows, in the filing transaction. Each folded
+    story's row is locked first (PostgreSQL: a poster queueing it meanwhile waits, then finds it gone) and checked
+    again: one offered to a channel since grouping chose it refuses the whole filing (`FoldRefused`), so a story
+    queued or posted is never folded away and exactly-once posting holds."""
+    ids = sorted(set(folded) - {kept})
+    if not ids:
+        return
+    session.execute(select(StoryRow.id).where(StoryRow.id.in_(ids)).order_by(StoryRow.id).with_for_update())
+    refused = _offered(session, ids)
+    if refused:
+        raise FoldRefused(sorted(refused))
+    session.execute(update(ArticleRow).where(ArticleRow.story_id.in_(ids)).values(story_id=kept)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(StoryRow).where(StoryRow.id.in_(ids)).execution_options(synchronize_session=False))
+
+
 def _write_story(session: Session, article: ArticleRow, now: datetime, choice: StoryChoice) -> int:
     article.analyzed_at = now
     article.analysis_error = None
@@ -130,6 +177,8 @@ def _write_story(session: Session, article: ArticleRow, now: datetime, choice: S
         _count_documents(session, choice.document_terms)
         article.story_id = choice.story_id if choice.story_id is not None else _new_story(session, article, now)
         session.flush()
+        if choice.folded:
+            _fold_stories(session, article.story_id, choice.folded)
         if choice.state is not None:
             _save_state(session, article.story_id, choice.state)
     _update_story(session, article.story_id, choice.lead_article_id, now)
