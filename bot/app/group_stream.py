@@ -107,7 +107,7 @@ def run_group_stream(db: Database, settings: Settings, nlp: Language, lines: Ite
     run = GroupRun()
     feeds: dict[str, Feed] = {}
     stories = OpenStories(db)
-    read: list[StreamArticle] = []
+    read: list[tuple[str, str | int, str, str]] = []  # where, id, feed URL, entry guid: not the text
     try:
         for chunk in _chunks(lines, now, run, err):
             new = []
@@ -120,14 +120,14 @@ def run_group_stream(db: Database, settings: Settings, nlp: Language, lines: Ite
             _, failures = analyze_articles(db, nlp, new, settings, now, read_pages=False, open_stories=stories)
             for failure in failures:
                 err.write(f"analysis failed: {failure}\n")
-            read += chunk
-        for item in read:
-            article = article_for_entry(db, feeds[item.feed].id, item.entry.guid)
+            read += [(item.where, item.id, item.feed, item.entry.guid) for item in chunk]
+        for where, article_id, feed_url, guid in read:
+            article = article_for_entry(db, feeds[feed_url].id, guid)
             if article is None or article.story_id is None:
-                run.problems.append(f"{item.where}: article {item.id!r} got no story")
-                err.write(f"{item.where}: article {item.id!r} got no story\n")
+                run.problems.append(f"{where}: article {article_id!r} got no story")
+                err.write(f"{where}: article {article_id!r} got no story\n")
                 continue
-            out.write(json.dumps({"id": item.id, "story": article.story_id}) + "\n")
+            out.write(json.dumps({"id": article_id, "story": article.story_id}) + "\n")
             run.answered += 1
         out.flush()
     finally:
