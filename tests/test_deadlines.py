@@ -454,3 +454,9 @@ def test_a_deadline_given_to_a_party_binds_it_to_the_act_it_is_for(nlp):
     [found] = deadlines(nlp, "The European Union gave Iran a Monday deadline to reply.")
     assert (found.due, found.action, found.actor, found.setter) == (
         "2021-03-15", "Iran to reply", "Iran", "European Union")
+
+
+def test_a_deadline_moved_to_a_day_far_after_its_name_is_still_found(nlp):
+    [found] = deadlines(nlp, "The deadline for the report on the ceasefire talks between the two rival factions "
+                             "was extended to Friday.")
+    assert found.due == "2021-03-12"

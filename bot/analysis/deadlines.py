@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span, Token
 
+from bot.analysis.dates.spans import moved_deadline
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, DateMention, Deadline
 from bot.analysis.verb_forms import base_form
@@ -568,6 +569,8 @@ def _is_the_deadline(doc: Doc, span: Span) -> bool:
             w in ("deadline", "cutoff", "cut-off") for w in after[1:]):
         return True
     verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if moved_deadline(span):
+        return True  # "The deadline for the report on … between the two factions was extended to Friday"
     return verb is not None and (verb.lower_ in LINKING_VERBS or verb.pos_ == "AUX" or any(
         c.dep_ == "auxpass" for c in verb.children)) and any(
         c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("deadline", "deadlines", "cutoff", "ultimatum") and c.i < span.start

@@ -47,7 +47,7 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
             tense = "future"  # "ordered them to finish by the end of January": ahead of the order, maybe past now
         elif span.end < len(doc) and doc[span.end].tag_ == "POS":
             tense = "past"  # "Wednesday's ruling" reports what happened
-        elif tense != "past" and _placed_by_a_deadline(span) or _deadline_set(span):
+        elif tense != "past" and _placed_by_a_deadline(span) or _deadline_set(span) or moved_deadline(span):
             tense = "ahead"  # "The deadline for the two sides to agree is Friday", "set a Friday deadline"
         if span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") and re.fullmatch(
                 r"the (?:fiscal |financial )?year", span.text.lower()):
@@ -156,6 +156,30 @@ def _placed_by_a_deadline(span: Span) -> bool:
     verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
     return verb is not None and any(c.dep_ in ("nsubj", "nsubjpass") and c.i < span.start and c.lower_ in (
         "deadline", "deadlines", "cutoff", "ultimatum") for c in verb.children)
+
+
+MOVING_VERBS = {"extended", "extend", "extends", "moved", "move", "moves", "pushed", "push", "pushes", "postponed",
+                "postpone", "postpones", "delayed", "delay", "delays", "brought", "bring", "brings"}
+
+
+def moved_deadline(span: Span) -> bool:
+    """'The deadline for the report on … between the two rival factions was extended to Friday': the day a
+    deadline is moved to, with the deadline word opening the noun phrase before the moving verb however long
+    the phrase (or however the parser split it), and no clause boundary between; that day lies ahead."""
+    doc = span.doc
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lower_ not in MOVING_VERBS or span.start == 0 or doc[span.start - 1].lower_ not in (
+            "to", "until", "till"):
+        return False
+    for i in range(verb.i - 1, verb.sent.start - 1, -1):
+        token = doc[i]
+        if token.lower_ in ("deadline", "deadlines", "cutoff", "cut-off", "ultimatum"):
+            return i == verb.sent.start or doc[i - 1].pos_ in ("DET", "ADJ", "PRON", "PROPN", "PUNCT") or (
+                doc[i - 1].tag_ == "POS")
+        if token.pos_ == "CCONJ" or token.text in (";", ":") or token.dep_ in ("mark", "relcl") or token.tag_ in (
+                "WDT", "WP"):
+            return False
+    return False
 
 
 # "postponed until Tuesday morning any action": what is put off is put off to a time still ahead.
