@@ -460,3 +460,9 @@ def test_a_deadline_moved_to_a_day_far_after_its_name_is_still_found(nlp):
     [found] = deadlines(nlp, "The deadline for the report on the ceasefire talks between the two rival factions "
                              "was extended to Friday.")
     assert found.due == "2021-03-12"
+
+
+def test_a_deadline_granted_without_an_act_is_for_the_time_asked_for(nlp):
+    [found] = deadlines(nlp, "The envoy told the council he needed more time to consult the two sides, and the council "
+                             "has given him a March 26 deadline, officials said.")
+    assert (found.due, found.action) == ("2021-03-26", "consult the two sides")

@@ -938,12 +938,28 @@ def _granted_deadline(verb: Token, span: Span, excluded: set[int], actors: list[
     to_verb = next((c for c in [*noun.children, *verb.children] if c.dep_ in ("acl", "relcl", "advcl", "xcomp")
                     and c.i > noun.i and c.pos_ in ("VERB", "AUX") and any(
                         a.lower_ == "to" and a.dep_ == "aux" for a in c.children)), None)
+    if to_verb is None and verb.lower_ in GRANTING_VERBS:
+        to_verb = _time_asked_for(verb)
     if to_verb is None:
         return None
     given = [c for c in verb.children if c.dep_ in ("dative", "dobj") and c.i < span.start and c.i not in excluded]
     if verb.lower_ in GRANTING_VERBS | TELLING_VERBS and given:
         return _granted_act(to_verb, given[0], excluded), _actor_in(given[:1], actors)
     return _verb_phrase(to_verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+def _time_asked_for(verb: Token) -> Token | None:
+    """'he needed more time to review the evidence and the judge has given him a May 10 deadline': a deadline
+    granted with no act of its own is for what the time was asked for earlier in the sentence."""
+    for token in verb.sent:
+        if token.i >= verb.i:
+            break
+        if token.lower_ in ("time", "extension") and token.head.pos_ == "VERB":
+            act = next((c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
+                        and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)), None)
+            if act is not None:
+                return act
+    return None
 
 
 def _granted_act(to_verb: Token, given: Token, excluded: set[int]) -> str | None:
