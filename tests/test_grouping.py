@@ -403,38 +403,6 @@ def test_a_look_alike_incident_with_another_toll_or_another_sum_stays_apart() ->
     assert frozenset({"dead"}) not in without and frozenset({"heist"}) not in without
 
 
-# A rule made, then undone by the next government: its report shares the rule's words, places and parties.
-VISA_RULE = ("The Valdorian interior ministry {act} a rule that limits visas for Kessan diplomats posted in Dastan, "
-             "officials said on {day}; the rule caps the stay of envoys and their staff at ninety days. {extra}")
-VISA_RULE_UNDONE = ("Valdoria's new coalition government overturned the limit on visas for Kessan diplomats in Dastan "
-                    "on Friday, its first act in office, the foreign minister told parliament, calling it a gesture "
-                    "of goodwill before talks with Kessa.")
-
-
-def test_an_opening_that_undoes_an_earlier_act_is_not_the_story_of_that_act() -> None:
-    from dataclasses import replace
-
-    from bot.domain.grouping import UNDOES, incident_details
-
-    assert incident_details("The new cabinet overturns the visa rule.") == {UNDOES}
-    assert incident_details("The ministry rolled back the sanctions on Tuesday.") == {UNDOES}
-    assert incident_details("The ministry issued the visa rule on Tuesday.") == set()
-
-    def report(key: str, hours: float, text: str) -> ArticleFacts:
-        names = ["Valdorian interior ministry", "Dastan", "Kessa"]
-        return facts(key, hours, text.split(",")[0], text, [name for name in names if name in text], key)
-
-    made = [report(f"made-{i}", i, VISA_RULE.format(act=act, day=day, extra=f"Outlet {i} filed this."))
-            for i, (act, day) in enumerate([("issued", "Monday"), ("announced", "Monday"), ("issued", "Tuesday"),
-                                            ("published", "Monday")])]
-    undone = report("undone", 30, VISA_RULE_UNDONE)
-    articles = [*NEWS, *made, undone]
-    found = stories_of(articles)
-    assert frozenset({"undone"}) in found and frozenset(a.key for a in made) in found
-    without = {frozenset(story) for story in group(articles, replace(DEFAULT_RULES, detail_weight=0))}
-    assert frozenset({"undone"}) not in without
-
-
 def _quake_index(rules: Rules) -> tuple[StoryIndex, Counter[str], int]:
     """Two reports of the Tarvo quake in story 1, a third report of it alone in story 2 (split off, as a stray
     report can be), and in story 3 a report in the same words of a quake that killed ten, not hurt five."""

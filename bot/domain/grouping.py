@@ -23,9 +23,7 @@ and latest articles appeared. An article joins the story whose state it is most 
 - the incident's details: the toll (dead, hurt, held, missing) and the sums of money its opening states against
   the story's (`incident_details`): another quake on the same island with ten dead where the story's reports
   counted five hurt, another heist in the same street for $108m where they said €2m, costs `Rules.detail_weight`
-  (a toll may rise fourfold and a sum be told in another currency without cost); an opening that reports undoing
-  an earlier act (overturns, rescinds, restores, repeals) costs as much against a story whose openings rarely do
-  (the new government's reversal is not the story of the rule it reverses);
+  (a toll may rise fourfold and a sum be told in another currency without cost);
 - time: a story stays open while it keeps receiving articles; an article further than `Rules.window` from
   every article of a story is not compared with it, and each day beyond `Rules.hours_free` costs a little.
 
@@ -152,16 +150,6 @@ _RATE_AFTER = re.compile(r"\W{0,3}(?:a|per|an|each)\s(?:year|month|week|day|seas
 _RATE_BEFORE = re.compile(r"\b(?:annual|yearly|monthly|weekly|average)\b(?:\W+\w+){0,6}\W*$", re.I)
 
 
-# An opening that reports undoing an earlier act ("overturns the rule", "rescinded the order", "restores the
-# protections", "rolled back the sanctions") tells a new event, not the act itself: a story whose openings do not
-# speak of undoing is another event (the rule, the order made), however alike their words.
-UNDOES = "undoes"
-_UNDOING = re.compile(
-    r"\b(?:revers(?:e|es|ed|ing|al)|overturn(?:s|ed|ing)?|rescind(?:s|ed|ing)?|revok(?:e|es|ed|ing)|revocation|"
-    r"undo(?:es|ing)?|undid|repeal(?:s|ed|ing)?|restor(?:e|es|ed|ing)|restoration|reinstat(?:e|es|ed|ing)|"
-    r"roll(?:s|ed|ing)? back)\b", re.I)
-
-
 def _count(text: str) -> float | None:
     text = text.casefold().replace(",", "").replace(" ", "")
     if text in _COUNT_WORDS:
@@ -175,9 +163,8 @@ def _count(text: str) -> float | None:
 def incident_details(text: str) -> frozenset[str]:
     """The toll and the sums that `text` (an article's title and opening) states, each as kind and value:
     "dead:10", "hurt:5", "held:23", "missing:3" (people killed, hurt, arrested, missing) and "usd:2.6e+06" (a sum of
-    money in dollars, euros or pounds, in dollars at a rough rate, two significant digits), and `UNDOES` when it
-    reports undoing an earlier act (overturns, rescinds, restores, repeals, rolls back)."""
-    found = {UNDOES} if _UNDOING.search(text) else set()
+    money in dollars, euros or pounds, in dollars at a rough rate, two significant digits)."""
+    found = set()
     tolls = [*_TOLL_VERB_FIRST.finditer(text), *_TOLL_COUNT_FIRST.finditer(text)]
     for match in tolls:
         n = _count(match.group("n"))
@@ -565,8 +552,7 @@ class Scorer:
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
         if rules.newcomer_weight and story.articles > 1 and self.newcomer(article, story):
             late += rules.newcomer_weight * min(1.0, story.articles / rules.newcomer_full)
-        if (rules.detail_weight and article.details and (story.details or UNDOES in article.details)
-                and self.details_differ(article, story)):
+        if rules.detail_weight and article.details and story.details and self.details_differ(article, story):
             late += rules.detail_weight
         # Shared names and numbers strengthen word evidence but never replace it: a spokeswoman and a country in
         # common do not make two events one. Names that disagree count in full.
@@ -590,16 +576,10 @@ class Scorer:
 
     def details_differ(self, article: ArticleFacts, story: StoryState) -> bool:
         """Whether the article's opening states a toll or a sum of a kind the story's openings state too, and at
-        most `Rules.detail_share` of those agree with it (within `Rules.detail_ratio` of one of its values); or
-        whether it reports undoing an earlier act (`UNDOES`) where at most `Rules.detail_share` of the story's
-        openings do."""
+        most `Rules.detail_share` of those agree with it (within `Rules.detail_ratio` of one of its values)."""
         rules = self.rules
-        if UNDOES in article.details and story.details.get(UNDOES, 0) <= rules.detail_share * story.articles:
-            return True  # "the new government overturns the rule" against a story of the rule being made
         mine: dict[str, list[float]] = {}
         for detail in article.details:
-            if detail == UNDOES:
-                continue
             kind, value = _detail(detail)
             mine.setdefault(kind, []).append(value)
         if "dead" in mine and not story.details.get("dead") and any(story.details.get(kind) for kind in _TOLLS):
