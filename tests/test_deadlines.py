@@ -466,3 +466,10 @@ def test_a_deadline_granted_without_an_act_is_for_the_time_asked_for(nlp):
     [found] = deadlines(nlp, "The envoy told the council he needed more time to consult the two sides, and the council "
                              "has given him a March 26 deadline, officials said.")
     assert (found.due, found.action) == ("2021-03-26", "consult the two sides")
+
+
+def test_a_state_due_by_a_date_reads_as_bringing_it_about(nlp):
+    [found] = deadlines(nlp, "The inspection report on the Arak reactor must be ready by Friday.")
+    assert (found.due, found.action) == ("2021-03-12", "get the inspection report on the Arak reactor ready")
+    [found] = deadlines(nlp, "All foreign troops must be out of the country by June 30.")
+    assert found.action == "get all foreign troops out of the country"

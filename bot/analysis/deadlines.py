@@ -924,7 +924,34 @@ def _action_and_actor(
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         actor = _actor_in([agent] if agent is not None else [], actors) or _actor_in([passive_subject], actors)
         return action, actor
-    return _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+    return _state_to_reach(verb, excluded) or _verb_phrase(verb, excluded), _actor_in(_subjects(verb), actors)
+
+
+COPULAS = {"be", "is", "are", "was", "were", "been"}
+
+
+def _state_to_reach(verb: Token, excluded: set[int]) -> str | None:
+    """A state a thing must be in by the date, read as the act of bringing it there: 'the report must be ready by
+    Friday' → 'get the report ready', 'unless hearings are underway by Sept. 6' → 'get hearings underway'. A
+    person's own state ('he must be out of the country') is left as it is."""
+    if verb.lower_ not in COPULAS:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    state = next((c for c in verb.children if c.dep_ in ("acomp", "prep") and c.i > verb.i and c.i not in excluded
+                  and c.lower_ not in ("by", "before", "until", "due")), None)
+    if subject is None or state is None or subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
+            subject.lower_ in PRONOUNS and subject.lower_ not in ("it", "they")):
+        return None
+    thing = OBJECT_PRONOUNS.get(subject.lower_) or _join(_core(subject, excluded))
+    words = [t for t in state.subtree if t.i not in excluded]
+    run = _contiguous_from(words, state.i)
+    rest = run[0].doc[run[0].i:run[-1].i + 1].text if run else None  # "in place", with its preposition
+    if not thing or not rest:
+        return None
+    first = _core(subject, excluded)[0] if subject.lower_ not in OBJECT_PRONOUNS else None
+    if first is not None and first.i == first.sent.start and first.pos_ != "PROPN":
+        thing = first.lower_ + thing[len(first.text):]
+    return f"get {thing} {rest}"
 
 
 def _granted_deadline(verb: Token, span: Span, excluded: set[int], actors: list[Actor]
