@@ -473,3 +473,9 @@ def test_a_state_due_by_a_date_reads_as_bringing_it_about(nlp):
     assert (found.due, found.action) == ("2021-03-12", "get the inspection report on the Arak reactor ready")
     [found] = deadlines(nlp, "All foreign troops must be out of the country by June 30.")
     assert found.action == "get all foreign troops out of the country"
+
+
+def test_a_participle_describing_the_object_is_not_the_act(nlp):
+    [found] = deadlines(nlp, "The board also asks Tehran to declare its stock of centrifuges installed at Fordow "
+                             "within 45 days.")
+    assert (found.action, found.actor) == ("declare its stock of centrifuges installed at Fordow", "Iran")

@@ -858,6 +858,27 @@ def _action_and_actor(
     verb: Token | None, cue: Token, span: Span, actors: list[Actor]
 ) -> tuple[str | None, str | None]:
     """What must happen (the verb phrase, or a passive subject such as 'denuclearisation') and by whom."""
+    found = _described_act(verb, cue, span, actors) if verb is not None else None
+    action, actor = found or _act_and_party(verb, cue, span, actors)
+    return action, actor
+
+
+def _described_act(verb: Token, cue: Token, span: Span, actors: list[Actor]) -> tuple[str | None, str | None] | None:
+    """'account for its stock of uranium enriched to 60 per cent within 30 days': the participle the time hangs
+    from only says which uranium; what is due is the act done to the noun it describes."""
+    described = _described_noun(verb)
+    owner = _governing_verb(described) if described is not None else None
+    if owner is None or owner.i >= verb.i or owner.pos_ != "VERB":
+        return None
+    excluded = {t.i for t in cue.subtree} | set(range(span.start, span.end)) | {cue.i}
+    words = [t for t in [*_verb_tokens(owner, excluded), *verb.subtree] if t.i not in excluded]
+    run = _contiguous_from(sorted({t.i: t for t in words}.values(), key=lambda t: t.i), owner.i)
+    return _join(run), _actor_in(_subjects(owner), actors)
+
+
+def _act_and_party(
+    verb: Token | None, cue: Token, span: Span, actors: list[Actor]
+) -> tuple[str | None, str | None]:
     if verb is None:
         noun = _deadline_noun(cue, span)
         if noun is None:
@@ -1164,14 +1185,32 @@ def _fuller_action(verb: Token | None, span: Span) -> str | None:
 
 def _verb_phrase(verb: Token, excluded: set[int]) -> str | None:
     """The verb with its objects and complements ('hand over the inspection records'), no cue or date."""
+    tokens = sorted({t.i: t for t in _verb_tokens(verb, excluded)}.values(), key=lambda t: t.i)
+    return _join(_contiguous_from(tokens, verb.i))
+
+
+def _verb_tokens(verb: Token, excluded: set[int]) -> list[Token]:
     tokens = [verb]
     for child in verb.children:
         if child.i in excluded:
             continue
         if child.dep_ in ("dobj", "prt", "attr", "dative", "acomp", "xcomp", "ccomp", "prep", "oprd", "neg"):
             tokens.extend(t for t in child.subtree if t.i not in excluded)
-    tokens = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
-    return _join(_contiguous_from(tokens, verb.i))
+    return tokens
+
+
+def _described_noun(verb: Token) -> Token | None:
+    """The noun a bare past participle right after it describes ('uranium enriched to 60 per cent'): a reduced
+    relative clause, whether the parse hangs it on the noun (acl) or on a verb higher up (advcl)."""
+    if verb.tag_ != "VBN" or verb.dep_ not in ("acl", "advcl") or verb.i == 0 or any(
+            c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in verb.children):
+        return None
+    before = verb.doc[verb.i - 1]
+    if before.pos_ not in ("NOUN", "PROPN") or before.dep_ not in ("pobj", "dobj", "conj", "appos"):
+        return None
+    if verb.dep_ == "acl" and verb.head.i != before.i:
+        return None
+    return before
 
 
 def _deadline_noun(cue: Token, span: Span) -> Token | None:
