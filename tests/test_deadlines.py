@@ -479,3 +479,9 @@ def test_a_participle_describing_the_object_is_not_the_act(nlp):
     [found] = deadlines(nlp, "The board also asks Tehran to declare its stock of centrifuges installed at Fordow "
                              "within 45 days.")
     assert (found.action, found.actor) == ("declare its stock of centrifuges installed at Fordow", "Iran")
+
+
+
+def test_a_state_due_under_are_to_be_reads_as_bringing_it_about(nlp):
+    [found] = deadlines(nlp, "Customs officers are to be at the new crossing within ten days, officials said.")
+    assert found.action == "get customs officers at the new crossing"

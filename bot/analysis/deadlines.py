@@ -958,6 +958,10 @@ def _state_to_reach(verb: Token, excluded: set[int]) -> str | None:
     if verb.lower_ not in COPULAS:
         return None
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None and verb.dep_ == "xcomp" and verb.head.lower_ in COPULAS and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "International monitors are to be in place within 30 days": the subject of 'are to'
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     state = next((c for c in verb.children if c.dep_ in ("acomp", "prep") and c.i > verb.i and c.i not in excluded
                   and c.lower_ not in ("by", "before", "until", "due")), None)
     if subject is None or state is None or subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
