@@ -485,3 +485,14 @@ def test_a_participle_describing_the_object_is_not_the_act(nlp):
 def test_a_state_due_under_are_to_be_reads_as_bringing_it_about(nlp):
     [found] = deadlines(nlp, "Customs officers are to be at the new crossing within ten days, officials said.")
     assert found.action == "get customs officers at the new crossing"
+
+
+
+def test_sides_counted_out_by_the_subject_are_the_ones_bound(nlp):
+    [found] = deadlines(nlp, "Both sides agreed to release all prisoners of war within three weeks.")
+    assert (found.action, found.actor) == ("release all prisoners of war", "both sides")
+    [found] = deadlines(nlp, "The two sides have ten days to pull heavy weapons back from the line.")
+    assert found.actor == "the two sides"
+    [found] = deadlines(nlp, "Envoys from Greece and Iran met in Geneva on Monday for the first talks in a decade. "
+                             "Both sides agreed to reopen their embassies within a month.")
+    assert (found.action, found.actor) == ("reopen their embassies", "Greece and Iran")

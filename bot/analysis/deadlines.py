@@ -418,6 +418,38 @@ def _polled_opinion(verb: Token) -> bool:
     return False
 
 
+SIDE_NOUNS = {"sides", "parties", "countries", "governments", "nations", "neighbours", "neighbors"}
+
+
+def _sides_bound(verb: Token, actors: list[Actor]) -> str | None:
+    """'Both sides agreed to exchange river data within two weeks': the parties bound are those the subject counts
+    out: the two parties last named together just before ('talks between India and Pakistan … Both sides agreed')
+    → 'India and Pakistan', else the phrase as written ('both sides', 'the two sides')."""
+    for subject in _subjects(verb):
+        counted = [c for c in subject.children if c.lower_ in ("both", "two") and c.dep_ in ("det", "nummod", "predet")]
+        if subject.lower_ in SIDE_NOUNS and counted:
+            words = [t for t in subject.subtree if t.i <= subject.i]
+            return _pair_named_before(subject, actors) or " ".join(t.lower_ for t in words)
+    return None
+
+
+def _pair_named_before(token: Token, actors: list[Actor]) -> str | None:
+    """The nearest 'A and B' naming two different parties, in the sentence of `token` or the two before it."""
+    sentences = list(token.doc.sents)
+    at = next(n for n, sent in enumerate(sentences) if sent.start <= token.i < sent.end)
+    start = sentences[max(0, at - 2)].start
+    for second in reversed(token.doc[start:token.i]):
+        first = second.head
+        if second.dep_ != "conj" or first.i >= second.i or sum(c.dep_ == "conj" for c in first.children) != 1 or not any(
+                c.dep_ == "cc" and c.lower_ == "and" for c in first.children):
+            continue
+        left = _actor_in_text(token.doc[first.left_edge.i:first.i + 1].text, actors)
+        right = _actor_in_text(token.doc[second.left_edge.i:second.right_edge.i + 1].text, actors)
+        if left and right and left != right:
+            return f"{left} and {right}"
+    return None
+
+
 def _governing_verb(token: Token) -> Token | None:
     """The verb a cue hangs from (the cue's head, climbing through nouns)."""
     node = token
@@ -860,6 +892,8 @@ def _action_and_actor(
     """What must happen (the verb phrase, or a passive subject such as 'denuclearisation') and by whom."""
     found = _described_act(verb, cue, span, actors) if verb is not None else None
     action, actor = found or _act_and_party(verb, cue, span, actors)
+    if actor is None and verb is not None:
+        actor = _sides_bound(verb, actors)
     return action, actor
 
 
@@ -1294,19 +1328,24 @@ def _actor_in(nodes: Sequence[Token | None], actors: list[Actor]) -> str | None:
     for node in nodes:
         if node is None:
             continue
-        text = " ".join(t.text for t in node.subtree).lower()
-        best = None
-        for actor in actors:
-            if actor.kind == "place":
-                continue
-            for name in [actor.name, *actor.aliases]:
-                if name and re.search(r"\b" + re.escape(name.lower()) + r"\b", text):
-                    position = text.index(name.lower())
-                    if best is None or position < best[0]:
-                        best = (position, actor.name)
-        if best is not None:
-            return best[1]
+        found = _actor_in_text(" ".join(t.text for t in node.subtree), actors)
+        if found is not None:
+            return found
     return None
+
+
+def _actor_in_text(text: str, actors: list[Actor]) -> str | None:
+    text = text.lower()
+    best = None
+    for actor in actors:
+        if actor.kind == "place":
+            continue
+        for name in [actor.name, *actor.aliases]:
+            if name and re.search(r"\b" + re.escape(name.lower()) + r"\b", text):
+                position = text.index(name.lower())
+                if best is None or position < best[0]:
+                    best = (position, actor.name)
+    return best[1] if best is not None else None
 
 
 def _contiguous_from(tokens: list[Token], head_index: int) -> list[Token]:
