@@ -722,16 +722,7 @@ class StoryIndex:
             if not self._expiry or self._expiry[0][0] >= moment:
                 return
             _, _, story_id = heapq.heappop(self._expiry)
-            gone = self.stories.pop(story_id)
-            self._vectors.pop(story_id, None)
-            for kind in ("marks", "names"):
-                self._story_cache.pop((kind, story_id, gone.articles), None)
-            for key in self._posted.pop(story_id, ()):
-                holders = self._postings.get(key)
-                if holders is not None:
-                    holders.discard(story_id)
-                    if not holders:
-                        del self._postings[key]
+            self.drop(story_id)
 
     def candidates(self, article: ArticleFacts, idf: Callable[[str], float]) -> list[StoryState]:
         """The stories within the window that share a heavy word or a mark with `article`."""
@@ -795,7 +786,7 @@ class StoryIndex:
         return gone, state
 
     def drop(self, story_id: Hashable) -> None:
-        """Forget a story (folded into another)."""
+        """Forget a story (gone out of the window, or folded into another)."""
         gone = self.stories.pop(story_id, None)
         if gone is None:
             return
