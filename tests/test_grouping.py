@@ -456,3 +456,62 @@ def test_a_look_alike_whose_toll_contradicts_the_joined_story_is_not_folded_into
     assert 3 not in gone and 2 in gone  # ... but ten dead is not five hurt: it stays its own story
     assert "dead:10" not in state.details
 
+
+
+def test_salience_is_each_person_and_place_share_of_the_naming_title_and_opening_counting_more() -> None:
+    from bot.domain.grouping import salience
+
+    text = ("Pastor Ines Varga said the church could not be saved. " + "Filler words. " * 40
+            + "Varga thanked the Harlow Fire Department. The Harlow Fire Department stayed all night.")
+    shares = salience("Harlow church destroyed by fire", text, {"Ines Varga": 2, "Harlow": 1, "Kestrel": 0},
+                      {"Harlow Fire Department": 2}, {"Ines Varga": ["Varga"]})
+    # Varga: 2 mentions + 1 for the opening = 3; Harlow: 1 + 3 for the title = 4 (its mention in the body is not in
+    # the opening); the department's 2 share the naming (total 9) but an organisation is not what an article is
+    # about; Kestrel, never named, has no share.
+    assert shares == {"who:ines varga": round(3 / 9, 3), "who:harlow": round(4 / 9, 3)}
+    assert salience("A title", "No names at all.", {}) == {}
+
+
+FIRE = ("Fire gutted the {place} in {town} early on Sunday, and investigators said the blaze had been set on purpose. "
+        "{who} said the building could not be saved. {last} thanked the volunteers who fought the flames for three "
+        "hours. No one was hurt, and the state fire marshal has opened an arson inquiry. {extra}")
+
+
+def fire(key: str, place: str, who: str, people: dict[str, int], extra: str = "", town: str = "Harlow",
+         places: dict[str, int] | None = None) -> ArticleFacts:
+    text = FIRE.format(place=place, town=town, who=who, last=who.split()[-1], extra=extra)
+    places = places or {town: 1}
+    return ArticleFacts.of(key, f"{place} destroyed by fire", text, T0 + timedelta(hours=1),
+                           [*people, place, *places], key, people=people, places=places,
+                           organisations={place: 2}, aliases={name: [name.split()[-1]] for name in people})
+
+
+def test_a_long_story_does_not_take_an_article_about_someone_it_never_made_salient() -> None:
+    church = [fire(f"church-{i}", "Harlow Bible Church", "Pastor Ines Varga", {"Ines Varga": 2},
+                   extra=f"Outlet {i} filed this.") for i in range(10)]
+    # A follow-up that makes a new person salient (the marshal) but is still about Harlow's fire joins.
+    marshal = fire("church-marshal", "Harlow Bible Church", "Pastor Ines Varga", {"Ines Varga": 2, "Rafe Holt": 2},
+                   extra="Fire marshal Rafe Holt said Holt's team found a fuel can.")
+    # Another fire, told in the same words, about Palmer and its creamery's owner (named twice: too few for the
+    # newcomer rule), where the church's town and pastor are named in passing.
+    creamery = fire("creamery", "Palmer Creamery", "Owner Dag Moller", {"Dag Moller": 2, "Ines Varga": 1},
+                    town="Palmer", places={"Palmer": 1, "Harlow": 1},
+                    extra="Pastor Ines Varga, whose church in Harlow burned last month, came to watch. The milk vats "
+                          "and the bottling line were lost; dairy farmers who sold milk to the creamery must truck "
+                          "it north.")
+    story = frozenset([*(a.key for a in church), "church-marshal"])
+    assert {frozenset(s) for s in group([*church, marshal, creamery])} == {story, frozenset({"creamery"})}
+    off = replace(DEFAULT_RULES, salience_weight=0.0)
+    assert {frozenset(s) for s in group([*church, marshal, creamery], off)} == {story | {"creamery"}}
+
+
+def test_a_story_sums_its_articles_salience_and_keeps_it_through_a_fold() -> None:
+    from bot.domain.grouping import adding, folded
+
+    first = fire("a", "Harlow Bible Church", "Pastor Ines Varga", {"Ines Varga": 2})
+    second = fire("b", "Harlow Bible Church", "Pastor Ines Varga", {"Ines Varga": 2, "Rafe Holt": 2})
+    state = adding(new_state(1, first), second)
+    assert state.salient["who:ines varga"] == round(first.salience["who:ines varga"]
+                                                    + second.salience["who:ines varga"], 3)
+    assert state.salient["who:rafe holt"] == second.salience["who:rafe holt"]
+    assert folded(new_state(1, first), new_state(2, second)).salient == state.salient

@@ -286,6 +286,22 @@ def test_a_story_keeps_the_toll_and_sums_its_openings_state(db: Database) -> Non
     assert state.details == {"dead:10": 1, "dead": 1, "usd:3e+06": 1, "usd": 1}
 
 
+def test_a_story_keeps_how_salient_its_people_and_places_were(db: Database) -> None:
+    from bot.storage.stories import open_story_states
+
+    analysis = report_analysis("We made real progress", "Mike Pompeo", "before the end of the year", "S.")
+    analysis.actors.append(Actor("Pyongyang", "place", 1))
+    first = store_analysis(db, add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, NOW),
+                           analysis, NOW)
+    retold = add_report(db, "ledger", "l1", "Pompeo and Kim agree talks", TRIP_RETOLD, NOW + timedelta(hours=1))
+    assert store_analysis(db, retold, analysis, NOW, stories=OpenStories(db)) == first
+    [state] = open_story_states(db, NOW - timedelta(days=1))
+    # Pompeo leads both titles and openings; a country is not what an article is about and takes no share.
+    assert set(state.salient) == {"who:mike pompeo", "who:kim jong un", "who:pyongyang"}
+    assert max(state.salient, key=lambda mark: state.salient[mark]) == "who:mike pompeo"
+    assert abs(sum(state.salient.values()) - 2.0) < 0.01  # no organisation named: people and places share it all
+
+
 TRIP_AGAIN = ("Pompeo and Kim Jong Un agreed in Pyongyang on Sunday to working-level talks on denuclearisation "
               "before the end of the year, the secretary of state said. \"We made real progress,\" Mike Pompeo told "
               "reporters before flying to Seoul to brief President Moon Jae-in on the meeting with Kim.")

@@ -184,7 +184,8 @@ def article_facts(article_id: int, title: str, text: str, published: datetime, a
                            dates=[d.value for d in analysis.dates],
                            aliases={a.name: a.aliases for a in analysis.actors},
                            people={a.name: a.mentions for a in analysis.actors if a.kind == "person"},
-                           places={a.name: a.mentions for a in analysis.actors if a.kind == "place"})
+                           places={a.name: a.mentions for a in analysis.actors if a.kind == "place"},
+                           organisations={a.name: a.mentions for a in analysis.actors if a.kind == "organization"})
 
 
 def store_analysis(db: Database, article_id: int, analysis: Analysis, now: datetime, *,

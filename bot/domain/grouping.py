@@ -19,7 +19,9 @@ and latest articles appeared. An article joins the story whose state it is most 
   its title or opening and at least `PROMINENT_MENTIONS` times in all) that none or few (`Rules.newcomer_share`)
   of the story's articles name, not even by surname, counts against it, the more so the more articles the story has: a story told a dozen
   times has met its event's people and places, so a new one at the head of an article is usually another
-  event's (another boxer's opponent, another player put on injured reserve, another warship's boarding);
+  event's (another boxer's opponent, another player put on injured reserve, another warship's boarding); and an
+  article whose naming goes mostly to a person or place that none of a long story's articles made salient, while
+  the story's own most salient name is marginal in it (`salience`, `Scorer.outsider`), costs too;
 - the incident's details: the toll (dead, hurt, held, missing) and the sums of money its opening states against
   the story's (`incident_details`): another quake on the same island with ten dead where the story's reports
   counted five hurt, another heist in the same street for $108m where they said €2m, costs `Rules.detail_weight`
@@ -92,6 +94,15 @@ MIN_MARK_NUMBER = 10
 LEAD_CHARS = 400
 # A person named in the title or opening is what the article is about when its text names them this often.
 PROMINENT_MENTIONS = 3
+# Salience: how much of an article's naming goes to each person or place. Every mention of a person, place or
+# organisation counts one; a name in the title counts `SALIENCE_TITLE` more, one in the opening `SALIENCE_OPENING`
+# more (so title x3, opening x2, body x1); a person's or place's share is its count over the article's total.
+# Shares under `SALIENCE_FLOOR` are not kept (the name is there in passing), and a story keeps the summed shares of
+# its `SALIENCE_KEEP` most salient names.
+SALIENCE_TITLE = 3
+SALIENCE_OPENING = 1
+SALIENCE_FLOOR = 0.05
+SALIENCE_KEEP = 40
 _YEAR = re.compile(r"^(\d{4})(?:$|-)")
 
 # --- incident details: the toll and the sum an opening states ----------------------------------------------
@@ -229,6 +240,11 @@ class Rules:
             the one it joined (its articles move there), if the smaller of the two has at most `fold_small`
             articles and the incident details of the other's openings do not contradict the joined story's
             (`StoryIndex.folds`; chosen by five-fold cross-validation on ECB+ topics 1-35).
+        salience_weight, salience_share, salience_top, salience_articles: an article about a person or place (at
+            least `salience_share` of its naming, `salience`) that no article of a story of `salience_articles` or
+            more made salient, while the story's most salient person or place has at most `salience_top` of the
+            article's naming, loses `salience_weight` scaled as the newcomer cost (not both: the larger), see
+            `Scorer.outsider`.
     """
 
     window: timedelta = timedelta(hours=48)
@@ -256,6 +272,10 @@ class Rules:
     detail_share: float = 0.2
     fold_margin: float = 0.2
     fold_small: int = 2
+    salience_weight: float = 0.2
+    salience_share: float = 0.15
+    salience_top: float = 0.25
+    salience_articles: int = 8
 
     def threshold(self, documents: int) -> float:
         """`min_score`, raised while the frequency table is young."""
@@ -279,12 +299,15 @@ class ArticleFacts:
     lead_marks: frozenset[str] = frozenset()
     lead_subjects: frozenset[str] = frozenset()  # the lead marks of the persons and places the article is about
     details: frozenset[str] = frozenset()  # the toll and the sums its title and opening state (`incident_details`)
+    # The persons and places it is about: mark -> share of the article's naming (`salience`).
+    salience: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def of(cls, key: Hashable, title: str, text: str, published: datetime, actors: Iterable[str],
            source: Hashable | None = None, *, dates: Iterable[str | None] = (),
            aliases: Mapping[str, Sequence[str]] | None = None, people: Mapping[str, int] | None = None,
-           places: Mapping[str, int] | None = None) -> ArticleFacts:
+           places: Mapping[str, int] | None = None,
+           organisations: Mapping[str, int] | None = None) -> ArticleFacts:
         """Facts of an article from its text, the canonical names of its actors (with the other names the text
         gives them; `people` and `places`: those of them that are persons and places (towns, regions, seas,
         venues, named vessels; not countries), with how often the text names each) and the TIMEX3 values of the
@@ -296,7 +319,8 @@ class ArticleFacts:
                     if name and name.strip() and mentions >= PROMINENT_MENTIONS}
         return cls(key, published, article_terms(title, text), marks, source, lead,
                    frozenset(mark for mark in lead if mark in subjects),
-                   incident_details(title + "\n" + text[:LEAD_CHARS]))
+                   incident_details(title + "\n" + text[:LEAD_CHARS]),
+                   salience(title, text, {**(places or {}), **(people or {})}, organisations or {}, aliases or {}))
 
 
 @dataclass(frozen=True)
@@ -399,6 +423,48 @@ def lead_marks(title: str, text: str, actors: Iterable[str], aliases: Mapping[st
     return frozenset(mark[:MAX_TERM_LENGTH] for mark in found)
 
 
+def _names_in(forms: Iterable[str], folded: str) -> bool:
+    """Whether the case-folded text `folded` names one of `forms` as whole words."""
+    return any(re.search(r"(?<!\w)" + re.escape(form.casefold()) + r"(?!\w)", folded) for form in forms if len(form) > 2)
+
+
+def salience(title: str, text: str, subjects: Mapping[str, int], others: Mapping[str, int] | None = None,
+             aliases: Mapping[str, Sequence[str]] | None = None) -> dict[str, float]:
+    """What the article is about: the share of its naming that goes to each person or place (`subjects`: name ->
+    mentions in the text), as marks (`who:...`). The naming is every mention of them and of `others` (the
+    organisations: they share the article's attention but are not what `Scorer.outsider` looks for), a name in the
+    title counting `SALIENCE_TITLE` mentions more and one in the opening `SALIENCE_OPENING` more; shares under
+    `SALIENCE_FLOOR` are left out."""
+    folded_title, opening = title.casefold(), text[:LEAD_CHARS].casefold()
+    aliases = aliases or {}
+    named_subjects = {name for name in subjects if name and name.strip()}
+    weights: dict[str, float] = {}
+    total = 0.0
+    for name, mentions in [*subjects.items(), *(others or {}).items()]:
+        if not name or not name.strip():
+            continue
+        forms = [name, *aliases.get(name, ())]
+        weight = (mentions + SALIENCE_TITLE * _names_in(forms, folded_title)
+                  + SALIENCE_OPENING * _names_in(forms, opening))
+        total += weight
+        if name in named_subjects:
+            mark = _who(name)
+            weights[mark] = weights.get(mark, 0.0) + weight
+            named_subjects.discard(name)
+    if not total:
+        return {}
+    return {mark: round(weight / total, 3) for mark, weight in weights.items() if weight / total >= SALIENCE_FLOOR}
+
+
+def _salient_summed(kept: Mapping[str, float], added: Mapping[str, float]) -> dict[str, float]:
+    total = dict(kept)
+    for mark, share in added.items():
+        total[mark] = round(total.get(mark, 0.0) + share, 3)
+    if len(total) > SALIENCE_KEEP:
+        total = dict(sorted(total.items(), key=lambda item: (-item[1], item[0]))[:SALIENCE_KEEP])
+    return total
+
+
 def document_terms(facts: ArticleFacts) -> set[str]:
     """The entries an article adds to the frequency table: each word and mark once."""
     return set(facts.terms) | {MARK_PREFIX + mark for mark in facts.marks}
@@ -413,7 +479,8 @@ def new_state(story_id: Hashable, article: ArticleFacts, vector: Mapping[str, fl
     """The state of a story that `article` (whose unit TF-IDF vector is `vector`) starts."""
     return StoryState(story_id, term_weights(article.terms), dict.fromkeys(article.marks, 1), 1, article.published,
                       article.published, dict.fromkeys(article.lead_marks, 1),
-                      dict(vector) if vector is not None else None, _details_counted({}, article.details))
+                      dict(vector) if vector is not None else None, _details_counted({}, article.details),
+                      _salient_summed({}, article.salience))
 
 
 def _details_counted(counts: Mapping[str, int], details: Iterable[str]) -> dict[str, int]:
@@ -450,7 +517,7 @@ def adding(state: StoryState, article: ArticleFacts, keep_terms: int = DEFAULT_R
         leads[mark] = leads.get(mark, 0) + 1
     return StoryState(state.story_id, terms, marks, state.articles + 1, min(state.first, article.published),
                       max(state.last, article.published), leads, vectors,
-                      _details_counted(state.details, article.details))
+                      _details_counted(state.details, article.details), _salient_summed(state.salient, article.salience))
 
 
 def folded(kept: StoryState, other: StoryState, keep_terms: int = DEFAULT_RULES.story_terms) -> StoryState:
@@ -466,7 +533,8 @@ def folded(kept: StoryState, other: StoryState, keep_terms: int = DEFAULT_RULES.
                if kept.vectors is not None and other.vectors is not None else None)
     return StoryState(kept.story_id, _summed(kept.terms, other.terms, keep_terms), added(kept.marks, other.marks),
                       kept.articles + other.articles, min(kept.first, other.first), max(kept.last, other.last),
-                      added(kept.lead_marks, other.lead_marks), vectors, added(kept.details, other.details))
+                      added(kept.lead_marks, other.lead_marks), vectors, added(kept.details, other.details),
+                      _salient_summed(kept.salient, other.salient))
 
 
 class Scorer:
@@ -550,8 +618,12 @@ class Scorer:
         agreeing, missing = self.mark_agreement(article.marks, story)
         leads = rules.lead_weight * (self.lead_agreement(article, story) - 0.5)
         late = max(0.0, gap - rules.hours_free) / 24 * rules.penalty_per_day
-        if rules.newcomer_weight and story.articles > 1 and self.newcomer(article, story):
-            late += rules.newcomer_weight * min(1.0, story.articles / rules.newcomer_full)
+        size = min(1.0, story.articles / rules.newcomer_full)
+        newcomer = rules.newcomer_weight if rules.newcomer_weight and story.articles > 1 and self.newcomer(
+            article, story) else 0.0
+        outsider = rules.salience_weight if (rules.salience_weight and story.articles >= rules.salience_articles
+                                             and self.outsider(article, story)) else 0.0
+        late += max(newcomer, outsider) * size
         if rules.detail_weight and article.details and story.details and self.details_differ(article, story):
             late += rules.detail_weight
         # Shared names and numbers strengthen word evidence but never replace it: a spokeswoman and a country in
@@ -617,6 +689,31 @@ class Scorer:
                     for word in name_words(mark):
                         known[word] = max(known.get(word, 0.0), float(count))
         return any(not words or known.get(words[-1], 0.0) <= rare for words in map(name_words, unknown))
+
+    def outsider(self, article: ArticleFacts, story: StoryState) -> bool:
+        """Whether the article is about a person or place (at least `Rules.salience_share` of its naming,
+        `ArticleFacts.salience`) that none of the story's articles made salient, not even by its last word, while the
+        story's most salient person or place (summed over its articles, names grouped by last word) has at most
+        `Rules.salience_top` of the article's naming: a report on another fire's owner, on a cable cut off another
+        city, where the story's own subject is named in passing or not at all."""
+        rules = self.rules
+        about = [mark for mark, share in article.salience.items() if share >= rules.salience_share]
+        if not about or not story.salient:
+            return False
+        key = ("salient", story.story_id, story.articles)
+        by_word = self.story_cache.get(key)
+        if by_word is None:
+            by_word = self.story_cache[key] = {}
+            for mark, total in story.salient.items():
+                words = name_words(mark)
+                if words:
+                    by_word[words[-1]] = by_word.get(words[-1], 0.0) + total
+        if not by_word or all(mark in story.salient or name_words(mark)[-1:] and name_words(mark)[-1] in by_word
+                              for mark in about):
+            return False
+        top = max(by_word, key=lambda word: (by_word[word], word))
+        told = sum(share for mark, share in article.salience.items() if name_words(mark)[-1:] == [top])
+        return told <= rules.salience_top
 
     def marks_alike(self, article: ArticleFacts, story: StoryState) -> float:
         """The cosine of the article's marks with the story's (each weighted by IDF and, for the story, by the
@@ -691,7 +788,7 @@ class StoryIndex:
         self.stories[state.story_id] = state
         self._vectors.pop(state.story_id, None)
         if old is not None:
-            for kind in ("marks", "names"):
+            for kind in ("marks", "names", "salient"):
                 self._story_cache.pop((kind, old.story_id, old.articles), None)
         posted = self._posted.setdefault(state.story_id, set())
         for key in [*state.terms, *(MARK_PREFIX + m for m in state.marks)]:
@@ -791,7 +888,7 @@ class StoryIndex:
         if gone is None:
             return
         self._vectors.pop(story_id, None)
-        for kind in ("marks", "names"):
+        for kind in ("marks", "names", "salient"):
             self._story_cache.pop((kind, story_id, gone.articles), None)
         for key in self._posted.pop(story_id, ()):
             holders = self._postings.get(key)

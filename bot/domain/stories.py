@@ -69,6 +69,9 @@ class StoryState:
     # The incident details its articles' openings state (`bot.domain.grouping.incident_details`): how many of its
     # articles give each ("dead:10", "usd:2.6e6") and each kind of detail ("dead", "usd").
     details: dict[str, int] = field(default_factory=dict)
+    # How much of its articles' naming went to each person, place or organisation (`bot.domain.grouping.salience`):
+    # the sum of their shares, for its most salient names.
+    salient: dict[str, float] = field(default_factory=dict)
 
     def gap_hours(self, published: datetime) -> float:
         """Hours from `published` to the nearest of the story's articles (0 within their span)."""

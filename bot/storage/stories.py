@@ -190,6 +190,7 @@ def _save_state(session: Session, story_id: int, state: StoryState) -> None:
     story.grouping_state = {"terms": {t: round(w, 4) for t, w in state.terms.items()}, "marks": state.marks,
                             "lead_marks": state.lead_marks, "articles": state.articles,
                             **({"details": state.details} if state.details else {}),
+                            **({"salient": state.salient} if state.salient else {}),
                             **({"vectors": {t: round(w, 4) for t, w in state.vectors.items()}}
                                if state.vectors is not None else {}),
                             "first": _utc(state.first).isoformat(), "last": _utc(state.last).isoformat()}
@@ -309,7 +310,8 @@ def open_story_states(db: Database, since: datetime, before: datetime | None = N
                                      {str(m): int(n) for m, n in state.get("lead_marks", {}).items()},
                                      {str(t): float(w) for t, w in state["vectors"].items()}
                                      if state.get("vectors") is not None else None,
-                                     {str(d): int(n) for d, n in state.get("details", {}).items()}))
+                                     {str(d): int(n) for d, n in state.get("details", {}).items()},
+                                     {str(m): float(v) for m, v in state.get("salient", {}).items()}))
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # a state this version cannot read: the story is simply not offered to new articles
     return states
