@@ -11,7 +11,7 @@ from bot.domain.articles import Entry, content_hash
 from bot.storage import Database
 from bot.storage.articles import add_feed, article_for_entry, record_poll_success
 from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow, StoryRow, TermDocumentsRow
-from bot.storage.stories import load_stories, record_analysis_failure, unique_quotes
+from bot.storage.stories import load_stories, record_analysis_failure, unique_deadlines, unique_quotes
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -198,6 +198,61 @@ def test_quotes_repeated_across_articles_are_kept_once_with_a_speaker() -> None:
     kept = unique_quotes(quotes)
     assert [(q.text, q.speaker) for q in kept] == [("there is no deal yet.", "Clara Moretti"),
                                                      ("We will be back in Geneva", "Clara Moretti")]
+
+
+# Two wire copies of one statement, as copy editors leave them: a missing space, a tense, a pronoun, a synonym.
+MINISTER = ("The government did not give any reason why theU.S. should be allowed to keep the envoy, they said, "
+            "and the talks will go on in Geneva")
+MINISTER_EDITED = ("The government does not give any reason why the U.S. should be permitted to keep the envoy, it "
+                   "said, and the talks will go on in Geneva")
+
+
+def test_copy_edited_tellings_of_one_quote_are_kept_once() -> None:
+    quotes = [Quote(MINISTER, 0, 120, True, None), Quote(MINISTER_EDITED, 0, 120, True, "Clara Moretti")]
+    assert [(q.text, q.speaker) for q in unique_quotes(quotes)] == [(MINISTER_EDITED, "Clara Moretti")]
+
+
+def test_two_different_quotes_of_one_speaker_or_short_near_ones_stay_apart() -> None:
+    different = [Quote("We will be back in Geneva next week to finish the work", 0, 50, True, "Clara Moretti"),
+                 Quote("We will not be back in Geneva until the work is finished", 60, 110, True, "Clara Moretti")]
+    short = [Quote("We will sign it", 0, 15, True, "Clara Moretti"),
+             Quote("We won't sign it", 20, 35, True, "Clara Moretti")]
+    others = [Quote(MINISTER, 0, 120, True, "Clara Moretti"), Quote(MINISTER_EDITED, 0, 120, True, "Ivo Marek")]
+    assert len(unique_quotes(different)) == 2
+    assert len(unique_quotes(short)) == 2
+    assert len(unique_quotes(others)) == 2  # nearly the same words, said by two people
+
+
+def test_one_deadline_told_with_different_parties_is_listed_once_in_its_best_form() -> None:
+    tellings = [Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "the envoy", None, "Foreign Ministry"),
+                Deadline("the Jan. 14 deadline", 0, 20, "2027-01-14", "date", "gave no reason", "Anna Berg"),
+                Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "returned to the capital", "Paul Ferrand")]
+    [kept] = unique_deadlines(tellings)
+    assert (kept.action, kept.actor, kept.setter) == ("gave no reason", "Anna Berg", "Foreign Ministry")
+    # A second copy names the envoy as the party: the party most tellings name is shown.
+    [kept] = unique_deadlines([*tellings, tellings[2]])
+    assert (kept.action, kept.actor, kept.setter) == ("returned to the capital", "Paul Ferrand", "Foreign Ministry")
+
+
+def test_two_deadlines_of_different_parties_on_one_day_stay_apart() -> None:
+    tellings = [Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "submit its reform list", "Greece"),
+                Deadline("by Jan. 14", 40, 50, "2027-01-14", "date", "decide on the loan tranche", "Eurogroup"),
+                Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "submit a reform list", "the Greek government"),
+                Deadline("within 10 days", 60, 70, "2027-01-14", "duration", "submit its reform list", "Greece")]
+    kept = unique_deadlines(tellings)
+    assert [(d.kind, d.actor) for d in kept] == [("date", "Greece"), ("date", "Eurogroup"), ("duration", "Greece")]
+
+
+def test_a_copy_edited_quote_is_shown_once_with_the_outlets_that_carry_it(db: Database) -> None:
+    sunday = datetime(2026, 10, 7, 9, 40, tzinfo=UTC)
+    first = add_report(db, "meridian", "m1", "Pompeo meets Kim in Pyongyang", TRIP, sunday)
+    second = add_report(db, "ledger", "l1", "Kim offers inspectors a look", TRIP_RETOLD, sunday + timedelta(hours=2))
+    store_analysis(db, first, report_analysis(MINISTER, None, "before the end of the year", "S."), NOW)
+    store_analysis(db, second, report_analysis(MINISTER_EDITED, "Mike Pompeo", "before the end of the year", "S."),
+                   NOW)
+    [story] = load_stories(db)
+    assert [q.speaker for q in story.quotes] == ["Mike Pompeo"]
+    assert story.quote_sources == [["Meridian", "Ledger"]]
 
 
 def test_an_update_from_the_same_feed_joins_its_story_and_a_later_run_still_finds_it(db: Database) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar, cast
 
+from rapidfuzz import fuzz
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import sqlite
@@ -478,14 +479,15 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[i
                           q.speaker_end, q.cue), teller)
                    for article, source in ordered for q in quotes[article.id]
                    for teller in [source, *(c.name for c in copies.get(article.id, []))]]
-    story.quotes = unique_quotes(q for q, _ in told_quotes)
-    story.quote_sources = _tellers(story.quotes, told_quotes, _same_quote)
+    quote_groups = _quote_groups([q for q, _ in told_quotes])
+    story.quotes = [_best_quote([told_quotes[i][0] for i in group]) for group in quote_groups]
+    story.quote_sources = _tellers(told_quotes, quote_groups)
     told_deadlines = [(Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor, d.setter), teller)
                       for article, source in ordered for d in deadlines[article.id]
                       for teller in [source, *(c.name for c in copies.get(article.id, []))]]
-    story.deadlines = unique_deadlines(d for d, _ in told_deadlines)
-    story.deadline_sources = _tellers(story.deadlines, told_deadlines,
-                                      lambda a, b: _deadline_key(a) == _deadline_key(b))
+    deadline_groups = _deadline_groups([d for d, _ in told_deadlines])
+    story.deadlines = [_best_deadline([told_deadlines[i][0] for i in group]) for group in deadline_groups]
+    story.deadline_sources = _tellers(told_deadlines, deadline_groups)
     first_told: dict[str, int] = {}  # sources in the story's order (of publication), not lead-first
     for index, told_by in enumerate(story.sources):
         first_told.setdefault(told_by.name, index)
@@ -500,6 +502,12 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[i
 _NOT_WORD = re.compile(r"[^\w]+")
 # A quote inside another counts as the same quote only when it is at least this long (folded characters).
 MIN_CONTAINED_QUOTE = 20
+# Two tellings of a quote that differ by copy edits ("did not" / "does not", "allowed" / "permitted", "theU.S.")
+# are one quote when their folded words are this similar (rapidfuzz ratio, 0-100) and the shorter is at least
+# MIN_FUZZY_QUOTE characters long: about one changed word in eight. Shorter quotes must match exactly (a
+# "will" / "won't" is most of a short quote), and the speakers must not differ (an unnamed one may be either).
+SAME_QUOTE_RATIO = 88.0
+MIN_FUZZY_QUOTE = 40
 
 
 def _fold(text: str) -> str:
@@ -507,58 +515,130 @@ def _fold(text: str) -> str:
 
 
 def _same_quote(a: Quote, b: Quote) -> bool:
-    """The same words (ignoring case and punctuation), or a long part of the other quote."""
+    """The same words (ignoring case and punctuation), a long part of the other quote, or nearly the same long
+    words by the same (or an unnamed) speaker."""
     first, second = _fold(a.text), _fold(b.text)
-    return bool(first) and (first == second or (min(len(first), len(second)) >= MIN_CONTAINED_QUOTE
-                                                and (first in second or second in first)))
+    if not first or not second:
+        return False
+    if first == second or (min(len(first), len(second)) >= MIN_CONTAINED_QUOTE
+                           and (first in second or second in first)):
+        return True
+    speakers = {_fold(s) for s in (a.speaker, b.speaker) if s}
+    return (len(speakers) <= 1 and min(len(first), len(second)) >= MIN_FUZZY_QUOTE
+            and fuzz.ratio(first, second) >= SAME_QUOTE_RATIO)
+
+
+def _quote_groups(quotes: Sequence[Quote]) -> list[list[int]]:
+    """The tellings of each quote (indexes into `quotes`), in the order of first telling: a telling joins the
+    first quote any of whose tellings it repeats."""
+    groups: list[list[int]] = []
+    for index, quote in enumerate(quotes):
+        if not _fold(quote.text):
+            continue
+        group = next((g for g in groups if any(_same_quote(quote, quotes[i]) for i in g)), None)
+        if group is None:
+            groups.append([index])
+        else:
+            group.append(index)
+    return groups
+
+
+def _best_quote(tellings: Sequence[Quote]) -> Quote:
+    """The telling shown: one naming a speaker if any does, the longest of those, the first of equals."""
+    return max(tellings, key=lambda q: (q.speaker is not None, len(_fold(q.text))))
 
 
 def unique_quotes(quotes: Iterable[Quote]) -> list[Quote]:
-    """Quotes without repeats: the same words (ignoring case and punctuation), or a long part of another quote,
-    count once, in the place of their first telling. The telling kept names a speaker if any does, and is the
-    longest of those."""
-    kept: list[Quote] = []
-    for quote in quotes:
-        if not _fold(quote.text):
-            continue
-        for index, known in enumerate(kept):
-            if _same_quote(quote, known):
-                if (quote.speaker is not None, len(_fold(quote.text))) > (known.speaker is not None,
-                                                                           len(_fold(known.text))):
-                    kept[index] = quote
-                break
-        else:
-            kept.append(quote)
-    return kept
+    """Quotes without repeats: the same words (ignoring case and punctuation), a long part of another quote, or
+    a copy-edited telling of it (`_same_quote`) count once, in the place of their first telling. The telling kept
+    names a speaker if any does, and is the longest of those."""
+    told = list(quotes)
+    return [_best_quote([told[i] for i in group]) for group in _quote_groups(told)]
 
 
-def _deadline_key(deadline: Deadline) -> tuple[str, ...]:
-    if deadline.due:
-        return (deadline.kind, deadline.due, _fold(deadline.actor or ""))
-    return (deadline.kind, _fold(deadline.action or deadline.text))
+# Words an action or a deadline's wording shares with another that say nothing about what is to be done.
+_PLAIN_WORDS = frozenset(
+    "the a an and or of to for by on in at from with without its his her their our this that these those "
+    "must should will would shall has have had be been is are was were not no any all than then before after "
+    "until till deadline deadlines date due end next last later latest".split())
+
+
+def _content_words(*texts: str | None) -> set[str]:
+    return {w for text in texts if text for w in _fold(text).split()
+            if len(w) > 2 and w not in _PLAIN_WORDS and not w.isdigit()}
+
+
+def _same_deadline(a: Deadline, b: Deadline) -> bool:
+    """Two tellings of one story's deadline: the same kind and due date, and plausibly the same act; two parties
+    named with acts that share no word are two deadlines that fall on one day. Undated ones: the same wording."""
+    if not a.due or not b.due:
+        return not a.due and not b.due and a.kind == b.kind and _fold(a.action or a.text) == _fold(b.action or b.text)
+    if (a.kind, a.due) != (b.kind, b.due):
+        return False
+    first, second = _fold(a.actor or ""), _fold(b.actor or "")
+    if not first or not second or first == second:
+        return True
+    return bool(_content_words(a.action, a.actor) & _content_words(b.action, b.actor))
+
+
+def _deadline_groups(deadlines: Sequence[Deadline]) -> list[list[int]]:
+    """The tellings of each deadline (indexes into `deadlines`), in the order of first telling. Tellings are
+    joined through each other: the unnamed party of "the deadline for the boy" is the same as "his father's"
+    and "the agency's" in the tellings around it."""
+    parent = list(range(len(deadlines)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(deadlines):
+        for j in range(i):
+            if _same_deadline(a, deadlines[j]):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(deadlines)):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _best_deadline(tellings: Sequence[Deadline]) -> Deadline:
+    """The telling shown: the best formed (names who must act, then an action of a few words), then the one whose
+    party most tellings name, the first of equals; a setter another telling names is kept."""
+    named = [_fold(d.actor or "") for d in tellings]
+
+    def formed(d: Deadline) -> tuple[bool, bool, int, bool]:
+        action = (d.action or "").split()
+        return (bool(d.actor), len(action) >= 2, named.count(_fold(d.actor or "")), d.setter is not None)
+
+    best = max(tellings, key=formed)  # max keeps the first of equals
+    setter = best.setter or next((d.setter for d in tellings if d.setter), None)
+    if setter == best.setter:
+        return best
+    return Deadline(best.text, best.start, best.end, best.due, best.kind, best.action, best.actor, setter)
 
 
 def unique_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
-    """Deadlines without repeats: one per (kind, due date, actor) when a date is known, else per wording."""
-    kept: dict[tuple[str, ...], Deadline] = {}
-    for deadline in deadlines:
-        kept.setdefault(_deadline_key(deadline), deadline)
-    return list(kept.values())
+    """Deadlines without repeats (`_same_deadline`), each the best formed of its tellings, in the place of the
+    first telling."""
+    told = list(deadlines)
+    return [_best_deadline([told[i] for i in group]) for group in _deadline_groups(told)]
 
 
 _Told = TypeVar("_Told", Quote, Deadline)
 
 
-def _tellers(kept: Sequence[_Told], told: Iterable[tuple[_Told, str]],
-             same: Callable[[_Told, _Told], bool]) -> list[list[str]]:
-    """For each kept quote or deadline, the sources that tell it (each once, in order of telling)."""
-    sources: list[list[str]] = [[] for _ in kept]
-    for item, source in told:
-        for index, known in enumerate(kept):
-            if same(item, known):
-                if source not in sources[index]:
-                    sources[index].append(source)
-                break
+def _tellers(told: Sequence[tuple[_Told, str]], groups: Sequence[Sequence[int]]) -> list[list[str]]:
+    """For each quote or deadline (its tellings' indexes into `told`), the sources that tell it (each once, in
+    order of telling)."""
+    sources: list[list[str]] = []
+    for group in groups:
+        names: list[str] = []
+        for index in group:
+            if told[index][1] not in names:
+                names.append(told[index][1])
+        sources.append(names)
     return sources
 
 
