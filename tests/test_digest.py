@@ -417,3 +417,42 @@ def test_a_quote_whose_he_or_she_was_not_resolved_is_unattributed_not_he() -> No
     thread = all_text(quotes_reply(story).blocks)
     assert "*he*" not in thread and "*unattributed*" in thread
     assert "*a senior official*" in thread
+
+
+def wire_story(**changes) -> Story:
+    """A story whose quote, deadline and sources two outlets carry, one of them in two articles."""
+    story = talks_story(
+        quotes=[Quote("Everybody recognises that there is a ways to go", 100, 148, True, "Heather Nauert", "she"),
+                Quote("We will be in Geneva in December <for sure>", 200, 243, True, "Han Song-ryol", "he")],
+        quote_sources=[["Meridian Wire", "Harbour Gazette"], ["Harbour Gazette"]],
+        deadline_sources=[["Meridian Wire", "Harbour Gazette"]],
+        sources=[StorySource("Meridian Wire", "https://meridianwire.example/a"),
+                 StorySource("Harbour Gazette", "https://gazette.example/b"),
+                 StorySource("Meridian Wire", "https://meridianwire.example/c")])
+    for name, value in changes.items():
+        setattr(story, name, value)
+    return story
+
+
+def test_details_and_the_quotes_reply_show_the_outlets_of_each_quote_and_deadline() -> None:
+    details = all_text(story_details(wire_story()))
+    assert "— *Heather Nauert* (State Department spokeswoman) · Meridian Wire, Harbour Gazette" in details
+    assert "— *Han Song-ryol* · Harbour Gazette" in details
+    assert "denuclearisation of North Korea (North Korea) · Meridian Wire, Harbour Gazette" in details
+    thread = all_text(quotes_reply(wire_story()).blocks)
+    assert "*Heather Nauert* (State Department spokeswoman) · Meridian Wire, Harbour Gazette" in thread
+    assert "&lt;for sure&gt;" in thread
+    # A story one outlet tells needs no outlet beside each quote; a long list is cut to a few names.
+    lone = wire_story(sources=[StorySource("Meridian Wire", "https://meridianwire.example/a")])
+    assert "· Meridian Wire" not in all_text(story_details(lone))
+    many = wire_story(quote_sources=[[f"Outlet <{n}>" for n in range(5)], []])
+    assert "· Outlet &lt;0&gt;, Outlet &lt;1&gt;, Outlet &lt;2&gt; +2" in all_text(story_details(many))
+
+
+def test_the_sources_line_names_each_outlet_once_with_its_count() -> None:
+    message = all_text(story_blocks(wire_story()))
+    assert "3 sources: <https://meridianwire.example/a|Meridian Wire> ×2, <https://gazette.example/b|Harbour " \
+           "Gazette>" in message
+    details = all_text(story_details(wire_story()))
+    assert "3 sources: <https://meridianwire.example/a|Meridian Wire> ×2 (<https://meridianwire.example/c|2>), " \
+           "<https://gazette.example/b|Harbour Gazette>" in details

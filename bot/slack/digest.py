@@ -41,6 +41,8 @@ QUOTE_CHARS = 600
 SUMMARY_SENTENCES = 3
 MAX_DEADLINES = 3
 MAX_SOURCES = 5
+# Beside a quote or deadline in full (Details, the quotes reply): at most this many of the outlets that carry it.
+TOLD_BY_NAMES = 3
 # The compact layout: a gist of about one line on a desktop (two on a phone), at most this many stories before
 # "Show more", and a context line of markers that stays one line: at most three actors in about 40 characters.
 GIST_CHARS = 120
@@ -149,15 +151,17 @@ def speaker_role(quote: Quote, actors: Sequence[Actor]) -> str | None:
     return next((a.role for a in actors if a.kind == "person" and a.name == quote.speaker and a.role), None)
 
 
-def quote_line(quote: Quote, limit: int = QUOTE_CHARS, actors: Sequence[Actor] = ()) -> str:
-    """The quote and its speaker with the role the story gives them: '> “…”' / '> — *Bush* (President)'."""
+def quote_line(quote: Quote, limit: int = QUOTE_CHARS, actors: Sequence[Actor] = (),
+               told_by: Sequence[str] = ()) -> str:
+    """The quote and its speaker with the role the story gives them, and the outlets that carry it when given:
+    '> “…”' / '> — *Bush* (President) · APW, NYT'."""
     if quote.direct:
         said = escape_within(quoted(quote.text), limit)
     else:
         said = f"_(paraphrase)_ {escape_within(spoken_words(quote.text), limit)}"
     role = speaker_role(quote, actors)
     title = f" ({escape_within(role, 80)})" if role else ""
-    return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*{title}"
+    return f"> {said}\n> — *{escape_within(_speaker(quote), 120)}*{title}{_told_by(told_by)}"
 
 
 def _parties(deadline: Deadline) -> str:
@@ -168,30 +172,71 @@ def _parties(deadline: Deadline) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def deadline_line(deadline: Deadline) -> str:
+def deadline_line(deadline: Deadline, told_by: Sequence[str] = ()) -> str:
     what = deadline.action or deadline.text
     who = _parties(deadline)
     when = f"*{escape_within(due_words(deadline.due, deadline.kind, deadline.text), 120)}*"
-    return f"• {when} — {escape_within(what, 400)}{who}"
+    return f"• {when} — {escape_within(what, 400)}{who}{_told_by(told_by)}"
 
 
-def _sources_line(story: Story) -> str:
+def _told_by(names: Sequence[str]) -> str:
+    """' · APW, NYT': the outlets that carry a quote or deadline, a few of them and how many more."""
+    if not names:
+        return ""
+    shown = ", ".join(escape_within(name, 40) for name in names[:TOLD_BY_NAMES])
+    more = f" +{len(names) - TOLD_BY_NAMES}" if len(names) > TOLD_BY_NAMES else ""
+    return f" · {shown}{more}"
+
+
+def _outlets(story: Story) -> int:
+    return len({source.name for source in story.sources})
+
+
+def _quote_told_by(story: Story, quote: Quote) -> Sequence[str]:
+    """The outlets that carry `quote` (one of the story's), when the story has more than one outlet."""
+    if _outlets(story) < 2:
+        return ()
+    return next((names for q, names in zip(story.quotes, story.quote_sources, strict=False) if q is quote), ())
+
+
+def _deadline_lines(story: Story) -> list[str]:
+    """Every deadline of the story, each with the outlets that carry it when the story has more than one."""
+    told = story.deadline_sources if _outlets(story) >= 2 else []
+    return [deadline_line(d, told[i] if i < len(told) else ()) for i, d in enumerate(story.deadlines)]
+
+
+def _by_outlet(story: Story) -> list[tuple[str, list[str | None]]]:
+    """The story's outlets in order of first telling, each with the links of its articles."""
+    outlets: dict[str, list[str | None]] = {}
+    for source in story.sources:
+        outlets.setdefault(source.name or "source", []).append(source.url)
+    return list(outlets.items())
+
+
+def _sources_line(story: Story, *, every_link: bool = False, limit: int | None = MAX_SOURCES) -> str:
+    """'3 sources: NYT ×2, APW', each outlet once, linked to its first article (with `every_link`, its others
+    follow: 'NYT ×2 (2)'), as many as fit one context element."""
     sources = story.sources or []
     if not sources:
         return link(story.url, "1 source", 40) if story.url else ""
     count = len(sources)
     noun = "source" if count == 1 else "sources"
     line = f"{count} {noun}: "
-    shown = 0
-    for source in sources[:MAX_SOURCES]:
-        piece = link(source.url, source.name or "source", 80)
+    shown = told = 0
+    for name, urls in _by_outlet(story)[:limit]:
+        piece = link(urls[0], name, 80)
+        if len(urls) > 1:
+            piece += f" ×{len(urls)}"
+            if every_link:
+                piece += " (" + ", ".join(link(url, str(n), 10) for n, url in enumerate(urls[1:], 2)) + ")"
         # Leave room for ", and N more"; a link is never cut in half.
         if len(line) + len(piece) + 20 > MAX_SECTION_CHARS:
             break
         line += (", " if shown else "") + piece
         shown += 1
-    if count > shown:
-        line += f" and {count - shown} more"
+        told += len(urls)
+    if count > told:
+        line += f" and {count - told} more"
     return line
 
 
@@ -254,7 +299,7 @@ def quotes_reply(story: Story) -> SlackMessage | None:
     current = ""
     shown = 0
     for quote in quotes:
-        line = quote_line(quote, actors=story.actors)
+        line = quote_line(quote, actors=story.actors, told_by=_quote_told_by(story, quote))
         if current and len(current) + 2 + len(line) > MAX_SECTION_CHARS:
             if len(blocks) >= MAX_BLOCKS - 2:
                 break
@@ -424,14 +469,14 @@ def story_details(story: Story, *, max_blocks: int = MAX_BLOCKS) -> list[Block]:
     if actors:
         blocks.append(context(actors))
     if story.deadlines:
-        lines = [deadline_line(d) for d in story.deadlines]
+        lines = _deadline_lines(story)
         blocks.append(section("*Deadlines and conditions*\n" + "\n".join(lines)))
     quotes = _visible_quotes(story)
     room = max_blocks - len(blocks) - 3
     if quotes:
         blocks.append(section(f"*{len(quotes)} quote{'s' if len(quotes) != 1 else ''}*"))
         for quote in quotes[:min(room, DETAILS_QUOTES)]:
-            blocks.append(section(quote_line(quote, actors=story.actors)))
+            blocks.append(section(quote_line(quote, actors=story.actors, told_by=_quote_told_by(story, quote))))
         left = len(quotes) - min(room, DETAILS_QUOTES)
         if left > 0:
             blocks.append(context(f"_and {left} more quotes; see the articles_"))
@@ -441,21 +486,8 @@ def story_details(story: Story, *, max_blocks: int = MAX_BLOCKS) -> list[Block]:
 
 
 def _all_sources_line(story: Story) -> str:
-    """Every source as a link, as many as fit one context element."""
-    sources = story.sources or []
-    if not sources:
-        return _sources_line(story)
-    line = f"{len(sources)} source{'s' if len(sources) != 1 else ''}: "
-    shown = 0
-    for source in sources:
-        piece = link(source.url, source.name or "source", 80)
-        if len(line) + len(piece) + 20 > MAX_SECTION_CHARS:
-            break
-        line += (", " if shown else "") + piece
-        shown += 1
-    if len(sources) > shown:
-        line += f" and {len(sources) - shown} more"
-    return line
+    """Every source as a link, each outlet once with its articles' links, as many as fit one context element."""
+    return _sources_line(story, every_link=True, limit=None)
 
 
 # --- a whole digest -------------------------------------------------------------------------------------
