@@ -180,8 +180,10 @@ def group(files: tuple[IO[str], ...]) -> None:
     """Group JSON Lines articles (files or stdin) into stories, as a poll would, one {"id", "story"} line each.
 
     Input lines: {"id", "text", "title"?, "published"?, "feed"?, "link"?}, read in input order as a stream;
-    each is stored as an entry of its feed, analysed and given its story in the database (DATABASE_URL). Bad
-    lines are named on stderr with their line number; the exit status is then 1.
+    each is stored as an entry of its feed, analysed and given its story in the database (DATABASE_URL). A text
+    sent again (another id, or another feed) is the same article and gets its story. Lines without a story (bad
+    lines; an id its feed, or a link, already gave another text; a failed analysis) are named on stderr
+    with their line number and why; the exit status is then 1.
 
     Example: DATABASE_URL=sqlite:///scratch.db diplobot group articles.jsonl > stories.jsonl
     """

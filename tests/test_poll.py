@@ -15,6 +15,7 @@ from bot.feeds.poll import backoff_seconds, next_poll_after_success, poll_feeds
 from bot.storage import Database
 from bot.storage.articles import (
     add_feed,
+    article_an_entry_is,
     article_for_entry,
     count_articles,
     due_feeds,
@@ -97,6 +98,28 @@ def test_a_feed_whose_guids_change_every_poll_is_not_stored_again(db: Database, 
     report = poll_feeds(db, settings, NOW, force=True)
     assert report.new_articles == []
     assert count_articles(db) == 3
+
+
+def test_the_article_an_entry_is_by_guid_text_or_link_as_the_poll_stored_it(db: Database) -> None:
+    """An entry the poll did not store again is still some article: the feed's article of its guid (even with
+    another text), a stored article of its text (a feed sending it again under a new guid), or of its link."""
+    wire = add_feed(db, "https://wire.example/rss", now=NOW)
+    talks = Entry(guid="w1", url="https://wire.example/talks", title="Talks resume", text="Talks resumed in Lissa.",
+                  published_at=NOW, content_hash="hash-talks")
+    [article] = record_poll_success(db, wire.id, [talks], now=NOW, next_poll_at=NOW, body_came=True)
+    again = replace(talks, guid="w9", url="https://wire.example/talks-again")
+    edited = replace(talks, guid="w7", content_hash="hash-edited")
+    assert record_poll_success(db, wire.id, [again, edited], now=NOW, next_poll_at=NOW, body_came=True) == []
+
+    def found(entry: Entry) -> tuple[int, str] | None:
+        match = article_an_entry_is(db, wire.id, entry.guid, entry.content_hash, entry.url)
+        return (match[0].id, match[1]) if match else None
+
+    assert found(talks) == (article.id, "guid")
+    assert found(replace(talks, content_hash="hash-changed")) == (article.id, "guid")
+    assert found(again) == (article.id, "text")
+    assert found(edited) == (article.id, "link")
+    assert found(replace(talks, guid="w8", url=None, content_hash="hash-new")) is None
 
 
 def test_a_404_feed_backs_off_while_another_feed_is_stored(db: Database, settings: Settings,

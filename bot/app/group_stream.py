@@ -2,16 +2,21 @@
 
 JSON Lines of articles in (`{"id", "title", "text", "published", "feed", "link"}`), read in input order as a
 stream; each article goes through the steps of a poll (stored as an entry of its feed, so a text two feeds
-carry is one article with two sources; analysed; given its story by the same `OpenStories` a poll uses), and
-one line `{"id", "story"}` comes out per article, in input order, once the stream has ended: a later article
-may fold a story into another (`bot.domain.grouping.StoryIndex.folds`), so an article's story is read at the end.
+carry is one article with two sources, and a text sent again, even by one feed under another id, is that same
+article; analysed; given its story by the same `OpenStories` a poll uses), and one line `{"id", "story"}` comes
+out per article, in input order, once the stream has ended: a later article may fold a story into another
+(`bot.domain.grouping.StoryIndex.folds`), so an article's story is read at the end.
+
+A line without a story is named on stderr with its reason, never left out silently: not an article of the
+contract; its id (in its feed) or its link already named another title or text (a poll keeps the first text, so
+this one was not grouped); or its analysis failed.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
@@ -22,7 +27,7 @@ from bot.app.stories import OpenStories
 from bot.config import Settings
 from bot.domain.articles import Entry, bounded_guid, canonical_url, content_hash, one_line
 from bot.storage import Database
-from bot.storage.articles import Feed, add_feed, article_for_entry, record_poll_success, remove_feed
+from bot.storage.articles import Feed, add_feed, article_an_entry_is, record_poll_success, remove_feed
 
 FEED_URL_PREFIX = "stream:"  # the stream's feeds are named, not fetched: they are never polled
 CHUNK = 32  # articles stored, then analysed together (spaCy batches them)
@@ -99,6 +104,29 @@ def _chunks(lines: Iterable[tuple[str, str]], now: datetime, run: GroupRun,
         yield chunk
 
 
+def _story_of(db: Database, feed_id: int, feed: str, entry: Entry,
+              stored_by: dict[int, str]) -> tuple[int | None, str]:
+    """A line's story as a poll stored its entry (the feed's article of its id; or, for a text stored
+    already, even in the same feed under another id, that article: one article, however often it is sent), or
+    why it has none: its id names another text in its feed, or its link another text (a poll keeps the first),
+    or its analysis gave it no story."""
+    found = article_an_entry_is(db, feed_id, entry.guid, entry.content_hash, entry.url)
+    if found is None:
+        return None, "was not stored"
+    article, by = found
+    earlier = stored_by.get(article.id, f"article {article.id}, stored before this run")
+    if by == "guid" and article.content_hash != entry.content_hash:
+        return None, (f"its id is that of {earlier} in feed {feed!r}, with another title or text; a feed's id "
+                      "names one article, the first text it came with, so this text was not grouped")
+    if by == "link":
+        return None, (f"its link {entry.url} is that of {earlier}, with another title or text; a link names one "
+                      "article, the first text it came with, so this text was not grouped")
+    if article.story_id is None:
+        reason = f" (analysis failed: {article.analysis_error})" if article.analysis_error else ""
+        return None, f"its article got no story{reason}"
+    return article.story_id, ""
+
+
 def run_group_stream(db: Database, settings: Settings, nlp: Language, lines: Iterable[tuple[str, str]],
                      out: IO[str], err: IO[str]) -> GroupRun:
     """Group a stream of articles as a poll would, writing `{"id", "story"}` per article in input order (at the
@@ -107,7 +135,8 @@ def run_group_stream(db: Database, settings: Settings, nlp: Language, lines: Ite
     run = GroupRun()
     feeds: dict[str, Feed] = {}
     stories = OpenStories(db)
-    read: list[tuple[str, str | int, str, str]] = []  # where, id, feed URL, entry guid: not the text
+    read: list[tuple[str, str | int, str, Entry]] = []  # where, id, feed, the entry without its text
+    stored_by: dict[int, str] = {}  # article id → the line that stored it
     try:
         for chunk in _chunks(lines, now, run, err):
             new = []
@@ -115,19 +144,21 @@ def run_group_stream(db: Database, settings: Settings, nlp: Language, lines: Ite
                 feed = feeds.get(item.feed)
                 if feed is None:
                     feed = feeds[item.feed] = add_feed(db, FEED_URL_PREFIX + item.feed, now=now)
-                new += record_poll_success(db, feed.id, [item.entry], now=now, title=item.feed,
-                                           next_poll_at=now + timedelta(days=3650), body_came=True)
+                stored = record_poll_success(db, feed.id, [item.entry], now=now, title=item.feed,
+                                             next_poll_at=now + timedelta(days=3650), body_came=True)
+                stored_by.update((article.id, item.where) for article in stored)
+                new += stored
             _, failures = analyze_articles(db, nlp, new, settings, now, read_pages=False, open_stories=stories)
             for failure in failures:
                 err.write(f"analysis failed: {failure}\n")
-            read += [(item.where, item.id, item.feed, item.entry.guid) for item in chunk]
-        for where, article_id, feed_url, guid in read:
-            article = article_for_entry(db, feeds[feed_url].id, guid)
-            if article is None or article.story_id is None:
-                run.problems.append(f"{where}: article {article_id!r} got no story")
-                err.write(f"{where}: article {article_id!r} got no story\n")
+            read += [(item.where, item.id, item.feed, replace(item.entry, text="")) for item in chunk]
+        for where, article_id, feed_name, entry in read:
+            story_id, problem = _story_of(db, feeds[feed_name].id, feed_name, entry, stored_by)
+            if story_id is None:
+                run.problems.append(f"{where}: {problem}")
+                err.write(f"{where}: article {article_id!r}: {problem}; no story given\n")
                 continue
-            out.write(json.dumps({"id": article_id, "story": article.story_id}) + "\n")
+            out.write(json.dumps({"id": article_id, "story": story_id}) + "\n")
             run.answered += 1
         out.flush()
     finally:

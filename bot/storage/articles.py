@@ -426,6 +426,28 @@ def article_for_entry(db: Database, feed_id: int, guid: str) -> Article | None:
         return _article(row) if row is not None else None
 
 
+def article_an_entry_is(db: Database, feed_id: int, guid: str, content_hash: str,
+                        url: str | None) -> tuple[Article, str] | None:
+    """The stored article a feed's entry (its guid, content hash and canonical URL) is, by the rules a poll
+    stores entries by (`_split_entries`), and by which: "guid" (the feed's article of that guid, or the article
+    that entry is a copy of; its text may differ from the entry's), "text" (the earliest article of the entry's
+    content hash: a repeat, stored once, even within one feed) or "link" (the earliest article at the entry's
+    canonical URL, with another text: a poll keeps one text a link). None when none is stored."""
+    article = article_for_entry(db, feed_id, guid)
+    if article is not None:
+        return article, "guid"
+    with db.session() as session:
+        row = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == content_hash)
+                             .order_by(ArticleRow.id).limit(1))
+        if row is not None:
+            return _article(row), "text"
+        if url:
+            row = session.scalar(select(ArticleRow).where(ArticleRow.url == url).order_by(ArticleRow.id).limit(1))
+            if row is not None:
+                return _article(row), "link"
+    return None
+
+
 def record_poll_failure(
     db: Database,
     feed_id: int,
