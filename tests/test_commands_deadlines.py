@@ -7,6 +7,7 @@ import pytest
 
 from bot.slack.commands.answer import CommandContext, UsageError
 from bot.slack.commands.deadlines import SHOWN, DeadlinesArgs, answer, args_from_button, parse
+from bot.storage.models import ArticleRow, StoryRow
 from tests.stored_news import add_article, add_demo_news, add_feed
 
 CTX = CommandContext(now=datetime(2018, 10, 20, 9, tzinfo=UTC))
@@ -80,3 +81,25 @@ def test_the_fallback_text_shows_a_feeds_mentions_inertly(settings, db) -> None:
     result = answer(db, settings, DeadlinesArgs(), CTX)
     assert "<!channel>" not in result.text and "*now*" not in result.text
     assert "reply &lt;!channel&gt;" in result.text
+
+
+def test_a_deadline_the_articles_of_one_story_repeat_is_listed_once_with_their_outlets(settings, db) -> None:
+    wire, paper = add_feed(db), add_feed(db, "http://127.0.0.1/paper.xml", "Harbour Gazette")
+    first = add_article(db, wire, "Envoy given until 14 November to leave", datetime(2018, 10, 1, tzinfo=UTC),
+                        deadlines=[{"text": "by Nov. 14", "due": "2018-11-14", "action": "the envoy",
+                                    "setter": "Foreign Ministry"}])
+    second = add_article(db, paper, "Envoy ordered out by 14 November", datetime(2018, 10, 2, tzinfo=UTC),
+                         deadlines=[{"text": "by Nov. 14", "due": "2018-11-14", "action": "leave the country",
+                                     "actor": "Paul Ferrand"},
+                                    {"text": "by Nov. 14", "due": "2018-11-14", "action": "reply to the charges",
+                                     "actor": "Defence Ministry"}])
+    with db.session() as session:  # the paper's report joins the wire's story
+        one, two = session.get(ArticleRow, first), session.get(ArticleRow, second)
+        session.delete(session.get(StoryRow, two.story_id))
+        two.story_id = one.story_id
+    text = json.dumps(answer(db, settings, DeadlinesArgs(), CTX).blocks, ensure_ascii=False)
+    assert text.count("leave the country") == 1 and "the envoy" not in text
+    assert "Who must act: Paul Ferrand · Set by: Foreign Ministry" in text
+    assert " · Diplomatic Wire, Harbour Gazette · " in text
+    # Another party's deadline that the same article gives for the same day stays a deadline of its own.
+    assert text.count("reply to the charges") == 1

@@ -11,7 +11,13 @@ from bot.domain.articles import Entry, content_hash
 from bot.storage import Database
 from bot.storage.articles import add_feed, article_for_entry, record_poll_success
 from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, QuoteRow, StoryRow, TermDocumentsRow
-from bot.storage.stories import load_stories, record_analysis_failure, unique_deadlines, unique_quotes
+from bot.storage.stories import (
+    deadline_groups,
+    load_stories,
+    record_analysis_failure,
+    unique_deadlines,
+    unique_quotes,
+)
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -241,6 +247,14 @@ def test_two_deadlines_of_different_parties_on_one_day_stay_apart() -> None:
                 Deadline("within 10 days", 60, 70, "2027-01-14", "duration", "submit its reform list", "Greece")]
     kept = unique_deadlines(tellings)
     assert [(d.kind, d.actor) for d in kept] == [("date", "Greece"), ("date", "Eurogroup"), ("duration", "Greece")]
+
+
+def test_an_unnamed_party_never_joins_two_deadlines_one_article_tells_apart() -> None:
+    tellings = [Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "the envoy", None, "Foreign Ministry"),
+                Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "leave the country", "Paul Ferrand"),
+                Deadline("by Jan. 14", 40, 50, "2027-01-14", "date", "reply to the charges", "Defence Ministry")]
+    assert deadline_groups(tellings, ["wire", "paper", "paper"]) == [[0, 1], [2]]
+    assert deadline_groups(tellings, ["wire", "paper", "gazette"]) == [[0, 1, 2]]
 
 
 def test_a_copy_edited_quote_is_shown_once_with_the_outlets_that_carry_it(db: Database) -> None:

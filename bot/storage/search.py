@@ -6,18 +6,20 @@ Every function takes the `Database` first and returns records; nothing here writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from bot.analysis.records import Deadline
 from bot.domain.people import Choice, Directory, Query, Speaker, choose, name_tokens
 from bot.storage import Database, in_chunks
 from bot.storage import as_utc as _utc
 from bot.storage.deadline_index import DueKey, indexed_matches, topic_filter
-from bot.storage.models import ArticleRow, DeadlineRow, FeedRow, PersonRow, QuoteRow
+from bot.storage.models import ArticleCopyRow, ArticleRow, DeadlineRow, FeedRow, PersonRow, QuoteRow
 from bot.storage.people import PersonSummary, candidates_for, count_quotes_of, person_summaries, quote_ids_of
+from bot.storage.stories import best_deadline_telling, deadline_groups
 
 MAX_QUERY_CHARS = 200
 
@@ -65,6 +67,10 @@ class DeadlineHit:
     published: datetime
     story_id: int | None = None
     setter: str | None = None
+    # The outlets that tell this deadline: its article's feed, the feeds carrying the same text, and those of the
+    # story's other articles that repeat it (`find_deadlines` lists a story's deadline once).
+    sources: list[str] = field(default_factory=list)
+    article_id: int | None = None
 
 
 @dataclass
@@ -223,6 +229,7 @@ def _quote_hits(session: Session, ids: list[int], *, since: date | None, limit: 
 # --- deadlines -------------------------------------------------------------------------------------
 
 
+MAX_TELLINGS_READ = 2000  # deadlines read at most to fill a list once a story's repeats are folded
 CANDIDATES_SORTED = 2000  # a topic matching at most this many deadlines is sorted whole; more are read in order
 PROBED = 1000  # deadlines first tested in due order for a topic: a frequent one needs no trigram lookup
 
@@ -256,7 +263,36 @@ def find_deadlines(db: Database, *, today: date, topic: str | Iterable[str] | No
     if limit <= 0:
         return []
     with db.session() as session:
-        return _deadline_hits(session, _due_order_ids(session, terms, conditions, in_range, limit))
+        wanted = limit
+        while True:  # a story's repeats count once: read further while they leave the list short
+            ids = _due_order_ids(session, terms, conditions, in_range, wanted)
+            hits = _once_per_story(_deadline_hits(session, ids))
+            if len(hits) >= limit or len(ids) < wanted or wanted >= MAX_TELLINGS_READ:
+                return hits[:limit]
+            wanted = min(wanted * 4, MAX_TELLINGS_READ)
+
+
+def _once_per_story(hits: list[DeadlineHit]) -> list[DeadlineHit]:
+    """Each deadline of a story once (`bot.storage.stories.deadline_groups`: the same kind and due date and
+    plausibly the same act), in the place of its first hit, as its best-formed telling with the outlets of all."""
+    by_story: dict[int, list[int]] = {}
+    for index, hit in enumerate(hits):
+        if hit.story_id is not None:
+            by_story.setdefault(hit.story_id, []).append(index)
+    replaced: dict[int, DeadlineHit] = {}
+    dropped: set[int] = set()
+    for indexes in by_story.values():
+        tellings = [Deadline(hits[i].text, 0, 0, hits[i].due, hits[i].kind, hits[i].action, hits[i].actor,
+                             hits[i].setter) for i in indexes]
+        for group in deadline_groups(tellings, [hits[i].article_id for i in indexes]):
+            members = [indexes[i] for i in group]
+            best = hits[members[best_deadline_telling([tellings[i] for i in group])]]
+            told = sorted(members, key=lambda i: (hits[i].published, hits[i].id))  # the outlets in order of telling
+            sources = list(dict.fromkeys(name for i in told for name in hits[i].sources))
+            setter = best.setter or next((hits[i].setter for i in members if hits[i].setter), None)
+            replaced[members[0]] = replace(best, sources=sources, setter=setter)
+            dropped.update(members[1:])
+    return [replaced.get(i, hit) for i, hit in enumerate(hits) if i not in dropped]
 
 
 def _due_order_ids(session: Session, terms: list[str], conditions: list[ColumnElement[bool]],
@@ -316,7 +352,15 @@ def _deadline_hits(session: Session, ids: list[int]) -> list[DeadlineHit]:
             found[d.id] = DeadlineHit(id=d.id, text=d.text, due=d.due, due_date=d.due_date, kind=d.kind,
                                       action=d.action, actor=d.actor, title=title, url=url,
                                       source=feed_title or feed_url, published=_utc(published), story_id=story_id,
-                                      setter=d.setter)
+                                      setter=d.setter, sources=[feed_title or feed_url], article_id=d.article_id)
+        copies = (select(DeadlineRow.id, FeedRow.title, FeedRow.url)
+                  .join(ArticleCopyRow, ArticleCopyRow.article_id == DeadlineRow.article_id)
+                  .join(FeedRow, FeedRow.id == ArticleCopyRow.feed_id)
+                  .where(DeadlineRow.id.in_(chunk)).order_by(ArticleCopyRow.id))
+        for deadline_id, feed_title, feed_url in session.execute(copies):
+            hit = found.get(deadline_id)
+            if hit is not None and (feed_title or feed_url) not in hit.sources:
+                hit.sources.append(feed_title or feed_url)
     return [found[i] for i in ids if i in found]
 
 

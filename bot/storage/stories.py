@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar, cast
@@ -485,9 +485,11 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[i
     told_deadlines = [(Deadline(d.text, d.start, d.end, d.due, d.kind, d.action, d.actor, d.setter), teller)
                       for article, source in ordered for d in deadlines[article.id]
                       for teller in [source, *(c.name for c in copies.get(article.id, []))]]
-    deadline_groups = _deadline_groups([d for d, _ in told_deadlines])
-    story.deadlines = [_best_deadline([told_deadlines[i][0] for i in group]) for group in deadline_groups]
-    story.deadline_sources = _tellers(told_deadlines, deadline_groups)
+    telling_articles = [article.id for article, _ in ordered for _ in deadlines[article.id]
+                        for _ in range(1 + len(copies.get(article.id, [])))]
+    told_groups = deadline_groups([d for d, _ in told_deadlines], telling_articles)
+    story.deadlines = [_best_deadline([told_deadlines[i][0] for i in group]) for group in told_groups]
+    story.deadline_sources = _tellers(told_deadlines, told_groups)
     first_told: dict[str, int] = {}  # sources in the story's order (of publication), not lead-first
     for index, told_by in enumerate(story.sources):
         first_told.setdefault(told_by.name, index)
@@ -581,38 +583,56 @@ def _same_deadline(a: Deadline, b: Deadline) -> bool:
     return bool(_content_words(a.action, a.actor) & _content_words(b.action, b.actor))
 
 
-def _deadline_groups(deadlines: Sequence[Deadline]) -> list[list[int]]:
-    """The tellings of each deadline (indexes into `deadlines`), in the order of first telling. Tellings are
-    joined through each other: the unnamed party of "the deadline for the boy" is the same as "his father's"
-    and "the agency's" in the tellings around it."""
-    parent = list(range(len(deadlines)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(deadlines):
-        for j in range(i):
-            if _same_deadline(a, deadlines[j]):
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(deadlines)):
-        groups.setdefault(root(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+def _named_apart(a: Deadline, b: Deadline) -> bool:
+    """Two parties named, with acts that share no word."""
+    return bool(a.actor and b.actor) and not _same_deadline(a, b)
 
 
-def _best_deadline(tellings: Sequence[Deadline]) -> Deadline:
-    """The telling shown: the best formed (names who must act, then an action of a few words), then the one whose
-    party most tellings name, the first of equals; a setter another telling names is kept."""
+def deadline_groups(deadlines: Sequence[Deadline], articles: Sequence[Hashable] | None = None) -> list[list[int]]:
+    """The tellings of each deadline (indexes into `deadlines`), in the order of first telling.
+
+    Tellings are joined through each other: a telling that names no party ("the deadline for the boy") joins
+    those on its day that name one, and so joins them ("the agency" and "his father" then tell one deadline).
+    Never, though, two tellings one article (`articles`, beside `deadlines`) gives with two parties and acts that
+    share no word: that article tells two deadlines of one day.
+    """
+    members = {i: [i] for i in range(len(deadlines))}
+    root = list(range(len(deadlines)))
+
+    def apart(i: int, j: int) -> bool:
+        return articles is not None and articles[i] == articles[j] and _named_apart(deadlines[i], deadlines[j])
+
+    def join(i: int, j: int) -> None:
+        first, second = sorted((root[i], root[j]))
+        if first == second or any(apart(x, y) for x in members[first] for y in members[second]):
+            return
+        for k in members.pop(second):
+            root[k] = first
+            members[first].append(k)
+
+    pairs = [(j, i) for i in range(len(deadlines)) for j in range(i) if _same_deadline(deadlines[i], deadlines[j])]
+    # Tellings that both name a party first: a telling without one joins them after.
+    for j, i in sorted(pairs, key=lambda p: not (deadlines[p[0]].actor and deadlines[p[1]].actor)):
+        join(i, j)
+    return sorted((sorted(group) for group in members.values()), key=lambda g: g[0])
+
+
+def best_deadline_telling(tellings: Sequence[Deadline]) -> int:
+    """Which telling of one deadline to show: the best formed (names who must act, then an action of a few
+    words), then the one whose party most tellings name, the first of equals."""
     named = [_fold(d.actor or "") for d in tellings]
 
-    def formed(d: Deadline) -> tuple[bool, bool, int, bool]:
+    def formed(index: int) -> tuple[bool, bool, int, bool]:
+        d = tellings[index]
         action = (d.action or "").split()
         return (bool(d.actor), len(action) >= 2, named.count(_fold(d.actor or "")), d.setter is not None)
 
-    best = max(tellings, key=formed)  # max keeps the first of equals
+    return max(range(len(tellings)), key=formed)  # max keeps the first of equals
+
+
+def _best_deadline(tellings: Sequence[Deadline]) -> Deadline:
+    """The telling shown (`best_deadline_telling`); a setter another telling names is kept."""
+    best = tellings[best_deadline_telling(tellings)]
     setter = best.setter or next((d.setter for d in tellings if d.setter), None)
     if setter == best.setter:
         return best
@@ -623,7 +643,7 @@ def unique_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
     """Deadlines without repeats (`_same_deadline`), each the best formed of its tellings, in the place of the
     first telling."""
     told = list(deadlines)
-    return [_best_deadline([told[i] for i in group]) for group in _deadline_groups(told)]
+    return [_best_deadline([told[i] for i in group]) for group in deadline_groups(told)]
 
 
 _Told = TypeVar("_Told", Quote, Deadline)

@@ -22,6 +22,7 @@ WHEN_WORDS = {"overdue": "overdue", "past": "overdue", "missed": "overdue",
               "upcoming": "upcoming", "next": "upcoming", "future": "upcoming", "coming": "upcoming"}
 CHART_WORDS = {"chart", "timeline", "picture"}
 SHOWN = 10
+SOURCES_SHOWN = 3  # outlets named beside a deadline
 PAGE_ACTION = "deadlines_page"
 MAX_TOPIC_CHARS = 200
 MAX_OFFSET = 10_000
@@ -175,5 +176,12 @@ def deadline_blocks(hit: DeadlineHit, today: date) -> list[Block]:
     marker = ":warning: " if overdue else ""
     set_by = f" · Set by: {safe(hit.setter)}" if hit.setter else ""
     body = f"{marker}*{safe(due_words(hit, today))}* — {what}\nWho must act: {who}{set_by} · “{safe(hit.text)}”"
-    where = f"{link(hit.url, hit.title)} · {safe(hit.source)} · {hit.published.date().isoformat()}"
+    where = f"{link(hit.url, hit.title)} · {_outlets(hit)} · {hit.published.date().isoformat()}"
     return [section(body), context(where)]
+
+
+def _outlets(hit: DeadlineHit) -> str:
+    """'APW, NYT': the outlets that tell the deadline (a few, then how many more)."""
+    names = hit.sources or [hit.source]
+    more = f" +{len(names) - SOURCES_SHOWN}" if len(names) > SOURCES_SHOWN else ""
+    return safe(", ".join(names[:SOURCES_SHOWN])) + more
