@@ -59,3 +59,19 @@ def test_the_reply_says_updated_and_shows_only_what_is_new_escaped_and_within_li
     assert "<!channel>" not in text and "<@U123>" not in text
     assert reply.blocks[0]["accessory"]["text"]["text"] == "Details"
     assert limit_problems(SlackMessage(reply.text, reply.blocks)) == [] and reply.text.startswith("Update: ")
+
+
+def test_a_copy_edited_telling_of_a_quote_the_channel_saw_is_not_new() -> None:
+    said = "The government did not give any reason why theU.S. should be allowed to keep the envoy, they said"
+    edited = "The government does not give any reason why the U.S. should be permitted to keep the envoy, it said"
+    seen = seen_in(story(quotes=[Quote(said, 0, 10, True, None)]))
+    assert story_change(story(quotes=[Quote(edited, 0, 10, True, "Anna Kovar")]), seen) is None
+    other = Quote("The government will name a new envoy to Geneva before the talks resume", 0, 10, True, "Kovar")
+    assert story_change(story(quotes=[Quote(edited, 0, 10, True, "Anna Kovar"), other]), seen).quotes == (other,)
+
+
+def test_new_sources_name_each_outlet_once_with_a_count() -> None:
+    grown = story(sources=[*story().sources, StorySource("Capital Dispatch", "https://dispatch.example/g"),
+                           StorySource("Capital Dispatch", "https://dispatch.example/h")])
+    text = str(update_reply(story_change(grown, seen_in(story()))).blocks)
+    assert "2 new sources: <https://dispatch.example/g|Capital Dispatch> ×2" in text

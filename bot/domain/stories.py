@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from rapidfuzz import fuzz
+
 from bot.analysis.records import Actor, Deadline, Quote
+
+# Two tellings of a quote that differ by copy edits ("did not" / "does not", "allowed" / "permitted", "theU.S.")
+# are one quote when their folded words are this similar (rapidfuzz ratio, 0-100) and the shorter is at least
+# MIN_COPY_EDITED characters long: about one changed word in eight. Shorter quotes must match exactly (a
+# "will" / "won't" is most of a short quote).
+COPY_EDITED_RATIO = 88.0
+MIN_COPY_EDITED = 40
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def fold_words(text: str) -> str:
+    """The words of `text`, casefolded, without punctuation."""
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+def copy_edited(first: str, second: str) -> bool:
+    """Whether two long quotes (`fold_words`) are one quote as two copy desks left it."""
+    return (min(len(first), len(second)) >= MIN_COPY_EDITED
+            and fuzz.ratio(first, second) >= COPY_EDITED_RATIO)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.analysis.records import Deadline, Quote
-from bot.domain.stories import Story, StorySource
+from bot.domain.stories import Story, StorySource, copy_edited, fold_words
 
 _MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
@@ -84,6 +84,10 @@ def story_change(story: Story, seen: Seen) -> StoryChange | None:
             found.setdefault(key(item), item)
         return tuple(item for k, item in found.items() if k and k not in known)
 
-    change = StoryChange(story, new(story.sources, source_key, seen.sources), new(story.quotes, quote_key, seen.quotes),
+    shown_quotes = [fold_words(k) for k in seen.quotes]
+    # A quote the channel saw in another copy's wording (the story now shows a better-attributed telling) is not new.
+    quotes = tuple(q for q in new(story.quotes, quote_key, seen.quotes)
+                   if not any(copy_edited(fold_words(q.text), shown) for shown in shown_quotes))
+    change = StoryChange(story, new(story.sources, source_key, seen.sources), quotes,
                          new(story.deadlines, deadline_key, seen.deadlines))
     return change if change.sources or change.quotes or change.deadlines else None

@@ -20,8 +20,13 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _new_sources(change: StoryChange) -> str:
-    names = [link(s.url, s.name or "source", 80) for s in change.sources[:UPDATE_SOURCES]]
-    more = len(change.sources) - len(names)
+    """'2 new sources: NYT ×2': each outlet once, linked to its first new article, with how many."""
+    outlets: dict[str, list[str | None]] = {}
+    for source in change.sources:
+        outlets.setdefault(source.name or "source", []).append(source.url)
+    shown = list(outlets.items())[:UPDATE_SOURCES]
+    names = [link(urls[0], name, 80) + (f" ×{len(urls)}" if len(urls) > 1 else "") for name, urls in shown]
+    more = len(change.sources) - sum(len(urls) for _, urls in shown)
     return _plural(len(change.sources), "source") + ": " + ", ".join(names) + (f" and {more} more" if more else "")
 
 

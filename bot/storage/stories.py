@@ -8,14 +8,12 @@ story's new state.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar, cast
 
-from rapidfuzz import fuzz
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import sqlite
@@ -23,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from bot.analysis.dates.timex import last_day
 from bot.analysis.records import Actor, Analysis, DateMention, Deadline, Quote
-from bot.domain.stories import LeadCandidate, Story, StoryChoice, StorySource, StoryState
+from bot.domain.stories import (
+    LeadCandidate,
+    Story,
+    StoryChoice,
+    StorySource,
+    StoryState,
+    copy_edited,
+    fold_words,
+)
 from bot.storage import Database
 from bot.storage import as_utc as _utc
 from bot.storage import in_chunks as _chunks
@@ -501,19 +507,10 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[i
 
 # --- the union of a story's quotes and deadlines -------------------------------------------------------------
 
-_NOT_WORD = re.compile(r"[^\w]+")
-# A quote inside another counts as the same quote only when it is at least this long (folded characters).
+# A quote inside another counts as the same quote only when it is at least this long (folded characters); copy
+# edits of a long quote: `bot.domain.stories.copy_edited`.
 MIN_CONTAINED_QUOTE = 20
-# Two tellings of a quote that differ by copy edits ("did not" / "does not", "allowed" / "permitted", "theU.S.")
-# are one quote when their folded words are this similar (rapidfuzz ratio, 0-100) and the shorter is at least
-# MIN_FUZZY_QUOTE characters long: about one changed word in eight. Shorter quotes must match exactly (a
-# "will" / "won't" is most of a short quote), and the speakers must not differ (an unnamed one may be either).
-SAME_QUOTE_RATIO = 88.0
-MIN_FUZZY_QUOTE = 40
-
-
-def _fold(text: str) -> str:
-    return _NOT_WORD.sub(" ", text.casefold()).strip()
+_fold = fold_words
 
 
 def _same_quote(a: Quote, b: Quote) -> bool:
@@ -526,8 +523,7 @@ def _same_quote(a: Quote, b: Quote) -> bool:
                            and (first in second or second in first)):
         return True
     speakers = {_fold(s) for s in (a.speaker, b.speaker) if s}
-    return (len(speakers) <= 1 and min(len(first), len(second)) >= MIN_FUZZY_QUOTE
-            and fuzz.ratio(first, second) >= SAME_QUOTE_RATIO)
+    return len(speakers) <= 1 and copy_edited(first, second)
 
 
 def _quote_groups(quotes: Sequence[Quote]) -> list[list[int]]:
