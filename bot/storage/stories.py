@@ -513,31 +513,34 @@ MIN_CONTAINED_QUOTE = 20
 _fold = fold_words
 
 
-def _same_quote(a: Quote, b: Quote) -> bool:
-    """The same words (ignoring case and punctuation), a long part of the other quote, or nearly the same long
-    words by the same (or an unnamed) speaker."""
-    first, second = _fold(a.text), _fold(b.text)
-    if not first or not second:
-        return False
+def _same_words(first: str, first_speaker: str, second: str, second_speaker: str) -> bool:
+    """Folded quotes and speakers ("" unnamed): the same words, a long part of the other, or a copy edit of it by
+    the same (or an unnamed) speaker."""
     if first == second or (min(len(first), len(second)) >= MIN_CONTAINED_QUOTE
                            and (first in second or second in first)):
         return True
-    speakers = {_fold(s) for s in (a.speaker, b.speaker) if s}
-    return len(speakers) <= 1 and copy_edited(first, second)
+    return (not first_speaker or not second_speaker or first_speaker == second_speaker) and copy_edited(first, second)
 
 
 def _quote_groups(quotes: Sequence[Quote]) -> list[list[int]]:
     """The tellings of each quote (indexes into `quotes`), in the order of first telling: a telling joins the
-    first quote any of whose tellings it repeats."""
+    first quote any of whose tellings it repeats (`_same_words`)."""
     groups: list[list[int]] = []
+    wordings: list[dict[tuple[str, str], None]] = []  # each quote's distinct (words, speaker), compared once
     for index, quote in enumerate(quotes):
-        if not _fold(quote.text):
+        told = (_fold(quote.text), _fold(quote.speaker or ""))
+        if not told[0]:
             continue
-        group = next((g for g in groups if any(_same_quote(quote, quotes[i]) for i in g)), None)
-        if group is None:
+        found = next((n for n, seen in enumerate(wordings) if told in seen), None)
+        if found is None:
+            found = next((n for n, seen in enumerate(wordings) if any(_same_words(*told, *known) for known in seen)),
+                         None)
+        if found is None:
             groups.append([index])
+            wordings.append({told: None})
         else:
-            group.append(index)
+            groups[found].append(index)
+            wordings[found].setdefault(told, None)
     return groups
 
 
@@ -548,7 +551,7 @@ def _best_quote(tellings: Sequence[Quote]) -> Quote:
 
 def unique_quotes(quotes: Iterable[Quote]) -> list[Quote]:
     """Quotes without repeats: the same words (ignoring case and punctuation), a long part of another quote, or
-    a copy-edited telling of it (`_same_quote`) count once, in the place of their first telling. The telling kept
+    a copy-edited telling of it (`_same_words`) count once, in the place of their first telling. The telling kept
     names a speaker if any does, and is the longest of those."""
     told = list(quotes)
     return [_best_quote([told[i] for i in group]) for group in _quote_groups(told)]
