@@ -305,6 +305,7 @@ def test_a_quote_and_a_deadline_two_outlets_carry_are_shown_once_with_both(db: D
     assert [q.text for q in story.quotes] == ["We made real progress"]
     assert story.quote_sources == [["Meridian", "Ledger"]]
     assert len(story.deadlines) == 1 and story.deadline_sources == [["Meridian", "Ledger"]]
+    assert [len(tellings) for tellings in story.deadline_tellings] == [2]  # an update reply knows both tellings
 
 
 def test_the_same_text_from_two_feeds_is_one_article_with_two_sources(db: Database) -> None:

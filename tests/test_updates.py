@@ -75,3 +75,19 @@ def test_new_sources_name_each_outlet_once_with_a_count() -> None:
                            StorySource("Capital Dispatch", "https://dispatch.example/h")])
     text = str(update_reply(story_change(grown, seen_in(story()))).blocks)
     assert "2 new sources: <https://dispatch.example/g|Capital Dispatch> ×2" in text
+
+
+def test_a_deadline_the_channel_saw_in_another_telling_is_not_new() -> None:
+    vague = Deadline("by 15 December", 0, 1, "2026-12-15", "date", "the draft", None)
+    shown_then = story(deadlines=[vague], deadline_tellings=[[vague]])
+    # A later article tells the same deadline better: the story now shows that telling, with the first among its
+    # tellings; the channel is not told of a "new" deadline.
+    better = Deadline("by 15 December", 0, 1, "2026-12-15", "date", "send a draft to both capitals", "Lissa")
+    other = Deadline("by 31 January", 0, 1, "2027-01-31", "date", "sign the accord", "Tomas Reyes")
+    grown = story(deadlines=[better], deadline_tellings=[[vague, better]])
+    assert story_change(grown, seen_in(shown_then)) is None
+    # ... while a deadline none of whose tellings it saw is new.
+    grown_more = story(deadlines=[better, other], deadline_tellings=[[vague, better], [other]])
+    assert [d.action for d in story_change(grown_more, seen_in(shown_then)).deadlines] == ["sign the accord"]
+    # Without the tellings (a story built by hand), the better telling reads as new, as before.
+    assert story_change(story(deadlines=[better]), seen_in(shown_then)) is not None

@@ -56,6 +56,9 @@ class Story:
     # Beside each of `quotes` and `deadlines`: the outlets whose articles carry it (a repeat is shown once).
     quote_sources: list[list[str]] = field(default_factory=list)
     deadline_sources: list[list[str]] = field(default_factory=list)
+    # Beside each of `deadlines`: every telling of it (the one shown is the best-formed, which a later article may
+    # change); empty when the story was built without them (each deadline is then its only telling).
+    deadline_tellings: list[list[Deadline]] = field(default_factory=list)
     # It grew after its message was posted (an update reply went, or is going, to its thread): digests say so.
     updated: bool = False
 

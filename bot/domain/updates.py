@@ -59,10 +59,18 @@ class Seen:
         return Seen(self.sources | other.sources, self.quotes | other.quotes, self.deadlines | other.deadlines)
 
 
+def _deadline_keys(story: Story, index: int) -> set[str]:
+    """The keys of every telling of the story's `index`-th deadline: the one shown may change to a better-formed
+    telling when an article joins, and that is not a new deadline."""
+    tellings = story.deadline_tellings[index] if index < len(story.deadline_tellings) else []
+    return {deadline_key(d) for d in [story.deadlines[index], *tellings]}
+
+
 def seen_in(story: Story) -> Seen:
-    """What a message of `story` as it is now shows (its Details show every source, quote and deadline)."""
+    """What a message of `story` as it is now shows (its Details show every source, quote and deadline, a
+    deadline with all its tellings)."""
     return Seen(frozenset(source_key(s) for s in story.sources), frozenset(quote_key(q) for q in story.quotes),
-                frozenset(deadline_key(d) for d in story.deadlines))
+                frozenset(key for index in range(len(story.deadlines)) for key in _deadline_keys(story, index)))
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,8 @@ def story_change(story: Story, seen: Seen) -> StoryChange | None:
     # A quote the channel saw in another copy's wording (the story now shows a better-attributed telling) is not new.
     quotes = tuple(q for q in new(story.quotes, quote_key, seen.quotes)
                    if not any(copy_edited(fold_words(q.text), shown) for shown in shown_quotes))
-    change = StoryChange(story, new(story.sources, source_key, seen.sources), quotes,
-                         new(story.deadlines, deadline_key, seen.deadlines))
+    # A deadline the channel saw in another telling (the story now shows a better-formed one) is not new.
+    told_before = {id(d) for index, d in enumerate(story.deadlines) if _deadline_keys(story, index) & seen.deadlines}
+    deadlines = tuple(d for d in new(story.deadlines, deadline_key, seen.deadlines) if id(d) not in told_before)
+    change = StoryChange(story, new(story.sources, source_key, seen.sources), quotes, deadlines)
     return change if change.sources or change.quotes or change.deadlines else None

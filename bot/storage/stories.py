@@ -496,6 +496,7 @@ def _story(row: StoryRow, articles: list[tuple[ArticleRow, str]], actors: dict[i
     told_groups = deadline_groups([d for d, _ in told_deadlines], telling_articles)
     story.deadlines = [_best_deadline([told_deadlines[i][0] for i in group]) for group in told_groups]
     story.deadline_sources = _tellers(told_deadlines, told_groups)
+    story.deadline_tellings = [[told_deadlines[i][0] for i in group] for group in told_groups]
     first_told: dict[str, int] = {}  # sources in the story's order (of publication), not lead-first
     for index, told_by in enumerate(story.sources):
         first_told.setdefault(told_by.name, index)
