@@ -515,3 +515,26 @@ def test_a_story_sums_its_articles_salience_and_keeps_it_through_a_fold() -> Non
                                                     + second.salience["who:ines varga"], 3)
     assert state.salient["who:rafe holt"] == second.salience["who:rafe holt"]
     assert folded(new_state(1, first), new_state(2, second)).salient == state.salient
+
+
+def test_a_toll_that_rises_as_reports_come_in_is_the_same_incident_a_much_smaller_one_is_not() -> None:
+    from bot.domain.grouping import Scorer, TermStats, adding
+
+    def report(key: str, hours: float, toll: str) -> ArticleFacts:
+        text = QUAKE.format(extra=f"Outlet {key} filed this.", toll=toll)
+        return facts(key, hours, text.split(",")[0], text, ["Tarvo", "Kessa", "Veloria"], key)
+
+    first = [report(f"first-{i}", i, "killing dozens of people and injuring hundreds") for i in range(3)]
+    state = new_state(1, first[0])
+    for article in first[1:]:
+        state = adding(state, article)
+    scorer = Scorer(TermStats(10, Counter()))
+    # The next day's count (82 dead, 1,700 hurt) is what "dozens" and "hundreds" became, not another quake ...
+    update = report("next-day", 24, "killing at least 82 people and injuring more than 1,700")
+    assert update.details == {"dead:82", "hurt:1700"}
+    assert not scorer.details_differ(update, state)
+    assert stories_of([*first, update]) == {frozenset([*(a.key for a in first), "next-day"])}
+    # ... while a toll far below the story's is another incident's (a sum differs either way).
+    counted = adding(adding(new_state(2, report("a", 0, "killing 82 people")), report("b", 1, "killing 82 people")),
+                     report("c", 2, "killing 82 people"))
+    assert scorer.details_differ(report("small", 3, "killing two people"), counted)

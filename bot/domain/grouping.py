@@ -232,8 +232,8 @@ class Rules:
         short_terms, short_weight: an article of fewer than `short_terms` distinct words (a brief, a teaser) gains
             up to `short_weight` times the share of its weight that the story's words carry (see `Scorer.brevity`).
         detail_weight, detail_ratio, detail_share: an article whose opening states a toll or a sum that at most
-            `detail_share` of the story's openings stating one of its kind agree with (within `detail_ratio` of
-            it), or dead where the story's openings only ever counted people hurt, loses `detail_weight` (see
+            `detail_share` of the story's openings stating one of its kind agree with (a sum within `detail_ratio`
+            of it, a toll not `detail_ratio` times smaller), or dead where the story's openings only ever counted people hurt, loses `detail_weight` (see
             `Scorer.details_differ`).
         fold_margin, fold_small: stories that started apart come together: when an article joins its best story and
             another story also scores at least the threshold + `fold_margin` for it, that other story is folded into
@@ -648,7 +648,9 @@ class Scorer:
 
     def details_differ(self, article: ArticleFacts, story: StoryState) -> bool:
         """Whether the article's opening states a toll or a sum of a kind the story's openings state too, and at
-        most `Rules.detail_share` of those agree with it (within `Rules.detail_ratio` of one of its values)."""
+        most `Rules.detail_share` of those agree with it: a sum within `Rules.detail_ratio` of one of its values, a
+        toll not `Rules.detail_ratio` times smaller than one of them (a toll rises as reports come in: the first
+        say "dozens" dead and "hundreds" hurt, the next day's 82 and 1,700)."""
         rules = self.rules
         mine: dict[str, list[float]] = {}
         for detail in article.details:
@@ -665,8 +667,11 @@ class Scorer:
                 other_kind, sep, _ = detail.partition(":")
                 if sep and other_kind == kind:
                     value = _detail(detail)[1]
-                    if any(max(v, value) <= rules.detail_ratio * min(v, value) for v in values):
-                        agreeing += count
+                    if kind in _TOLLS:  # a toll rises as reports come in ("dozens" dead, then 82): only a much
+                        agrees = any(rules.detail_ratio * v >= value for v in values)  # smaller one differs
+                    else:
+                        agrees = any(max(v, value) <= rules.detail_ratio * min(v, value) for v in values)
+                    agreeing += count if agrees else 0
             if min(agreeing, told) <= rules.detail_share * told:
                 return True
         return False
