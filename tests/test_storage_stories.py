@@ -240,6 +240,14 @@ def test_one_deadline_told_with_different_parties_is_listed_once_in_its_best_for
     assert (kept.action, kept.actor, kept.setter) == ("returned to the capital", "Paul Ferrand", "Foreign Ministry")
 
 
+def test_the_deadline_shown_is_the_act_its_tellings_agree_on_not_one_articles_misreading() -> None:
+    tellings = [Deadline("the Jan. 14 deadline", 0, 20, "2027-01-14", "date", "gave no reason", "Anna Berg"),
+                Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "returned to the capital", "Paul Ferrand"),
+                Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "returned to the capital by sea", None)]
+    [kept] = unique_deadlines(tellings)
+    assert (kept.action, kept.actor) == ("returned to the capital", "Paul Ferrand")
+
+
 def test_two_deadlines_of_different_parties_on_one_day_stay_apart() -> None:
     tellings = [Deadline("by Jan. 14", 0, 10, "2027-01-14", "date", "submit its reform list", "Greece"),
                 Deadline("by Jan. 14", 40, 50, "2027-01-14", "date", "decide on the loan tranche", "Eurogroup"),

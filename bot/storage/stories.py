@@ -618,14 +618,17 @@ def deadline_groups(deadlines: Sequence[Deadline], articles: Sequence[Hashable] 
 
 
 def best_deadline_telling(tellings: Sequence[Deadline]) -> int:
-    """Which telling of one deadline to show: the best formed (names who must act, then an action of a few
-    words), then the one whose party most tellings name, the first of equals."""
+    """Which telling of one deadline to show: an action of a few words that most other tellings agree with (share
+    a content word: one article's misreading, "gave no reason" for "the Jan. 14 deadline", agrees with none), then
+    the best formed (names who must act), then the one whose party most tellings name, the first of equals."""
     named = [_fold(d.actor or "") for d in tellings]
+    acts = [_content_words(d.action) for d in tellings]
 
-    def formed(index: int) -> tuple[bool, bool, int, bool]:
+    def formed(index: int) -> tuple[bool, int, bool, int, bool]:
         d = tellings[index]
-        action = (d.action or "").split()
-        return (bool(d.actor), len(action) >= 2, named.count(_fold(d.actor or "")), d.setter is not None)
+        agreeing = sum(1 for other, words in enumerate(acts) if other != index and words & acts[index])
+        return (len((d.action or "").split()) >= 2, agreeing, bool(d.actor), named.count(_fold(d.actor or "")),
+                d.setter is not None)
 
     return max(range(len(tellings)), key=formed)  # max keeps the first of equals
 
