@@ -303,7 +303,9 @@ def ask(command_line: str, out_dir: Path) -> None:
 def eval_command(what: str, split: str | None, release: bool) -> None:
     """Print quality figures on the evaluation corpora and our own labelled sets.
 
-    Corpora are located through POLNEAR_GIT, TE3_GIT and REALSUMM_GIT (see ../shared/EVAL.md). `identity`
+    Corpora are located through POLNEAR_GIT, TE3_GIT and REALSUMM_GIT (see ../shared/EVAL.md). `stories` scores
+    eval/stories.jsonl, then ECB+ topics 1-35 (ECB_GIT) and TimeBank+AQUAINT by eval/stories_te3.tsv (TE3_GIT),
+    both through `diplobot group`'s code into a scratch database (skipped when the variable is unset). `identity`
     scores speakers on eval/identity.jsonl and asks its `/who-said` queries end to end (`diplobot poll` and
     `diplobot ask` on the set's articles served as local feeds, into a scratch database: a temporary SQLite,
     or a schema of its own when DATABASE_URL is PostgreSQL).

@@ -15,7 +15,7 @@ from bot.dev.evaluation.labelled_sets import labelled_set_path, missing_labelled
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("filename", ["deadlines.jsonl", "stories.jsonl", "identity.jsonl"])
+@pytest.mark.parametrize("filename", ["deadlines.jsonl", "stories.jsonl", "stories_te3.tsv", "identity.jsonl"])
 def test_the_checkout_labelled_sets_are_found(filename: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DIPLOBOT_EVAL_DIR", raising=False)
     assert missing_labelled_set(filename) is None

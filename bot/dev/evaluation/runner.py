@@ -150,6 +150,21 @@ def run_evaluations(settings: Settings, what: str, split: str | None, nlp_loader
                                                                Path(tmp))))
                 else:
                     console.print("[yellow]stories on ECB+: skipped, set ECB_GIT (see ../shared/EVAL.md)[/]")
+                te3_problem = missing_labelled_set("stories_te3.tsv")
+                if te3_problem:
+                    console.print(f"[red]stories on TimeBank+AQUAINT: {escape(te3_problem)}[/]", soft_wrap=True)
+                    status = max(status, 2)
+                elif os.environ.get(CORPORA["dates"].variable):
+                    from bot.dev.evaluation.stories import evaluate_te3
+
+                    console.print("[bold]stories[/] (TimeBank+AQUAINT, real wire text by document date, "
+                                  "eval/stories_te3.tsv: pairwise and B-cubed P/R/F1 by level, events split or "
+                                  "merged)")
+                    console.print_json(json.dumps(evaluate_te3(nlp, settings, shared_eval_dir() / "timex.py",
+                                                               Path(tmp))))
+                else:
+                    console.print("[yellow]stories on TimeBank+AQUAINT: skipped, set TE3_GIT "
+                                  "(see ../shared/EVAL.md)[/]")
                 continue
             if name == "identity":
                 from bot.dev.evaluation.identity import evaluate as evaluate_identity
