@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/diplobot bench
 	$(BIN)/diplobot bench who-said --quotes 20000 --queries 30
+	$(BIN)/diplobot bench deadlines --stories 20000 --queries 30
 	$(BIN)/diplobot bench grouping --articles 10000 --at 1000,5000,10000
 	$(BIN)/diplobot bench scale --feeds 1000 --workers 1,2,4
 

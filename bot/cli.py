@@ -388,6 +388,28 @@ def bench_scale(feeds: int, per_feed: int, pollers: int, poller_concurrency: int
                              out=click.echo))
 
 
+@bench.command("deadlines")
+@click.option("--stories", default=100_000, show_default=True,
+              help="Stories in the synthetic year (about 3.7 articles and 3.7 deadlines each).")
+@click.option("--queries", default=100, show_default=True, help="Queries timed for each kind.")
+@click.option("--database-url", default=None,
+              help="PostgreSQL to build in (a new schema, dropped afterwards); default: a temporary SQLite file.")
+@click.option("--keep", is_flag=True, help="Keep the synthetic database (and schema) afterwards.")
+@click.option("--reuse", is_flag=True,
+              help="Use the database kept by an earlier --reuse run of this size (schema or temporary file "
+                   "bench_deadlines_<stories>_7), building and keeping it when there is none.")
+def bench_deadlines(stories: int, queries: int, database_url: str | None, keep: bool, reuse: bool) -> None:
+    """/deadlines latency (p50/p95/max, CPU) with no topic, a frequent and a middling country (a later page, a
+    date range), a rare word and an absent one, on a synthetic year of 1,000 feeds whose stories' articles repeat
+    their deadlines.
+
+    Example: diplobot bench deadlines --stories 200000 --reuse --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    """
+    from bot.dev.bench_deadlines import run_deadlines_bench
+
+    sys.exit(run_deadlines_bench(stories, database_url, queries, keep=keep, reuse=reuse))
+
+
 @bench.command("who-said")
 @click.option("--quotes", default=100_000, show_default=True, help="Quotes in the synthetic database.")
 @click.option("--queries", default=100, show_default=True, help="Typed names timed for each kind of query.")

@@ -103,3 +103,30 @@ def test_a_deadline_the_articles_of_one_story_repeat_is_listed_once_with_their_o
     assert " · Diplomatic Wire, Harbour Gazette · " in text
     # Another party's deadline that the same article gives for the same day stays a deadline of its own.
     assert text.count("reply to the charges") == 1
+
+
+def test_a_topic_is_looked_up_once_while_a_story_s_repeats_are_read_past(settings, db, monkeypatch) -> None:
+    from bot.storage import search
+
+    wire = add_feed(db)
+    for n in range(12):  # one story's deadline, told by twelve articles, before two deadlines of other stories
+        article = add_article(db, wire, f"Geneva talks given until 1 November ({n})",
+                              datetime(2018, 10, 1, n, tzinfo=UTC), deadlines=[{"text": "by 1 November", "due": "2018-11-01", "action": "sign the accord",
+                                          "actor": "Iran"}])
+        with db.session() as session:
+            row = session.get(ArticleRow, article)
+            if n == 0:
+                story = row.story_id
+            else:
+                session.delete(session.get(StoryRow, row.story_id))
+                row.story_id = story
+    for n, due in enumerate(("2018-11-02", "2018-11-03")):
+        add_article(db, wire, f"Geneva envoy report {n}", datetime(2018, 10, 2, tzinfo=UTC),
+                    deadlines=[{"text": "by then", "due": due, "action": f"reply {n}", "actor": "Norway"}])
+    looked_up = []
+    original = search.indexed_matches
+    monkeypatch.setattr(search, "indexed_matches", lambda *args: looked_up.append(args) or original(*args))
+    monkeypatch.setattr(search, "PROBED", 2)  # the probe finds too few: the topic's matches are looked up
+    hits = search.find_deadlines(db, today=CTX.now.date(), topic="geneva", limit=3)
+    assert [h.action for h in hits] == ["sign the accord", "reply 0", "reply 1"]
+    assert len(looked_up) == 1  # read three times (3, 12, 48 tellings), looked up once

@@ -14,7 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -546,10 +547,10 @@ def reused_name(quotes: int, seed: int) -> str:
     return f"bench_who_said_{quotes}_{seed}"
 
 
-def _is_built(db: Database) -> bool:
+def _is_built(db: Database, mark: str = BUILT_MARK) -> bool:
     from sqlalchemy import inspect
 
-    return inspect(db.engine).has_table(BUILT_MARK)
+    return inspect(db.engine).has_table(mark)
 
 
 def _has_rows(db: Database) -> bool:
@@ -561,10 +562,83 @@ def _has_rows(db: Database) -> bool:
         return session.scalar(select(FeedRow.id).limit(1)) is not None
 
 
-def _mark_built(db: Database, quotes: int, seed: int) -> None:
+def _mark_built(db: Database, quotes: int, seed: int, mark: str = BUILT_MARK) -> None:
     with db.engine.begin() as connection:
-        connection.exec_driver_sql(f"CREATE TABLE {BUILT_MARK} (quotes integer, seed integer)")
-        connection.exec_driver_sql(f"INSERT INTO {BUILT_MARK} VALUES ({int(quotes)}, {int(seed)})")
+        connection.exec_driver_sql(f"CREATE TABLE {mark} (quotes integer, seed integer)")
+        connection.exec_driver_sql(f"INSERT INTO {mark} VALUES ({int(quotes)}, {int(seed)})")
+
+
+@contextmanager
+def bench_database(name: str, database_url: str | None, *, reuse: bool, keep: bool,
+                   mark: str = BUILT_MARK) -> Iterator[tuple[Database, str, bool]]:
+    """A migrated database for a bench, as (database, where it is, whether a whole kept one is there): SQLite in a
+    temporary folder, or a fresh schema of the PostgreSQL database at `database_url`, dropped afterwards.
+
+    With `reuse`, the database is named `name` (schema, or that file in the temporary folder) and kept; `built`
+    says it holds a whole build (the table `mark`, written by `_mark_built`), and a partial one is refused.
+    """
+    import shutil
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from bot.storage import Database, normalise_url
+
+    keep = keep or reuse
+    folder = (tempfile.gettempdir() if reuse else tempfile.mkdtemp(prefix="diplobot-bench-"))
+    schema = None
+    if database_url and not database_url.startswith("sqlite"):
+        url = normalise_url(database_url)
+        schema = name if reuse else "bench_" + uuid.uuid4().hex[:10]
+        admin = create_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        db = Database(create_engine(url, connect_args={"options": f"-csearch_path={schema}"}))
+        where = f"PostgreSQL, schema {schema}"
+    else:
+        admin = None
+        db = Database.connect(database_url or f"sqlite:///{Path(folder) / (f'{name}.db' if reuse else 'bench.db')}")
+        where = f"SQLite {db.engine.url.database}"
+    try:
+        built = reuse and _is_built(db, mark)
+        db.upgrade()
+        if reuse and not built and _has_rows(db):
+            raise RuntimeError(f"{where} holds an unfinished build: drop it and run again")
+        yield db, where, built
+    finally:
+        db.dispose()
+        if admin is not None and schema is not None and not keep:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if admin is not None:
+            admin.dispose()
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def timed_row(table: Table, kind: str, asked: Sequence[Any], run: Callable[[Any], str], example: str) -> None:
+    """Ask each of `asked` once (after one unmeasured ask that warms the connection and caches) and add a row of
+    wall-clock and CPU (this process's) milliseconds: p50, p95, max, CPU p50, CPU p95, then the example and the
+    first answer's text."""
+    run(asked[0])
+    times, cpu, results = [], [], []
+    for one in asked:
+        began, began_cpu = time.perf_counter(), time.process_time()
+        results.append(run(one))
+        times.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+    table.add_row(kind, f"{percentile(times, 0.5):.1f}", f"{percentile(times, 0.95):.1f}", f"{max(times):.1f}",
+                  f"{percentile(cpu, 0.5):.1f}", f"{percentile(cpu, 0.95):.1f}", example, results[0][:60])
+
+
+TIMED_COLUMNS = ("query", "p50", "p95", "max", "CPU p50", "CPU p95", "example", "answer")
+
+
+def timed_table(title: str) -> Table:
+    table = Table(title=title)
+    for column in TIMED_COLUMNS:
+        table.add_column(column, justify="left" if column in ("query", "example", "answer") else "right")
+    return table
 
 
 def run_who_said_bench(quotes: int, database_url: str | None = None, queries: int = 100, seed: int = 7,
@@ -576,74 +650,27 @@ def run_who_said_bench(quotes: int, database_url: str | None = None, queries: in
     the temporary folder), built only when no whole one is there, brought to the current migrations, and kept:
     10M quotes take long to build. Drop the schema (or delete the file) to build it again.
     """
-    import shutil
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
     from bot.slack.commands import CommandContext
     from bot.slack.commands.who_said import WhoSaidArgs, answer
-    from bot.storage import Database, normalise_url
 
     console = Console(width=150)
-    keep = keep or reuse
-    folder = (tempfile.gettempdir() if reuse else tempfile.mkdtemp(prefix="diplobot-bench-"))
-    schema = None
-    if database_url and not database_url.startswith("sqlite"):
-        url = normalise_url(database_url)
-        schema = reused_name(quotes, seed) if reuse else "bench_" + uuid.uuid4().hex[:10]
-        admin = create_engine(url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        db = Database(create_engine(url, connect_args={"options": f"-csearch_path={schema}"}))
-        where = f"PostgreSQL, schema {schema}"
-    else:
-        admin = None
-        name = f"{reused_name(quotes, seed)}.db" if reuse else "bench.db"
-        db = Database.connect(database_url or f"sqlite:///{Path(folder) / name}")
-        where = f"SQLite {db.engine.url.database}"
-    try:
-        built = reuse and _is_built(db)
-        db.upgrade()
+    with bench_database(reused_name(quotes, seed), database_url, reuse=reuse, keep=keep) as (db, where, built):
         if built:
             console.print(f"reusing the {quotes:,} quotes already built in {where}")
             cast = synthetic_cast(quotes, seed)
         else:
-            if reuse and _has_rows(db):
-                raise RuntimeError(f"{where} holds an unfinished build: drop it and run again")
             console.print(f"building {quotes:,} quotes in {where}")
             cast = build_quotes_database(db, quotes, seed=seed, echo=console.print)
             if reuse:
                 _mark_built(db, quotes, seed)
         settings = Settings(_env_file=None, database_url=db.url)  # type: ignore[call-arg]
         ctx = CommandContext()
-        table = Table(title=f"/who-said over {quotes:,} quotes ({where}); {os.cpu_count()} CPUs, load "
+        table = timed_table(f"/who-said over {quotes:,} quotes ({where}); {os.cpu_count()} CPUs, load "
                             f"{os.getloadavg()[0]:.1f}; {queries} queries each, ms (CPU: this process's)")
-        for column in ("query", "p50", "p95", "max", "CPU p50", "CPU p95", "example", "answer"):
-            table.add_column(column, justify="left" if column in ("query", "example", "answer") else "right")
         for kind, typed in who_said_queries(cast, queries, seed).items():
-            answer(db, settings, WhoSaidArgs(typed[0]), ctx)  # warm the connection and caches
-            times, cpu, results = [], [], []
-            for name in typed:
-                began, began_cpu = time.perf_counter(), time.process_time()
-                result = answer(db, settings, WhoSaidArgs(name), ctx)
-                times.append((time.perf_counter() - began) * 1000)
-                cpu.append((time.process_time() - began_cpu) * 1000)
-                results.append(result.text)
-            table.add_row(kind, f"{percentile(times, 0.5):.1f}", f"{percentile(times, 0.95):.1f}",
-                          f"{max(times):.1f}", f"{percentile(cpu, 0.5):.1f}", f"{percentile(cpu, 0.95):.1f}",
-                          typed[0], results[0][:60])
+            timed_row(table, kind, typed, lambda name: answer(db, settings, WhoSaidArgs(name), ctx).text, typed[0])
         console.print(table)
         console.print(deadlines_table(db, settings, cast, queries, f"{quotes:,} quotes ({where})"))
-    finally:
-        db.dispose()
-        if admin is not None and schema is not None and not keep:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        if admin is not None:
-            admin.dispose()
-        if not keep:
-            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
