@@ -317,6 +317,41 @@ def test_a_bare_shared_surname_is_otherwise_the_person_introduced_first(nlp):
     assert people["Anne Marie Murray"].mentions == 1
 
 
+def test_a_name_written_only_to_say_whose_father_someone_is_does_not_take_the_surname(nlp):
+    doc = nlp(
+        "Luis Mendoza's father said on Tuesday that Spanish diplomats should visit his son in a Caracas jail.\n\n"
+        "Carlos Mendoza, a retired ambassador, wrote in a letter published by a newspaper in Madrid that he was "
+        "tired of waiting. There was no response from Caracas.\n\n"
+        "Luis, 19, was arrested in March. Diplomats said they doubted Mendoza spoke for the family. "
+        "Mendoza said he would travel to Caracas next week."
+    )
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Carlos Mendoza"].mentions == 3
+    assert "Mendoza" not in people["Luis Mendoza"].aliases
+
+
+def test_a_name_written_to_say_whose_wife_someone_is_still_leads_when_kept_to_the_surname(nlp):
+    doc = nlp(
+        "Ambassador Carlos Mendoza's wife said on Tuesday that he was well. Carlos Mendoza, 61, was detained at the "
+        "border in March.\n\n"
+        "His wife, Maria Mendoza, spoke to reporters in Madrid. The ministry gave no details. "
+        "Officials said Mendoza would be moved to a hospital."
+    )
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Carlos Mendoza"].mentions == 3
+    assert people["Maria Mendoza"].mentions == 1
+
+
+def test_a_relative_named_in_full_after_the_lead_does_not_take_the_surname(nlp):
+    doc = nlp(
+        "Foreign Minister Rauf Aliyev arrived in Vienna on Monday. His nephew, Kamal Aliyev, a student, met "
+        "him at the airport. Police closed the road. Later, Aliyev said the talks would go on."
+    )
+    people = by_name(a for a in extract_actors(doc) if a.kind == "person")
+    assert people["Rauf Aliyev"].mentions == 2
+    assert people["Kamal Aliyev"].mentions == 1
+
+
 def test_a_surname_of_two_words_is_the_person_with_the_full_name(nlp):
     doc = nlp("Rep. Debbie Wasserman Schultz chaired the hearing on Monday. Wasserman Schultz said the platform "
               "was open.")

@@ -304,6 +304,22 @@ def test_quoted_subheading_is_not_a_quote(nlp):
 # --- who said it: people who share a name, pronouns, roles (invented text) -------------------------
 
 
+def test_a_shared_surname_quoted_after_a_lead_naming_the_speaker_as_a_relative_is_the_relative(nlp):
+    text = ("MADRID (AP) --\n\nLuis Mendoza's father said on Tuesday that Spanish diplomats should visit his son "
+            "in a Caracas jail.\n\n"
+            "\u201cWe cannot wait another month for news of him,\u201d Carlos Mendoza, a retired ambassador, wrote in a "
+            "letter published by a newspaper in Madrid.\n\n"
+            "Luis, 19, was arrested in March. There was no response from Caracas.\n\n"
+            "\u201cOur patience has limits,\u201d Mendoza said in the letter.\n\n"
+            "In the letter, Mendoza said he would travel to Caracas next week.\n\n"
+            "\u201cWe are ready to go,\u201d he said.")
+    quotes = {q.text: q for q in quotes_of(nlp, text)}
+    assert quotes["Our patience has limits,"].speaker == "Carlos Mendoza"
+    assert quotes["Our patience has limits,"].speaker_text == "Mendoza"
+    assert quotes["he would travel to Caracas next week"].speaker == "Carlos Mendoza"
+    assert quotes["We are ready to go,"].speaker == "Carlos Mendoza"
+
+
 def test_quote_of_the_king_is_not_given_to_the_president_with_his_surname(nlp):
     text = (
         "King Hussein met envoys on Tuesday as Iraqi President Saddam Hussein massed troops.\n\n"

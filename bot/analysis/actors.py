@@ -236,6 +236,12 @@ class _Group:
 ROYAL_TITLES = frozenset({"king", "queen", "prince", "princess", "sheikh", "emir", "sultan", "crown"})
 GENDERED_TITLES = {**GENDER_TITLES, "king": "m", "queen": "f", "prince": "m", "princess": "f"}
 DOMINANT_RATIO = 2  # a shared surname goes to the person named this many times more often than the next
+# Nouns for one relative: "Elian Gonzalez's father" names the father, and the son only to say whose father he is.
+KIN_NOUNS = frozenset({
+    "father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "widow", "widower", "uncle",
+    "aunt", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandfather", "grandmother", "stepfather",
+    "stepmother", "stepson", "stepdaughter",  # "great-uncle", "half-brother", "father-in-law": a word of these
+})
 
 
 def _titles_before(doc: Doc, start: int) -> list[str]:
@@ -268,6 +274,8 @@ class _PersonCandidate:
     count: int = 0
     starts: list[int] = field(default_factory=list)  # token indices of its full-name mentions
     words: tuple[str, ...] = ()  # its full name, word by word, lower-cased
+    asides: set[int] = field(default_factory=set)  # starts that only say whose relative someone is
+    given_name_alone: bool = False  # the article also calls it by its given name alone ("Elian")
 
 
 def _title_gender(titles: list[str]) -> str | None:
@@ -302,11 +310,17 @@ def _group_people(mentions: list[Mention], doc: Doc | None = None) -> dict[int, 
             titles = _titles_before(doc, m.start) if doc is not None else []
             cand = full.setdefault(key, _PersonCandidate(key, m.start, words=tuple(_name_key(m.text).split())))
             cand.starts.append(m.start)
+            if doc is not None and _names_whose_relative(doc, m.end):
+                cand.asides.add(m.start)
             cand.count += 1
             cand.titles.update(titles)
             cand.gender = cand.gender or _title_gender(titles)
     for cand in full.values():
         cand.gender = cand.gender or first_name_gender(cand.key[0])
+    starts = {start for cand in full.values() for start in cand.starts}
+    alone = {_person_key(m.text)[0] for m in mentions if len(m.text.split()) == 1 and m.end not in starts}
+    for cand in full.values():  # "Keith" glued to "Lamont Scott" by a split entity is not the given name alone
+        cand.given_name_alone = cand.key[0] in alone
     variant_of = _name_variants(full)
     by_last: dict[str, list[_PersonCandidate]] = {}
     by_first: dict[str, list[_PersonCandidate]] = {}
@@ -343,6 +357,8 @@ def _name_variants(full: dict[tuple[str, str], _PersonCandidate]) -> dict[tuple[
             longer[0].count += cand.count
             longer[0].starts += cand.starts
             longer[0].first_at = min(longer[0].first_at, cand.first_at)
+            longer[0].asides |= cand.asides
+            longer[0].given_name_alone |= cand.given_name_alone
     ordered = sorted((c for c in full.values() if c.key not in variant_of), key=lambda c: c.first_at)
     for k, cand in enumerate(ordered):
         for earlier in ordered[:k]:
@@ -353,6 +369,8 @@ def _name_variants(full: dict[tuple[str, str], _PersonCandidate]) -> dict[tuple[
             if same_given_name(earlier.key[0], cand.key[0]):
                 variant_of[cand.key] = earlier.key
                 earlier.count += cand.count
+                earlier.asides |= cand.asides
+                earlier.given_name_alone |= cand.given_name_alone
                 earlier.titles |= cand.titles
                 earlier.gender = earlier.gender or cand.gender
                 break
@@ -367,7 +385,8 @@ def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str
     Several full names that fit ("Bill Clinton", "Hillary Clinton") are told apart as news copy does: the one
     named in full in this sentence or the one before (from token `focus` on) when only one is, else the
     person the story introduced first (the wire convention: a second person who shares the surname keeps the
-    first name on every later mention)."""
+    first name on every later mention). So one named in full only to say whose relative someone is ("Elian
+    Gonzalez's father said ...") and otherwise by given name alone ("Elian") is not that lead."""
     gender = _title_gender(titles)
     surname_of = [c for c in by_last.get(word, []) if _compatible(c, gender, titles)]
     offices = {t for t in titles if t not in GENDER_TITLES and t != "former"}
@@ -383,7 +402,7 @@ def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str
         if len(in_focus) == 1:
             chosen = in_focus[0]
         elif introduced:
-            chosen = min(introduced, key=lambda c: c.first_at)
+            chosen = min(introduced, key=lambda c: (_kept_to_given_name(c, at), c.first_at))
         else:  # "Mr. Gonzalez said" before either Gonzalez is named in full: only one named far more often
             chosen = _dominant(candidates)
     else:
@@ -400,6 +419,25 @@ def _person_for_surname(word: str, at: int, titles: list[str], by_last: dict[str
     chosen.titles.update(titles)
     chosen.gender = chosen.gender or gender
     return chosen
+
+
+def _kept_to_given_name(candidate: _PersonCandidate, at: int) -> bool:
+    """Named in full before token `at` only to say whose relative someone is ("Elian Gonzalez's father"), and
+    otherwise by the given name alone ("Elian"): the one the story keeps to a first name, not its lead."""
+    return candidate.given_name_alone and not any(start < at and start not in candidate.asides
+                                                  for start in candidate.starts)
+
+
+def _names_whose_relative(doc: Doc, end: int) -> bool:
+    """A name ending before token `end` written as whose relative someone is: "Elian Gonzalez's father",
+    "Ilham Aliyev's younger brother"."""
+    if end >= len(doc) or doc[end].lower_ not in ("'s", "\u2019s", "'", "\u2019"):
+        return False
+    i = end + 1
+    while i < len(doc) and i - end <= 6 and (doc[i].pos_ in ("ADJ", "NUM") or doc[i].text == "-") \
+            and doc[i].lower_ not in KIN_NOUNS:
+        i += 1  # "younger", "late", "6-year-old", "great-"
+    return i < len(doc) and doc[i].lower_ in KIN_NOUNS
 
 
 def _previous_sentence_start(doc: Doc, i: int) -> int:
