@@ -320,6 +320,14 @@ def test_a_shared_surname_quoted_after_a_lead_naming_the_speaker_as_a_relative_i
     assert quotes["We are ready to go,"].speaker == "Carlos Mendoza"
 
 
+def test_a_saying_coordinated_with_a_demand_is_the_writer_not_the_subject_of_the_demand(nlp):
+    text = ("Carlos Mendoza also wrote to Secretary of State Janet Hale this week, demanding that Luis be returned "
+            "to him and saying he does not recognize the courts hearing the case.")
+    [quote] = quotes_of(nlp, text)
+    assert quote.text == "he does not recognize the courts hearing the case"
+    assert quote.speaker == "Carlos Mendoza"
+
+
 def test_quote_of_the_king_is_not_given_to_the_president_with_his_surname(nlp):
     text = (
         "King Hussein met envoys on Tuesday as Iraqi President Saddam Hussein massed troops.\n\n"

@@ -386,7 +386,7 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
             cue.i - 1].tag_ in ("NNP", "NNPS") and not any(
             c.dep_ in SUBJECT_DEPS for c in cue.children):
         return cue.doc[cue.i - 1]
-    verb: Token | None = _out_of_relative_clause(cue)
+    verb: Token | None = _out_of_relative_clause(_participle_partner(cue))
     fallback: Token | None = None
     for _ in range(5):
         if verb is None:
@@ -420,6 +420,23 @@ def _subject_of(cue: Token, in_quote: list[bool] | None = None) -> Token | None:
             verb.dep_ == "dep" and verb.tag_.startswith("VB") and verb.head.tag_.startswith("VB"))  # "…, then leaned"
         verb = verb.head if climb and verb.head.i != verb.i else None
     return fallback
+
+
+def _participle_partner(cue: Token) -> Token:
+    """The participle an "-ing" cue is coordinated with when the parse hung it on another verb of a clause with
+    its own subject: in "wrote, demanding that the boy be returned and saying he objects" the saying goes with
+    the demanding (whose speaker is the writer), not with "be returned" (whose subject is the boy)."""
+    head = cue.head
+    if cue.tag_ != "VBG" or cue.dep_ != "conj" or head.tag_ == "VBG" or any(
+            c.dep_ in SUBJECT_DEPS for c in cue.children) or not any(c.dep_ in SUBJECT_DEPS for c in head.children):
+        return cue
+    for ancestor in head.ancestors:
+        if ancestor.tag_ == "VBG" and ancestor.dep_ in ("advcl", "conj", "xcomp") and not any(
+                c.dep_ in SUBJECT_DEPS for c in ancestor.children):
+            return ancestor
+        if any(c.dep_ in SUBJECT_DEPS for c in ancestor.children):
+            break
+    return cue
 
 
 def _out_of_relative_clause(cue: Token) -> Token:
