@@ -243,6 +243,16 @@ def _bulk(connection: Connection, table: str, columns: Sequence[str], rows: list
     raw.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
 
 
+def bulk_stories(connection: Connection, story_rows: list[tuple[Any, ...]], article_rows: list[tuple[Any, ...]],
+                 actor_rows: list[tuple[Any, ...]]) -> None:
+    """Write synthetic stories, their articles and the articles' actors, in their stored shape (`_bulk`)."""
+    _bulk(connection, "stories", ("id", "title", "lead_article_id", "first_published_at", "updated_at", "queued_at"),
+          story_rows)
+    _bulk(connection, "articles", ("id", "feed_id", "guid", "url", "title", "published_at", "fetched_at", "text",
+                                   "text_source", "content_hash", "analyzed_at", "story_id"), article_rows)
+    _bulk(connection, "actors", ("article_id", "name", "kind", "mentions", "aliases", "role"), actor_rows)
+
+
 def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, seed: int = 7,
                           echo: Callable[[str], object] = print) -> list[SyntheticPerson]:
     """Fill a migrated, empty database with `quotes` quotes shaped like the product's: five to an article,
@@ -313,12 +323,7 @@ def build_quotes_database(db: Database, quotes: int, *, people: int = 50_000, se
                       {i: Tally(t.quotes, t.last_published, None) for i, t in tallies.items()})
 
         def flush() -> None:
-            _bulk(connection, "stories", ("id", "title", "lead_article_id", "first_published_at", "updated_at",
-                                          "queued_at"), story_rows)
-            _bulk(connection, "articles", ("id", "feed_id", "guid", "url", "title", "published_at", "fetched_at",
-                                           "text", "text_source", "content_hash", "analyzed_at", "story_id"),
-                  article_rows)
-            _bulk(connection, "actors", ("article_id", "name", "kind", "mentions", "aliases", "role"), actor_rows)
+            bulk_stories(connection, story_rows, article_rows, actor_rows)
             _bulk(connection, "quotes", ("article_id", "text", "start", '"end"' if not sqlite else "end", "direct",
                                          "speaker", "speaker_text", "cue", "speaker_id", "published_at"),
                   quote_rows)

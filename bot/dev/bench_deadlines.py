@@ -31,6 +31,7 @@ from bot.dev.bench import (
     _drop_indexes,
     _mark_built,
     bench_database,
+    bulk_stories,
     synthetic_countries,
     synthetic_people,
     timed_row,
@@ -103,12 +104,7 @@ def build_deadlines_database(db: Database, stories: int, *, seed: int = 7,
                for i in range(FEEDS)])
 
         def flush() -> None:
-            _bulk(connection, "stories", ("id", "title", "lead_article_id", "first_published_at", "updated_at",
-                                          "queued_at"), story_rows)
-            _bulk(connection, "articles", ("id", "feed_id", "guid", "url", "title", "published_at", "fetched_at",
-                                           "text", "text_source", "content_hash", "analyzed_at", "story_id"),
-                  article_rows)
-            _bulk(connection, "actors", ("article_id", "name", "kind", "mentions", "aliases", "role"), actor_rows)
+            bulk_stories(connection, story_rows, article_rows, actor_rows)
             _bulk(connection, "deadlines", columns if not sqlite else tuple(c.strip('"') for c in columns),
                   deadline_rows)
             for rows in (story_rows, article_rows, actor_rows, deadline_rows):
